@@ -1,0 +1,82 @@
+"""The classified change: what rules produce and every reporter consumes."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+
+class Level(enum.Enum):
+    BREAKING = "breaking"
+    WARNING = "warning"
+    SAFE = "safe"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe."""
+        return _RANK[self]
+
+
+_RANK = {Level.BREAKING: 2, Level.WARNING: 1, Level.SAFE: 0}
+
+
+class Side(enum.Enum):
+    """Who reads the data a change touches.
+
+    REQUEST: the client writes it and the API reads it (request parameters and bodies, and the
+    responses a subscriber sends back to a callback). RESPONSE: the API writes it and the client
+    reads it (responses, and the requests the API sends to callbacks and webhooks).
+    """
+
+    REQUEST = "request"
+    RESPONSE = "response"
+
+    @property
+    def flipped(self) -> Side:
+        return Side.RESPONSE if self is Side.REQUEST else Side.REQUEST
+
+
+@dataclass(frozen=True)
+class Change:
+    """One classified difference between the base and the revision."""
+
+    id: str
+    level: Level
+    message: str
+    operation: str | None
+    location: str
+    pointer: str
+    #: the document the pointer refers into, relative to its root ("" for the entry document)
+    file: str = ""
+    #: True when the pointer refers into the base (something removed)
+    in_base: bool = False
+    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity: survives line moves and message rewording, not a rule or place change."""
+        key = "\x1f".join((self.id, self.operation or "", self.location))
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.operation or "", -self.level.rank, self.location, self.id, self.message)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of one diff: every change, most severe first within each operation."""
+
+    changes: list[Change]
+    base: str = ""
+    revision: str = ""
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {level.value: 0 for level in Level}
+        for change in self.changes:
+            counts[change.level.value] += 1
+        return counts
+
+    def worst(self) -> Level | None:
+        return max((c.level for c in self.changes), key=lambda level: level.rank, default=None)

@@ -1,0 +1,125 @@
+"""The command line: options → engine → reporter → exit status. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+try:  # typer >= 0.20 carries its own copy of click
+    from typer.exceptions import TyperException as _CommandLineError
+except ImportError:  # pragma: no cover - older typer on click
+    from click import ClickException as _CommandLineError
+
+from oasguard import __version__
+from oasguard.changes import Level, Report
+from oasguard.errors import OasguardError, UsageError
+from oasguard.report import Format, render
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Tell whether a change to an OpenAPI document breaks its clients.",
+)
+
+_FAIL_ON = {"breaking": Level.BREAKING, "warning": Level.WARNING, "none": None}
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        typer.echo(f"oasguard {__version__}")
+        raise typer.Exit(0)
+
+
+@app.command()
+def diff(
+    specs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="BASE REVISION", help="Two documents: file paths, or GITREF:PATH.", show_default=False
+        ),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json.")] = "text",
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            metavar="LEVEL",
+            help="breaking | warning | none: which level makes the exit status 1.",
+        ),
+    ] = "breaking",
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Directory that $refs may not leave (default: the git work tree, "
+            "else the document's folder).",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+) -> None:
+    """Compare BASE with REVISION and report every change to the API contract."""
+    from oasguard.engine import diff as run_diff
+    from oasguard.engine import run_deep
+    from oasguard.sources import file_spec
+
+    try:
+        chosen = Format(format)
+    except ValueError:
+        raise UsageError(
+            f"--format: unknown format '{format}' (one of {', '.join(f.value for f in Format)})"
+        ) from None
+    if fail_on not in _FAIL_ON:
+        raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
+    if not specs or len(specs) != 2:
+        raise UsageError("diff needs two documents: BASE and REVISION")
+    base, revision = (file_spec(argument, root) for argument in specs)
+    report: Report = run_deep(lambda: run_diff(base, revision))
+    render(report, chosen, sys.stdout)
+    sys.stdout.flush()
+    threshold = _FAIL_ON[fail_on]
+    worst = report.worst()
+    if threshold is not None and worst is not None and worst.rank >= threshold.rank:
+        raise typer.Exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; exit 0, 1 (changes at or above --fail-on) or 2 (could not run)."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or bool(os.environ.get("OASGUARD_DEBUG"))
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=args, prog_name="oasguard", standalone_mode=False)
+    except OasguardError as error:
+        if debug:
+            traceback.print_exc()
+        _fail(str(error))
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        _fail("aborted")
+    except _CommandLineError as error:
+        _fail(error.format_message())
+    except KeyboardInterrupt:
+        _fail("interrupted")
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as error:  # a bug: still one line, never a traceback unless asked
+        if debug:
+            traceback.print_exc()
+        _fail(f"internal error: {type(error).__name__}: {error}")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str) -> None:
+    first = message.strip().splitlines()[0] if message.strip() else "error"
+    sys.stderr.write(f"oasguard: {first}\n")
+    sys.exit(2)

@@ -1,0 +1,557 @@
+"""Compare two normalised Apis: paths, operations, parameters, bodies, responses, security."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from oasguard.changes import Side
+from oasguard.compare.facts import Fact, canonical, show
+from oasguard.compare.schema import SchemaComparer, describe, location
+from oasguard.model.nodes import (
+    MISSING,
+    Api,
+    Body,
+    MediaType,
+    Operation,
+    Parameter,
+    Requirement,
+    Response,
+    Schema,
+    Where,
+)
+from oasguard.rules import parameters as P
+from oasguard.rules import paths as PATHS
+from oasguard.rules import request_body as RB
+from oasguard.rules import responses as R
+from oasguard.rules import security as SEC
+
+_METHOD_ORDER = {
+    m: i for i, m in enumerate(("get", "put", "post", "delete", "options", "head", "patch", "trace"))
+}
+_SHAPED = frozenset({"array", "object"})
+
+
+def compare(base: Api, rev: Api, today: datetime.date | None = None) -> list[Fact]:
+    """Every fact that tells `base` from `rev`."""
+    return list(_Comparison(base, rev, today or datetime.date.today()).run())
+
+
+def unchanged_components(base: Api, rev: Api) -> frozenset[str]:
+    """`$ref` targets whose raw content is equal on both sides, and all they refer to as well."""
+    if base.version != rev.version:
+        return frozenset()
+    candidates = {
+        key
+        for key, node in base.components.items()
+        if (other := rev.components.get(key)) is not None and node.raw == other.raw
+    }
+    dependents: dict[str, set[str]] = {}
+    for key in candidates:
+        for dependency in base.dependencies.get(key, ()):
+            dependents.setdefault(dependency, set()).add(key)
+    pending = [
+        k
+        for k in candidates
+        if any(d not in candidates for d in base.dependencies.get(k, ()))
+        or base.dependencies.get(k) != rev.dependencies.get(k)
+    ]
+    changed: set[str] = set()
+    while pending:
+        key = pending.pop()
+        if key in changed:
+            continue
+        changed.add(key)
+        pending.extend(dependents.get(key, ()))
+    return frozenset(candidates - changed)
+
+
+class _Comparison:
+    def __init__(self, base: Api, rev: Api, today: datetime.date) -> None:
+        self.base, self.rev, self.today = base, rev, today
+        self.schemas = SchemaComparer(unchanged_components(base, rev))
+
+    def run(self) -> Iterator[Fact]:
+        yield from self._servers()
+        base_paths = {key[0] for key in self.base.operations}
+        rev_paths = {key[0] for key in self.rev.operations}
+        keys = sorted(
+            self.base.operations.keys() | self.rev.operations.keys(),
+            key=lambda k: (k[0], _METHOD_ORDER.get(k[1], 99)),
+        )
+        for key in keys:
+            old, new = self.base.operations.get(key), self.rev.operations.get(key)
+            if old is not None and new is not None:
+                yield from self._operation(old, new)
+            elif old is not None:
+                yield self._removed(old, path_gone=key[0] not in rev_paths)
+            elif new is not None:
+                rule = PATHS.OPERATION_ADDED if key[0] in base_paths else PATHS.PATH_ADDED
+                yield Fact(rule, {"method": new.method.upper(), "path": new.path}, new.title, (), new.where)
+        for key in sorted(self.base.webhooks.keys() | self.rev.webhooks.keys()):
+            old, new = self.base.webhooks.get(key), self.rev.webhooks.get(key)
+            title = f"{key[1].upper()} {key[0]}"
+            if old is not None and new is not None:
+                yield from self._operation(old, new, webhook=True)
+            elif old is not None:
+                yield Fact(
+                    PATHS.WEBHOOK_REMOVED,
+                    {"name": key[0], "method": key[1].upper()},
+                    title,
+                    (),
+                    old.where,
+                    in_base=True,
+                )
+            elif new is not None:
+                yield Fact(
+                    PATHS.WEBHOOK_ADDED, {"name": key[0], "method": key[1].upper()}, title, (), new.where
+                )
+
+    # -- servers and whole operations ---------------------------------------------------------
+
+    def _servers(self) -> Iterator[Fact]:
+        old, new = self.base.servers, self.rev.servers
+        removed = [u for u in old if u not in new]
+        added = [u for u in new if u not in old]
+        where = Where(self.rev.entry, "/servers")
+        if len(removed) == 1 and len(added) == 1:
+            yield Fact(
+                PATHS.SERVER_URL_CHANGED, {"old": removed[0], "new": added[0]}, None, ("servers",), where
+            )
+            return
+        for url in removed:
+            yield Fact(
+                PATHS.SERVER_REMOVED,
+                {"url": url},
+                None,
+                ("servers",),
+                Where(self.base.entry, "/servers"),
+                in_base=True,
+            )
+        for url in added:
+            yield Fact(PATHS.SERVER_ADDED, {"url": url}, None, ("servers",), where)
+
+    def _removed(self, old: Operation, path_gone: bool) -> Fact:
+        args = {"method": old.method.upper(), "path": old.path, "when": "", "sunset": ""}
+        rule = PATHS.PATH_REMOVED if path_gone else PATHS.OPERATION_REMOVED
+        if old.deprecated:
+            sunset = _date(old.sunset)
+            if sunset is not None and sunset < self.today:
+                rule, args["sunset"] = PATHS.OPERATION_REMOVED_AFTER_SUNSET, old.sunset or ""
+            else:
+                rule = PATHS.OPERATION_REMOVED_BEFORE_SUNSET
+                args["when"] = (
+                    f"before its sunset date {old.sunset}" if sunset is not None else "without a sunset date"
+                )
+        return Fact(rule, args, old.title, (), old.where, in_base=True)
+
+    def _operation(
+        self,
+        old: Operation,
+        new: Operation,
+        webhook: bool = False,
+        title: str | None = None,
+        prefix: tuple[str, ...] = (),
+        flipped: bool = False,
+    ) -> Iterator[Fact]:
+        title = title or new.title
+        if old.operation_id and old.operation_id != new.operation_id and not flipped:
+            yield Fact(
+                PATHS.OPERATION_ID_CHANGED,
+                {"old": old.operation_id, "new": new.operation_id or "none"},
+                title,
+                (*prefix, "operationId"),
+                new.where.child("operationId"),
+            )
+        if new.deprecated and not old.deprecated and not flipped:
+            yield Fact(
+                PATHS.OPERATION_DEPRECATED,
+                {"method": new.method.upper(), "path": new.path},
+                title,
+                prefix,
+                new.where.child("deprecated"),
+            )
+        if not flipped:
+            yield from self._parameters(old, new, title, prefix)
+        request = Side.RESPONSE if flipped else Side.REQUEST
+        yield from self._body(old.body, new.body, title, prefix, request)
+        for status in _ordered(old.responses.keys() | new.responses.keys()):
+            yield from self._response(
+                old.responses.get(status), new.responses.get(status), title, prefix, request.flipped
+            )
+        if not flipped and not webhook:
+            yield from self._security(old.security, new.security, title, prefix, new.where)
+        for key in sorted(old.callbacks.keys() & new.callbacks.keys()):
+            name, expression, method = key
+            yield from self._operation(
+                old.callbacks[key],
+                new.callbacks[key],
+                title=title,
+                flipped=True,
+                prefix=(*prefix, f"callback {name}", f"{method.upper()} {expression}"),
+            )
+
+    # -- schemas ------------------------------------------------------------------------------
+
+    def _schema(
+        self,
+        old: Schema | None,
+        new: Schema | None,
+        side: Side,
+        title: str,
+        prefix: tuple[str, ...],
+        root: str,
+        skip_root_default: bool = False,
+    ) -> Iterator[Fact]:
+        if old is None or new is None:
+            return
+        for fact in self.schemas.walk(old, new, side, skip_root_default):
+            name, subject = describe(fact.path, side, root)
+            args = {"side": side.value, "name": name, "subject": subject, **fact.args}
+            yield Fact(fact.rule, args, title, (*prefix, *location(fact.path)), fact.where, fact.in_base)
+
+    # -- parameters ---------------------------------------------------------------------------
+
+    def _parameters(
+        self, old: Operation, new: Operation, title: str, prefix: tuple[str, ...]
+    ) -> Iterator[Fact]:
+        removed = {k: p for k, p in old.parameters.items() if k not in new.parameters}
+        added = {k: p for k, p in new.parameters.items() if k not in old.parameters}
+        # a parameter that moved: same name, another location
+        for old_key, old_p in list(removed.items()):
+            for new_key, new_p in list(added.items()):
+                if old_p.name.lower() == new_p.name.lower() and old_p.location != new_p.location:
+                    yield Fact(
+                        P.PARAMETER_LOCATION_CHANGED,
+                        {"name": new_p.name, "old": old_p.location, "new": new_p.location},
+                        title,
+                        (*prefix, f"{new_p.location} parameter {new_p.name}"),
+                        new_p.where,
+                    )
+                    del removed[old_key], added[new_key]
+                    break
+        for old_key, new_key in self._parameter_renames(removed, added):
+            old_p, new_p = removed.pop(old_key), added.pop(new_key)
+            rule = P.REQUIRED_PARAMETER_RENAMED if old_p.required or new_p.required else P.PARAMETER_RENAMED
+            yield Fact(
+                rule,
+                {"in": new_p.location, "old": old_p.name, "new": new_p.name},
+                title,
+                (*prefix, f"{new_p.location} parameter {new_p.name}"),
+                new_p.where,
+            )
+        for key in sorted(removed):
+            p = removed[key]
+            yield Fact(
+                P.PARAMETER_REMOVED,
+                {"in": p.location, "name": p.name},
+                title,
+                (*prefix, f"{p.location} parameter {p.name}"),
+                p.where,
+                in_base=True,
+            )
+        for key in sorted(added):
+            p = added[key]
+            rule = P.REQUIRED_PARAMETER_ADDED if p.required else P.OPTIONAL_PARAMETER_ADDED
+            yield Fact(
+                rule,
+                {"in": p.location, "name": p.name},
+                title,
+                (*prefix, f"{p.location} parameter {p.name}"),
+                p.where,
+            )
+        for key in sorted(old.parameters.keys() & new.parameters.keys()):
+            yield from self._parameter(old.parameters[key], new.parameters[key], title, prefix)
+
+    def _parameter_renames(self, removed: dict, added: dict) -> list[tuple]:
+        fits = [
+            (ok, nk)
+            for ok, o in removed.items()
+            for nk, n in added.items()
+            if o.location == n.location
+            and o.location != "path"
+            and o.schema is not None
+            and n.schema is not None
+            and self.schemas.equivalent(o.schema, n.schema)
+        ]
+        return [
+            (ok, nk)
+            for ok, nk in fits
+            if sum(1 for o, _ in fits if o == ok) == 1 and sum(1 for _, n in fits if n == nk) == 1
+        ]
+
+    def _parameter(
+        self, old: Parameter, new: Parameter, title: str, prefix: tuple[str, ...]
+    ) -> Iterator[Fact]:
+        here = (*prefix, f"{new.location} parameter {new.name}")
+        args = {"in": new.location, "name": new.name}
+        if new.required and not old.required:
+            yield Fact(P.PARAMETER_BECAME_REQUIRED, args, title, here, new.where.child("required"))
+        elif old.required and not new.required:
+            yield Fact(P.PARAMETER_BECAME_OPTIONAL, args, title, here, new.where)
+        if _shaped(old.schema) or _shaped(new.schema):
+            for what, before, after in (
+                ("style", old.style, new.style),
+                ("explode", old.explode, new.explode),
+            ):
+                if before != after:
+                    yield Fact(
+                        P.PARAMETER_STYLE_CHANGED,
+                        {**args, "what": what, "old": show(before), "new": show(after)},
+                        title,
+                        here,
+                        new.where.child(what),
+                    )
+        old_default = old.schema.default if old.schema is not None else MISSING
+        new_default = new.schema.default if new.schema is not None else MISSING
+        if (old_default is MISSING) != (new_default is MISSING) or (
+            old_default is not MISSING and canonical(old_default) != canonical(new_default)
+        ):
+            yield Fact(
+                P.PARAMETER_DEFAULT_CHANGED,
+                {
+                    **args,
+                    "old": "none" if old_default is MISSING else show(old_default),
+                    "new": "none" if new_default is MISSING else show(new_default),
+                },
+                title,
+                here,
+                new.where,
+            )
+        yield from self._schema(
+            old.schema,
+            new.schema,
+            Side.REQUEST,
+            title,
+            here,
+            f"{new.location} parameter '{new.name}'",
+            skip_root_default=True,
+        )
+
+    # -- bodies -------------------------------------------------------------------------------
+
+    def _body(
+        self, old: Body | None, new: Body | None, title: str, prefix: tuple[str, ...], side: Side
+    ) -> Iterator[Fact]:
+        here = (*prefix, "request body")
+        if old is None and new is None:
+            return
+        if side is Side.RESPONSE:  # a callback: the API sends this body, the subscriber reads it
+            yield from self._content(
+                old.content if old else {},
+                new.content if new else {},
+                title,
+                here,
+                side,
+                "request body",
+                status=None,
+            )
+            return
+        if old is None:
+            assert new is not None
+            rule = RB.REQUIRED_BODY_ADDED if new.required else RB.OPTIONAL_BODY_ADDED
+            yield Fact(rule, {}, title, here, new.where)
+            return
+        if new is None:
+            yield Fact(RB.BODY_REMOVED, {}, title, here, old.where, in_base=True)
+            return
+        if new.required and not old.required:
+            yield Fact(RB.BODY_BECAME_REQUIRED, {}, title, here, new.where)
+        elif old.required and not new.required:
+            yield Fact(RB.BODY_BECAME_OPTIONAL, {}, title, here, new.where)
+        yield from self._content(old.content, new.content, title, here, side, "request body", status=None)
+
+    def _content(
+        self,
+        old: dict[str, MediaType],
+        new: dict[str, MediaType],
+        title: str,
+        here: tuple[str, ...],
+        side: Side,
+        root: str,
+        status: str | None,
+    ) -> Iterator[Fact]:
+        reading = side is Side.RESPONSE
+        removed_rule = R.MEDIA_TYPE_REMOVED if reading else RB.MEDIA_TYPE_REMOVED
+        added_rule = R.MEDIA_TYPE_ADDED if reading else RB.MEDIA_TYPE_ADDED
+        for name in sorted(old.keys() - new.keys()):
+            yield Fact(
+                removed_rule,
+                {"media_type": old[name].name, "status": status},
+                title,
+                (*here, old[name].name),
+                old[name].where,
+                in_base=True,
+            )
+        for name in sorted(new.keys() - old.keys()):
+            yield Fact(
+                added_rule,
+                {"media_type": new[name].name, "status": status},
+                title,
+                (*here, new[name].name),
+                new[name].where,
+            )
+        for name in sorted(old.keys() & new.keys()):
+            yield from self._schema(
+                old[name].schema, new[name].schema, side, title, (*here, new[name].name), root
+            )
+
+    # -- responses ----------------------------------------------------------------------------
+
+    def _response(
+        self, old: Response | None, new: Response | None, title: str, prefix: tuple[str, ...], side: Side
+    ) -> Iterator[Fact]:
+        if old is None and new is None:
+            return
+        status = (new or old).status  # type: ignore[union-attr]
+        here = (*prefix, f"response {status}")
+        if new is None:
+            assert old is not None
+            success = status.startswith("2") and side is Side.RESPONSE
+            rule = R.SUCCESS_STATUS_REMOVED if success else R.STATUS_REMOVED
+            yield Fact(rule, {"status": status}, title, here, old.where, in_base=True)
+            return
+        if old is None:
+            yield Fact(R.STATUS_ADDED, {"status": status}, title, here, new.where)
+            return
+        for name in sorted(old.headers.keys() | new.headers.keys()):
+            old_h, new_h = old.headers.get(name), new.headers.get(name)
+            if new_h is None:
+                assert old_h is not None
+                rule = R.REQUIRED_HEADER_REMOVED if old_h.required else R.OPTIONAL_HEADER_REMOVED
+                yield Fact(
+                    rule,
+                    {"name": old_h.name, "status": status},
+                    title,
+                    (*here, f"header {old_h.name}"),
+                    old_h.where,
+                    in_base=True,
+                )
+                continue
+            hhere = (*here, f"header {new_h.name}")
+            if old_h is None:
+                yield Fact(R.HEADER_ADDED, {"name": new_h.name, "status": status}, title, hhere, new_h.where)
+                continue
+            if old_h.required and not new_h.required:
+                yield Fact(
+                    R.HEADER_BECAME_OPTIONAL,
+                    {"name": new_h.name, "status": status},
+                    title,
+                    hhere,
+                    new_h.where,
+                )
+            elif new_h.required and not old_h.required:
+                yield Fact(
+                    R.HEADER_BECAME_REQUIRED,
+                    {"name": new_h.name, "status": status},
+                    title,
+                    hhere,
+                    new_h.where,
+                )
+            yield from self._schema(
+                old_h.schema, new_h.schema, side, title, hhere, f"response header '{new_h.name}'"
+            )
+        yield from self._content(
+            old.content, new.content, title, here, side, f"response {status} body", status=status
+        )
+
+    # -- security -----------------------------------------------------------------------------
+
+    def _security(
+        self,
+        old: tuple[Requirement, ...],
+        new: tuple[Requirement, ...],
+        title: str,
+        prefix: tuple[str, ...],
+        where: Where,
+    ) -> Iterator[Fact]:
+        if set(old) == set(new):
+            return
+        here = (*prefix, "security")
+        swhere = where.child("security")
+        public_before = not old or frozenset() in old
+        public_after = not new or frozenset() in new
+        if public_before and not public_after:
+            for requirement in new:
+                yield Fact(
+                    SEC.REQUIREMENT_ADDED, {"requirement": _show_req(requirement)}, title, here, swhere
+                )
+            return
+        if public_after:
+            if not public_before:
+                for requirement in old:
+                    yield Fact(
+                        SEC.REQUIREMENT_REMOVED, {"requirement": _show_req(requirement)}, title, here, swhere
+                    )
+            return
+        matched_new: set[Requirement] = set()
+        for requirement in old:
+            if requirement in new:
+                matched_new.add(requirement)
+                continue
+            schemes = {scheme for scheme, _ in requirement}
+            same_schemes = [n for n in new if {s for s, _ in n} == schemes and n not in old]
+            if same_schemes:
+                target = same_schemes[0]
+                matched_new.add(target)
+                old_scopes, new_scopes = dict(requirement), dict(target)
+                for scheme in sorted(schemes):
+                    gained = new_scopes[scheme] - old_scopes[scheme]
+                    lost = old_scopes[scheme] - new_scopes[scheme]
+                    if gained:
+                        yield Fact(
+                            SEC.SCOPE_ADDED,
+                            {"scheme": scheme, "scopes": ", ".join(sorted(gained))},
+                            title,
+                            here,
+                            swhere,
+                        )
+                    if lost:
+                        yield Fact(
+                            SEC.SCOPE_REMOVED,
+                            {"scheme": scheme, "scopes": ", ".join(sorted(lost))},
+                            title,
+                            here,
+                            swhere,
+                        )
+                continue
+            wider = [
+                n
+                for n in new
+                if n not in old and dict(requirement).items() <= dict(n).items() and n not in matched_new
+            ]
+            if wider:  # the same requirement now needs another scheme as well
+                matched_new.add(wider[0])
+                extra = frozenset(wider[0] - requirement)
+                yield Fact(SEC.REQUIREMENT_ADDED, {"requirement": _show_req(extra)}, title, here, swhere)
+                continue
+            yield Fact(SEC.REQUIREMENT_REMOVED, {"requirement": _show_req(requirement)}, title, here, swhere)
+        for requirement in new:
+            if requirement not in old and requirement not in matched_new:
+                yield Fact(
+                    SEC.ALTERNATIVE_ADDED, {"requirement": _show_req(requirement)}, title, here, swhere
+                )
+
+
+def _show_req(requirement: Requirement) -> str:
+    parts = []
+    for scheme, scopes in sorted(requirement, key=lambda item: item[0]):
+        parts.append(f"'{scheme}'" + (f" [{', '.join(sorted(scopes))}]" if scopes else ""))
+    return " + ".join(parts) or "'anonymous'"
+
+
+def _shaped(schema: Schema | None) -> bool:
+    return schema is None or schema.types is None or bool(schema.types & _SHAPED)
+
+
+def _ordered(statuses: set[str]) -> list[str]:
+    return sorted(statuses, key=lambda s: (s == "default", s))
+
+
+def _date(text: str | None) -> datetime.date | None:
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        return None

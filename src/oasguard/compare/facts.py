@@ -1,0 +1,38 @@
+"""A fact: one difference found by the comparison, before the registry gives it a level."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from oasguard.model.nodes import Where
+
+
+@dataclass(frozen=True)
+class Fact:
+    """`rule` is a registry id; `args` fill its message template."""
+
+    rule: str
+    args: dict[str, object] = field(hash=False)
+    #: "METHOD /path", or None when no operation is involved
+    operation: str | None
+    #: human-readable segments below the operation ("response 200", "application/json", "email")
+    location: tuple[str, ...]
+    where: Where
+    #: True when `where` points into the base document (something removed)
+    in_base: bool = False
+
+
+def show(value: object) -> str:
+    """A value as a message shows it: strings quoted, the rest as JSON."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def canonical(value: object) -> str:
+    """A stable key for comparing values of any JSON type (True is not 1)."""
+    return json.dumps(value, sort_keys=True, default=str)

@@ -1,0 +1,69 @@
+"""The pipeline: load → normalise → compare → classify, for two specs."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from oasguard.changes import Report
+from oasguard.compare import compare
+from oasguard.errors import LoadError
+from oasguard.load import load
+from oasguard.model import normalise
+from oasguard.rules.classify import classify
+from oasguard.sources import Spec, file_spec
+
+T = TypeVar("T")
+
+#: Deep documents recurse deeply; the work runs on a thread with room for it.
+_STACK_BYTES = 256 * 1024 * 1024
+_RECURSION_LIMIT = 60_000
+
+
+def diff(base: Spec, revision: Spec, today: datetime.date | None = None) -> Report:
+    """Compare two specs and classify every difference."""
+    base_api = normalise(load(base))
+    revision_api = normalise(load(revision))
+    changes = classify(compare(base_api, revision_api, today))
+    return Report(changes, base.label, revision.label)
+
+
+def diff_paths(
+    base: Path, revision: Path, root: Path | None = None, today: datetime.date | None = None
+) -> Report:
+    """Compare two documents on disk (the API the tests and other tools use)."""
+    return run_deep(lambda: diff(file_spec(str(base), root), file_spec(str(revision), root), today))
+
+
+def run_deep(work: Callable[[], T]) -> T:
+    """Run `work` on a thread with a large stack, so deep documents end in a result or a
+    LoadError, never in a crash."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(work())
+        except RecursionError:
+            failure.append(LoadError("document nested too deeply to compare"))
+        except BaseException as error:  # handed to the calling thread as it is
+            failure.append(error)
+
+    old_limit = sys.getrecursionlimit()
+    old_size = threading.stack_size()
+    try:
+        threading.stack_size(_STACK_BYTES)
+        sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
+        worker = threading.Thread(target=target, name="oasguard")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(old_size)
+        sys.setrecursionlimit(old_limit)
+    if failure:
+        raise failure[0]
+    return result[0]

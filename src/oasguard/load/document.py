@@ -1,0 +1,169 @@
+"""A loaded OpenAPI document and the sandboxed `$ref` resolution of everything it refers to."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from referencing import Registry, Resource
+from referencing.exceptions import PointerToNowhere, Unresolvable
+
+from oasguard.errors import LoadError, OasguardError, RefError, SourceError
+from oasguard.load.parse import parse
+from oasguard.sources import Spec
+
+#: `$ref` chains longer than this are refused (they are cycles in all but name).
+MAX_REF_CHAIN = 256
+
+_URI_ROOT = "file:///"
+
+
+def _uri(path: PurePosixPath) -> str:
+    return _URI_ROOT + path.as_posix()
+
+
+def escape(token: str) -> str:
+    """One RFC 6901 reference token."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+@dataclass
+class Document:
+    """The parsed entry document of one side, its OpenAPI version and its `$ref` resolver."""
+
+    spec: Spec
+    root: dict
+    #: "2.0", "3.0" or "3.1"
+    version: str
+    resolver: RefResolver = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.spec.tree.display(self.spec.path)
+
+
+def load(spec: Spec) -> Document:
+    """Read, parse and check the entry document of `spec`."""
+    name = spec.tree.display(spec.path)
+    root = parse(spec.tree.read(spec.path), name)
+    if not isinstance(root, dict):
+        raise LoadError(f"{name}: not an OpenAPI document (the top level is not a mapping)")
+    version = _version(root, name)
+    for key in ("paths", "components", "definitions", "webhooks", "info"):
+        value = root.get(key)
+        if value is not None and not isinstance(value, dict):
+            raise LoadError(f"{name}: invalid document: '{key}' must be a mapping")
+    if version != "3.1" and not isinstance(root.get("paths"), dict):
+        raise LoadError(f"{name}: invalid document: 'paths' is missing")
+    return Document(spec, root, version, RefResolver(spec, root))
+
+
+def _version(root: dict, name: str) -> str:
+    openapi, swagger = root.get("openapi"), root.get("swagger")
+    if openapi is not None:
+        text = str(openapi)
+        if text.startswith("3.0"):
+            return "3.0"
+        if text.startswith("3.1"):
+            return "3.1"
+        raise LoadError(f"{name}: unsupported OpenAPI version '{text}' (3.0.x and 3.1.x are)")
+    if swagger is not None:
+        if str(swagger) == "2.0":
+            return "2.0"
+        raise LoadError(f"{name}: unsupported Swagger version '{swagger}' (2.0 is)")
+    raise LoadError(f"{name}: not an OpenAPI document (no 'openapi' or 'swagger' field)")
+
+
+class RefResolver:
+    """Resolves `$ref`s of one side, reading other files from the same tree and nowhere else.
+
+    `referencing` keeps the registry of documents and resolves JSON pointers; this class decides
+    which URIs may be read at all (no remote URLs, nothing outside the root) and parses files
+    with the same loader as the entry document.
+    """
+
+    def __init__(self, spec: Spec, root: dict) -> None:
+        self._tree = spec.tree
+        self._registry: Registry = Registry().with_resource(_uri(spec.path), Resource.opaque(root))
+        self._loaded: set[PurePosixPath] = {spec.path}
+        self._cache: dict[tuple[PurePosixPath, str], tuple[object, PurePosixPath, str]] = {}
+
+    def display(self, path: PurePosixPath) -> str:
+        return self._tree.display(path)
+
+    def document(self, path: PurePosixPath) -> object:
+        """The parsed content of a file of this side (already loaded through a `$ref`)."""
+        return self._registry[_uri(path)].contents
+
+    def deref(self, ref: object, file: PurePosixPath) -> tuple[object, PurePosixPath, str]:
+        """Follow `ref` (written in `file`) and any `$ref`-only targets after it.
+
+        Returns the content, the file it is in and its JSON pointer there.
+        """
+        seen: list[str] = []
+        while True:
+            if not isinstance(ref, str):
+                raise RefError(f"{self.display(file)}: $ref must be a string, not {ref!r}")
+            cached = self._cache.get((file, ref))
+            if cached is None:
+                cached = self._lookup(ref, file)
+                self._cache[(file, ref)] = cached
+            target, file, pointer = cached
+            key = f"{file}#{pointer}"
+            if not (isinstance(target, dict) and "$ref" in target):
+                return cached
+            if key in seen:
+                raise RefError(
+                    f"{self.display(file)}: $ref cycle with no content: " + " -> ".join([*seen, key])
+                )
+            if len(seen) > MAX_REF_CHAIN:
+                raise RefError(f"{self.display(file)}: $ref chain longer than {MAX_REF_CHAIN}")
+            seen.append(key)
+            ref = target["$ref"]
+
+    def _lookup(self, ref: str, file: PurePosixPath) -> tuple[object, PurePosixPath, str]:
+        where = self.display(file)
+        parts = urlsplit(ref)
+        if parts.scheme or parts.netloc or ref.startswith("//"):
+            raise RefError(f"{where}: remote $ref '{ref}' refused (oasguard never uses the network)")
+        target = file
+        if parts.path:
+            target = self._target_file(ref, unquote(parts.path), file)
+            if target not in self._loaded:
+                self._load_file(ref, target, where)
+        fragment = parts.fragment
+        try:
+            resolved = self._registry.resolver(base_uri=_uri(file)).lookup(f"{_uri(target)}#{fragment}")
+        except PointerToNowhere:
+            raise RefError(f"{where}: dangling $ref '{ref}' (nothing at that pointer)") from None
+        except Unresolvable as error:
+            if isinstance(error.__cause__, OasguardError):
+                raise error.__cause__ from None
+            raise RefError(f"{where}: cannot resolve $ref '{ref}'") from None
+        pointer = unquote(fragment) if fragment.startswith("/") else ""
+        if fragment and not fragment.startswith("/"):
+            raise RefError(f"{where}: $ref '{ref}' has a fragment that is not a JSON pointer")
+        return resolved.contents, target, pointer
+
+    def _target_file(self, ref: str, path: str, file: PurePosixPath) -> PurePosixPath:
+        where = self.display(file)
+        if path.startswith("/"):
+            inside = self._tree.contains(path)
+            if inside is None:
+                raise RefError(f"{where}: $ref '{ref}' leaves the root ({self._tree.label})")
+            return inside
+        joined = posixpath.normpath(posixpath.join(file.parent.as_posix(), path))
+        if joined == ".." or joined.startswith("../"):
+            raise RefError(f"{where}: $ref '{ref}' leaves the root ({self._tree.label})")
+        return PurePosixPath(joined)
+
+    def _load_file(self, ref: str, target: PurePosixPath, where: str) -> None:
+        try:
+            data = self._tree.read(target)
+        except SourceError as error:
+            raise RefError(f"{where}: dangling $ref '{ref}' ({error})") from None
+        content = parse(data, self.display(target))
+        self._registry = self._registry.with_resource(_uri(target), Resource.opaque(content))
+        self._loaded.add(target)

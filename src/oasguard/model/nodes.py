@@ -1,0 +1,171 @@
+"""The nodes of the normalised graph. A `$ref` is an edge: two uses share one Schema object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where something is defined: a file of the side and a JSON pointer in it."""
+
+    file: PurePosixPath
+    pointer: str
+
+    def child(self, *tokens: str) -> Where:
+        from oasguard.load.document import escape
+
+        return Where(self.file, self.pointer + "".join("/" + escape(t) for t in tokens))
+
+
+@dataclass(eq=False)
+class Schema:
+    """A normalised schema. Mutable only while the builder fills it (cycles need a placeholder).
+
+    `types` never holds "null": nullability is `nullable`. `types` None means "any type".
+    Bounds use one spelling for 3.0 and 3.1 (`exclusiveMinimum` is a number).
+    """
+
+    where: Where
+    #: identity of a `$ref` target ("file#pointer"), None for an inline schema
+    key: str | None = None
+    types: frozenset[str] | None = None
+    nullable: bool = False
+    format: str | None = None
+    #: enum values (never None/null), or None when there is no enum
+    enum: tuple[object, ...] | None = None
+    bounds: dict[str, object] = field(default_factory=dict)
+    pattern: str | None = None
+    properties: dict[str, Schema] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()
+    #: None: unspecified (open); True/False; or the schema of every additional value
+    additional: Schema | bool | None = None
+    items: Schema | None = None
+    one_of: tuple[Schema, ...] = ()
+    any_of: tuple[Schema, ...] = ()
+    #: (propertyName, ((value, target schema), ...)) or None
+    discriminator: tuple[str, tuple[tuple[str, Schema], ...]] | None = None
+    read_only: bool = False
+    write_only: bool = False
+    default: object = MISSING
+    title: str | None = None
+    #: the raw mapping it was built from (for the unchanged-subgraph fast path), else None
+    raw: object = None
+
+    def __repr__(self) -> str:
+        return f"Schema({self.key or self.where.pointer})"
+
+
+@dataclass(eq=False)
+class MediaType:
+    name: str
+    schema: Schema | None
+    where: Where
+
+
+@dataclass(eq=False)
+class Body:
+    required: bool
+    content: dict[str, MediaType]
+    where: Where
+
+
+@dataclass(eq=False)
+class Parameter:
+    name: str
+    #: "path", "query", "header" or "cookie"
+    location: str
+    required: bool
+    style: str
+    explode: bool
+    schema: Schema | None
+    where: Where
+
+    @property
+    def match_key(self) -> tuple[str, str]:
+        """Identity within an operation: header names ignore case."""
+        name = self.name.lower() if self.location == "header" else self.name
+        return (self.location, name)
+
+
+@dataclass(eq=False)
+class Header:
+    name: str
+    required: bool
+    schema: Schema | None
+    where: Where
+
+
+@dataclass(eq=False)
+class Response:
+    status: str
+    #: keyed by lower-case name
+    headers: dict[str, Header]
+    content: dict[str, MediaType]
+    where: Where
+
+
+#: One security requirement: scheme name -> required scopes. An empty one means "anonymous".
+Requirement = frozenset[tuple[str, frozenset[str]]]
+
+
+@dataclass(eq=False)
+class Operation:
+    method: str
+    #: the path template as written
+    path: str
+    operation_id: str | None
+    deprecated: bool
+    sunset: str | None
+    #: path parameters are keyed by their position in the template, others by match_key
+    parameters: dict[tuple[str, str], Parameter]
+    body: Body | None
+    responses: dict[str, Response]
+    #: effective security: alternatives, each a Requirement; None when nothing is required
+    security: tuple[Requirement, ...]
+    callbacks: dict[tuple[str, str, str], Operation]
+    where: Where
+
+    @property
+    def title(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+def path_key(path: str) -> str:
+    """A path template with parameter names erased: `/users/{id}` and `/users/{userId}` match."""
+    out, depth = [], 0
+    for char in path:
+        if char == "{":
+            depth += 1
+            if depth == 1:
+                out.append("{}")
+            continue
+        if char == "}" and depth:
+            depth -= 1
+            continue
+        if not depth:
+            out.append(char)
+    return "".join(out).rstrip("/") or "/"
+
+
+@dataclass(eq=False)
+class Api:
+    """One side, normalised: operations by (path key, method), webhooks by (name, method)."""
+
+    version: str
+    operations: dict[tuple[str, str], Operation]
+    webhooks: dict[tuple[str, str], Operation]
+    servers: tuple[str, ...]
+    #: every schema that is a `$ref` target, by key, and the keys each one refers to directly
+    components: dict[str, Schema]
+    dependencies: dict[str, frozenset[str]]
+    entry: PurePosixPath

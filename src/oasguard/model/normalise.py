@@ -1,0 +1,371 @@
+"""Normalise a loaded document (Swagger 2.0, OpenAPI 3.0 or 3.1) into an Api graph."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+
+from oasguard.errors import LoadError
+from oasguard.load.document import Document
+from oasguard.model.nodes import (
+    Api,
+    Body,
+    Header,
+    MediaType,
+    Operation,
+    Parameter,
+    Requirement,
+    Response,
+    Schema,
+    Where,
+    path_key,
+)
+from oasguard.model.schema import SchemaBuilder
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+#: Swagger 2.0 parameter keys that are not schema keywords
+_V2_PARAMETER_KEYS = frozenset(
+    {"name", "in", "required", "description", "collectionFormat", "allowEmptyValue", "schema"}
+)
+_V2_COLLECTION = {
+    "csv": ("form", False),
+    "ssv": ("spaceDelimited", False),
+    "tsv": ("tabDelimited", False),
+    "pipes": ("pipeDelimited", False),
+    "multi": ("form", True),
+}
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def normalise(document: Document) -> Api:
+    """The Api graph of `document`: every operation, webhook, component schema and server."""
+    return _Normaliser(document).run()
+
+
+class _Normaliser:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.root = document.root
+        self.v2 = document.version == "2.0"
+        self.resolver = document.resolver
+        self.schemas = SchemaBuilder(document)
+        self.entry = document.spec.path
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def fail(self, where: Where, message: str) -> LoadError:
+        return LoadError(
+            f"{self.resolver.display(where.file)}: invalid document at {where.pointer or '/'}: {message}"
+        )
+
+    def deref(self, raw: object, where: Where) -> tuple[object, Where]:
+        """Follow a `$ref` (if `raw` is one) to its content and location."""
+        if isinstance(raw, Mapping) and "$ref" in raw:
+            target, file, pointer = self.resolver.deref(raw["$ref"], where.file)
+            return target, Where(file, pointer)
+        return raw, where
+
+    def mapping(self, raw: object, where: Where, what: str) -> Mapping:
+        raw, where = self.deref(raw, where)
+        if not isinstance(raw, Mapping):
+            raise self.fail(where, f"{what} must be a mapping")
+        return raw
+
+    def schema(self, raw: object, where: Where) -> Schema:
+        return self.schemas.build(raw, where)
+
+    # -- the document -------------------------------------------------------------------------
+
+    def run(self) -> Api:
+        root, top = self.root, Where(self.entry, "")
+        self._components(top)
+        operations: dict[tuple[str, str], Operation] = {}
+        paths = root.get("paths") or {}
+        for path, item in paths.items():
+            where = top.child("paths", str(path))
+            for operation in self._path_item(str(path), item, where):
+                operations.setdefault((path_key(str(path)), operation.method), operation)
+        webhooks: dict[tuple[str, str], Operation] = {}
+        for name, item in (root.get("webhooks") or {}).items():
+            where = top.child("webhooks", str(name))
+            for operation in self._path_item(str(name), item, where):
+                webhooks[(str(name), operation.method)] = operation
+        return Api(
+            version=self.document.version,
+            operations=operations,
+            webhooks=webhooks,
+            servers=self._servers(),
+            components=dict(self.schemas.by_key),
+            dependencies=self.schemas.dependencies,
+            entry=self.entry,
+        )
+
+    def _components(self, top: Where) -> None:
+        """Build every named schema, so a dangling `$ref` anywhere in them is found."""
+        if self.v2:
+            container, prefix = self.root.get("definitions"), ("definitions",)
+        else:
+            container = (self.root.get("components") or {}).get("schemas")
+            prefix = ("components", "schemas")
+        if isinstance(container, Mapping):
+            for name in container:
+                self.schemas.ref("#" + top.child(*prefix, str(name)).pointer, top)
+
+    def _servers(self) -> tuple[str, ...]:
+        root = self.root
+        if self.v2:
+            host = root.get("host")
+            base = str(root.get("basePath") or "")
+            if not host:
+                return (base,) if base else ()
+            schemes = root.get("schemes") or ["https"]
+            return tuple(f"{scheme}://{host}{base}" for scheme in schemes)
+        servers = root.get("servers")
+        if not isinstance(servers, list):
+            return ()
+        urls = []
+        for server in servers:
+            if isinstance(server, Mapping) and isinstance(server.get("url"), str):
+                url = server["url"]
+                for name, variable in (server.get("variables") or {}).items():
+                    if isinstance(variable, Mapping) and "default" in variable:
+                        url = url.replace("{" + str(name) + "}", str(variable["default"]))
+                urls.append(url.rstrip("/") or "/")
+        return tuple(urls)
+
+    # -- operations ---------------------------------------------------------------------------
+
+    def _path_item(
+        self, path: str, raw: object, where: Where, inherited_security: tuple[Requirement, ...] | None = None
+    ) -> list[Operation]:
+        item = self.mapping(raw, where, "a path item")
+        _, where = self.deref(raw, where)
+        shared = self._parameters(item.get("parameters"), where.child("parameters"), path)
+        operations = []
+        for method in METHODS:
+            if method in item:
+                operations.append(
+                    self._operation(
+                        path, method, item[method], where.child(method), shared, inherited_security
+                    )
+                )
+        return operations
+
+    def _operation(
+        self,
+        path: str,
+        method: str,
+        raw: object,
+        where: Where,
+        shared: dict[tuple[str, str], Parameter],
+        inherited_security: tuple[Requirement, ...] | None,
+    ) -> Operation:
+        op = self.mapping(raw, where, "an operation")
+        own = self._parameters(op.get("parameters"), where.child("parameters"), path)
+        parameters = {**shared, **own}
+        body = self._body(op, where, parameters)
+        parameters = {
+            key: p for key, p in parameters.items() if p.location in ("path", "query", "header", "cookie")
+        }
+        responses_raw = op.get("responses") or {}
+        responses_map = self.mapping(responses_raw, where.child("responses"), "responses")
+        responses = {}
+        for status, response in responses_map.items():
+            status_text = str(status).lower()
+            if status_text.startswith("x-"):
+                continue
+            responses[status_text] = self._response(
+                status_text, response, where.child("responses", str(status)), op
+            )
+        security = (
+            self._security(op["security"])
+            if "security" in op
+            else inherited_security
+            if inherited_security is not None
+            else self._security(self.root.get("security"))
+        )
+        callbacks: dict[tuple[str, str, str], Operation] = {}
+        raw_callbacks = op.get("callbacks")
+        if isinstance(raw_callbacks, Mapping) and not self.v2:
+            for name, callback in raw_callbacks.items():
+                cwhere = where.child("callbacks", str(name))
+                expressions = self.mapping(callback, cwhere, "a callback")
+                _, cwhere = self.deref(callback, cwhere)
+                for expression, item in expressions.items():
+                    for cb in self._path_item(str(expression), item, cwhere.child(str(expression)), security):
+                        callbacks[(str(name), str(expression), cb.method)] = cb
+        sunset = op.get("x-sunset")
+        return Operation(
+            method=method,
+            path=path,
+            operation_id=op.get("operationId") if isinstance(op.get("operationId"), str) else None,
+            deprecated=op.get("deprecated") is True,
+            sunset=str(sunset) if sunset is not None else None,
+            parameters=parameters,
+            body=body,
+            responses=responses,
+            security=security,
+            callbacks=callbacks,
+            where=self.deref(raw, where)[1],
+        )
+
+    def _security(self, raw: object) -> tuple[Requirement, ...]:
+        if not isinstance(raw, list):
+            return ()
+        alternatives = []
+        for requirement in raw:
+            if isinstance(requirement, Mapping):
+                alternatives.append(
+                    frozenset(
+                        (str(scheme), frozenset(str(s) for s in scopes or ()))
+                        for scheme, scopes in requirement.items()
+                    )
+                )
+        return tuple(alternatives)
+
+    # -- parameters ---------------------------------------------------------------------------
+
+    def _parameters(self, raw: object, where: Where, path: str) -> dict[tuple[str, str], Parameter]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, list):
+            raise self.fail(where, "parameters must be a list")
+        names = _PLACEHOLDER.findall(path)
+        result: dict[tuple[str, str], Parameter] = {}
+        for index, item in enumerate(raw):
+            parameter = self._parameter(item, where.child(str(index)))
+            key = parameter.match_key
+            if parameter.location == "path" and parameter.name in names:
+                key = ("path", f"#{names.index(parameter.name)}")
+            elif parameter.location in ("body", "formData"):
+                key = (parameter.location, parameter.name)
+            result[key] = parameter
+        return result
+
+    def _parameter(self, raw: object, where: Where) -> Parameter:
+        param = self.mapping(raw, where, "a parameter")
+        _, where = self.deref(raw, where)
+        name, location = param.get("name"), param.get("in")
+        if not isinstance(name, str) or not isinstance(location, str):
+            raise self.fail(where, "a parameter needs a string 'name' and 'in'")
+        schema: Schema | None = None
+        if self.v2:
+            if location == "body":
+                schema = self.schema(param.get("schema", {}), where.child("schema"))
+            else:
+                schema = self.schema({k: v for k, v in param.items() if k not in _V2_PARAMETER_KEYS}, where)
+            style, explode = _V2_COLLECTION.get(str(param.get("collectionFormat", "csv")), ("form", False))
+            if location in ("path", "header"):
+                style = "simple" if style == "form" else style
+        else:
+            if "schema" in param:
+                schema = self.schema(param["schema"], where.child("schema"))
+            elif isinstance(param.get("content"), Mapping):
+                for media, content in param["content"].items():
+                    if isinstance(content, Mapping) and "schema" in content:
+                        schema = self.schema(content["schema"], where.child("content", str(media), "schema"))
+                    break
+            style = str(param.get("style") or ("form" if location in ("query", "cookie") else "simple"))
+            explode = param.get("explode", style == "form") is True
+        return Parameter(
+            name=name,
+            location=location,
+            required=location == "path" or param.get("required") is True,
+            style=style,
+            explode=explode,
+            schema=schema,
+            where=where,
+        )
+
+    # -- bodies -------------------------------------------------------------------------------
+
+    def _body(self, op: Mapping, where: Where, parameters: dict[tuple[str, str], Parameter]) -> Body | None:
+        if not self.v2:
+            if "requestBody" not in op:
+                return None
+            bwhere = where.child("requestBody")
+            body = self.mapping(op["requestBody"], bwhere, "a request body")
+            _, bwhere = self.deref(op["requestBody"], bwhere)
+            return Body(
+                required=body.get("required") is True,
+                content=self._content(body.get("content"), bwhere.child("content")),
+                where=bwhere,
+            )
+        consumes = op.get("consumes") or self.root.get("consumes") or ["application/json"]
+        body_params = [p for p in parameters.values() if p.location == "body"]
+        if body_params:
+            param = body_params[0]
+            return Body(
+                required=param.required,
+                content={str(c): MediaType(str(c), param.schema, param.where) for c in consumes},
+                where=param.where,
+            )
+        form = [p for p in parameters.values() if p.location == "formData"]
+        if not form:
+            return None
+        schema = Schema(
+            form[0].where,
+            types=frozenset({"object"}),
+            properties={p.name: p.schema for p in form if p.schema is not None},
+            required=frozenset(p.name for p in form if p.required),
+        )
+        has_file = any(p.schema is not None and p.schema.format == "binary" for p in form)
+        media = [c for c in consumes if c in _FORM_TYPES] or (
+            ["multipart/form-data"] if has_file else ["application/x-www-form-urlencoded"]
+        )
+        return Body(
+            required=any(p.required for p in form),
+            content={c: MediaType(c, schema, form[0].where) for c in media},
+            where=form[0].where,
+        )
+
+    def _content(self, raw: object, where: Where) -> dict[str, MediaType]:
+        if raw is None:
+            return {}
+        content = self.mapping(raw, where, "content")
+        result = {}
+        for media, item in content.items():
+            mwhere = where.child(str(media))
+            entry = self.mapping(item, mwhere, "a media type")
+            schema = self.schema(entry["schema"], mwhere.child("schema")) if "schema" in entry else None
+            result[str(media).lower()] = MediaType(str(media), schema, mwhere)
+        return result
+
+    # -- responses ----------------------------------------------------------------------------
+
+    def _response(self, status: str, raw: object, where: Where, op: Mapping) -> Response:
+        response = self.mapping(raw, where, "a response")
+        _, where = self.deref(raw, where)
+        headers: dict[str, Header] = {}
+        raw_headers = response.get("headers")
+        if isinstance(raw_headers, Mapping):
+            for name, item in raw_headers.items():
+                if str(name).lower() == "content-type":
+                    continue
+                hwhere = where.child("headers", str(name))
+                header = self.mapping(item, hwhere, "a header")
+                _, hwhere = self.deref(item, hwhere)
+                if self.v2:
+                    schema = self.schema(
+                        {k: v for k, v in header.items() if k not in _V2_PARAMETER_KEYS}, hwhere
+                    )
+                elif "schema" in header:
+                    schema = self.schema(header["schema"], hwhere.child("schema"))
+                else:
+                    schema = None
+                headers[str(name).lower()] = Header(str(name), header.get("required") is True, schema, hwhere)
+        if self.v2:
+            content = {}
+            if "schema" in response:
+                schema = self.schema(response["schema"], where.child("schema"))
+                produces = op.get("produces") or self.root.get("produces") or ["application/json"]
+                content = {str(p).lower(): MediaType(str(p), schema, where.child("schema")) for p in produces}
+        else:
+            content = self._content(response.get("content"), where.child("content"))
+        return Response(status=status, headers=headers, content=content, where=where)
+
+
+def entry_where(path: PurePosixPath) -> Where:
+    return Where(path, "")

@@ -1,0 +1,361 @@
+"""Build normalised Schema nodes from raw schemas of any version; `$ref` targets become shared nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from oasguard.errors import LoadError
+from oasguard.load.document import Document
+from oasguard.model.nodes import MISSING, Schema, Where
+
+#: Schemas nested deeper than this (inline levels plus `$ref` hops on one path) are refused.
+MAX_NESTING = 3000
+
+_NUMERIC_BOUNDS = (
+    "maxLength",
+    "minLength",
+    "maxItems",
+    "minItems",
+    "maxProperties",
+    "minProperties",
+    "multipleOf",
+)
+#: keywords that are documentation only: a `$ref` with only these beside it is a plain `$ref`
+_DOC_KEYWORDS = frozenset(
+    {
+        "description",
+        "summary",
+        "title",
+        "example",
+        "examples",
+        "externalDocs",
+        "deprecated",
+        "$comment",
+        "xml",
+    }
+)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class SchemaBuilder:
+    """Turns raw schemas of one document into Schema nodes, memoised by `$ref` target."""
+
+    def __init__(self, document: Document) -> None:
+        self._document = document
+        self._resolver = document.resolver
+        self._version = document.version
+        self.by_key: dict[str, Schema] = {}
+        self.dependencies: dict[str, frozenset[str]] = {}
+        self._building: set[int] = set()
+        self._dependency_stack: list[set[str]] = []
+        self._depth = 0
+
+    def build(self, raw: object, where: Where) -> Schema:
+        """The node for `raw`, found at `where`."""
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                raise LoadError(
+                    f"{self._resolver.display(where.file)}: schemas nested more than "
+                    f"{MAX_NESTING} levels deep at {where.pointer}"
+                )
+            if isinstance(raw, Mapping) and "$ref" in raw:
+                target = self.ref(raw["$ref"], where)
+                extra = {
+                    k: v
+                    for k, v in raw.items()
+                    if k != "$ref" and k not in _DOC_KEYWORDS and not str(k).startswith("x-")
+                }
+                if self._version != "3.1" or not extra:
+                    return target
+                # 3.1: keywords beside a $ref apply too, as if in an allOf with it.
+                node = Schema(where)
+                own = Schema(where)
+                self._fill(own, extra, where)
+                self._merge_into(node, [own, target])
+                return node
+            node = Schema(where)
+            self._fill(node, raw, where)
+            return node
+        finally:
+            self._depth -= 1
+
+    def ref(self, ref: object, where: Where) -> Schema:
+        """The shared node of the schema `ref` points to (from the file of `where`)."""
+        target, file, pointer = self._resolver.deref(ref, where.file)
+        key = f"{file}#{pointer}"
+        if self._dependency_stack:
+            self._dependency_stack[-1].add(key)
+        node = self.by_key.get(key)
+        if node is not None:
+            return node
+        node = Schema(Where(file, pointer), key=key, raw=target)
+        self.by_key[key] = node
+        self._dependency_stack.append(set())
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                raise LoadError(
+                    f"{self._resolver.display(file)}: schemas nested more than "
+                    f"{MAX_NESTING} levels deep at {pointer}"
+                )
+            self._fill(node, target, node.where)
+        finally:
+            self._depth -= 1
+            self.dependencies[key] = frozenset(self._dependency_stack.pop())
+        return node
+
+    # -- filling one node ---------------------------------------------------------------------
+
+    def _fill(self, node: Schema, raw: object, where: Where) -> None:
+        self._building.add(id(node))
+        try:
+            if isinstance(raw, bool):  # 3.1 boolean schemas
+                if raw is False:
+                    node.types = frozenset()
+                return
+            if not isinstance(raw, Mapping):
+                raise LoadError(
+                    f"{self._resolver.display(where.file)}: invalid schema at "
+                    f"{where.pointer or '/'}: expected a mapping, found {type(raw).__name__}"
+                )
+            all_of = raw.get("allOf")
+            if isinstance(all_of, list) and all_of:
+                own = Schema(where)
+                self._fill_own(own, {k: v for k, v in raw.items() if k != "allOf"}, where)
+                parts = [self.build(member, where.child("allOf", str(i))) for i, member in enumerate(all_of)]
+                self._merge_into(node, [own, *parts])
+            else:
+                self._fill_own(node, raw, where)
+        finally:
+            self._building.discard(id(node))
+
+    def _fill_own(self, node: Schema, raw: Mapping, where: Where) -> None:
+        version = self._version
+        types, nullable = _types(raw.get("type"), version)
+        if raw.get("nullable") is True or raw.get("x-nullable") is True:
+            nullable = True
+        node.format = _text(raw.get("format"))
+        if types is not None and "file" in types:  # Swagger 2.0 file parameters and responses
+            types = (types - {"file"}) | {"string"}
+            node.format = node.format or "binary"
+        if types is None and ("properties" in raw or "additionalProperties" in raw):
+            types = frozenset({"object"})
+        if types is None and "items" in raw and not isinstance(raw.get("items"), bool):
+            types = frozenset({"array"})
+        node.types, node.nullable = types, nullable
+
+        enum = raw.get("enum")
+        if "const" in raw:
+            enum = [raw["const"]]
+        if isinstance(enum, list):
+            if None in enum:
+                node.nullable = True
+            node.enum = tuple(value for value in enum if value is not None)
+
+        node.bounds = _bounds(raw, version)
+        node.pattern = _text(raw.get("pattern"))
+        node.read_only = raw.get("readOnly") is True
+        node.write_only = raw.get("writeOnly") is True
+        node.default = raw.get("default", MISSING)
+        node.title = _text(raw.get("title"))
+
+        properties = raw.get("properties")
+        if isinstance(properties, Mapping):
+            node.properties = {
+                str(name): self.build(sub, where.child("properties", str(name)))
+                for name, sub in properties.items()
+            }
+        required = raw.get("required")
+        if isinstance(required, list):
+            node.required = frozenset(str(name) for name in required)
+
+        additional = raw.get("additionalProperties")
+        if isinstance(additional, bool):
+            node.additional = additional
+        elif isinstance(additional, Mapping):
+            node.additional = (
+                True if not additional else self.build(additional, where.child("additionalProperties"))
+            )
+
+        items = raw.get("items")
+        if isinstance(items, Mapping):
+            node.items = self.build(items, where.child("items"))
+
+        for keyword in ("oneOf", "anyOf"):
+            variants = raw.get(keyword)
+            if isinstance(variants, list) and variants:
+                built = tuple(self.build(v, where.child(keyword, str(i))) for i, v in enumerate(variants))
+                setattr(node, "one_of" if keyword == "oneOf" else "any_of", built)
+        self._fold_null_variants(node)
+        node.discriminator = self._discriminator(raw.get("discriminator"), where)
+
+    def _fold_null_variants(self, node: Schema) -> None:
+        """`anyOf: [X, {type: 'null'}]` (3.1) is X made nullable, as 3.0 writes it."""
+        for attribute in ("one_of", "any_of"):
+            variants: tuple[Schema, ...] = getattr(node, attribute)
+            rest = tuple(v for v in variants if not _is_null_only(v))
+            if len(rest) == len(variants):
+                continue
+            node.nullable = True
+            setattr(node, attribute, ())
+            only = rest[0] if len(rest) == 1 else None
+            if only is not None and _is_empty(node) and id(only) not in self._building:
+                self._merge_into(node, [only], keep_nullable=True)
+            else:
+                setattr(node, attribute, rest)
+
+    def _discriminator(self, raw: object, where: Where) -> tuple | None:
+        if isinstance(raw, str):  # Swagger 2.0: just the property name
+            return (raw, ())
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("propertyName"), str):
+            return None
+        mapping = raw.get("mapping")
+        pairs: list[tuple[str, Schema]] = []
+        if isinstance(mapping, Mapping):
+            for value, target in sorted(mapping.items(), key=lambda item: str(item[0])):
+                if not isinstance(target, str):
+                    continue
+                if "/" not in target and "#" not in target and "." not in target:
+                    target = (
+                        "#/definitions/" if self._version == "2.0" else "#/components/schemas/"
+                    ) + target
+                pairs.append((str(value), self.ref(target, where.child("discriminator"))))
+        return (raw["propertyName"], tuple(pairs))
+
+    # -- allOf --------------------------------------------------------------------------------
+
+    def _merge_into(self, node: Schema, parts: list[Schema], keep_nullable: bool = False) -> None:
+        """Fill `node` with the conjunction of `parts` (allOf): what every part requires."""
+        ready = [p for p in parts if id(p) not in self._building or p is parts[0]]
+        types: frozenset[str] | None = None
+        for part in ready:
+            if part.types is not None:
+                types = part.types if types is None else _intersect_types(types, part.types)
+        node.types = types
+        own = ready[0]
+        typed = [p for p in ready[1:] if p.types is not None]
+        node.nullable = keep_nullable or own.nullable or (bool(typed) and all(p.nullable for p in typed))
+        node.format = next((p.format for p in ready if p.format), None)
+        enums = [p.enum for p in ready if p.enum is not None]
+        if enums:
+            first = enums[0]
+            node.enum = tuple(v for v in first if all(_contains(e, v) for e in enums[1:]))
+        node.bounds = _merge_bounds([p.bounds for p in ready])
+        node.pattern = next((p.pattern for p in ready if p.pattern), None)
+        node.read_only = any(p.read_only for p in ready)
+        node.write_only = any(p.write_only for p in ready)
+        node.default = next((p.default for p in ready if p.default is not MISSING), MISSING)
+        node.title = next((p.title for p in ready if p.title), None)
+        node.required = frozenset().union(*(p.required for p in ready))
+        grouped: dict[str, list[Schema]] = {}
+        for part in ready:
+            for name, sub in part.properties.items():
+                grouped.setdefault(name, []).append(sub)
+        node.properties = {}
+        for name, subs in grouped.items():
+            if len(subs) == 1 or any(id(s) in self._building for s in subs):
+                node.properties[name] = subs[0]
+            else:
+                merged = Schema(subs[0].where)
+                self._merge_into(merged, subs)
+                node.properties[name] = merged
+        additional = [p.additional for p in ready if p.additional is not None]
+        node.additional = (
+            False
+            if False in additional
+            else next((a for a in additional if isinstance(a, Schema)), None)
+            if additional
+            else None
+        )
+        if node.additional is None and True in additional:
+            node.additional = True
+        items = [p.items for p in ready if p.items is not None]
+        node.items = items[0] if items else None
+        node.one_of = next((p.one_of for p in ready if p.one_of), ())
+        node.any_of = next((p.any_of for p in ready if p.any_of), ())
+        node.discriminator = next((p.discriminator for p in ready if p.discriminator), None)
+
+
+def _types(raw: object, version: str) -> tuple[frozenset[str] | None, bool]:
+    if isinstance(raw, str):
+        names = {raw}
+    elif isinstance(raw, list) and all(isinstance(t, str) for t in raw):
+        names = set(raw)
+    else:
+        return None, False
+    nullable = "null" in names
+    return frozenset(names - {"null"}), nullable
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _bounds(raw: Mapping, version: str) -> dict[str, object]:
+    bounds: dict[str, object] = {}
+    for keyword in _NUMERIC_BOUNDS:
+        value = raw.get(keyword)
+        if _is_number(value):
+            bounds[keyword] = value
+    if raw.get("uniqueItems") is True:
+        bounds["uniqueItems"] = True
+    for plain, exclusive in (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum")):
+        value, flag = raw.get(plain), raw.get(exclusive)
+        if flag is True and _is_number(value):  # 3.0 / 2.0 spelling
+            bounds[exclusive] = value
+            continue
+        if _is_number(value):
+            bounds[plain] = value
+        if _is_number(flag):  # 3.1 spelling
+            bounds[exclusive] = flag
+    return bounds
+
+
+def _merge_bounds(all_bounds: list[dict[str, object]]) -> dict[str, object]:
+    merged: dict[str, object] = {}
+    for bounds in all_bounds:
+        for keyword, value in bounds.items():
+            if keyword not in merged:
+                merged[keyword] = value
+            elif keyword.startswith("max") or keyword == "exclusiveMaximum":
+                merged[keyword] = min(merged[keyword], value)  # type: ignore[type-var]
+            elif keyword.startswith("min") or keyword == "exclusiveMinimum":
+                merged[keyword] = max(merged[keyword], value)  # type: ignore[type-var]
+    return merged
+
+
+def _intersect_types(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+    result = set(a & b)
+    if ("integer" in a and "number" in b) or ("number" in a and "integer" in b):
+        result.add("integer")
+    return frozenset(result)
+
+
+def _contains(values: tuple[object, ...], value: object) -> bool:
+    return any(v == value and type(v) is type(value) for v in values)
+
+
+def _is_null_only(schema: Schema) -> bool:
+    return schema.types == frozenset() and schema.nullable and _is_empty(schema, types=False)
+
+
+def _is_empty(schema: Schema, types: bool = True) -> bool:
+    """No constraint at all besides (optionally) nullability."""
+    return (
+        (not types or schema.types is None)
+        and schema.format is None
+        and schema.enum is None
+        and not schema.bounds
+        and schema.pattern is None
+        and not schema.properties
+        and not schema.required
+        and schema.additional is None
+        and schema.items is None
+        and not schema.one_of
+        and not schema.any_of
+        and schema.discriminator is None
+    )

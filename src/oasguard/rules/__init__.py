@@ -1,0 +1,1 @@
+"""Classify: the rule registry turns compared facts into changes with a level and a message."""

@@ -1,0 +1,38 @@
+"""What a rule is: an id, a default level, the side it judges, a message template and its doc."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from oasguard.changes import Level
+
+
+class Area(enum.Enum):
+    PATHS = "paths"
+    PARAMETERS = "parameters"
+    REQUEST_BODY = "request body"
+    REQUEST_SCHEMA = "request schema"
+    RESPONSES = "responses"
+    RESPONSE_SCHEMA = "response schema"
+    SECURITY = "security"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of change. `message` is a `str.format` template over the fact's arguments."""
+
+    id: str
+    level: Level
+    area: Area
+    message: str
+    doc: str
+    #: older ids that name this rule (kept when a rule is renamed, never reused)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0]
+
+
+B, W, S = Level.BREAKING, Level.WARNING, Level.SAFE

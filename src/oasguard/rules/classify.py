@@ -1,0 +1,44 @@
+"""Turn facts into changes: the registry gives each its level and renders its message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from oasguard.changes import Change
+from oasguard.compare.facts import Fact
+from oasguard.rules.registry import RULES
+
+
+class _Args(dict):
+    """Template arguments; a missing one renders as '?' rather than failing the run."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def classify(facts: Iterable[Fact]) -> list[Change]:
+    """One change per fact, identical changes within an operation kept once, in a stable order."""
+    seen: set[tuple[object, ...]] = set()
+    changes = []
+    for fact in facts:
+        rule = RULES[fact.rule]
+        message = rule.message.format_map(_Args(fact.args))
+        key = (fact.operation, rule.id, message, fact.where)
+        if key in seen:
+            continue
+        seen.add(key)
+        segments = ([fact.operation] if fact.operation else []) + list(fact.location)
+        changes.append(
+            Change(
+                id=rule.id,
+                level=rule.level,
+                message=message,
+                operation=fact.operation,
+                location=" › ".join(segments),
+                pointer=fact.where.pointer,
+                file=fact.where.file.as_posix(),
+                in_base=fact.in_base,
+            )
+        )
+    changes.sort(key=Change.sort_key)
+    return changes

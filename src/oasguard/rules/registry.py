@@ -1,0 +1,25 @@
+"""The registry: every rule, one table, explicit. Adding a rule is one entry in a family module."""
+
+from __future__ import annotations
+
+from oasguard.rules import parameters, paths, request_body, responses, schema, security
+from oasguard.rules.base import Rule
+
+ALL: tuple[Rule, ...] = (
+    *paths.RULES,
+    *parameters.RULES,
+    *request_body.RULES,
+    *schema.RULES,
+    *responses.RULES,
+    *security.RULES,
+)
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in ALL}
+RULES.update({alias: rule for rule in ALL for alias in rule.aliases})
+
+if len({rule.id for rule in ALL}) != len(ALL):  # pragma: no cover - guards the table itself
+    raise RuntimeError("duplicate rule id in the registry")
+
+
+def get(rule_id: str) -> Rule:
+    return RULES[rule_id]
