@@ -149,8 +149,8 @@ CASES: list[tuple[str, set[str], str | None]] = [
     ("request-variant-removed-anyof", {RQ + "variant-removed"}, "anyOf"),
     ("response-variant-removed-anyof", {RS + "variant-removed"}, "anyOf"),
     # --- discriminator ----------------------------------------------------------------------
-    ("request-discriminator-changed", {RQ + "discriminator-changed"}, "discriminator"),
-    ("response-discriminator-changed", {RS + "discriminator-changed"}, "discriminator"),
+    ("request-discriminator-changed", {RQ + "discriminator-changed"}, "'cat'"),
+    ("response-discriminator-changed", {RS + "discriminator-changed"}, "'cat'"),
     ("response-discriminator-changed-swapped", {RS + "discriminator-changed"}, "discriminator"),
     # --- default ----------------------------------------------------------------------------
     ("request-default-changed", {RQ + "default-changed"}, "50"),
@@ -223,6 +223,9 @@ def test_schema_rule(case, expected, substring):
     assert {c.id for c in changes} == expected, described
     for change in changes:
         assert change.level == RULES[change.id].level, described
+    # SPEC 2: identical changes are not repeated within one operation
+    keys = [(c.id, c.operation, c.location, c.message) for c in changes]
+    assert len(keys) == len(set(keys)), described
     if substring is not None:
         assert any(substring in c.message for c in changes if c.id in expected), described
 

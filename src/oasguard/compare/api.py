@@ -180,7 +180,7 @@ class _Comparison:
                 old.responses.get(status), new.responses.get(status), title, prefix, request.flipped
             )
         if not flipped and not webhook:
-            yield from self._security(old.security, new.security, title, prefix, new.where)
+            yield from self._security(old, new, title, prefix)
         for key in sorted(old.callbacks.keys() & new.callbacks.keys()):
             name, expression, method = key
             yield from self._operation(
@@ -289,12 +289,15 @@ class _Comparison:
             yield Fact(P.PARAMETER_BECAME_REQUIRED, args, title, here, new.where.child("required"))
         elif old.required and not new.required:
             yield Fact(P.PARAMETER_BECAME_OPTIONAL, args, title, here, new.where)
-        if _shaped(old.schema) or _shaped(new.schema):
+        shaped = _shaped(old.schema) or _shaped(new.schema)
+        # a primitive is written the same way in every style but label and matrix
+        prefixed = bool({"label", "matrix"} & {old.style, new.style})
+        if shaped or prefixed:
             for what, before, after in (
                 ("style", old.style, new.style),
                 ("explode", old.explode, new.explode),
             ):
-                if before != after:
+                if before != after and (shaped or what == "style"):
                     yield Fact(
                         P.PARAMETER_STYLE_CHANGED,
                         {**args, "what": what, "old": show(before), "new": show(after)},
@@ -458,17 +461,15 @@ class _Comparison:
     # -- security -----------------------------------------------------------------------------
 
     def _security(
-        self,
-        old: tuple[Requirement, ...],
-        new: tuple[Requirement, ...],
-        title: str,
-        prefix: tuple[str, ...],
-        where: Where,
+        self, old_op: Operation, new_op: Operation, title: str, prefix: tuple[str, ...]
     ) -> Iterator[Fact]:
+        old, new = old_op.security, new_op.security
         if set(old) == set(new):
             return
+        # what is added points into the revision, what is removed into the base
+        swhere = new_op.security_where or new_op.where
+        bwhere = old_op.security_where or old_op.where
         here = (*prefix, "security")
-        swhere = where.child("security")
         public_before = not old or frozenset() in old
         public_after = not new or frozenset() in new
         if public_before and not public_after:
@@ -481,7 +482,12 @@ class _Comparison:
             if not public_before:
                 for requirement in old:
                     yield Fact(
-                        SEC.REQUIREMENT_REMOVED, {"requirement": _show_req(requirement)}, title, here, swhere
+                        SEC.REQUIREMENT_REMOVED,
+                        {"requirement": _show_req(requirement)},
+                        title,
+                        here,
+                        bwhere,
+                        True,
                     )
             return
         matched_new: set[Requirement] = set()
@@ -525,7 +531,9 @@ class _Comparison:
                 extra = frozenset(wider[0] - requirement)
                 yield Fact(SEC.REQUIREMENT_ADDED, {"requirement": _show_req(extra)}, title, here, swhere)
                 continue
-            yield Fact(SEC.REQUIREMENT_REMOVED, {"requirement": _show_req(requirement)}, title, here, swhere)
+            yield Fact(
+                SEC.REQUIREMENT_REMOVED, {"requirement": _show_req(requirement)}, title, here, bwhere, True
+            )
         for requirement in new:
             if requirement not in old and requirement not in matched_new:
                 yield Fact(

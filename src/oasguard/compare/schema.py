@@ -432,7 +432,7 @@ def _check_properties(
     for name in added:
         new = b.properties[name]
         required = name in b.required and _visible(new, side)
-        kind = kinds.REQUIRED_PROPERTY_ADDED if required and request else kinds.PROPERTY_ADDED
+        kind = kinds.REQUIRED_PROPERTY_ADDED if required else kinds.PROPERTY_ADDED
         facts.append(LocalFact(kind, {}, new.where, prop=name))
 
 

@@ -134,6 +134,8 @@ class Operation:
     security: tuple[Requirement, ...]
     callbacks: dict[tuple[str, str, str], Operation]
     where: Where
+    #: where the effective security is written (the operation's own, or the document's)
+    security_where: Where | None = None
 
     @property
     def title(self) -> str:

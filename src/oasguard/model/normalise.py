@@ -67,11 +67,12 @@ class _Normaliser:
             return target, Where(file, pointer)
         return raw, where
 
-    def mapping(self, raw: object, where: Where, what: str) -> Mapping:
+    def mapping(self, raw: object, where: Where, what: str) -> tuple[Mapping, Where]:
+        """`raw` (after its `$ref`, if any) as a mapping, and where that mapping is."""
         raw, where = self.deref(raw, where)
         if not isinstance(raw, Mapping):
             raise self.fail(where, f"{what} must be a mapping")
-        return raw
+        return raw, where
 
     def schema(self, raw: object, where: Where) -> Schema:
         return self.schemas.build(raw, where)
@@ -140,8 +141,7 @@ class _Normaliser:
     def _path_item(
         self, path: str, raw: object, where: Where, inherited_security: tuple[Requirement, ...] | None = None
     ) -> list[Operation]:
-        item = self.mapping(raw, where, "a path item")
-        _, where = self.deref(raw, where)
+        item, where = self.mapping(raw, where, "a path item")
         shared = self._parameters(item.get("parameters"), where.child("parameters"), path)
         operations = []
         for method in METHODS:
@@ -162,7 +162,7 @@ class _Normaliser:
         shared: dict[tuple[str, str], Parameter],
         inherited_security: tuple[Requirement, ...] | None,
     ) -> Operation:
-        op = self.mapping(raw, where, "an operation")
+        op, where = self.mapping(raw, where, "an operation")
         own = self._parameters(op.get("parameters"), where.child("parameters"), path)
         parameters = {**shared, **own}
         body = self._body(op, where, parameters)
@@ -170,29 +170,26 @@ class _Normaliser:
             key: p for key, p in parameters.items() if p.location in ("path", "query", "header", "cookie")
         }
         responses_raw = op.get("responses") or {}
-        responses_map = self.mapping(responses_raw, where.child("responses"), "responses")
+        responses_map, rwhere = self.mapping(responses_raw, where.child("responses"), "responses")
         responses = {}
         for status, response in responses_map.items():
             status_text = str(status).lower()
             if status_text.startswith("x-"):
                 continue
-            responses[status_text] = self._response(
-                status_text, response, where.child("responses", str(status)), op
-            )
-        security = (
-            self._security(op["security"])
-            if "security" in op
-            else inherited_security
-            if inherited_security is not None
-            else self._security(self.root.get("security"))
-        )
+            responses[status_text] = self._response(status_text, response, rwhere.child(str(status)), op)
+        if "security" in op:
+            security, security_where = self._security(op["security"]), where.child("security")
+        elif inherited_security is not None:
+            security, security_where = inherited_security, None
+        else:
+            security = self._security(self.root.get("security"))
+            security_where = Where(self.entry, "/security")
         callbacks: dict[tuple[str, str, str], Operation] = {}
         raw_callbacks = op.get("callbacks")
         if isinstance(raw_callbacks, Mapping) and not self.v2:
             for name, callback in raw_callbacks.items():
                 cwhere = where.child("callbacks", str(name))
-                expressions = self.mapping(callback, cwhere, "a callback")
-                _, cwhere = self.deref(callback, cwhere)
+                expressions, cwhere = self.mapping(callback, cwhere, "a callback")
                 for expression, item in expressions.items():
                     for cb in self._path_item(str(expression), item, cwhere.child(str(expression)), security):
                         callbacks[(str(name), str(expression), cb.method)] = cb
@@ -208,7 +205,8 @@ class _Normaliser:
             responses=responses,
             security=security,
             callbacks=callbacks,
-            where=self.deref(raw, where)[1],
+            where=where,
+            security_where=security_where,
         )
 
     def _security(self, raw: object) -> tuple[Requirement, ...]:
@@ -245,8 +243,7 @@ class _Normaliser:
         return result
 
     def _parameter(self, raw: object, where: Where) -> Parameter:
-        param = self.mapping(raw, where, "a parameter")
-        _, where = self.deref(raw, where)
+        param, where = self.mapping(raw, where, "a parameter")
         name, location = param.get("name"), param.get("in")
         if not isinstance(name, str) or not isinstance(location, str):
             raise self.fail(where, "a parameter needs a string 'name' and 'in'")
@@ -286,8 +283,7 @@ class _Normaliser:
             if "requestBody" not in op:
                 return None
             bwhere = where.child("requestBody")
-            body = self.mapping(op["requestBody"], bwhere, "a request body")
-            _, bwhere = self.deref(op["requestBody"], bwhere)
+            body, bwhere = self.mapping(op["requestBody"], bwhere, "a request body")
             return Body(
                 required=body.get("required") is True,
                 content=self._content(body.get("content"), bwhere.child("content")),
@@ -324,11 +320,11 @@ class _Normaliser:
     def _content(self, raw: object, where: Where) -> dict[str, MediaType]:
         if raw is None:
             return {}
-        content = self.mapping(raw, where, "content")
+        content, where = self.mapping(raw, where, "content")
         result = {}
         for media, item in content.items():
             mwhere = where.child(str(media))
-            entry = self.mapping(item, mwhere, "a media type")
+            entry, mwhere = self.mapping(item, mwhere, "a media type")
             schema = self.schema(entry["schema"], mwhere.child("schema")) if "schema" in entry else None
             result[str(media).lower()] = MediaType(str(media), schema, mwhere)
         return result
@@ -336,8 +332,7 @@ class _Normaliser:
     # -- responses ----------------------------------------------------------------------------
 
     def _response(self, status: str, raw: object, where: Where, op: Mapping) -> Response:
-        response = self.mapping(raw, where, "a response")
-        _, where = self.deref(raw, where)
+        response, where = self.mapping(raw, where, "a response")
         headers: dict[str, Header] = {}
         raw_headers = response.get("headers")
         if isinstance(raw_headers, Mapping):
@@ -345,8 +340,7 @@ class _Normaliser:
                 if str(name).lower() == "content-type":
                     continue
                 hwhere = where.child("headers", str(name))
-                header = self.mapping(item, hwhere, "a header")
-                _, hwhere = self.deref(item, hwhere)
+                header, hwhere = self.mapping(item, hwhere, "a header")
                 if self.v2:
                     schema = self.schema(
                         {k: v for k, v in header.items() if k not in _V2_PARAMETER_KEYS}, hwhere

@@ -164,10 +164,13 @@ class SchemaBuilder:
         node.title = _text(raw.get("title"))
 
         properties = raw.get("properties")
+        pwhere = where.child("properties")
+        if isinstance(properties, Mapping) and "$ref" in properties:  # the whole map is a $ref
+            properties, file, pointer = self._resolver.deref(properties["$ref"], where.file)
+            pwhere = Where(file, pointer)
         if isinstance(properties, Mapping):
             node.properties = {
-                str(name): self.build(sub, where.child("properties", str(name)))
-                for name, sub in properties.items()
+                str(name): self.build(sub, pwhere.child(str(name))) for name, sub in properties.items()
             }
         required = raw.get("required")
         if isinstance(required, list):
