@@ -29,106 +29,181 @@ CASES: list[tuple[str, set[str], str | tuple[str, ...] | None]] = [
     # --- paths, operations, webhooks, servers
     ("path-removed", {"path-removed"}, "path '/owners' was removed"),
     ("operation-removed", {"operation-removed"}, "operation DELETE /pets was removed"),
-    ("operation-removed-after-sunset", {"operation-removed-after-sunset"},
-     "after its sunset date 2020-01-01"),
+    (
+        "operation-removed-after-sunset",
+        {"operation-removed-after-sunset"},
+        "after its sunset date 2020-01-01",
+    ),
     # the same, with the date unquoted (YAML reads it as a date, not a string)
-    ("operation-removed-after-sunset-unquoted-date", {"operation-removed-after-sunset"},
-     "after its sunset date 2020-01-01"),
-    ("operation-removed-before-sunset", {"operation-removed-before-sunset"},
-     "deprecated operation DELETE /pets was removed"),
-    ("operation-removed-before-sunset-no-sunset", {"operation-removed-before-sunset"},
-     "deprecated operation DELETE /pets was removed"),
+    (
+        "operation-removed-after-sunset-unquoted-date",
+        {"operation-removed-after-sunset"},
+        "after its sunset date 2020-01-01",
+    ),
+    (
+        "operation-removed-before-sunset",
+        {"operation-removed-before-sunset"},
+        "deprecated operation DELETE /pets was removed",
+    ),
+    (
+        "operation-removed-before-sunset-no-sunset",
+        {"operation-removed-before-sunset"},
+        "deprecated operation DELETE /pets was removed",
+    ),
     ("path-added", {"path-added"}, "path '/owners' was added"),
     ("operation-added", {"operation-added"}, "operation POST /pets was added"),
     ("operation-deprecated", {"operation-deprecated"}, "operation GET /pets was deprecated"),
     ("operation-id-changed", {"operation-id-changed"}, "from 'listPets' to 'getPets'"),
     ("webhook-removed", {"webhook-removed"}, "webhook 'newPet'"),
     ("webhook-added", {"webhook-added"}, "webhook 'newPet'"),
-    ("server-url-changed", {"server-url-changed"},
-     "from 'https://api.example.com/v1' to 'https://api.example.com/v2'"),
+    (
+        "server-url-changed",
+        {"server-url-changed"},
+        "from 'https://api.example.com/v1' to 'https://api.example.com/v2'",
+    ),
     ("server-removed", {"server-removed"}, "server 'https://staging.example.com/v1' was removed"),
     ("server-added", {"server-added"}, "server 'https://staging.example.com/v1' was added"),
     # --- parameters
-    ("required-request-parameter-added", {"required-request-parameter-added"},
-     "new required query parameter 'owner'"),
-    ("required-request-parameter-added-header", {"required-request-parameter-added"},
-     "new required header parameter 'X-Tenant'"),
-    ("required-request-parameter-added-cookie", {"required-request-parameter-added"},
-     "new required cookie parameter 'session'"),
-    ("required-request-parameter-added-path-item-level", {"required-request-parameter-added"},
-     "new required query parameter 'owner'"),
-    ("optional-request-parameter-added", {"optional-request-parameter-added"},
-     "new optional query parameter 'limit'"),
-    ("request-parameter-removed", {"request-parameter-removed"},
-     "query parameter 'limit' was removed"),
-    ("request-parameter-became-required", {"request-parameter-became-required"},
-     "query parameter 'owner' became required"),
-    ("request-parameter-became-optional", {"request-parameter-became-optional"},
-     "query parameter 'owner' became optional"),
-    ("request-parameter-location-changed", {"request-parameter-location-changed"},
-     "parameter 'trace' moved from query to header"),
-    ("request-parameter-style-changed", {"request-parameter-style-changed"},
-     "query parameter 'tags' serialisation changed (explode"),
-    ("request-parameter-style-changed-style", {"request-parameter-style-changed"},
-     "pipeDelimited"),
+    (
+        "required-request-parameter-added",
+        {"required-request-parameter-added"},
+        "new required query parameter 'owner'",
+    ),
+    (
+        "required-request-parameter-added-header",
+        {"required-request-parameter-added"},
+        "new required header parameter 'X-Tenant'",
+    ),
+    (
+        "required-request-parameter-added-cookie",
+        {"required-request-parameter-added"},
+        "new required cookie parameter 'session'",
+    ),
+    (
+        "required-request-parameter-added-path-item-level",
+        {"required-request-parameter-added"},
+        "new required query parameter 'owner'",
+    ),
+    (
+        "optional-request-parameter-added",
+        {"optional-request-parameter-added"},
+        "new optional query parameter 'limit'",
+    ),
+    ("request-parameter-removed", {"request-parameter-removed"}, "query parameter 'limit' was removed"),
+    (
+        "request-parameter-became-required",
+        {"request-parameter-became-required"},
+        "query parameter 'owner' became required",
+    ),
+    (
+        "request-parameter-became-optional",
+        {"request-parameter-became-optional"},
+        "query parameter 'owner' became optional",
+    ),
+    (
+        "request-parameter-location-changed",
+        {"request-parameter-location-changed"},
+        "parameter 'trace' moved from query to header",
+    ),
+    (
+        "request-parameter-style-changed",
+        {"request-parameter-style-changed"},
+        "query parameter 'tags' serialisation changed (explode",
+    ),
+    ("request-parameter-style-changed-style", {"request-parameter-style-changed"}, "pipeDelimited"),
     # no style/explode (form, explode true by default) -> explicit explode: false
-    ("request-parameter-style-changed-implicit-default", {"request-parameter-style-changed"},
-     "query parameter 'tags' serialisation changed (explode"),
-    ("request-parameter-default-changed", {"request-parameter-default-changed"},
-     "default of query parameter 'limit' changed from 20 to 50"),
+    (
+        "request-parameter-style-changed-implicit-default",
+        {"request-parameter-style-changed"},
+        "query parameter 'tags' serialisation changed (explode",
+    ),
+    (
+        "request-parameter-default-changed",
+        {"request-parameter-default-changed"},
+        "default of query parameter 'limit' changed from 20 to 50",
+    ),
     # --- request body
-    ("required-request-body-added", {"required-request-body-added"},
-     "a required request body was added"),
-    ("optional-request-body-added", {"optional-request-body-added"},
-     "an optional request body was added"),
+    ("required-request-body-added", {"required-request-body-added"}, "a required request body was added"),
+    ("optional-request-body-added", {"optional-request-body-added"}, "an optional request body was added"),
     ("request-body-removed", {"request-body-removed"}, "the request body was removed"),
-    ("request-body-became-required", {"request-body-became-required"},
-     "the request body became required"),
-    ("request-body-became-optional", {"request-body-became-optional"},
-     "the request body became optional"),
-    ("request-media-type-removed", {"request-media-type-removed"},
-     "request media type 'application/xml' was removed"),
-    ("request-media-type-added", {"request-media-type-added"},
-     "request media type 'application/xml' was added"),
+    ("request-body-became-required", {"request-body-became-required"}, "the request body became required"),
+    ("request-body-became-optional", {"request-body-became-optional"}, "the request body became optional"),
+    (
+        "request-media-type-removed",
+        {"request-media-type-removed"},
+        "request media type 'application/xml' was removed",
+    ),
+    (
+        "request-media-type-added",
+        {"request-media-type-added"},
+        "request media type 'application/xml' was added",
+    ),
     # --- responses
-    ("response-success-status-removed", {"response-success-status-removed"},
-     "success response status 204 was removed"),
+    (
+        "response-success-status-removed",
+        {"response-success-status-removed"},
+        "success response status 204 was removed",
+    ),
     ("response-status-removed", {"response-status-removed"}, "response status 404 was removed"),
-    ("response-status-removed-default", {"response-status-removed"},
-     "response status default was removed"),
+    ("response-status-removed-default", {"response-status-removed"}, "response status default was removed"),
     ("response-status-added", {"response-status-added"}, "response status 404 was added"),
-    ("response-media-type-removed", {"response-media-type-removed"},
-     "response 200 media type 'application/xml' was removed"),
-    ("response-media-type-added", {"response-media-type-added"},
-     "response 200 media type 'application/xml' was added"),
-    ("response-required-header-removed", {"response-required-header-removed"},
-     "required response header 'X-Rate-Limit' was removed from 200"),
-    ("response-optional-header-removed", {"response-optional-header-removed"},
-     "optional response header 'X-Rate-Limit' was removed from 200"),
-    ("response-header-added", {"response-header-added"},
-     "response header 'X-Rate-Limit' was added to 200"),
-    ("response-header-became-optional", {"response-header-became-optional"},
-     "response header 'X-Rate-Limit' of 200 became optional"),
-    ("response-header-became-required", {"response-header-became-required"},
-     "response header 'X-Rate-Limit' of 200 became required"),
+    (
+        "response-media-type-removed",
+        {"response-media-type-removed"},
+        "response 200 media type 'application/xml' was removed",
+    ),
+    (
+        "response-media-type-added",
+        {"response-media-type-added"},
+        "response 200 media type 'application/xml' was added",
+    ),
+    (
+        "response-required-header-removed",
+        {"response-required-header-removed"},
+        "required response header 'X-Rate-Limit' was removed from 200",
+    ),
+    (
+        "response-optional-header-removed",
+        {"response-optional-header-removed"},
+        "optional response header 'X-Rate-Limit' was removed from 200",
+    ),
+    ("response-header-added", {"response-header-added"}, "response header 'X-Rate-Limit' was added to 200"),
+    (
+        "response-header-became-optional",
+        {"response-header-became-optional"},
+        "response header 'X-Rate-Limit' of 200 became optional",
+    ),
+    (
+        "response-header-became-required",
+        {"response-header-became-required"},
+        "response header 'X-Rate-Limit' of 200 became required",
+    ),
     # --- security
-    ("security-requirement-added", {"security-requirement-added"},
-     ("security requirement", "'api_key'")),
-    ("security-requirement-added-document-wide", {"security-requirement-added"},
-     ("security requirement", "'api_key'")),
+    ("security-requirement-added", {"security-requirement-added"}, ("security requirement", "'api_key'")),
+    (
+        "security-requirement-added-document-wide",
+        {"security-requirement-added"},
+        ("security requirement", "'api_key'"),
+    ),
     # [{api_key}] -> [{api_key AND oauth}]: the requirement now also needs another scheme
-    ("security-requirement-added-and", {"security-requirement-added"},
-     ("security requirement", "'oauth'", "read")),
-    ("security-scope-added", {"security-scope-added"},
-     ("'oauth' now also needs scope(s)", "write")),
-    ("security-alternative-added", {"security-alternative-added"},
-     ("alternative security requirement", "'oauth'")),
-    ("security-requirement-removed", {"security-requirement-removed"},
-     ("security requirement", "'oauth'")),
-    ("security-requirement-removed-made-public", {"security-requirement-removed"},
-     ("security requirement", "'api_key'")),
-    ("security-scope-removed", {"security-scope-removed"},
-     ("'oauth' no longer needs scope(s)", "write")),
+    (
+        "security-requirement-added-and",
+        {"security-requirement-added"},
+        ("security requirement", "'oauth'", "read"),
+    ),
+    ("security-scope-added", {"security-scope-added"}, ("'oauth' now also needs scope(s)", "write")),
+    (
+        "security-alternative-added",
+        {"security-alternative-added"},
+        ("alternative security requirement", "'oauth'"),
+    ),
+    ("security-requirement-removed", {"security-requirement-removed"}, ("security requirement", "'oauth'")),
+    (
+        "security-requirement-removed-made-public",
+        {"security-requirement-removed"},
+        ("security requirement", "'api_key'"),
+    ),
+    ("security-scope-removed", {"security-scope-removed"}, ("'oauth' no longer needs scope(s)", "write")),
     # --- not a change (SPEC 3.2 / 3.1): nothing may be reported
     ("no-change-path-parameter-renamed-in-template", set(), None),
     ("no-change-header-name-case", set(), None),
@@ -213,7 +288,8 @@ def test_rule(case: str, expected: set[str], substring: str | tuple[str, ...] | 
         assert c.level is RULES[c.id].level, f"{c.id} reported as {c.level.value}"
     if substring is not None:
         assert any(_mentions(c.message, substring) for c in changes), (
-            f"no message contains {substring!r}:\n{_describe(changes)}")
+            f"no message contains {substring!r}:\n{_describe(changes)}"
+        )
 
 
 POSITIVE = [(case, expected) for case, expected, _ in CASES if expected]
@@ -223,8 +299,7 @@ POSITIVE = [(case, expected) for case, expected, _ in CASES if expected]
 def test_change_fields(case: str, expected: set[str]):
     """Every change has the SPEC 2 fields, its pointer resolves, and the run is deterministic."""
     base, revision = _pair(case)
-    documents = {True: yaml.safe_load(base.read_text()),
-                 False: yaml.safe_load(revision.read_text())}
+    documents = {True: yaml.safe_load(base.read_text()), False: yaml.safe_load(revision.read_text())}
     first = list(_diff(case).changes)
     for c in first:
         # "METHOD /path"; a webhook has a name instead of a path
@@ -232,11 +307,12 @@ def test_change_fields(case: str, expected: set[str]):
         assert isinstance(c.location, str) and c.location, c
         assert isinstance(c.message, str) and c.message, c
         assert _resolve(documents[bool(c.in_base)], c.pointer), (
-            f"{c.id}: pointer {c.pointer!r} is not in the "
-            f"{'base' if c.in_base else 'revision'}")
+            f"{c.id}: pointer {c.pointer!r} is not in the {'base' if c.in_base else 'revision'}"
+        )
     second = list(_diff(case).changes)
     assert [(c.id, c.level, c.message, c.operation, c.location, c.pointer) for c in first] == [
-        (c.id, c.level, c.message, c.operation, c.location, c.pointer) for c in second]
+        (c.id, c.level, c.message, c.operation, c.location, c.pointer) for c in second
+    ]
 
 
 def _cli_available() -> bool:
@@ -250,7 +326,11 @@ def test_rule_json(case: str, expected: set[str], substring: str | tuple[str, ..
     base, revision = _pair(case)
     run = subprocess.run(
         [sys.executable, "-m", "oasguard", "diff", str(base), str(revision), "--format", "json"],
-        capture_output=True, text=True, timeout=60, check=False)
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert run.returncode in (0, 1), run.stderr
     report = json.loads(run.stdout)
     changes = report["changes"]

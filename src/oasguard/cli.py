@@ -19,6 +19,7 @@ from oasguard import __version__
 from oasguard.changes import Level, Report
 from oasguard.errors import OasguardError, UsageError
 from oasguard.report import Format, render
+from oasguard.sources import Spec
 
 app = typer.Typer(
     add_completion=False,
@@ -30,13 +31,20 @@ app = typer.Typer(
 _FAIL_ON = {"breaking": Level.BREAKING, "warning": Level.WARNING, "none": None}
 
 
-@app.callback()
-def _main(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         typer.echo(f"oasguard {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Tell whether a change to an OpenAPI document breaks its clients."""
 
 
 @app.command()
@@ -64,6 +72,10 @@ def diff(
             "else the document's folder).",
         ),
     ] = None,
+    validate: Annotated[
+        bool,
+        typer.Option("--validate", help="Validate both documents against the OpenAPI schema first (slow)."),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
 ) -> None:
     """Compare BASE with REVISION and report every change to the API contract."""
@@ -82,6 +94,8 @@ def diff(
     if not specs or len(specs) != 2:
         raise UsageError("diff needs two documents: BASE and REVISION")
     base, revision = (file_spec(argument, root) for argument in specs)
+    if validate:
+        _validate(base, revision)
     report: Report = run_deep(lambda: run_diff(base, revision))
     render(report, chosen, sys.stdout)
     sys.stdout.flush()
@@ -89,6 +103,17 @@ def diff(
     worst = report.worst()
     if threshold is not None and worst is not None and worst.rank >= threshold.rank:
         raise typer.Exit(1)
+
+
+def _validate(*specs: Spec) -> None:
+    """Report every schema violation of both documents and exit 2 if there is any."""
+    from oasguard.load import load
+    from oasguard.load.validate import violations
+
+    found = [line for spec in specs for line in violations(load(spec))]
+    if found:
+        sys.stderr.write("".join(f"oasguard: {line}\n" for line in found))
+        sys.exit(2)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -97,6 +97,12 @@ class RefResolver:
         """The parsed content of a file of this side (already loaded through a `$ref`)."""
         return self._registry[_uri(path)].contents
 
+    def file_content(self, path: PurePosixPath) -> object:
+        """The parsed content of `path` in this side's tree, read through the sandbox."""
+        if path not in self._loaded:
+            self._load_file(path.as_posix(), path, self.display(path))
+        return self.document(path)
+
     def deref(self, ref: object, file: PurePosixPath) -> tuple[object, PurePosixPath, str]:
         """Follow `ref` (written in `file`) and any `$ref`-only targets after it.
 

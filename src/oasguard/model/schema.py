@@ -165,7 +165,7 @@ class SchemaBuilder:
 
         properties = raw.get("properties")
         pwhere = where.child("properties")
-        if isinstance(properties, Mapping) and "$ref" in properties:  # the whole map is a $ref
+        if isinstance(properties, Mapping) and isinstance(properties.get("$ref"), str):  # a $ref map
             properties, file, pointer = self._resolver.deref(properties["$ref"], where.file)
             pwhere = Where(file, pointer)
         if isinstance(properties, Mapping):

@@ -1,0 +1,42 @@
+"""Shared helpers: where the fixtures and the corpus are, and how to run the command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+CORPUS = Path(os.environ.get("OASGUARD_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m oasguard ARGS` as a user would, capturing both streams."""
+    return subprocess.run(
+        [sys.executable, "-m", "oasguard", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def manifest() -> dict:
+    path = CORPUS / "MANIFEST.json"
+    if not path.exists():
+        pytest.skip("the corpus (../shared/corpus) is not here")
+    return json.loads(path.read_text())

@@ -1,0 +1,74 @@
+"""The command line as a user meets it: exit statuses, formats, colour, determinism."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import FIXTURES
+
+BASE = str(FIXTURES / "petstore" / "base.yaml")
+REVISION = str(FIXTURES / "petstore" / "revision.yaml")
+
+
+def test_json_report_has_every_key_and_exact_summary(cli):
+    result = cli("diff", BASE, REVISION, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    counts = {"breaking": 0, "warning": 0, "safe": 0}
+    for change in report["changes"]:
+        assert {"id", "level", "message", "operation", "location", "pointer"} <= change.keys()
+        assert change["pointer"].startswith("/")
+        counts[change["level"]] += 1
+    assert report["summary"] == counts
+    assert counts["breaking"] == 11
+
+
+def test_the_same_inputs_give_the_same_bytes(cli):
+    first = cli("diff", BASE, REVISION, "--format", "json").stdout
+    assert first == cli("diff", BASE, REVISION, "--format", "json").stdout
+    assert cli("diff", BASE, REVISION).stdout == cli("diff", BASE, REVISION).stdout
+
+
+def test_fail_on_chooses_the_level_that_fails(cli):
+    assert cli("diff", BASE, REVISION, "--fail-on", "none").returncode == 0
+    assert cli("diff", BASE, REVISION, "--fail-on", "warning").returncode == 1
+    assert cli("diff", BASE, BASE).returncode == 0
+    # only warnings and safe changes: fails on warning, not on breaking
+    api = FIXTURES / "rules" / "operation-id-changed"
+    assert cli("diff", str(api / "base.yaml"), str(api / "revision.yaml")).returncode == 0
+    assert (
+        cli("diff", str(api / "base.yaml"), str(api / "revision.yaml"), "--fail-on", "warning").returncode
+        == 1
+    )
+
+
+def test_bad_fail_on_is_a_usage_error_naming_the_value(cli):
+    result = cli("diff", BASE, REVISION, "--fail-on", "sometimes")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "'sometimes'" in result.stderr
+
+
+def test_text_report_groups_by_operation_and_has_no_colour_in_a_pipe(cli):
+    result = cli("diff", BASE, REVISION)
+    assert "\x1b[" not in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "19 changes: 11 breaking, 3 warning, 5 safe"
+    # the most severe groups first: every group with a breaking change before the safe-only one
+    assert lines.index("PUT /pets/{petId}") > lines.index("GET /pets")
+    assert "✗ breaking new required query parameter 'owner'" in result.stdout
+
+
+def test_colour_on_a_terminal_unless_no_color(cli):
+    forced = cli("diff", BASE, REVISION, env={"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"})
+    assert "\x1b[" in forced.stdout
+    plain = cli("diff", BASE, REVISION, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert (
+        "\x1b[" not in plain.stdout.replace("\x1b[1m", "").replace("\x1b[0m", "")
+        or "\x1b[31" not in plain.stdout
+    )
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("oasguard ")
