@@ -71,6 +71,7 @@ class SchemaComparer:
         self._local: dict[tuple[int, int, Side], tuple[list[LocalFact], list[_Edge]]] = {}
         self._in_progress: set[tuple[int, int, Side]] = set()
         self._equivalent: dict[tuple[int, int], bool] = {}
+        self._walks: dict[tuple[int, int, Side, bool], list[SchemaFact]] = {}
         #: how many local comparisons were computed (a guard against quadratic walks)
         self.comparisons = 0
 
@@ -79,8 +80,18 @@ class SchemaComparer:
 
     def walk(
         self, base: Schema, rev: Schema, side: Side, skip_root_default: bool = False
-    ) -> Iterator[SchemaFact]:
-        """Every fact reachable from the pair (base, rev), each node pair visited once."""
+    ) -> list[SchemaFact]:
+        """Every fact reachable from the pair (base, rev), each node pair visited once.
+
+        Remembered per root pair: the error schema shared by every operation is walked once.
+        """
+        key = (id(base), id(rev), side, skip_root_default)
+        known = self._walks.get(key)
+        if known is None:
+            known = self._walks[key] = list(self._walk(base, rev, side, skip_root_default))
+        return known
+
+    def _walk(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[SchemaFact]:
         seen: set[tuple[int, int]] = set()
         queue: deque[tuple[Schema, Schema, tuple[Token, ...]]] = deque([(base, rev, ())])
         while queue:
@@ -106,7 +117,7 @@ class SchemaComparer:
         if known is not None:
             return known
         self._equivalent[key] = True  # assumed while it is being checked (cycles)
-        result = all(next(self.walk(a, b, side), None) is None for side in Side)
+        result = all(next(self._walk(a, b, side, False), None) is None for side in Side)
         self._equivalent[key] = result
         return result
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from oasguard.load.document import escape
+
 
 class _Missing:
     def __repr__(self) -> str:
@@ -22,8 +24,6 @@ class Where:
     pointer: str
 
     def child(self, *tokens: str) -> Where:
-        from oasguard.load.document import escape
-
         return Where(self.file, self.pointer + "".join("/" + escape(t) for t in tokens))
 
 
