@@ -64,6 +64,12 @@ def diff(
             help="breaking | warning | none: which level makes the exit status 1.",
         ),
     ] = "breaking",
+    base_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--base", metavar="REF", help="Compare each SPEC in the working tree with the same path at REF."
+        ),
+    ] = None,
     root: Annotated[
         Path | None,
         typer.Option(
@@ -81,7 +87,7 @@ def diff(
     """Compare BASE with REVISION and report every change to the API contract."""
     from oasguard.engine import diff as run_diff
     from oasguard.engine import run_deep
-    from oasguard.sources import file_spec
+    from oasguard.sources import file_spec, git_spec, parse_spec, working_tree_path
 
     try:
         chosen = Format(format)
@@ -91,12 +97,26 @@ def diff(
         ) from None
     if fail_on not in _FAIL_ON:
         raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
-    if not specs or len(specs) != 2:
-        raise UsageError("diff needs two documents: BASE and REVISION")
-    base, revision = (file_spec(argument, root) for argument in specs)
+    pairs: list[tuple[Spec, Spec]] = []
+    if base_ref is not None:
+        if not specs:
+            raise UsageError("--base REF needs at least one SPEC (a path in the working tree)")
+        for argument in specs:
+            top, relative = working_tree_path(argument)
+            label = f"{base_ref}:{relative}"
+            pairs.append(
+                (git_spec(base_ref, relative.as_posix(), cwd=top, label=label), file_spec(argument, root))
+            )
+    elif not specs or len(specs) != 2:
+        raise UsageError("diff needs two documents: BASE and REVISION (or --base REF SPEC...)")
+    else:
+        pairs.append((parse_spec(specs[0], root), parse_spec(specs[1], root)))
     if validate:
-        _validate(base, revision)
-    report: Report = run_deep(lambda: run_diff(base, revision))
+        _validate(*(spec for pair in pairs for spec in pair))
+    reports = [run_deep(lambda pair=pair: run_diff(*pair)) for pair in pairs]
+    report: Report = (
+        reports[0] if len(reports) == 1 else Report([change for each in reports for change in each.changes])
+    )
     render(report, chosen, sys.stdout)
     sys.stdout.flush()
     threshold = _FAIL_ON[fail_on]

@@ -108,3 +108,85 @@ def file_spec(argument: str, root: Path | None = None) -> Spec:
         raise SourceError(f"{argument}: outside the root {top}")
     relative = PurePosixPath(real.relative_to(top).as_posix())
     return Spec(FileTree(top), relative, argument)
+
+
+class GitTree:
+    """The files of one git commit; read from git's object store, never from the working tree."""
+
+    def __init__(self, repo: object, commit: object, revision: str) -> None:
+        self._repo = repo
+        self._commit = commit
+        self._revision = revision
+        self.label = f"{revision} ({str(commit)[:12]})"
+
+    def read(self, path: PurePosixPath) -> bytes:
+        try:
+            blob = self._commit.tree / path.as_posix()  # type: ignore[attr-defined]
+        except KeyError:
+            raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'") from None
+        if blob.type != "blob":
+            raise SourceError(f"{self.display(path)}: is a directory at revision '{self._revision}'")
+        if blob.size > MAX_FILE_BYTES:
+            raise SourceError(f"{self.display(path)}: file too large ({blob.size} bytes)")
+        return blob.data_stream.read()
+
+    def contains(self, absolute: str) -> PurePosixPath | None:
+        return None  # an absolute path names the disk, never a revision
+
+    def display(self, path: PurePosixPath) -> str:
+        return f"{self._revision}:{path.as_posix()}"
+
+
+def _repository(start: Path) -> object:
+    import git
+
+    try:
+        return git.Repo(start, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise SourceError(f"{start}: not inside a git repository (needed for REF:PATH)") from None
+
+
+def _commit(repo: object, revision: str) -> object:
+    import git
+
+    if not revision or revision.startswith("-"):
+        raise SourceError(f"'{revision}': not a git revision (it may not start with '-')")
+    try:
+        return repo.commit(revision)  # type: ignore[attr-defined]
+    except (git.BadName, git.BadObject, ValueError, IndexError, git.GitCommandError):
+        hint = ""
+        if (Path(repo.git_dir) / "shallow").exists():  # type: ignore[attr-defined]
+            hint = (
+                f" (this clone is shallow: fetch it with 'git fetch --unshallow' or "
+                f"'git fetch origin {revision}')"
+            )
+        raise SourceError(f"unknown git revision '{revision}'{hint}") from None
+
+
+def git_spec(revision: str, path: str, cwd: Path | None = None, label: str | None = None) -> Spec:
+    """A Spec for `path` (relative to the repository's top level) at git `revision`."""
+    repo = _repository((cwd or Path.cwd()).resolve())
+    commit = _commit(repo, revision)
+    clean = PurePosixPath(os.path.normpath(path).replace(os.sep, "/")) if path else None
+    if clean is None or clean.is_absolute() or clean.parts[:1] == ("..",) or str(clean) == ".":
+        raise SourceError(f"{revision}:{path}: PATH must be a file inside the repository")
+    tree = GitTree(repo, commit, revision)
+    return Spec(tree, clean, label or f"{revision}:{path}")
+
+
+def working_tree_path(argument: str) -> tuple[Path, PurePosixPath]:
+    """The repository top of a working-tree file and the file's path relative to it."""
+    path = Path(argument).resolve()
+    repo = _repository(path.parent)
+    top = Path(repo.working_tree_dir).resolve()  # type: ignore[attr-defined]
+    if not path.is_relative_to(top):
+        raise SourceError(f"{argument}: outside the git repository {top}")
+    return top, PurePosixPath(path.relative_to(top).as_posix())
+
+
+def parse_spec(argument: str, root: Path | None = None) -> Spec:
+    """A file path, or GITREF:PATH. An existing file wins over the REF:PATH reading."""
+    if Path(argument).exists() or ":" not in argument:
+        return file_spec(argument, root)
+    revision, _, path = argument.partition(":")
+    return git_spec(revision, path, label=argument)
