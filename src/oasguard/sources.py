@@ -48,11 +48,14 @@ class FileTree:
             raise RefError(f"{self.display(path)}: leaves the root {self.root} (through a symlink)")
         if real.is_dir():
             raise SourceError(f"{self.display(path)}: is a directory, not a file")
+        if real.exists() and not real.is_file():
+            raise SourceError(f"{self.display(path)}: not a regular file")
         try:
-            size = real.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise SourceError(f"{self.display(path)}: file too large ({size} bytes)")
-            return real.read_bytes()
+            with real.open("rb") as stream:
+                data = stream.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                raise SourceError(f"{self.display(path)}: file larger than {MAX_FILE_BYTES} bytes")
+            return data
         except FileNotFoundError:
             raise SourceError(f"{self.display(path)}: no such file") from None
         except OSError as error:
@@ -97,6 +100,8 @@ def file_spec(argument: str, root: Path | None = None) -> Spec:
         raise SourceError(f"{argument}: no such file")
     if path.is_dir():
         raise SourceError(f"{argument}: is a directory, not an OpenAPI document")
+    if not path.is_file():
+        raise SourceError(f"{argument}: not a regular file")
     real = path.resolve()
     if root is not None:
         top = root.resolve()

@@ -79,7 +79,9 @@ def _check_expansion(document: object, name: str) -> None:
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
-        total = 1 + sum(sizes.get(id(child), 1) for child in children)
+        # a long string counts for its length: copying it is what an alias bomb of strings costs
+        own = 1 + len(node) // 100 if isinstance(node, str) else 1
+        total = own + sum(sizes.get(id(child), 1) for child in children)
         if total > MAX_EXPANDED_NODES:
             raise LoadError(
                 f"{name}: YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)"

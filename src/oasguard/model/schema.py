@@ -36,6 +36,25 @@ _DOC_KEYWORDS = frozenset(
 )
 
 
+#: (keyword, accepted Python types, how to say it) for the keywords whose shape the model relies on
+_SHAPES = (
+    ("type", (str, list), "a string or a list"),
+    ("properties", Mapping, "a mapping"),
+    ("required", list, "a list"),
+    ("allOf", list, "a list"),
+    ("oneOf", list, "a list"),
+    ("anyOf", list, "a list"),
+    ("enum", list, "a list"),
+    ("items", (Mapping, list, bool), "a schema"),
+    ("additionalProperties", (Mapping, bool), "a schema or a boolean"),
+)
+
+
+def _short(pointer: str) -> str:
+    """A pointer short enough for a one-line message."""
+    return pointer if len(pointer) <= 120 else pointer[:60] + " … " + pointer[-50:]
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -52,6 +71,7 @@ class SchemaBuilder:
         self._building: set[int] = set()
         self._dependency_stack: list[set[str]] = []
         self._depth = 0
+        self._inline: dict[int, Schema] = {}
 
     def build(self, raw: object, where: Where) -> Schema:
         """The node for `raw`, found at `where`."""
@@ -60,7 +80,7 @@ class SchemaBuilder:
             if self._depth > MAX_NESTING:
                 raise LoadError(
                     f"{self._resolver.display(where.file)}: schemas nested more than "
-                    f"{MAX_NESTING} levels deep at {where.pointer}"
+                    f"{MAX_NESTING} levels deep at {_short(where.pointer)}"
                 )
             if isinstance(raw, Mapping) and "$ref" in raw:
                 target = self.ref(raw["$ref"], where)
@@ -77,7 +97,13 @@ class SchemaBuilder:
                 self._fill(own, extra, where)
                 self._merge_into(node, [own, target])
                 return node
+            if isinstance(raw, Mapping):  # one node per raw mapping: YAML aliases share it
+                known = self._inline.get(id(raw))
+                if known is not None:
+                    return known
             node = Schema(where)
+            if isinstance(raw, Mapping):
+                self._inline[id(raw)] = node
             self._fill(node, raw, where)
             return node
         finally:
@@ -100,7 +126,7 @@ class SchemaBuilder:
             if self._depth > MAX_NESTING:
                 raise LoadError(
                     f"{self._resolver.display(file)}: schemas nested more than "
-                    f"{MAX_NESTING} levels deep at {pointer}"
+                    f"{MAX_NESTING} levels deep at {_short(pointer)}"
                 )
             self._fill(node, target, node.where)
         finally:
@@ -133,7 +159,17 @@ class SchemaBuilder:
         finally:
             self._building.discard(id(node))
 
+    def _check_shapes(self, raw: Mapping, where: Where) -> None:
+        """Keywords of the wrong type make the document invalid, never a silent difference."""
+        for keyword, expected, what in _SHAPES:
+            if keyword in raw and not isinstance(raw[keyword], expected):
+                raise LoadError(
+                    f"{self._resolver.display(where.file)}: invalid schema at "
+                    f"{where.pointer or '/'}: '{keyword}' must be {what}"
+                )
+
     def _fill_own(self, node: Schema, raw: Mapping, where: Where) -> None:
+        self._check_shapes(raw, where)
         version = self._version
         types, nullable = _types(raw.get("type"), version)
         if raw.get("nullable") is True or raw.get("x-nullable") is True:

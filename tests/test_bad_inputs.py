@@ -1,0 +1,553 @@
+"""Inputs that cannot be diffed, and hostile inputs (SPEC 1 "Exit status", SPEC 3.4, SPEC 4).
+
+The contract for a run that cannot be done: exit status 2, nothing on stdout, exactly one
+non-empty line on stderr that names the file, `$ref` or value at fault, never a Python
+traceback, and nothing written anywhere. Hostile inputs (alias bombs, deep nesting, huge
+scalars, long `$ref` chains) must end in time and memory with a report (exit 0/1) or such a
+clean exit 2.
+
+Every case runs the real command (`python -m oasguard`) in a subprocess. Small inputs live in
+`fixtures/bad/`; anything big, or anything that must sit outside a git work tree, is made in
+`tmp_path` (under /tmp, outside any repository) at test time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BAD = ROOT / "fixtures" / "bad"
+VALID = "fixtures/bad/valid.yaml"  # relative to ROOT, where every command runs
+
+#: Hostile inputs must finish within this many seconds ...
+HOSTILE_TIMEOUT = 20
+#: ... under this address-space limit.
+ADDRESS_SPACE = 2 << 30
+
+
+# -- running the command ---------------------------------------------------------------------------
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder below `folder` with its size and mtime: to prove nothing was written."""
+    result = {}
+    for path in sorted(folder.rglob("*")):
+        stat = path.lstat()
+        result[str(path.relative_to(folder))] = (stat.st_size, stat.st_mtime_ns)
+    return result
+
+
+def _limit_memory() -> None:  # runs in the child, before exec
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+class Run:
+    def __init__(self, args: tuple[str, ...], done: subprocess.CompletedProcess[str], seconds: float):
+        self.args = args
+        self.code = done.returncode
+        self.stdout = done.stdout
+        self.stderr = done.stderr
+        self.seconds = seconds
+
+    def __repr__(self) -> str:
+        return (
+            f"oasguard {' '.join(self.args)}\n  exit {self.code} after {self.seconds:.1f}s"
+            f"\n  stderr: {self.stderr[:2000]!r}\n  stdout: {self.stdout[:500]!r}"
+        )
+
+
+def run(
+    *args: str,
+    cwd: Path = ROOT,
+    watch: tuple[Path, ...] = (),
+    hostile: bool = False,
+    timeout: float = 60,
+) -> Run:
+    """Run `python -m oasguard ARGS` in `cwd`; check that no file below `watch` (and fixtures/bad)
+    changed. `hostile` adds the 2 GB address-space limit and the 20 s deadline."""
+    watched = (BAD, *watch)
+    before = [_snapshot(folder) for folder in watched]
+    env = {k: v for k, v in os.environ.items() if k not in ("OASGUARD_DEBUG", "NO_COLOR")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "oasguard", *args],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            cwd=cwd,
+            env=env,
+            timeout=HOSTILE_TIMEOUT if hostile else timeout,
+            preexec_fn=_limit_memory if hostile else None,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(
+            f"oasguard {' '.join(args)} did not finish within "
+            f"{HOSTILE_TIMEOUT if hostile else timeout}s (SPEC 3.4/4: never a hang)"
+        )
+    result = Run(args, done, time.monotonic() - started)
+    after = [_snapshot(folder) for folder in watched]
+    for folder, old, new in zip(watched, before, after, strict=True):
+        assert old == new, f"{result!r}\n  wrote into {folder}: {sorted(set(new) ^ set(old))}"
+    return result
+
+
+def assert_cannot_run(result: Run, *culprits: str, any_of: tuple[str, ...] = ()) -> str:
+    """Exit 2, nothing on stdout, one non-empty stderr line without a traceback that names every
+    one of `culprits` (and at least one of `any_of`). Returns that line."""
+    assert result.code == 2, f"exit status must be 2\n{result!r}"
+    assert "Traceback" not in result.stderr, f"a traceback on stderr\n{result!r}"
+    assert result.stdout == "", f"stdout must be empty when the run cannot be done\n{result!r}"
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].strip(), f"stderr must be exactly one non-empty line\n{result!r}"
+    line = lines[0]
+    for culprit in culprits:
+        assert culprit in line, f"the message must name {culprit!r}\n{result!r}"
+    if any_of:
+        assert any(c in line for c in any_of), f"the message must name one of {any_of!r}\n{result!r}"
+    return line
+
+
+def assert_report_or_clean_failure(result: Run, *names: str) -> None:
+    """A hostile input: a complete JSON report (exit 0/1) or a clean exit 2 naming (one of) the
+    file(s) `names`."""
+    assert "Traceback" not in result.stderr, f"a traceback on stderr\n{result!r}"
+    assert result.code in (0, 1, 2), f"exit status must be 0, 1 or 2 (not a crash)\n{result!r}"
+    if result.code == 2:
+        assert_cannot_run(result, any_of=names)
+    else:
+        try:
+            report = json.loads(result.stdout)
+        except ValueError:
+            pytest.fail(f"stdout is not a JSON report\n{result!r}")
+        assert isinstance(report, dict) and "summary" in report and "changes" in report, repr(result)
+
+
+# -- documents that cannot be read or are not OpenAPI ----------------------------------------------
+
+#: (fixture path relative to ROOT, extra strings the one line must contain)
+UNREADABLE = [
+    pytest.param("fixtures/bad/does-not-exist.yaml", (), id="missing-file"),
+    pytest.param("fixtures/bad/dir-as-document", (), id="directory"),
+    pytest.param("fixtures/bad/empty.yaml", (), id="empty-file"),
+    pytest.param("fixtures/bad/whitespace.yaml", (), id="whitespace-only"),
+    pytest.param("fixtures/bad/list.yaml", (), id="top-level-list"),
+    pytest.param("fixtures/bad/scalar.yaml", (), id="top-level-scalar"),
+    pytest.param("fixtures/bad/not-openapi.yaml", (), id="not-openapi"),
+    pytest.param("fixtures/bad/openapi-2.5.yaml", ("2.5",), id="openapi-2.5"),
+    pytest.param("fixtures/bad/swagger-1.2.yaml", ("1.2",), id="swagger-1.2"),
+    pytest.param("fixtures/bad/paths-list.yaml", ("paths",), id="paths-is-a-list"),
+    pytest.param("fixtures/bad/operation-string.yaml", (), id="operation-is-a-string"),
+    pytest.param("fixtures/bad/parameters-not-list.yaml", ("parameters",), id="parameters-not-a-list"),
+    pytest.param("fixtures/bad/schema-string.yaml", (), id="schema-is-a-string"),
+]
+
+
+@pytest.mark.parametrize("side", ["base", "revision"])
+@pytest.mark.parametrize(("document", "also"), UNREADABLE)
+def test_a_document_that_cannot_be_used_is_named(document: str, also: tuple[str, ...], side: str):
+    args = (document, VALID) if side == "base" else (VALID, document)
+    assert_cannot_run(run("diff", *args), Path(document).name, *also)
+
+
+@pytest.mark.parametrize("side", ["base", "revision"])
+def test_invalid_yaml_names_the_file_and_the_line(side: str):
+    document = "fixtures/bad/invalid-yaml.yaml"  # the error is on line 7
+    args = (document, VALID) if side == "base" else (VALID, document)
+    line = assert_cannot_run(run("diff", *args), "invalid-yaml.yaml")
+    assert re.search(r"invalid-yaml\.yaml:7\b|\bline 7\b", line), f"the message must give line 7: {line!r}"
+
+
+@pytest.mark.parametrize("side", ["base", "revision"])
+def test_invalid_json_names_the_file_and_the_line(side: str):
+    document = "fixtures/bad/invalid-json.json"  # a missing ',' : the error is on line 6
+    args = (document, VALID) if side == "base" else (VALID, document)
+    line = assert_cannot_run(run("diff", *args), "invalid-json.json")
+    assert re.search(r"invalid-json\.json:6\b|\bline 6\b", line), f"the message must give line 6: {line!r}"
+
+
+def test_the_same_bad_document_on_both_sides_is_still_an_error():
+    assert_cannot_run(run("diff", "fixtures/bad/empty.yaml", "fixtures/bad/empty.yaml"), "empty.yaml")
+
+
+def test_binary_garbage_is_not_a_document(tmp_path: Path):
+    (tmp_path / "garbage.yaml").write_bytes(bytes(range(256)) * 4)
+    valid = tmp_path / "valid.yaml"
+    valid.write_bytes((BAD / "valid.yaml").read_bytes())
+    result = run("diff", str(valid), str(tmp_path / "garbage.yaml"), watch=(tmp_path,))
+    assert_cannot_run(result, "garbage.yaml")
+
+
+# Structurally invalid schema keywords (SPEC 4: "structurally invalid is an error"). Not in the
+# brief's list, added because the default path accepts them silently and reports made-up changes.
+SCHEMA_KEYWORDS = {
+    "properties-is-a-list": "type: object\n                properties: [name, age]",
+    "allOf-is-a-mapping": "allOf: {a: {type: string}}",
+    "type-is-a-number": "type: 5",
+    "required-is-a-string": "type: object\n                required: name\n"
+    "                properties: {name: {type: string}}",
+}
+
+
+@pytest.mark.parametrize("case", sorted(SCHEMA_KEYWORDS))
+def test_a_schema_keyword_of_the_wrong_type_is_invalid(tmp_path: Path, case: str):
+    text = (
+        (BAD / "valid.yaml")
+        .read_text()
+        .replace(
+            "type: object\n                properties:\n                  name:\n"
+            "                    type: string\n",
+            SCHEMA_KEYWORDS[case] + "\n",
+        )
+    )
+    assert text != (BAD / "valid.yaml").read_text()
+    (tmp_path / "valid.yaml").write_bytes((BAD / "valid.yaml").read_bytes())
+    (tmp_path / f"{case}.yaml").write_text(text)
+    result = run("diff", str(tmp_path / "valid.yaml"), str(tmp_path / f"{case}.yaml"), watch=(tmp_path,))
+    assert_cannot_run(result, f"{case}.yaml")
+
+
+# -- $refs that cannot be followed, or are refused -------------------------------------------------
+
+REFS = [
+    pytest.param("ref-dangling-local.yaml", "#/components/schemas/Nowhere", id="dangling-local"),
+    pytest.param("ref-missing-file.yaml", "refs/no-such-file.yaml#/Pet", id="missing-file"),
+    pytest.param(
+        "ref-missing-pointer.yaml", "refs/common.yaml#/components/schemas/Nowhere", id="missing-pointer"
+    ),
+    pytest.param("ref-http.yaml", "http://example.com/x.yaml", id="http"),
+    pytest.param("ref-https.yaml", "https://example.com/schemas/pet.yaml#/Pet", id="https"),
+    pytest.param("ref-file-url.yaml", "file:///etc/passwd", id="file-url"),
+    pytest.param("ref-absolute-path.yaml", "/etc/passwd", id="absolute-path"),
+]
+
+
+@pytest.mark.parametrize("side", ["base", "revision"])
+@pytest.mark.parametrize(("document", "ref"), REFS)
+def test_a_bad_ref_is_an_error_naming_the_ref(document: str, ref: str, side: str):
+    path = f"fixtures/bad/{document}"
+    args = (path, VALID) if side == "base" else (VALID, path)
+    line = assert_cannot_run(run("diff", *args), ref)
+    assert "root:x:" not in line  # never the content of the target
+
+
+def test_a_ref_only_cycle_names_the_refs():
+    assert_cannot_run(
+        run("diff", VALID, "fixtures/bad/ref-cycle.yaml"),
+        "ref-cycle.yaml",
+        any_of=("#/components/schemas/A", "#/components/schemas/B"),
+    )
+
+
+def _write_doc(path: Path, ref: str) -> Path:
+    """A small OpenAPI document at `path` whose one response schema is `{$ref: ref}`."""
+    text = (BAD / "ref-http.yaml").read_text().replace("http://example.com/x.yaml", ref)
+    assert ref in text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+PET = "Pet:\n  type: object\n  properties:\n    name: {type: string}\n"
+
+
+@pytest.mark.parametrize("ref", ["../outside.yaml#/Pet", "../../../../../../../../etc/passwd"])
+def test_a_ref_that_leaves_the_documents_folder_is_refused_outside_git(tmp_path: Path, ref: str):
+    (tmp_path / "outside.yaml").write_text(PET)
+    doc = _write_doc(tmp_path / "api" / "openapi.yaml", ref)
+    valid = tmp_path / "api" / "valid.yaml"
+    valid.write_bytes((BAD / "valid.yaml").read_bytes())
+    assert_cannot_run(run("diff", str(valid), str(doc), watch=(tmp_path,)), ref)
+
+
+@pytest.mark.parametrize("how", ["file-link", "folder-link"])
+def test_a_symlink_inside_the_root_pointing_outside_is_refused(tmp_path: Path, how: str):
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "pet.yaml").write_text(PET)
+    project = tmp_path / "project"
+    project.mkdir()
+    if how == "file-link":
+        (project / "link.yaml").symlink_to(secret / "pet.yaml")
+        ref, names = "link.yaml#/Pet", ("link.yaml",)
+    else:
+        (project / "shared").symlink_to(secret, target_is_directory=True)
+        ref, names = "shared/pet.yaml#/Pet", ("shared/pet.yaml",)
+    doc = _write_doc(project / "openapi.yaml", ref)
+    valid = project / "valid.yaml"
+    valid.write_bytes((BAD / "valid.yaml").read_bytes())
+    result = run("diff", str(valid), str(doc), watch=(tmp_path,))
+    assert_cannot_run(result, any_of=(ref, *names))
+
+
+# -- --root ----------------------------------------------------------------------------------------
+
+
+def _root_layout(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """tmp/root/api/{valid,openapi}.yaml, the latter $ref-ing ../common/pet.yaml (inside root/)."""
+    root = tmp_path / "root"
+    (root / "common").mkdir(parents=True)
+    (root / "common" / "pet.yaml").write_text(PET)
+    doc = _write_doc(root / "api" / "openapi.yaml", "../common/pet.yaml#/Pet")
+    valid = root / "api" / "valid.yaml"
+    valid.write_bytes((BAD / "valid.yaml").read_bytes())
+    return root, valid, doc
+
+
+def test_without_root_a_ref_to_the_parent_folder_is_refused(tmp_path: Path):
+    _, valid, doc = _root_layout(tmp_path)
+    assert_cannot_run(run("diff", str(valid), str(doc), watch=(tmp_path,)), "../common/pet.yaml#/Pet")
+
+
+def test_root_allows_a_ref_that_stays_inside_it(tmp_path: Path):
+    root, valid, doc = _root_layout(tmp_path)
+    result = run("diff", "--root", str(root), "--format", "json", str(valid), str(doc), watch=(tmp_path,))
+    assert result.code in (0, 1), repr(result)
+    assert "Traceback" not in result.stderr, repr(result)
+    assert json.loads(result.stdout)["summary"] is not None
+    # the same document on both sides: nothing changed
+    same = run("diff", "--root", str(root), str(doc), str(doc), watch=(tmp_path,))
+    assert same.code == 0, repr(same)
+
+
+def test_root_still_refuses_a_ref_that_leaves_it(tmp_path: Path):
+    root, valid, _ = _root_layout(tmp_path)
+    (tmp_path / "outside.yaml").write_text(PET)
+    doc = _write_doc(root / "api" / "escape.yaml", "../../outside.yaml#/Pet")
+    result = run("diff", "--root", str(root), str(valid), str(doc), watch=(tmp_path,))
+    assert_cannot_run(result, "../../outside.yaml#/Pet")
+
+
+def test_root_that_is_not_a_folder_is_named(tmp_path: Path):
+    _, valid, doc = _root_layout(tmp_path)
+    missing = tmp_path / "no-such-root"
+    assert_cannot_run(
+        run("diff", "--root", str(missing), str(valid), str(doc), watch=(tmp_path,)), "no-such-root"
+    )
+
+
+def test_a_document_outside_root_is_named(tmp_path: Path):
+    root, valid, _ = _root_layout(tmp_path)
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_bytes((BAD / "valid.yaml").read_bytes())
+    result = run("diff", "--root", str(root / "common"), str(elsewhere), str(valid), watch=(tmp_path,))
+    assert_cannot_run(result, "elsewhere.yaml")
+
+
+# -- usage errors ----------------------------------------------------------------------------------
+
+
+def test_bad_fail_on_names_the_value():
+    assert_cannot_run(run("diff", "--fail-on", "bogus", VALID, VALID), "bogus")
+
+
+def test_bad_format_names_the_value():
+    assert_cannot_run(run("diff", "--format", "bogus", VALID, VALID), "bogus")
+
+
+@pytest.mark.parametrize("documents", [(), (VALID,), (VALID, VALID, VALID)], ids=["none", "one", "three"])
+def test_anything_but_two_documents_is_a_usage_error(documents: tuple[str, ...]):
+    assert_cannot_run(run("diff", *documents))
+
+
+def test_an_unknown_option_is_a_usage_error_naming_it():
+    assert_cannot_run(run("diff", "--no-such-option", VALID, VALID), "--no-such-option")
+
+
+# -- hostile input ---------------------------------------------------------------------------------
+
+HEAD = """openapi: 3.0.3
+info: {title: Hostile, version: 1.0.0}
+paths:
+  /pets:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+"""
+INDENT = " " * 16  # keys of the response schema above
+
+
+def _bomb_levels(indent: str, item: bool) -> str:
+    """9 levels of 10: &a0 is ten strings, &aN ten aliases of aN-1 (10**9 leaves once expanded)."""
+    lines = []
+    for level in range(9):
+        members = ", ".join(["lol"] * 10 if level == 0 else [f"*a{level - 1}"] * 10)
+        head = "- " if item else f"l{level}: "
+        lines.append(f"{indent}{head}&a{level} [{members}]\n")
+    return "".join(lines)
+
+
+def _hostile(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, str):
+        text = text.encode()
+    path.write_bytes(text)
+    return path
+
+
+def _check_hostile(tmp_path: Path, document: Path, base: Path | None = None) -> None:
+    """`base` (default: a small valid document) against the hostile `document`."""
+    if base is None:
+        base = tmp_path / "valid.yaml"
+        if not base.exists():
+            base.write_bytes((BAD / "valid.yaml").read_bytes())
+    result = run("diff", "--format", "json", str(base), str(document), hostile=True, watch=(tmp_path,))
+    assert_report_or_clean_failure(result, document.name, base.name)
+
+
+def test_alias_bomb_in_an_example(tmp_path: Path):
+    text = HEAD + f"{INDENT}type: object\n{INDENT}example:\n" + _bomb_levels(INDENT + "  ", item=False)
+    doc = _hostile(tmp_path, "bomb-example.yaml", text)
+    _check_hostile(tmp_path, doc)
+    _check_hostile(tmp_path, doc, base=doc)
+
+
+def test_alias_bomb_in_an_enum(tmp_path: Path):
+    text = HEAD + f"{INDENT}type: array\n{INDENT}enum:\n" + _bomb_levels(INDENT + "  ", item=True)
+    doc = _hostile(tmp_path, "bomb-enum.yaml", text)
+    _check_hostile(tmp_path, doc)
+    _check_hostile(tmp_path, doc, base=doc)
+
+
+def test_alias_bomb_in_a_referenced_file(tmp_path: Path):
+    _hostile(tmp_path, "bomb-part.yaml", "Pet:\n  type: string\n  example:\n" + _bomb_levels("    ", False))
+    doc = _write_doc(tmp_path / "bomb-entry.yaml", "bomb-part.yaml#/Pet")
+    result = run("diff", "--format", "json", str(doc), str(doc), hostile=True, watch=(tmp_path,))
+    assert_report_or_clean_failure(result, "bomb-part.yaml")
+
+
+DEPTH = 5000
+
+
+def test_schema_nested_5000_levels_in_json(tmp_path: Path):
+    schema = '{"type": "object", "properties": {"p": ' * DEPTH + '{"type": "string"}' + "}}" * DEPTH
+    text = (
+        '{"openapi": "3.0.3", "info": {"title": "Deep", "version": "1"}, "paths": {"/pets": {"get": '
+        '{"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": '
+        + schema
+        + "}}}}}}}}"
+    )
+    doc = _hostile(tmp_path, "deep.json", text)
+    _check_hostile(tmp_path, doc)
+    _check_hostile(tmp_path, doc, base=doc)
+
+
+def test_schema_nested_5000_levels_in_yaml(tmp_path: Path):
+    schema = "{type: object, properties: {p: " * DEPTH + "{type: string}" + "}}" * DEPTH
+    doc = _hostile(tmp_path, "deep.yaml", HEAD + INDENT + "allOf:\n" + INDENT + "  - " + schema + "\n")
+    _check_hostile(tmp_path, doc)
+    _check_hostile(tmp_path, doc, base=doc)
+
+
+def test_a_50_mb_description(tmp_path: Path):
+    big = "a" * (50 * 1024 * 1024)
+    text = (BAD / "valid.yaml").read_text().replace("    get:\n", f"    get:\n      description: {big}\n")
+    doc = _hostile(tmp_path, "huge-description.yaml", text)
+    _check_hostile(tmp_path, doc)
+
+
+def _chain(kind: str, count: int, last_type: str) -> str:
+    lines = [HEAD, f"{INDENT}$ref: '#/components/schemas/A0'\n", "components:\n  schemas:\n"]
+    for i in range(count - 1):
+        target = f"'#/components/schemas/A{i + 1}'"
+        if kind == "allOf":
+            lines.append(f"    A{i}:\n      allOf: [{{$ref: {target}}}]\n")
+        elif kind == "property":
+            lines.append(
+                f"    A{i}:\n      type: object\n      properties:\n        next: {{$ref: {target}}}\n"
+            )
+        else:  # a bare $ref to the next one
+            lines.append(f"    A{i}:\n      $ref: {target}\n")
+    lines.append(
+        f"    A{count - 1}:\n      type: object\n      properties:\n        name: {{type: {last_type}}}\n"
+    )
+    return "".join(lines)
+
+
+@pytest.mark.parametrize("kind", ["allOf", "property", "bare-ref"])
+def test_a_chain_of_2000_refs(tmp_path: Path, kind: str):
+    base = _hostile(tmp_path, f"chain-{kind}-base.yaml", _chain(kind, 2000, "string"))
+    revision = _hostile(tmp_path, f"chain-{kind}.yaml", _chain(kind, 2000, "integer"))
+    _check_hostile(tmp_path, revision, base=base)
+
+
+@pytest.mark.parametrize(
+    "anchor", ["&a [*a]", "&m {self: *m}"], ids=["recursive-sequence", "recursive-mapping"]
+)
+def test_a_recursive_yaml_alias(tmp_path: Path, anchor: str):
+    doc = _hostile(tmp_path, "recursive.yaml", HEAD + f"{INDENT}type: array\n{INDENT}example: {anchor}\n")
+    _check_hostile(tmp_path, doc)
+    _check_hostile(tmp_path, doc, base=doc)
+
+
+def test_a_yaml_merge_key_bomb(tmp_path: Path):
+    """`<<: [*a, *a, ...]` nine levels deep: merged pairs must not be copied per use."""
+    lines = [f"{INDENT}  - &a0 {{" + ", ".join(f"k{i}: v" for i in range(10)) + "}\n"]
+    for level in range(1, 9):
+        lines.append(f"{INDENT}  - &a{level} {{<<: [" + ", ".join([f"*a{level - 1}"] * 10) + "]}\n")
+    doc = _hostile(
+        tmp_path, "merge-bomb.yaml", HEAD + f"{INDENT}type: object\n{INDENT}example:\n" + "".join(lines)
+    )
+    _check_hostile(tmp_path, doc)
+
+
+def _fat_bomb(where: str, title: str) -> str:
+    """A 100 kB string aliased 10**6 times (6 levels of 10): about 1.1 million YAML nodes once
+    expanded, a small file, but 100 GB of text if anything serialises the expanded value."""
+    big = "x" * 100_000
+    anchors = "".join(f"  - &a{i} [{', '.join(['*s' if i == 0 else f'*a{i - 1}'] * 10)}]\n" for i in range(6))
+    schema = "{type: array, enum: [*a5, []]}" if where == "enum" else "{type: array, default: *a5}"
+    return (
+        f"openapi: 3.0.3\ninfo: {{title: {title}, version: 1.0.0}}\nx-s: &s {big}\nx-b:\n{anchors}"
+        "paths:\n  /pets:\n    get:\n      parameters:\n        - name: q\n          in: query\n"
+        f"          schema: {schema}\n      responses:\n        '200': {{description: ok}}\n"
+    )
+
+
+@pytest.mark.parametrize("where", ["enum", "default"])
+def test_an_alias_bomb_of_big_strings_under_the_node_limit(tmp_path: Path, where: str):
+    """Both sides hold the same value (only info.title differs): comparing it must not expand it."""
+    base = _hostile(tmp_path, f"fat-{where}-base.yaml", _fat_bomb(where, "Base"))
+    doc = _hostile(tmp_path, f"fat-{where}.yaml", _fat_bomb(where, "Revision"))
+    _check_hostile(tmp_path, doc, base=base)
+
+
+def test_a_schema_tree_shared_through_yaml_aliases(tmp_path: Path):
+    """17 levels of `{properties: {l: *prev, r: *prev}}`: a 1.2 kB file, 2**17 schema leaves once
+    expanded (well under the 5,000,000-node alias limit). Diffed against itself it must end in
+    time (SPEC 3.4: an unchanged graph costs nothing; SPEC 4: alias bombs must not exhaust time)."""
+    levels = 17
+    defs = ["  - &s0 {type: object, properties: {name: {type: string}}}\n"]
+    defs += [
+        f"  - &s{i} {{type: object, properties: {{l: *s{i - 1}, r: *s{i - 1}}}}}\n"
+        for i in range(1, levels + 1)
+    ]
+    head, rest = HEAD.split("paths:\n")
+    text = (
+        head + "x-defs:\n" + "".join(defs) + "paths:\n" + rest.replace("schema:\n", f"schema: *s{levels}\n")
+    )
+    doc = _hostile(tmp_path, "alias-tree.yaml", text)
+    _check_hostile(tmp_path, doc, base=doc)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_an_endless_device_as_a_document(tmp_path: Path):
+    """/dev/zero has size 0 to stat() but never ends: refuse it or stop reading, never eat memory."""
+    valid = tmp_path / "valid.yaml"
+    valid.write_bytes((BAD / "valid.yaml").read_bytes())
+    result = run("diff", str(valid), "/dev/zero", hostile=True, watch=(tmp_path,))
+    assert_cannot_run(result, "zero")
