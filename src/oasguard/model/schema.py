@@ -71,7 +71,7 @@ class SchemaBuilder:
         self._building: set[int] = set()
         self._dependency_stack: list[set[str]] = []
         self._depth = 0
-        self._inline: dict[int, Schema] = {}
+        self._inline: dict[int, tuple[Mapping, Schema]] = {}
 
     def build(self, raw: object, where: Where) -> Schema:
         """The node for `raw`, found at `where`."""
@@ -100,10 +100,11 @@ class SchemaBuilder:
             if isinstance(raw, Mapping):  # one node per raw mapping: YAML aliases share it
                 known = self._inline.get(id(raw))
                 if known is not None:
-                    return known
+                    return known[1]
             node = Schema(where)
             if isinstance(raw, Mapping):
-                self._inline[id(raw)] = node
+                # the mapping is kept with its node, so its id cannot be reused by another
+                self._inline[id(raw)] = (raw, node)
             self._fill(node, raw, where)
             return node
         finally:
