@@ -484,9 +484,14 @@ def _check_items(
         edges.append((Token("items"), a.items, b.items))
 
 
+def _component_name(schema: Schema) -> str:
+    """The last pointer token of a `$ref` target ("Cat"), or "" for an inline schema."""
+    return schema.key.rsplit("/", 1)[-1] if schema.key is not None else ""
+
+
 def _variant_label(schema: Schema, index: int) -> str:
     if schema.key is not None:
-        return schema.key.rsplit("/", 1)[-1]
+        return _component_name(schema)
     if schema.title:
         return schema.title
     return f"#{index + 1}"
@@ -581,10 +586,7 @@ def _check_discriminator(
                     where,
                 )
             )
-        elif (
-            not c.equivalent(target, other)
-            and (target.key or "").rsplit("/", 1)[-1] != (other.key or "").rsplit("/", 1)[-1]
-        ):
+        elif not c.equivalent(target, other) and _component_name(target) != _component_name(other):
             facts.append(
                 LocalFact(
                     kinds.DISCRIMINATOR_CHANGED,

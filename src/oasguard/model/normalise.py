@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 
 from oasguard.errors import LoadError
 from oasguard.load.document import Document
@@ -359,7 +358,3 @@ class _Normaliser:
         else:
             content = self._content(response.get("content"), where.child("content"))
         return Response(status=status, headers=headers, content=content, where=where)
-
-
-def entry_where(path: PurePosixPath) -> Where:
-    return Where(path, "")

@@ -75,13 +75,8 @@ class SchemaBuilder:
 
     def build(self, raw: object, where: Where) -> Schema:
         """The node for `raw`, found at `where`."""
-        self._depth += 1
         try:
-            if self._depth > MAX_NESTING:
-                raise LoadError(
-                    f"{self._resolver.display(where.file)}: schemas nested more than "
-                    f"{MAX_NESTING} levels deep at {_short(where.pointer)}"
-                )
+            self._descend(where)
             if isinstance(raw, Mapping) and "$ref" in raw:
                 target = self.ref(raw["$ref"], where)
                 extra = {
@@ -110,6 +105,15 @@ class SchemaBuilder:
         finally:
             self._depth -= 1
 
+    def _descend(self, where: Where) -> None:
+        """One level deeper; refuse schemas nested deeper than MAX_NESTING."""
+        self._depth += 1
+        if self._depth > MAX_NESTING:
+            raise LoadError(
+                f"{self._resolver.display(where.file)}: schemas nested more than "
+                f"{MAX_NESTING} levels deep at {_short(where.pointer)}"
+            )
+
     def ref(self, ref: object, where: Where) -> Schema:
         """The shared node of the schema `ref` points to (from the file of `where`)."""
         target, file, pointer = self._resolver.deref(ref, where.file)
@@ -122,13 +126,8 @@ class SchemaBuilder:
         node = Schema(Where(file, pointer), key=key, raw=target)
         self.by_key[key] = node
         self._dependency_stack.append(set())
-        self._depth += 1
         try:
-            if self._depth > MAX_NESTING:
-                raise LoadError(
-                    f"{self._resolver.display(file)}: schemas nested more than "
-                    f"{MAX_NESTING} levels deep at {_short(pointer)}"
-                )
+            self._descend(node.where)
             self._fill(node, target, node.where)
         finally:
             self._depth -= 1
