@@ -31,7 +31,7 @@ VALID = "fixtures/bad/valid.yaml"  # relative to ROOT, where every command runs
 #: Hostile inputs must finish within this many seconds ...
 HOSTILE_TIMEOUT = 20
 #: ... under this address-space limit.
-ADDRESS_SPACE = 2 << 30
+ADDRESS_SPACE = 1 << 30
 
 
 # -- running the command ---------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def run(
     timeout: float = 60,
 ) -> Run:
     """Run `python -m oasguard ARGS` in `cwd`; check that no file below `watch` (and fixtures/bad)
-    changed. `hostile` adds the 2 GB address-space limit and the 20 s deadline."""
+    changed. `hostile` adds the 1 GB address-space limit and the 20 s deadline."""
     watched = (BAD, *watch)
     before = [_snapshot(folder) for folder in watched]
     env = {k: v for k, v in os.environ.items() if k not in ("OASGUARD_DEBUG", "NO_COLOR")}
@@ -407,6 +407,13 @@ def _check_hostile(tmp_path: Path, document: Path, base: Path | None = None) -> 
             base.write_bytes((BAD / "valid.yaml").read_bytes())
     result = run("diff", "--format", "json", str(base), str(document), hostile=True, watch=(tmp_path,))
     assert_report_or_clean_failure(result, document.name, base.name)
+
+
+def test_the_address_space_limit_is_real():
+    """The hostile tests mean something only if 1 GB really is the ceiling of their processes."""
+    grab = "import sys\ntry:\n    bytearray(1536 << 20)\nexcept MemoryError:\n    sys.exit(3)"
+    done = subprocess.run([sys.executable, "-c", grab], preexec_fn=_limit_memory, timeout=60)
+    assert done.returncode == 3
 
 
 def test_alias_bomb_in_an_example(tmp_path: Path):

@@ -122,6 +122,7 @@ def test_base_option_compares_the_working_tree_with_a_revision(repo):
         (("--", "--upload-pack=touch x:api/v1/openapi.yaml", "HEAD:api/v1/openapi.yaml"), "--upload-pack"),
         (("HEAD:../outside.yaml", "HEAD:api/v1/openapi.yaml"), "../outside.yaml"),
         (("--base", "-x", "api/v1/openapi.yaml"), "'-x'"),
+        (("--base", "HEAD", "api/v1/nope.yaml"), "api/v1/nope.yaml"),
     ],
 )
 def test_bad_revisions_and_paths_exit_2_naming_the_culprit(repo, args, culprit):
@@ -161,3 +162,76 @@ def test_shallow_clone_missing_the_base_says_how_to_fetch(repo, tmp_path):
     result = run_cli("diff", "v1:api/v1/openapi.yaml", "HEAD:api/v1/openapi.yaml", cwd=clone)
     assert result.returncode == 2
     assert "'v1'" in result.stderr and "git fetch" in result.stderr
+
+
+INLINE_ENTRY = """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /orders/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '%s'}
+components:
+  schemas:
+%s"""
+ORDER = """\
+Order:
+  type: object
+  required: [id, lines]
+  properties:
+    id: {type: integer}
+    lines:
+      type: array
+      items: {$ref: '%s'}
+"""
+LINE = """\
+Line:
+  type: object
+  properties:
+    sku: {type: string}
+    quantity: {type: integer, minimum: 1}
+"""
+
+
+def _indented(text: str, by: int) -> str:
+    return "".join(" " * by + line + "\n" for line in text.splitlines())
+
+
+def test_a_schema_moved_out_of_the_entry_file_into_its_own_files_is_no_change(tmp_path):
+    repo = tmp_path / "shop"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "dev@example.com")
+    git(repo, "config", "user.name", "dev")
+    # the base keeps both schemas in the entry file ...
+    inline = _indented(ORDER % "#/components/schemas/Line", 4) + _indented(LINE, 4)
+    commit(repo, {"api/openapi.yaml": INLINE_ENTRY % ("#/components/schemas/Order", inline)}, "inline")
+    # ... the revision moves them two levels down, one file each, the second referred to from the first
+    commit(
+        repo,
+        {
+            "api/openapi.yaml": INLINE_ENTRY % ("models/orders/order.yaml#/Order", "    {}\n"),
+            "api/models/orders/order.yaml": ORDER % "../lines/line.yaml#/Line",
+            "api/models/lines/line.yaml": LINE,
+        },
+        "split",
+    )
+    before = snapshot(repo)
+    moved = run_cli("diff", "HEAD~1:api/openapi.yaml", "HEAD:api/openapi.yaml", "--format", "json", cwd=repo)
+    assert moved.returncode == 0, moved.stderr
+    assert json.loads(moved.stdout)["changes"] == []
+    # a real change in the deepest file, made in the working tree, is still seen through --base
+    (repo / "api/models/lines/line.yaml").write_text(LINE.replace("minimum: 1", "minimum: 2"))
+    changed = run_cli("diff", "--base", "HEAD~1", "openapi.yaml", "--format", "json", cwd=repo / "api")
+    (repo / "api/models/lines/line.yaml").write_text(LINE)
+    assert changed.returncode == 0, changed.stderr
+    ids = [(c["id"], c["operation"]) for c in json.loads(changed.stdout)["changes"]]
+    assert ids == [("response-bound-tightened", "GET /orders/{id}")]
+    assert snapshot(repo) == before

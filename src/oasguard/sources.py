@@ -182,6 +182,8 @@ def git_spec(revision: str, path: str, cwd: Path | None = None, label: str | Non
 def working_tree_path(argument: str) -> tuple[Path, PurePosixPath]:
     """The repository top of a working-tree file and the file's path relative to it."""
     path = Path(argument).resolve()
+    if not path.is_file():
+        raise SourceError(f"{argument}: no such file in the working tree")
     repo = _repository(path.parent)
     top = Path(repo.working_tree_dir).resolve()  # type: ignore[attr-defined]
     if not path.is_relative_to(top):
