@@ -87,6 +87,7 @@ def diff(
     """Compare BASE with REVISION and report every change to the API contract."""
     from oasguard.engine import diff as run_diff
     from oasguard.engine import run_deep
+    from oasguard.progress import Progress
     from oasguard.sources import file_spec, git_spec, parse_spec, working_tree_path
 
     try:
@@ -113,7 +114,8 @@ def diff(
         pairs.append((parse_spec(specs[0], root), parse_spec(specs[1], root)))
     if validate:
         _validate(*(spec for pair in pairs for spec in pair))
-    reports = [run_deep(lambda pair=pair: run_diff(*pair)) for pair in pairs]
+    with Progress() as progress:
+        reports = [run_deep(lambda pair=pair: run_diff(*pair, progress=progress)) for pair in pairs]
     report: Report = (
         reports[0] if len(reports) == 1 else Report([change for each in reports for change in each.changes])
     )

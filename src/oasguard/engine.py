@@ -24,10 +24,19 @@ _STACK_BYTES = 256 * 1024 * 1024
 _RECURSION_LIMIT = 60_000
 
 
-def diff(base: Spec, revision: Spec, today: datetime.date | None = None) -> Report:
-    """Compare two specs and classify every difference."""
+def diff(
+    base: Spec,
+    revision: Spec,
+    today: datetime.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Compare two specs and classify every difference; `progress` hears each stage begin."""
+    step = progress or (lambda stage: None)
+    step(f"reading {base.label}")
     base_api = normalise(load(base))
+    step(f"reading {revision.label}")
     revision_api = normalise(load(revision))
+    step("comparing")
     changes = classify(compare(base_api, revision_api, today))
     return Report(changes, base.label, revision.label)
 

@@ -5,14 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-import yaml
-
 from oasguard.errors import LoadError
-
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
 
 #: At most this many nodes once YAML aliases are expanded (a "billion laughs" stops here).
 MAX_EXPANDED_NODES = 5_000_000
@@ -43,8 +36,11 @@ def parse(data: bytes, name: str) -> object:
 
 
 def _parse_yaml(data: bytes, name: str) -> object:
+    import yaml  # only when there is YAML to read: JSON documents never pay for the import
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # SafeLoader: PyYAML without libyaml
     try:
-        document = yaml.load(data, Loader=_Loader)
+        document = yaml.load(data, Loader=loader)
     except yaml.MarkedYAMLError as error:
         line = f":{error.problem_mark.line + 1}" if error.problem_mark else ""
         raise LoadError(f"{name}{line}: invalid YAML ({error.problem})") from None
