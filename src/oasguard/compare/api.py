@@ -32,9 +32,13 @@ _METHOD_ORDER = {
 _SHAPED = frozenset({"array", "object"})
 
 
-def compare(base: Api, rev: Api, today: datetime.date | None = None) -> list[Fact]:
-    """Every fact that tells `base` from `rev`."""
-    return list(_Comparison(base, rev, today or datetime.date.today()).run())
+def compare(
+    base: Api, rev: Api, today: datetime.date | None = None, schemas: SchemaComparer | None = None
+) -> list[Fact]:
+    """Every fact that tells `base` from `rev`. `schemas` (default: a new one) compares the
+    schemas; pass one to read its work counters afterwards."""
+    comparison = _Comparison(base, rev, today or datetime.date.today(), schemas)
+    return list(comparison.run())
 
 
 def unchanged_components(base: Api, rev: Api) -> frozenset[str]:
@@ -67,9 +71,10 @@ def unchanged_components(base: Api, rev: Api) -> frozenset[str]:
 
 
 class _Comparison:
-    def __init__(self, base: Api, rev: Api, today: datetime.date) -> None:
+    def __init__(self, base: Api, rev: Api, today: datetime.date, schemas: SchemaComparer | None) -> None:
         self.base, self.rev, self.today = base, rev, today
-        self.schemas = SchemaComparer(unchanged_components(base, rev))
+        self.schemas = schemas or SchemaComparer()
+        self.schemas.unchanged = unchanged_components(base, rev)
 
     def run(self) -> Iterator[Fact]:
         yield from self._servers()

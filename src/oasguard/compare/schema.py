@@ -67,16 +67,18 @@ class SchemaComparer:
 
     def __init__(self, unchanged: frozenset[str] = frozenset()) -> None:
         #: `$ref` targets whose whole reachable graph is identical in both documents
-        self._unchanged = unchanged
+        self.unchanged = unchanged
         self._local: dict[tuple[int, int, Side], tuple[list[LocalFact], list[_Edge]]] = {}
         self._in_progress: set[tuple[int, int, Side]] = set()
         self._equivalent: dict[tuple[int, int], bool] = {}
         self._walks: dict[tuple[int, int, Side, bool], list[SchemaFact]] = {}
-        #: how many local comparisons were computed (a guard against quadratic walks)
+        #: how many node pairs were compared, and how many were visited by walks (counted so that a
+        #: test can guard against quadratic work; see tests/test_growth.py)
         self.comparisons = 0
+        self.visits = 0
 
     def same(self, a: Schema, b: Schema) -> bool:
-        return a is b or (a.key is not None and a.key == b.key and a.key in self._unchanged)
+        return a is b or (a.key is not None and a.key == b.key and a.key in self.unchanged)
 
     def walk(
         self, base: Schema, rev: Schema, side: Side, skip_root_default: bool = False
@@ -99,6 +101,7 @@ class SchemaComparer:
             if (id(a), id(b)) in seen or self.same(a, b):
                 continue
             seen.add((id(a), id(b)))
+            self.visits += 1
             facts, edges = self._pair(a, b, side)
             for fact in facts:
                 if skip_root_default and not path and fact.kind == kinds.DEFAULT_CHANGED:

@@ -1,0 +1,132 @@
+"""Work grows with the size of the documents, never faster (SPEC 3.4).
+
+These count work instead of timing it: the comparer counts the node pairs it compares and the
+pairs its walks visit. Identical documents must cost at most one visit per mapping in them, and
+repeating a document's paths k times must cost about k times as much.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import CORPUS, FIXTURES
+from oasguard.compare import compare
+from oasguard.compare.schema import SchemaComparer
+from oasguard.engine import run_deep
+from oasguard.load import load
+from oasguard.model import normalise
+from oasguard.sources import file_spec
+
+
+def _read(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+def _mappings(node: object) -> int:
+    count, stack = 0, [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            count += 1
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
+
+
+def _work(base: Path, revision: Path) -> tuple[int, int, int]:
+    """(pairs compared, pairs visited, facts) for the diff of two documents."""
+
+    def run() -> tuple[int, int, int]:
+        comparer = SchemaComparer()
+        apis = [normalise(load(file_spec(str(path)))) for path in (base, revision)]
+        facts = compare(*apis, schemas=comparer)
+        return comparer.comparisons, comparer.visits, len(facts)
+
+    return run_deep(run)
+
+
+def _repeated(doc: dict, k: int) -> dict:
+    """`doc` with its paths repeated k times under /r0, /r1, ... (operationIds kept unique)."""
+    result = copy.deepcopy(doc)
+    paths = {}
+    for i in range(k):
+        for path, item in doc["paths"].items():
+            item = copy.deepcopy(item)
+            for operation in item.values():
+                if isinstance(operation, dict) and "operationId" in operation:
+                    operation["operationId"] = f"{operation['operationId']}{i}"
+            paths[f"/r{i}{path}"] = item
+    result["paths"] = paths
+    return result
+
+
+def _write(tmp_path: Path, name: str, doc: dict) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def _corpus(relative: str) -> Path:
+    path = CORPUS / relative
+    if not path.exists():
+        pytest.skip("the corpus (../shared/corpus) is not here")
+    return path
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "fixtures:petstore/base.yaml",
+        "corpus:stripe/v124/spec3.json",
+        "corpus:github/22.0.0/api.github.com.json",
+        "corpus:kubernetes/1.35/swagger.json",
+        "corpus:discord/2026-07-10_ef91fa1/openapi.json",
+    ],
+)
+def test_identical_documents_cost_at_most_one_visit_per_mapping(document: str):
+    where, _, relative = document.partition(":")
+    path = FIXTURES / relative if where == "fixtures" else _corpus(relative)
+    compared, visited, facts = _work(path, path)
+    assert facts == 0
+    size = _mappings(_read(path))
+    assert compared <= size and visited <= size, (compared, visited, size)
+
+
+def _pet_changed(doc: dict) -> dict:
+    """The petstore with a shared schema changed, so every operation using it walks into it."""
+    changed = copy.deepcopy(doc)
+    changed["components"]["schemas"]["Pet"]["properties"]["tag"] = {"type": "integer"}
+    return changed
+
+
+@pytest.mark.parametrize("changed", [False, True], ids=["identical", "shared-schema-changed"])
+def test_repeating_the_paths_k_times_costs_k_times_as_much(tmp_path: Path, changed: bool):
+    doc = _read(FIXTURES / "petstore" / "base.yaml")
+    work = {}
+    for k in (1, 2, 4, 8):
+        base = _repeated(doc, k)
+        revision = _pet_changed(base) if changed else base
+        work[k] = _work(_write(tmp_path, f"base{k}.json", base), _write(tmp_path, f"rev{k}.json", revision))
+    for k in (2, 4, 8):
+        assert work[k][2] == k * work[1][2]  # every repeated operation reports its own changes
+        for measure in (0, 1):
+            assert work[k][measure] <= 1.1 * k * max(work[1][measure], 1), (k, work)
+
+
+def test_a_real_document_repeated_costs_linearly(tmp_path: Path):
+    doc = _read(_corpus("twilio/2.6.3/twilio_messaging_v1.json"))
+    revision = _read(_corpus("twilio/2.6.5/twilio_messaging_v1.json"))
+    work = {}
+    for k in (1, 4):
+        base_path = _write(tmp_path, f"base{k}.json", _repeated(doc, k))
+        work[k] = _work(base_path, _write(tmp_path, f"rev{k}.json", _repeated(revision, k)))
+    assert work[4][2] >= 4 * work[1][2] * 0.9
+    for measure in (0, 1):
+        assert work[4][measure] <= 1.1 * 4 * work[1][measure], work
