@@ -72,6 +72,8 @@ class SchemaBuilder:
         self._dependency_stack: list[set[str]] = []
         self._depth = 0
         self._inline: dict[int, tuple[Mapping, Schema]] = {}
+        #: allOf merges waiting for a part that is still being built: id(node) → (node, parts, keep)
+        self._pending: dict[int, tuple[Schema, list[Schema], bool]] = {}
 
     def build(self, raw: object, where: Where) -> Schema:
         """The node for `raw`, found at `where`."""
@@ -104,6 +106,8 @@ class SchemaBuilder:
             return node
         finally:
             self._depth -= 1
+            if not self._depth and self._pending:
+                self._finish_merges()
 
     def _descend(self, where: Where) -> None:
         """One level deeper; refuse schemas nested deeper than MAX_NESTING."""
@@ -132,6 +136,8 @@ class SchemaBuilder:
         finally:
             self._depth -= 1
             self.dependencies[key] = frozenset(self._dependency_stack.pop())
+            if not self._depth and self._pending:
+                self._finish_merges()
         return node
 
     # -- filling one node ---------------------------------------------------------------------
@@ -268,7 +274,34 @@ class SchemaBuilder:
     # -- allOf --------------------------------------------------------------------------------
 
     def _merge_into(self, node: Schema, parts: list[Schema], keep_nullable: bool = False) -> None:
-        """Fill `node` with the conjunction of `parts` (allOf): what every part requires."""
+        """Fill `node` with the conjunction of `parts` (allOf): what every part requires.
+
+        A part still being built (a cycle through this `allOf`) is not complete yet, so the merge
+        waits until the outermost build returns (`_finish_merges`).
+        """
+        waiting = self._building.union(self._pending)
+        if any(id(part) in waiting for part in parts[1:]) or any(
+            id(sub) in waiting for part in parts for sub in part.properties.values()
+        ):
+            self._pending[id(node)] = (node, parts, keep_nullable)
+            return
+        self._merge_now(node, parts, keep_nullable)
+
+    def _finish_merges(self) -> None:
+        """Do the merges that waited for their parts, each after the merges its parts wait for."""
+        while self._pending:
+            self._finish(next(iter(self._pending)), set())
+
+    def _finish(self, key: int, visiting: set[int]) -> None:
+        node, parts, keep_nullable = self._pending[key]
+        visiting.add(key)
+        for part in parts:
+            if id(part) in self._pending and id(part) not in visiting:
+                self._finish(id(part), visiting)
+        self._pending.pop(key, None)
+        self._merge_now(node, parts, keep_nullable)
+
+    def _merge_now(self, node: Schema, parts: list[Schema], keep_nullable: bool) -> None:
         ready = [p for p in parts if id(p) not in self._building or p is parts[0]]
         types: frozenset[str] | None = None
         for part in ready:
@@ -299,8 +332,11 @@ class SchemaBuilder:
             if len(subs) == 1 or any(id(s) in self._building for s in subs):
                 node.properties[name] = subs[0]
             else:
+                for sub in subs:
+                    if id(sub) in self._pending:
+                        self._finish(id(sub), set())
                 merged = Schema(subs[0].where)
-                self._merge_into(merged, subs)
+                self._merge_now(merged, subs, False)
                 node.properties[name] = merged
         additional = [p.additional for p in ready if p.additional is not None]
         node.additional = (

@@ -1,0 +1,444 @@
+"""Refactors that change nothing for a client report nothing (SPEC 3.3), on real documents.
+
+For each single-file document D of the fixtures and of the corpus, and each transform T below,
+`oasguard diff D T(D)` must report zero changes. The transforms rewrite the document the way
+teams refactor their specs: switch between JSON and YAML, inline every component schema that
+is used once, move inline object schemas into components, rename every component with all its
+`$ref`s, wrap every schema as `allOf: [schema]`, and reorder every mapping's keys.
+
+Multi-file documents are left out: a transform would have to rewrite the files beside them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import CORPUS, FIXTURES
+from oasguard.engine import diff_paths
+
+Tree = Any
+Slot = tuple[Any, Any]  # (container, key): container[key] is the thing
+
+#: Keys whose values hold no schema slots (example data): the walk skips them.
+_DATA_KEYS = {"example", "examples"}
+#: Keys of a schema whose value is a schema, a list of schemas, or a map of schemas.
+_SUB_SCHEMA = {"items", "additionalProperties", "not", "additionalItems", "contains", "propertyNames"}
+_SUB_SCHEMA |= {"if", "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema"}
+_SCHEMA_LISTS = {"allOf", "oneOf", "anyOf", "prefixItems"}
+_SCHEMA_MAPS = {"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"}
+
+
+# --- reading and writing ---------------------------------------------------------------------
+
+
+def _read(path: Path) -> Tree:
+    text = path.read_text(encoding="utf-8")
+    if text.lstrip()[:1] in ("{", "["):
+        return json.loads(text)
+    return yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+class _Dumper(yaml.CSafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:  # write shared subtrees out in full
+        return True
+
+
+def _write(tree: Tree, path: Path, as_json: bool) -> None:
+    if as_json:
+        path.write_text(json.dumps(tree, ensure_ascii=False, default=str), encoding="utf-8")
+    else:
+        path.write_text(
+            yaml.dump(tree, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+
+
+def _is_json(path: Path) -> bool:
+    return path.read_text(encoding="utf-8").lstrip()[:1] in ("{", "[")
+
+
+# --- where schemas and refs are -----------------------------------------------------------------
+
+
+def _schema_slots(doc: Tree) -> Iterator[Slot]:
+    """Every place in the document (outside schemas) that holds a schema object."""
+    components = doc.get("components") if isinstance(doc.get("components"), dict) else {}
+    for section in (components.get("schemas"), doc.get("definitions")):
+        if isinstance(section, dict):
+            yield from ((section, name) for name in section)
+
+    def walk(node: Tree) -> Iterator[Slot]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in _DATA_KEYS or (isinstance(key, str) and key.startswith("x-")):
+                    continue
+                if key == "schema" and isinstance(value, dict):
+                    yield node, key
+                elif key not in ("components", "definitions") or node is not doc:
+                    yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+
+    yield from walk(doc)
+    for section, value in components.items():
+        if section != "schemas":
+            yield from walk(value)
+
+
+def _inner_slots(schema: Tree) -> Iterator[Slot]:
+    """The slots of the schemas directly inside a schema."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return
+    for key, value in schema.items():
+        if key in _SUB_SCHEMA and isinstance(value, dict):
+            yield schema, key
+        elif (key == "items" and isinstance(value, list)) or (
+            key in _SCHEMA_LISTS and isinstance(value, list)
+        ):
+            yield from ((value, index) for index, item in enumerate(value) if isinstance(item, dict))
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            yield from ((value, name) for name, item in value.items() if isinstance(item, dict))
+
+
+def _all_schema_slots(doc: Tree) -> list[Slot]:
+    """Every schema slot at every depth, outermost first."""
+    found: list[Slot] = []
+    seen: set[int] = set()
+    pending = list(_schema_slots(doc))
+    while pending:
+        slot = pending.pop()
+        schema = slot[0][slot[1]]
+        if id(schema) in seen:
+            continue
+        seen.add(id(schema))
+        found.append(slot)
+        pending.extend(_inner_slots(schema))
+    return found
+
+
+def _refs(node: Tree) -> Iterator[dict]:
+    """Every mapping holding a `$ref` (one inside example data too: rewriting it is harmless)."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _schema_section(doc: Tree) -> tuple[dict, str]:
+    if "swagger" in doc:
+        return doc.setdefault("definitions", {}), "#/definitions/"
+    return doc.setdefault("components", {}).setdefault("schemas", {}), "#/components/schemas/"
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(segment: str) -> str:
+    return segment.replace("~1", "/").replace("~0", "~")
+
+
+def _mapping_targets(doc: Tree) -> set[str]:
+    """`$ref`s named by discriminator mappings (strings, not `$ref` objects)."""
+    targets: set[str] = set()
+    for slot in _all_schema_slots(doc):
+        discriminator = slot[0][slot[1]].get("discriminator")
+        if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
+            targets.update(value for value in discriminator["mapping"].values() if isinstance(value, str))
+    return targets
+
+
+# --- the transforms --------------------------------------------------------------------------
+
+
+def switch_format(doc: Tree) -> Tree:
+    """JSON ↔ YAML: the same tree, written in the other format (see `_transformed`)."""
+    return doc
+
+
+def reorder_keys(doc: Tree) -> Tree:
+    """Every mapping with its keys in reverse order (lists keep theirs: their order can matter)."""
+    if isinstance(doc, dict):
+        return {key: reorder_keys(doc[key]) for key in reversed(list(doc))}
+    if isinstance(doc, list):
+        return [reorder_keys(item) for item in doc]
+    return doc
+
+
+def wrap_in_all_of(doc: Tree) -> Tree:
+    """Every schema object, at every depth, replaced by `allOf: [schema]`."""
+    for container, key in _all_schema_slots(doc):
+        container[key] = {"allOf": [container[key]]}
+    return doc
+
+
+def rename_components(doc: Tree) -> Tree:
+    """Every component (and Swagger 2.0 definition, parameter, response) renamed, every `$ref`
+    and discriminator mapping following it."""
+    if "swagger" in doc:
+        sections = {f"#/{name}/": doc.get(name) for name in ("definitions", "parameters", "responses")}
+    else:
+        components = doc.get("components", {})
+        sections = {
+            f"#/components/{name}/": value
+            for name, value in components.items()
+            if name != "securitySchemes" and isinstance(value, dict)
+        }
+    renamed: dict[str, str] = {}
+    for prefix, section in sections.items():
+        if not isinstance(section, dict):
+            continue
+        for name in list(section):
+            renamed[prefix + _escape(name)] = prefix + _escape(f"Renamed{name}")
+            section[f"Renamed{name}"] = section.pop(name)
+    _implicit_mappings_made_explicit(doc, renamed)
+    for holder in _refs(doc):
+        holder["$ref"] = _follow(holder["$ref"], renamed)
+    for slot in _all_schema_slots(doc):
+        discriminator = slot[0][slot[1]].get("discriminator")
+        if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
+            mapping = discriminator["mapping"]
+            for value, target in mapping.items():
+                mapping[value] = _follow(target, renamed)
+    return doc
+
+
+def _follow(ref: str, renamed: dict[str, str]) -> str:
+    for old, new in renamed.items():
+        if ref == old or ref.startswith(old + "/"):
+            return new + ref[len(old) :]
+    return ref
+
+
+def _implicit_mappings_made_explicit(doc: Tree, renamed: dict[str, str]) -> None:
+    """A discriminator without a mapping names its variants by component name; renaming the
+    components would change those values, so spell the old ones out first."""
+    for slot in _all_schema_slots(doc):
+        schema = slot[0][slot[1]]
+        discriminator = schema.get("discriminator")
+        if not isinstance(discriminator, dict):
+            continue
+        mapping = discriminator.setdefault("mapping", {}) if isinstance(discriminator, dict) else {}
+        if not isinstance(mapping, dict):
+            continue
+        for variant in schema.get("oneOf", []) + schema.get("anyOf", []):
+            ref = variant.get("$ref") if isinstance(variant, dict) else None
+            if isinstance(ref, str) and ref.count("/") == 3:
+                implicit = _unescape(ref.rsplit("/", 1)[1])
+                if implicit not in mapping and ref not in mapping.values():
+                    mapping[implicit] = ref
+        if not mapping:
+            del discriminator["mapping"]
+
+
+def inline_used_once(doc: Tree) -> Tree:
+    """Every component schema `$ref`ed exactly once (and not by a discriminator) written out
+    where it is used, and removed from the components."""
+    section, prefix = _schema_section(doc)
+    uses: dict[str, list[dict]] = {}
+    owner: dict[str, str | None] = {}
+    for name, schema in section.items():
+        for holder in _refs(schema):
+            uses.setdefault(holder["$ref"], []).append(holder)
+            owner[id(holder)] = name
+    for holder in _refs(
+        {key: value for key, value in doc.items() if key not in ("components", "definitions")}
+    ):
+        uses.setdefault(holder["$ref"], []).append(holder)
+    for name, value in doc.get("components", {}).items():
+        if name != "schemas":
+            for holder in _refs(value):
+                uses.setdefault(holder["$ref"], []).append(holder)
+    named = _mapping_targets(doc) | _discriminated_variants(doc)
+    roots = {id(schema) for schema in section.values()}  # a component that is only a `$ref` stays
+    chosen: dict[str, dict] = {}
+    for name in section:
+        ref = prefix + _escape(name)
+        holders = uses.get(ref, [])
+        if (
+            len(holders) == 1
+            and set(holders[0]) == {"$ref"}
+            and ref not in named
+            and id(holders[0]) not in roots
+        ):
+            chosen[name] = holders[0]
+    # a cycle of schemas each used once would become an infinite tree: keep those as they are
+    changed = True
+    while changed:
+        changed = False
+        for name in list(chosen):
+            seen, current = {name}, owner.get(id(chosen[name]))
+            while current in chosen and current not in seen:
+                seen.add(current)
+                current = owner.get(id(chosen[current]))
+            if current == name or current in seen:
+                del chosen[name]
+                changed = True
+    for name, holder in chosen.items():
+        schema = section.pop(name)
+        holder.clear()
+        holder.update(schema if isinstance(schema, dict) else {"allOf": [schema]})
+    return doc
+
+
+def _discriminated_variants(doc: Tree) -> set[str]:
+    """Refs whose component name is a discriminator value (variants of a discriminated union,
+    and schemas inheriting a discriminator through `allOf`)."""
+    found: set[str] = set()
+    section, prefix = _schema_section(doc)
+    parents = {
+        prefix + _escape(name)
+        for name, schema in section.items()
+        if isinstance(schema, dict) and "discriminator" in schema
+    }
+    for slot in _all_schema_slots(doc):
+        schema = slot[0][slot[1]]
+        if "discriminator" in schema:
+            found.update(
+                variant["$ref"]
+                for variant in schema.get("oneOf", []) + schema.get("anyOf", [])
+                if isinstance(variant, dict) and isinstance(variant.get("$ref"), str)
+            )
+    for name, schema in section.items():
+        if isinstance(schema, dict) and any(
+            isinstance(part, dict) and part.get("$ref") in parents for part in schema.get("allOf", [])
+        ):
+            found.add(prefix + _escape(name))
+    return found | parents
+
+
+def extract_inline_objects(doc: Tree) -> Tree:
+    """Every inline object schema (one with `properties`) moved into the components under a
+    new name and `$ref`ed from where it was."""
+    section, prefix = _schema_section(doc)
+    roots = {id(section[name]) for name in section}
+    counter = 0
+    for container, key in _all_schema_slots(doc):
+        schema = container[key]
+        if id(schema) in roots or "$ref" in schema or not isinstance(schema.get("properties"), dict):
+            continue
+        counter += 1
+        name = f"Extracted{counter}"
+        while name in section:
+            name += "x"
+        section[name] = schema
+        container[key] = {"$ref": prefix + _escape(name)}
+    return doc
+
+
+TRANSFORMS: dict[str, Callable[[Tree], Tree]] = {
+    "json-yaml": switch_format,
+    "reorder-keys": reorder_keys,
+    "wrap-all-of": wrap_in_all_of,
+    "rename-components": rename_components,
+    "inline-used-once": inline_used_once,
+    "extract-inline-objects": extract_inline_objects,
+}
+
+
+# --- the documents ---------------------------------------------------------------------------
+
+
+_FILE_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"']""")
+
+
+def _single_file(path: Path) -> bool:
+    """No `$ref` to another file (read from the text: cheap enough to decide at collection)."""
+    return not _FILE_REF.search(path.read_text(encoding="utf-8"))
+
+
+def _fixture_documents() -> list[Path]:
+    found = []
+    for path in sorted(FIXTURES.rglob("*")):
+        wanted = path.suffix in (".yaml", ".yml", ".json") and path.stem in ("base", "revision")
+        if wanted and "bad" not in path.relative_to(FIXTURES).parts and _single_file(path):
+            found.append(path)
+    return found
+
+
+def _corpus_documents() -> list[Path]:
+    """The documents of the corpus pairs: by default the newest of each API and format (the
+    other versions of an API add time, not cases); OASGUARD_ALL_DOCUMENTS=1 takes every one."""
+    manifest = CORPUS / "MANIFEST.json"
+    if not manifest.exists():
+        return []
+    pairs = json.loads(manifest.read_text())["pairs"]
+    every = sorted({CORPUS / pair[side] for pair in pairs for side in ("base", "revision")})
+    every = [path for path in every if _single_file(path)]
+    if os.environ.get("OASGUARD_ALL_DOCUMENTS"):
+        return every
+    newest: dict[tuple[str, str], Path] = {}
+    for path in every:  # sorted, so the last of each API and suffix is its newest version
+        newest[(path.relative_to(CORPUS).parts[0], path.suffix)] = path
+    return sorted(newest.values())
+
+
+def _transformed(source: Path, name: str, folder: Path) -> Path:
+    doc = _read(source)
+    as_json = _is_json(source)
+    if name == "json-yaml":
+        as_json = not as_json
+    else:
+        doc = TRANSFORMS[name](doc)
+    target = folder / ("transformed.json" if as_json else "transformed.yaml")
+    _write(doc, target, as_json)
+    return target
+
+
+def _check(source: Path, name: str, folder: Path) -> None:
+    target = _transformed(source, name, folder)
+    try:
+        report = diff_paths(source, target)
+    except Exception as error:  # the source itself may be a deliberately broken document
+        try:
+            diff_paths(source, source)
+        except Exception:
+            pytest.skip(f"{source.name} does not load: {error}")
+        raise
+    shown = [
+        f"{change.id} {change.operation} {change.message} @ {change.location}" for change in report.changes
+    ]
+    assert shown == [], f"{name} of {source}: {len(shown)} changes, first: {shown[:5]}"
+
+
+@pytest.mark.parametrize("name", list(TRANSFORMS))
+@pytest.mark.parametrize("source", _fixture_documents(), ids=lambda path: str(path.relative_to(FIXTURES)))
+def test_fixture_transform_reports_nothing(source: Path, name: str, tmp_path: Path) -> None:
+    _check(source, name, tmp_path)
+
+
+@pytest.mark.parametrize("name", list(TRANSFORMS))
+@pytest.mark.parametrize(
+    "source",
+    _corpus_documents() or [None],
+    ids=lambda path: str(path.relative_to(CORPUS)) if path else "absent",
+)
+def test_corpus_transform_reports_nothing(source: Path | None, name: str, tmp_path: Path) -> None:
+    if source is None:
+        pytest.skip("the corpus (../shared/corpus) is not here")
+    _check(source, name, tmp_path)
+
+
+def test_transforms_really_transform() -> None:
+    """Guard against a transform that silently does nothing."""
+    doc = _read(FIXTURES / "petstore" / "base.yaml")
+    assert "RenamedPet" in rename_components(copy.deepcopy(doc))["components"]["schemas"]
+    wrapped = wrap_in_all_of(copy.deepcopy(doc))
+    assert all("allOf" in schema for schema in wrapped["components"]["schemas"].values())
+    extracted = extract_inline_objects(copy.deepcopy(doc))
+    assert any(name.startswith("Extracted") for name in extracted["components"]["schemas"])
+    assert list(reorder_keys(doc)) == list(reversed(list(doc)))
