@@ -7,21 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from referencing import Registry, Resource
-from referencing.exceptions import PointerToNowhere, Unresolvable
-
-from oasguard.errors import LoadError, OasguardError, RefError, SourceError
+from oasguard.errors import LoadError, RefError, SourceError
 from oasguard.load.parse import parse
 from oasguard.sources import Spec
 
 #: `$ref` chains longer than this are refused (they are cycles in all but name).
 MAX_REF_CHAIN = 256
-
-_URI_ROOT = "file:///"
-
-
-def _uri(path: PurePosixPath) -> str:
-    return _URI_ROOT + path.as_posix()
 
 
 def escape(token: str) -> str:
@@ -79,15 +70,14 @@ def _version(root: dict, name: str) -> str:
 class RefResolver:
     """Resolves `$ref`s of one side, reading other files from the same tree and nowhere else.
 
-    `referencing` keeps the registry of documents and resolves JSON pointers; this class decides
-    which URIs may be read at all (no remote URLs, nothing outside the root) and parses files
-    with the same loader as the entry document.
+    It decides which files may be read at all (no remote URLs, nothing outside the root), parses
+    them with the same loader as the entry document and resolves RFC 6901 pointers in them
+    (docs/decisions.md says why this is not done with `referencing`).
     """
 
     def __init__(self, spec: Spec, root: dict) -> None:
         self._tree = spec.tree
-        self._registry: Registry = Registry().with_resource(_uri(spec.path), Resource.opaque(root))
-        self._loaded: set[PurePosixPath] = {spec.path}
+        self._files: dict[PurePosixPath, object] = {spec.path: root}
         self._cache: dict[tuple[PurePosixPath, str], tuple[object, PurePosixPath, str]] = {}
 
     def display(self, path: PurePosixPath) -> str:
@@ -95,13 +85,13 @@ class RefResolver:
 
     def document(self, path: PurePosixPath) -> object:
         """The parsed content of a file of this side (already loaded through a `$ref`)."""
-        return self._registry[_uri(path)].contents
+        return self._files[path]
 
     def file_content(self, path: PurePosixPath) -> object:
         """The parsed content of `path` in this side's tree, read through the sandbox."""
-        if path not in self._loaded:
+        if path not in self._files:
             self._load_file(path.as_posix(), path, self.display(path))
-        return self.document(path)
+        return self._files[path]
 
     def deref(self, ref: object, file: PurePosixPath) -> tuple[object, PurePosixPath, str]:
         """Follow `ref` (written in `file`) and any `$ref`-only targets after it.
@@ -137,21 +127,16 @@ class RefResolver:
         target = file
         if parts.path:
             target = self._target_file(ref, unquote(parts.path), file)
-            if target not in self._loaded:
+            if target not in self._files:
                 self._load_file(ref, target, where)
         fragment = parts.fragment
-        try:
-            resolved = self._registry.resolver(base_uri=_uri(file)).lookup(f"{_uri(target)}#{fragment}")
-        except PointerToNowhere:
-            raise RefError(f"{where}: dangling $ref '{ref}' (nothing at that pointer)") from None
-        except Unresolvable as error:
-            if isinstance(error.__cause__, OasguardError):
-                raise error.__cause__ from None
-            raise RefError(f"{where}: cannot resolve $ref '{ref}'") from None
-        pointer = unquote(fragment) if fragment.startswith("/") else ""
         if fragment and not fragment.startswith("/"):
             raise RefError(f"{where}: $ref '{ref}' has a fragment that is not a JSON pointer")
-        return resolved.contents, target, pointer
+        pointer = unquote(fragment)
+        found = _at(self._files[target], pointer)
+        if found is _NOWHERE:
+            raise RefError(f"{where}: dangling $ref '{ref}' (nothing at that pointer)")
+        return found, target, pointer
 
     def _target_file(self, ref: str, path: str, file: PurePosixPath) -> PurePosixPath:
         where = self.display(file)
@@ -170,6 +155,33 @@ class RefResolver:
             data = self._tree.read(target)
         except SourceError as error:
             raise RefError(f"{where}: dangling $ref '{ref}' ({error})") from None
-        content = parse(data, self.display(target))
-        self._registry = self._registry.with_resource(_uri(target), Resource.opaque(content))
-        self._loaded.add(target)
+        self._files[target] = parse(data, self.display(target))
+
+
+_NOWHERE = object()
+
+
+def _at(document: object, pointer: str) -> object:
+    """What the RFC 6901 `pointer` (already percent-decoded) points to in `document`, or _NOWHERE.
+
+    A token also finds a YAML integer key (`200:` unquoted) and a list index.
+    """
+    node = document
+    if not pointer:
+        return node
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            if token in node:
+                node = node[token]
+            elif token.isdigit() and int(token) in node:
+                node = node[int(token)]
+            else:
+                return _NOWHERE
+        elif isinstance(node, list) and token.isdigit() and (token == "0" or token[0] != "0"):
+            if int(token) >= len(node):
+                return _NOWHERE
+            node = node[int(token)]
+        else:
+            return _NOWHERE
+    return node

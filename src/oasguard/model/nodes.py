@@ -16,15 +16,46 @@ class _Missing:
 MISSING = _Missing()
 
 
-@dataclass(frozen=True)
 class Where:
-    """Where something is defined: a file of the side and a JSON pointer in it."""
+    """Where something is defined: a file of the side and a JSON pointer in it.
 
-    file: PurePosixPath
-    pointer: str
+    Every node of a document gets one, and most pointers are never read: a child keeps its
+    parent and tokens, and spells its pointer only when asked.
+    """
+
+    __slots__ = ("_parent", "_pointer", "_tokens", "file")
+
+    def __init__(self, file: PurePosixPath, pointer: str | None = "", *, _parent=None, _tokens=()) -> None:
+        self.file = file
+        self._pointer = pointer
+        self._parent: Where | None = _parent
+        self._tokens: tuple[str, ...] = _tokens
+
+    @property
+    def pointer(self) -> str:
+        if self._pointer is None:
+            # iteratively: a chain of children can be thousands long
+            chain, node = [], self
+            while node._pointer is None:
+                chain.append(node)
+                node = node._parent  # type: ignore[assignment]
+            spelled = node._pointer
+            for link in reversed(chain):
+                spelled = link._pointer = spelled + "".join("/" + escape(t) for t in link._tokens)
+                link._parent = None  # spelled out: the chain is no longer needed
+        return self._pointer  # type: ignore[return-value]
 
     def child(self, *tokens: str) -> Where:
-        return Where(self.file, self.pointer + "".join("/" + escape(t) for t in tokens))
+        return Where(self.file, None, _parent=self, _tokens=tokens)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Where) and self.file == other.file and self.pointer == other.pointer
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.pointer))
+
+    def __repr__(self) -> str:
+        return f"Where({str(self.file)!r}, {self.pointer!r})"
 
 
 @dataclass(eq=False)
