@@ -439,6 +439,11 @@ def test_transforms_really_transform() -> None:
     assert "RenamedPet" in rename_components(copy.deepcopy(doc))["components"]["schemas"]
     wrapped = wrap_in_all_of(copy.deepcopy(doc))
     assert all("allOf" in schema for schema in wrapped["components"]["schemas"].values())
-    extracted = extract_inline_objects(copy.deepcopy(doc))
-    assert any(name.startswith("Extracted") for name in extracted["components"]["schemas"])
+    inline = _read(FIXTURES / "schema" / "request-property-added" / "base.yaml")
+    extracted = extract_inline_objects(copy.deepcopy(inline))
+    assert list(extracted["components"]["schemas"]) == ["Extracted1"]
+    body = extracted["paths"]["/items"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/Extracted1"}
+    once = inline_used_once(extract_inline_objects(copy.deepcopy(inline)))
+    assert once["components"]["schemas"] == {} and once["paths"] == inline["paths"]
     assert list(reorder_keys(doc)) == list(reversed(list(doc)))

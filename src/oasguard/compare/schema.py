@@ -403,7 +403,7 @@ def _check_properties(
         new_visible = _visible(new, side)
         if old_visible and not new_visible:
             kind = kinds.PROPERTY_BECAME_READ_ONLY if request else kinds.PROPERTY_BECAME_WRITE_ONLY
-            facts.append(LocalFact(kind, {}, new.where, prop=name))
+            facts.append(LocalFact(kind, {}, _slot(b, name), prop=name))
             continue
         if not old_visible and new_visible:
             added.append(name)
@@ -412,9 +412,9 @@ def _check_properties(
             continue
         was, now = name in a.required, name in b.required
         if was and not now:
-            facts.append(LocalFact(kinds.PROPERTY_BECAME_OPTIONAL, {}, new.where, prop=name))
+            facts.append(LocalFact(kinds.PROPERTY_BECAME_OPTIONAL, {}, _slot(b, name), prop=name))
         elif now and not was:
-            facts.append(LocalFact(kinds.PROPERTY_BECAME_REQUIRED, {}, new.where, prop=name))
+            facts.append(LocalFact(kinds.PROPERTY_BECAME_REQUIRED, {}, _slot(b, name), prop=name))
         edges.append((Token("property", name), old, new))
     for name, new in b.properties.items():
         if name not in a.properties and (_visible(new, side) or request):
@@ -427,12 +427,11 @@ def _check_properties(
             LocalFact(
                 kinds.PROPERTY_RENAMED,
                 {"old": old_name, "new": new_name},
-                b.properties[new_name].where,
+                _slot(b, new_name),
                 prop=new_name,
             )
         )
     for name in removed:
-        old = a.properties[name]
         if request:
             kind = (
                 kinds.PROPERTY_REMOVED_FROM_CLOSED_OBJECT if b.additional is False else kinds.PROPERTY_REMOVED
@@ -442,12 +441,16 @@ def _check_properties(
             kind, why = kinds.PROPERTY_REMOVED, " (it was required)"
         else:
             kind, why = kinds.OPTIONAL_PROPERTY_REMOVED, ""
-        facts.append(LocalFact(kind, {"why": why}, old.where, in_base=True, prop=name))
+        facts.append(LocalFact(kind, {"why": why}, _slot(a, name), in_base=True, prop=name))
     for name in added:
-        new = b.properties[name]
-        required = name in b.required and _visible(new, side)
+        required = name in b.required and _visible(b.properties[name], side)
         kind = kinds.REQUIRED_PROPERTY_ADDED if required else kinds.PROPERTY_ADDED
-        facts.append(LocalFact(kind, {}, new.where, prop=name))
+        facts.append(LocalFact(kind, {}, _slot(b, name), prop=name))
+
+
+def _slot(schema: Schema, name: str) -> Where:
+    """Where property `name` of `schema` is written (not where a `$ref` of it leads)."""
+    return schema.property_where.get(name) or schema.properties[name].where
 
 
 def _renames(

@@ -77,6 +77,8 @@ class Schema:
     bounds: dict[str, object] = field(default_factory=dict)
     pattern: str | None = None
     properties: dict[str, Schema] = field(default_factory=dict)
+    #: where each property is written (for a `$ref`'d property, not where its target is)
+    property_where: dict[str, Where] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
     #: None: unspecified (open); True/False; or the schema of every additional value
     additional: Schema | bool | None = None

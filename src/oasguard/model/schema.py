@@ -211,9 +211,9 @@ class SchemaBuilder:
             properties, file, pointer = self._resolver.deref(properties["$ref"], where.file)
             pwhere = Where(file, pointer)
         if isinstance(properties, Mapping):
-            node.properties = {
-                str(name): self.build(sub, pwhere.child(str(name))) for name, sub in properties.items()
-            }
+            for name, sub in properties.items():
+                slot = node.property_where[str(name)] = pwhere.child(str(name))
+                node.properties[str(name)] = self.build(sub, slot)
         required = raw.get("required")
         if isinstance(required, list):
             node.required = frozenset(str(name) for name in required)
@@ -324,9 +324,11 @@ class SchemaBuilder:
         node.title = next((p.title for p in ready if p.title), None)
         node.required = frozenset().union(*(p.required for p in ready))
         grouped: dict[str, list[Schema]] = {}
+        node.property_where = {}
         for part in ready:
             for name, sub in part.properties.items():
                 grouped.setdefault(name, []).append(sub)
+                node.property_where.setdefault(name, part.property_where.get(name, sub.where))
         node.properties = {}
         for name, subs in grouped.items():
             if len(subs) == 1 or any(id(s) in self._building for s in subs):
