@@ -11,9 +11,11 @@ from typing import TypeVar
 
 from oasguard.changes import Report
 from oasguard.compare import compare
+from oasguard.compare.schema import SchemaComparer
 from oasguard.errors import LoadError
 from oasguard.load import load
 from oasguard.model import normalise
+from oasguard.model.unchanged import Unchanged
 from oasguard.rules.classify import classify
 from oasguard.sources import Spec, file_spec
 
@@ -29,15 +31,21 @@ def diff(
     revision: Spec,
     today: datetime.date | None = None,
     progress: Callable[[str], None] | None = None,
+    schemas: SchemaComparer | None = None,
 ) -> Report:
-    """Compare two specs and classify every difference; `progress` hears each stage begin."""
+    """Compare two specs and classify every difference; `progress` hears each stage begin;
+    `schemas`, if given, is the schema comparer to use (to read its work counters after)."""
     step = progress or (lambda stage: None)
     step(f"reading {base.label}")
-    base_api = normalise(load(base))
+    base_document = load(base)
     step(f"reading {revision.label}")
-    revision_api = normalise(load(revision))
+    revision_document = load(revision)
+    step("normalising")
+    unchanged = Unchanged(base_document, revision_document)
+    base_api = normalise(base_document, unchanged, side=0)
+    revision_api = normalise(revision_document, unchanged, side=1)
     step("comparing")
-    changes = classify(compare(base_api, revision_api, today))
+    changes = classify(compare(base_api, revision_api, today, schemas))
     return Report(changes, base.label, revision.label)
 
 

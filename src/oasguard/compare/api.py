@@ -12,6 +12,7 @@ from oasguard.model.nodes import (
     MISSING,
     Api,
     Body,
+    LazySchema,
     MediaType,
     Operation,
     Parameter,
@@ -45,10 +46,13 @@ def unchanged_components(base: Api, rev: Api) -> frozenset[str]:
     """`$ref` targets whose raw content is equal on both sides, and all they refer to as well."""
     if base.version != rev.version:
         return frozenset()
-    candidates = {
+    candidates = {  # a LazySchema not filled yet has no known dependencies: not a candidate
         key
         for key, node in base.components.items()
-        if (other := rev.components.get(key)) is not None and node.raw == other.raw
+        if (other := rev.components.get(key)) is not None
+        and not isinstance(node, LazySchema)
+        and not isinstance(other, LazySchema)
+        and node.raw == other.raw
     }
     dependents: dict[str, set[str]] = {}
     for key in candidates:

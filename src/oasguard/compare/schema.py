@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from oasguard.changes import Side
 from oasguard.compare.facts import canonical, show
@@ -60,6 +60,8 @@ class SchemaFact:
 
 
 _Edge = tuple[Token, Schema, Schema]
+#: a fact found by a search: (the node pair it is about, the route to that pair, the fact)
+_Found = tuple[tuple[int, int], tuple[Token, ...], SchemaFact]
 
 
 class SchemaComparer:
@@ -72,6 +74,8 @@ class SchemaComparer:
         self._in_progress: set[tuple[int, int, Side]] = set()
         self._equivalent: dict[tuple[int, int], bool] = {}
         self._walks: dict[tuple[int, int, Side, bool], list[SchemaFact]] = {}
+        self._components: dict[tuple[int, int, Side], list[_Found]] = {}
+        self._searching: set[tuple[int, int, Side]] = set()
         #: how many node pairs were compared, and how many were visited by walks (counted so that a
         #: test can guard against quadratic work; see tests/test_growth.py)
         self.comparisons = 0
@@ -83,33 +87,68 @@ class SchemaComparer:
     def walk(
         self, base: Schema, rev: Schema, side: Side, skip_root_default: bool = False
     ) -> list[SchemaFact]:
-        """Every fact reachable from the pair (base, rev), each node pair visited once.
+        """Every fact reachable from the pair (base, rev): each node pair's facts once, named by
+        the shortest path found to that pair.
 
         Remembered per root pair: the error schema shared by every operation is walked once.
         """
         key = (id(base), id(rev), side, skip_root_default)
         known = self._walks.get(key)
         if known is None:
-            known = self._walks[key] = list(self._walk(base, rev, side, skip_root_default))
+            found = _shortest(self._search(base, rev, side, skip_root_default))
+            known = self._walks[key] = [fact for _, _, fact in found]
         return known
 
     def _walk(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[SchemaFact]:
+        return (fact for _, _, fact in self._search(base, rev, side, skip_root_default))
+
+    def _search(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[_Found]:
+        """Breadth-first from (base, rev): each pair once, with the facts of its own keywords.
+
+        A pair of `$ref` targets met on the way is searched once for all walks (`_component`)
+        and its facts are spliced in below the path that reached it: a changed component used by
+        a thousand inline schemas is searched once, not a thousand times. A pair may then come
+        up more than once, by different paths; `_shortest` keeps one.
+        """
         seen: set[tuple[int, int]] = set()
         queue: deque[tuple[Schema, Schema, tuple[Token, ...]]] = deque([(base, rev, ())])
         while queue:
             a, b, path = queue.popleft()
-            if (id(a), id(b)) in seen or self.same(a, b):
+            pair = (id(a), id(b))
+            if pair in seen or self.same(a, b):
                 continue
-            seen.add((id(a), id(b)))
+            seen.add(pair)
+            if path and a.key is not None and b.key is not None:
+                found = self._component(a, b, side)
+                if found is not None:
+                    for inner, route, fact in found:
+                        yield inner, (*path, *route), replace(fact, path=(*path, *fact.path))
+                    continue
             self.visits += 1
             facts, edges = self._pair(a, b, side)
             for fact in facts:
                 if skip_root_default and not path and fact.kind == kinds.DEFAULT_CHANGED:
                     continue
                 full = (*path, Token("property", fact.prop)) if fact.prop is not None else path
-                yield SchemaFact(f"{side.value}-{fact.kind}", fact.args, full, fact.where, fact.in_base)
+                rule = f"{side.value}-{fact.kind}"
+                yield pair, path, SchemaFact(rule, fact.args, full, fact.where, fact.in_base)
             for token, child_a, child_b in edges:
                 queue.append((child_a, child_b, (*path, token)))
+
+    def _component(self, a: Schema, b: Schema, side: Side) -> list[_Found] | None:
+        """The facts reachable from a pair of `$ref` targets, searched once; None while that
+        search is under way (a cycle back to it: the caller walks on through it instead)."""
+        key = (id(a), id(b), side)
+        known = self._components.get(key)
+        if known is None:
+            if key in self._searching:
+                return None
+            self._searching.add(key)
+            try:
+                known = self._components[key] = _shortest(self._search(a, b, side, False))
+            finally:
+                self._searching.discard(key)
+        return known
 
     def equivalent(self, a: Schema, b: Schema) -> bool:
         """True when no rule on either side sees a difference between `a` and `b`."""
@@ -642,3 +681,16 @@ def describe(path: tuple[Token, ...], side: Side, root: str) -> tuple[str, str]:
 
 def location(path: tuple[Token, ...]) -> tuple[str, ...]:
     return tuple({"property": t.label, "items": "[]", "values": "*"}.get(t.kind, t.label) for t in path)
+
+
+def _shortest(found: Iterator[_Found]) -> list[_Found]:
+    """The facts of each node pair once: those of the shortest route found to it (the first)."""
+    best: dict[tuple[int, int], tuple[tuple[Token, ...], list[_Found]]] = {}
+    for item in found:
+        pair, route = item[0], item[1]
+        known = best.get(pair)
+        if known is None or len(route) < len(known[0]):
+            best[pair] = known = (route, [])
+        if known[0] == route:
+            known[1].append(item)
+    return [item for _, items in best.values() for item in items]

@@ -133,7 +133,7 @@ class RefResolver:
         if fragment and not fragment.startswith("/"):
             raise RefError(f"{where}: $ref '{ref}' has a fragment that is not a JSON pointer")
         pointer = unquote(fragment)
-        found = _at(self._files[target], pointer)
+        found = lookup(self._files[target], pointer)
         if found is _NOWHERE:
             raise RefError(f"{where}: dangling $ref '{ref}' (nothing at that pointer)")
         return found, target, pointer
@@ -161,7 +161,7 @@ class RefResolver:
 _NOWHERE = object()
 
 
-def _at(document: object, pointer: str) -> object:
+def lookup(document: object, pointer: str) -> object:
     """What the RFC 6901 `pointer` (already percent-decoded) points to in `document`, or _NOWHERE.
 
     A token also finds a YAML integer key (`200:` unquoted) and a list index.

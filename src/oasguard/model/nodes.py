@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import PurePosixPath
 
 from oasguard.load.document import escape
@@ -96,6 +97,43 @@ class Schema:
 
     def __repr__(self) -> str:
         return f"Schema({self.key or self.where.pointer})"
+
+
+class LazySchema(Schema):
+    """A Schema filled on first use: for parts equal in both documents, which the comparison
+    usually never opens. Reading any field but `where`, `key` and `raw` fills it, and from then
+    on it is a plain Schema (its class changes), with no cost on later reads."""
+
+    def __init__(self, where: Where, key: str | None, raw: object, fill: Callable[[Schema], None]) -> None:
+        self.__dict__.update(where=where, key=key, raw=raw, _fill=fill)
+
+    def fill_now(self) -> None:
+        fill = self.__dict__.pop("_fill")
+        where, key, raw = self.where, self.key, self.raw
+        self.__class__ = Schema  # type: ignore[assignment]
+        Schema.__init__(self, where, key=key, raw=raw)
+        fill(self)
+
+
+class _FillOnRead:
+    """A field of a LazySchema: reading it fills the schema first (dataclass defaults are class
+    attributes, so a plain `__getattr__` would never be asked)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, schema: LazySchema | None, owner: type | None = None) -> object:
+        if schema is None:
+            return self
+        schema.fill_now()
+        return getattr(schema, self.name)
+
+
+for _field in fields(Schema):
+    if _field.name not in ("where", "key", "raw"):
+        _descriptor = _FillOnRead()
+        _descriptor.__set_name__(LazySchema, _field.name)
+        setattr(LazySchema, _field.name, _descriptor)
 
 
 @dataclass(eq=False)

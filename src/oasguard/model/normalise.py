@@ -20,7 +20,8 @@ from oasguard.model.nodes import (
     Where,
     path_key,
 )
-from oasguard.model.schema import SchemaBuilder
+from oasguard.model.schema import SchemaBuilder, raw_refs
+from oasguard.model.unchanged import Unchanged
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -38,19 +39,25 @@ _V2_COLLECTION = {
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def normalise(document: Document) -> Api:
-    """The Api graph of `document`: every operation, webhook, component schema and server."""
-    return _Normaliser(document).run()
+def normalise(document: Document, unchanged: Unchanged | None = None, side: int = 0) -> Api:
+    """The Api graph of `document`: every operation, webhook, component schema and server.
+
+    With `unchanged` (what equals the other document), `side` says which one this is (0 base,
+    1 revision), and the parts found unchanged are shared with the other side's graph.
+    """
+    return _Normaliser(document, unchanged, side).run()
 
 
 class _Normaliser:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, unchanged: Unchanged | None, side: int) -> None:
         self.document = document
         self.root = document.root
         self.v2 = document.version == "2.0"
         self.resolver = document.resolver
-        self.schemas = SchemaBuilder(document)
+        self.schemas = SchemaBuilder(document, unchanged)
         self.entry = document.spec.path
+        self.unchanged = unchanged
+        self.side = side
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -74,7 +81,10 @@ class _Normaliser:
         return raw, where
 
     def schema(self, raw: object, where: Where) -> Schema:
-        return self.schemas.build(raw, where)
+        """The schema of a parameter, body, response or header: shared when unchanged."""
+        if self.unchanged is None:
+            return self.schemas.build(raw, where)
+        return self.unchanged.slot(self.side, where, raw, self.schemas)
 
     # -- the document -------------------------------------------------------------------------
 
@@ -103,15 +113,24 @@ class _Normaliser:
         )
 
     def _components(self, top: Where) -> None:
-        """Build every named schema, so a dangling `$ref` anywhere in them is found."""
+        """Check every named schema, so an invalid one or a dangling `$ref` anywhere in them is
+        found even where no operation leads; their nodes are built only when compared."""
         if self.v2:
             container, prefix = self.root.get("definitions"), ("definitions",)
         else:
             container = (self.root.get("components") or {}).get("schemas")
             prefix = ("components", "schemas")
-        if isinstance(container, Mapping):
-            for name in container:
-                self.schemas.ref("#" + top.child(*prefix, str(name)).pointer, top)
+        if not isinstance(container, Mapping):
+            return
+        unchanged = self.unchanged.keys if self.unchanged is not None else frozenset()
+        name = self.resolver.display(self.entry)
+        for component, raw in container.items():
+            pointer = top.child(*prefix, str(component)).pointer
+            if "#" + pointer in unchanged:
+                continue  # checked once for both sides
+            for ref, kind in raw_refs(raw, pointer, name):
+                if kind == "schema":
+                    self.resolver.deref(ref, self.entry)
 
     def _servers(self) -> tuple[str, ...]:
         root = self.root

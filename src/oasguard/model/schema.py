@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import posixpath
+from collections.abc import Iterator, Mapping
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from oasguard.errors import LoadError
-from oasguard.load.document import Document
-from oasguard.model.nodes import MISSING, Schema, Where
+from oasguard.load.document import Document, escape
+from oasguard.model.nodes import MISSING, LazySchema, Schema, Where
+
+if TYPE_CHECKING:
+    from oasguard.model.unchanged import Unchanged
 
 #: Schemas nested deeper than this (inline levels plus `$ref` hops on one path) are refused.
 MAX_NESTING = 3000
@@ -37,7 +43,7 @@ _DOC_KEYWORDS = frozenset(
 
 
 #: (keyword, accepted Python types, how to say it) for the keywords whose shape the model relies on
-_SHAPES = (
+SHAPES = (
     ("type", (str, list), "a string or a list"),
     ("properties", Mapping, "a mapping"),
     ("required", list, "a list"),
@@ -59,13 +65,64 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+_SCHEMA_LISTS = ("allOf", "oneOf", "anyOf")
+
+
+def raw_refs(raw: object, pointer: str, name: str) -> Iterator[tuple[object, str]]:
+    """Every reference in the raw schema `raw` at `pointer`, with where it is: "schema" (a `$ref`
+    the builder follows), "mapping" (a discriminator mapping target) or "other" (a `$ref` string
+    elsewhere, such as inside `not` or an example). On the way it checks what the builder would
+    check when building the schema: each keyword the model relies on has the right type
+    (LoadError naming `name` and the pointer)."""
+    stack: list[tuple[object, str | None]] = [(raw, pointer)]  # (node, its pointer if a schema)
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, Mapping):
+            if at is not None:
+                for keyword, expected, what in SHAPES:
+                    if keyword in node and not isinstance(node[keyword], expected):
+                        raise LoadError(f"{name}: invalid schema at {_short(at)}: '{keyword}' must be {what}")
+            if at is not None and "$ref" in node:
+                yield node["$ref"], "schema"
+            elif isinstance(node.get("$ref"), str):
+                yield node["$ref"], "other"
+            discriminator = node.get("discriminator")
+            mapping = discriminator.get("mapping") if isinstance(discriminator, Mapping) else None
+            if at is not None and isinstance(mapping, Mapping):
+                yield from ((target, "mapping") for target in mapping.values())
+            for key, value in node.items():
+                if at is None:
+                    stack.append((value, None))
+                elif key in ("items", "additionalProperties") and isinstance(value, Mapping):
+                    stack.append((value, f"{at}/{key}"))
+                elif key in _SCHEMA_LISTS and isinstance(value, list):
+                    stack.extend((item, f"{at}/{key}/{i}") for i, item in enumerate(value))
+                elif (
+                    key == "properties"
+                    and isinstance(value, Mapping)
+                    and not isinstance(value.get("$ref"), str)
+                ):
+                    stack.extend((item, f"{at}/properties/{escape(str(n))}") for n, item in value.items())
+                else:
+                    stack.append((value, None))
+        elif isinstance(node, list):
+            stack.extend((item, None) for item in node)
+        elif at is not None and not isinstance(node, bool):
+            raise LoadError(
+                f"{name}: invalid schema at {_short(at)}: expected a mapping, found {type(node).__name__}"
+            )
+
+
 class SchemaBuilder:
     """Turns raw schemas of one document into Schema nodes, memoised by `$ref` target."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, unchanged: Unchanged | None = None) -> None:
         self._document = document
         self._resolver = document.resolver
         self._version = document.version
+        self._entry = document.spec.path
+        #: the parts equal in both documents, whose nodes this side shares with the other
+        self._unchanged = unchanged
         self.by_key: dict[str, Schema] = {}
         self.dependencies: dict[str, frozenset[str]] = {}
         self._building: set[int] = set()
@@ -121,24 +178,51 @@ class SchemaBuilder:
     def ref(self, ref: object, where: Where) -> Schema:
         """The shared node of the schema `ref` points to (from the file of `where`)."""
         target, file, pointer = self._resolver.deref(ref, where.file)
-        key = f"{file}#{pointer}"
+        key = f"{self._relative(file)}#{pointer}"
         if self._dependency_stack:
             self._dependency_stack[-1].add(key)
         node = self.by_key.get(key)
         if node is not None:
             return node
-        node = Schema(Where(file, pointer), key=key, raw=target)
-        self.by_key[key] = node
+        if self._unchanged is not None and key in self._unchanged.keys:
+            # equal in both documents: one node for both sides, filled only if opened
+            node = self._unchanged.component(
+                key, lambda: LazySchema(Where(file, pointer), key, target, self._fill_target)
+            )
+            self.by_key[key] = node
+            return node
+        # filled when first read: a component no comparison opens is never built
+        node = self.by_key[key] = LazySchema(Where(file, pointer), key, target, self._fill_target)
+        return node
+
+    def _fill_target(self, node: Schema) -> None:
+        """Fill the node of a `$ref` target from its raw schema; note the keys it refers to."""
         self._dependency_stack.append(set())
         try:
             self._descend(node.where)
-            self._fill(node, target, node.where)
+            self._fill(node, node.raw, node.where)
         finally:
             self._depth -= 1
-            self.dependencies[key] = frozenset(self._dependency_stack.pop())
+            self.dependencies[node.key] = frozenset(self._dependency_stack.pop())  # type: ignore[index]
             if not self._depth and self._pending:
                 self._finish_merges()
-        return node
+
+    def fill(self, node: Schema, raw: object, where: Where) -> None:
+        """Fill `node`, made before (a LazySchema), from `raw` found at `where`."""
+        try:
+            self._descend(where)
+            self._fill(node, raw, where)
+        finally:
+            self._depth -= 1
+            if not self._depth and self._pending:
+                self._finish_merges()
+
+    def _relative(self, file: PurePosixPath) -> str:
+        """A file as keys name it: "" for the entry document, else its path from the entry's
+        folder, so the same component has the same key in both revisions wherever they live."""
+        if file == self._entry:
+            return ""
+        return posixpath.relpath(file.as_posix(), self._entry.parent.as_posix())
 
     # -- filling one node ---------------------------------------------------------------------
 
@@ -167,7 +251,7 @@ class SchemaBuilder:
 
     def _check_shapes(self, raw: Mapping, where: Where) -> None:
         """Keywords of the wrong type make the document invalid, never a silent difference."""
-        for keyword, expected, what in _SHAPES:
+        for keyword, expected, what in SHAPES:
             if keyword in raw and not isinstance(raw[keyword], expected):
                 raise LoadError(
                     f"{self._resolver.display(where.file)}: invalid schema at "
@@ -279,6 +363,9 @@ class SchemaBuilder:
         A part still being built (a cycle through this `allOf`) is not complete yet, so the merge
         waits until the outermost build returns (`_finish_merges`).
         """
+        for part in parts:  # a LazySchema part is filled now, so what it waits for is known
+            if isinstance(part, LazySchema):
+                part.fill_now()
         waiting = self._building.union(self._pending)
         if any(id(part) in waiting for part in parts[1:]) or any(
             id(sub) in waiting for part in parts for sub in part.properties.values()
@@ -331,6 +418,9 @@ class SchemaBuilder:
                 node.property_where.setdefault(name, part.property_where.get(name, sub.where))
         node.properties = {}
         for name, subs in grouped.items():
+            for sub in subs if len(subs) > 1 else ():
+                if isinstance(sub, LazySchema):
+                    sub.fill_now()
             if len(subs) == 1 or any(id(s) in self._building for s in subs):
                 node.properties[name] = subs[0]
             else:

@@ -1,0 +1,126 @@
+"""What plain equality of the two raw documents proves unchanged, found before either is normalised.
+
+Between two revisions of a large API most of the document does not change: on Stripe v124 →
+v125, `==` on the parsed trees finds 558 of 562 component schemas equal. A part that is equal
+in both documents, and refers only to parts that are equal too, means the same to every client.
+Both normalisers then share one node for it: it is built once, and the comparison meets the
+same object on both sides and skips it. The work left is proportional to what changed.
+
+Two kinds of parts are shared, both only in the entry file of documents of the same version:
+- component schemas (`#/components/schemas/X`, `#/definitions/X`) whose raw content is equal
+  and whose `$ref`s all lead to such components (decided for all of them at once);
+- the schema of an operation's parameter, body, response or header at the same JSON pointer,
+  equal in both documents and referring only to such components.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from urllib.parse import unquote
+
+from oasguard.load.document import Document, escape, lookup
+from oasguard.model.nodes import LazySchema, Schema, Where
+from oasguard.model.schema import SchemaBuilder, raw_refs
+
+
+class Unchanged:
+    """The parts of two documents that are equal, and the nodes both sides share for them."""
+
+    def __init__(self, base: Document, revision: Document) -> None:
+        self._roots = (base.root, revision.root)
+        self._entries = (base.spec.path, revision.spec.path)
+        self._name = base.name
+        self.enabled = base.version == revision.version
+        v2 = base.version == "2.0"
+        self._prefix = "#/definitions/" if v2 else "#/components/schemas/"
+        #: keys (as the schema builder spells them) of the component schemas found unchanged
+        self.keys: frozenset[str] = self._components(v2) if self.enabled else frozenset()
+        self._nodes: dict[str, Schema] = {}
+        self._slots: dict[str, Schema | None] = {}
+
+    # -- which parts are unchanged ------------------------------------------------------------
+
+    def _components(self, v2: bool) -> frozenset[str]:
+        sections = []
+        for root in self._roots:
+            section = root.get("definitions") if v2 else (root.get("components") or {}).get("schemas")
+            sections.append(section if isinstance(section, Mapping) else {})
+        base, revision = sections
+        where = self._prefix[1:]
+        equal = {
+            str(name)
+            for name, schema in base.items()
+            if name in revision and isinstance(schema, Mapping) and revision[name] == schema
+        }
+        targets: dict[str, set[str]] = {}
+        dirty: set[str] = set()
+        for name in equal:
+            found = self._targets(base[name], where + escape(name))
+            if found is None or not found <= equal:
+                dirty.add(name)
+            else:
+                targets[name] = found
+        users: dict[str, set[str]] = {}
+        for name, found in targets.items():
+            for target in found:
+                users.setdefault(target, set()).add(name)
+        pending = list(dirty)
+        while pending:  # whatever refers to a changed component has changed too
+            for user in users.get(pending.pop(), ()):
+                if user not in dirty:
+                    dirty.add(user)
+                    pending.append(user)
+        return frozenset("#" + where + escape(name) for name in equal - dirty)
+
+    def _targets(self, raw: object, pointer: str) -> set[str] | None:
+        """The component names the schema `raw` refers to; None if it refers to anything else."""
+        found: set[str] = set()
+        for ref, kind in raw_refs(raw, pointer, self._name):
+            if not self._add_target(found, ref, kind == "mapping"):
+                return None
+        return found
+
+    def _add_target(self, found: set[str], ref: object, mapping: bool) -> bool:
+        """Add the component `ref` names to `found`; False if it names anything else."""
+        if not isinstance(ref, str):
+            return False
+        if ref.startswith(self._prefix):
+            token = unquote(ref[len(self._prefix) :])
+            if "/" in token:  # a pointer into a component, not the component itself
+                return False
+            found.add(token.replace("~1", "/").replace("~0", "~"))
+            return True
+        if mapping and not any(mark in ref for mark in "/#."):
+            found.add(ref)  # a discriminator mapping may name a component bare
+            return True
+        return False
+
+    # -- the shared nodes ---------------------------------------------------------------------
+
+    def component(self, key: str, make: Callable[[], Schema]) -> Schema:
+        """The one node of an unchanged component for both sides (made by the first to ask)."""
+        node = self._nodes.get(key)
+        if node is None:
+            node = self._nodes[key] = make()
+        return node
+
+    def slot(self, side: int, where: Where, raw: object, builder: SchemaBuilder) -> Schema:
+        """The schema `raw` at `where` in the entry file of side 0 (base) or 1 (revision): one
+        node for both sides, filled only if opened, when it is equal in both documents and
+        refers only to unchanged components; else its own node."""
+        if not self.enabled or where.file != self._entries[side]:
+            return builder.build(raw, where)
+        pointer = where.pointer
+        if pointer not in self._slots:
+            base, revision = (lookup(root, pointer) for root in self._roots)
+            clean = isinstance(base, Mapping) and "$ref" not in base and base == revision
+            if clean:
+                found = self._targets(raw, pointer)  # raw: a Swagger 2.0 parameter minus its keys
+                clean = found is not None and all(
+                    "#" + self._prefix[1:] + escape(t) in self.keys for t in found
+                )
+            self._slots[pointer] = (
+                LazySchema(where, None, None, lambda node: builder.fill(node, raw, where)) if clean else None
+            )
+        node = self._slots[pointer]
+        return builder.build(raw, where) if node is None else node
