@@ -558,3 +558,63 @@ def test_an_endless_device_as_a_document(tmp_path: Path):
     valid.write_bytes((BAD / "valid.yaml").read_bytes())
     result = run("diff", str(valid), "/dev/zero", hostile=True, watch=(tmp_path,))
     assert_cannot_run(result, "zero")
+
+
+# -- found by tests/test_fuzz.py, kept here as plain cases ------------------------------------------
+
+VALID_HEAD = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "culprit"),
+    [
+        pytest.param(
+            VALID_HEAD + "x-released: 2024-02-30\npaths: {}\n", "invalid YAML value", id="no-such-date"
+        ),
+        pytest.param(
+            VALID_HEAD + "paths:\n  /pets:\n    get:\n      security: [{api_key: 1}]\n"
+            "      responses: {'200': {description: ok}}\n",
+            "/paths/~1pets/get/security/0/api_key",
+            id="scopes-not-a-list",
+        ),
+        pytest.param(
+            VALID_HEAD + "paths:\n  /pets:\n    get:\n      responses:\n        '200':\n"
+            "          description: ok\n          content:\n            application/json:\n"
+            '              schema: {$ref: "a\\0b.yaml"}\n',
+            "NUL",
+            id="nul-in-a-ref",
+        ),
+    ],
+)
+def test_values_the_parser_or_the_model_cannot_take_are_named(tmp_path: Path, text: str, culprit: str):
+    document = _hostile(tmp_path, "revision.yaml", text)
+    line = assert_cannot_run(run("diff", VALID, str(document), watch=(tmp_path,)), "revision.yaml")
+    assert culprit in line and "internal error" not in line
+
+
+def test_a_lone_surrogate_in_a_json_path_still_gives_a_report(tmp_path: Path):
+    base = _hostile(
+        tmp_path, "base.json", '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}'
+    )
+    revision = _hostile(
+        tmp_path,
+        "revision.json",
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, '
+        '"paths": {"/pets\\ud800": {"get": {"responses": {"200": {"description": "ok"}}}}}}',
+    )
+    for format in ("json", "text"):
+        result = run("diff", "--format", format, str(base), str(revision), watch=(tmp_path,))
+        assert result.code == 0 and "Traceback" not in result.stderr, result
+        assert "path-added" in result.stdout and "/pets?" in result.stdout
+
+
+def test_a_huge_value_in_an_error_is_cut_short(tmp_path: Path):
+    # a 10 kB alias tree of ~3.7M weighted nodes (under the limit) where the version should be
+    members = ["&l0 " + "x" * 9900]
+    for level in range(1, 6):
+        members.append(f"&l{level} [{', '.join([f'*l{level - 1}'] * 8)}]")
+    text = f"openapi: [{', '.join(members)}]\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n"
+    document = _hostile(tmp_path, "revision.yaml", text)
+    result = run("diff", VALID, str(document), hostile=True, watch=(tmp_path,))
+    line = assert_cannot_run(result, "revision.yaml", "unsupported OpenAPI version")
+    assert len(line) < 300 and result.seconds < 5, result

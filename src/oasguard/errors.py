@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+import reprlib
+
+_BRIEF = reprlib.Repr()
+_BRIEF.maxstring = _BRIEF.maxother = 60
+_BRIEF.maxdict = _BRIEF.maxlist = _BRIEF.maxtuple = _BRIEF.maxset = 4
+_BRIEF.maxlevel = 3
+
+
+def brief(value: object) -> str:
+    """A value as a one-line message may show it: short, whatever its size (a YAML alias tree
+    of millions of nodes is never written out in full)."""
+    text = _BRIEF.repr(value).replace("\n", " ")
+    return text if len(text) <= 100 else text[:97] + "..."
+
 
 class OasguardError(Exception):
     """A run that cannot be done: bad usage, unreadable or invalid input, a refused `$ref`."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from oasguard.errors import LoadError, RefError, SourceError
+from oasguard.errors import LoadError, RefError, SourceError, brief
 from oasguard.load.parse import parse
 from oasguard.sources import Spec
 
@@ -54,7 +54,7 @@ def load(spec: Spec) -> Document:
 def _version(root: dict, name: str) -> str:
     openapi, swagger = root.get("openapi"), root.get("swagger")
     if openapi is not None:
-        text = str(openapi)
+        text = brief(openapi) if not isinstance(openapi, str) else openapi[:60]
         if text.startswith("3.0"):
             return "3.0"
         if text.startswith("3.1"):
@@ -63,7 +63,7 @@ def _version(root: dict, name: str) -> str:
     if swagger is not None:
         if str(swagger) == "2.0":
             return "2.0"
-        raise LoadError(f"{name}: unsupported Swagger version '{swagger}' (2.0 is)")
+        raise LoadError(f"{name}: unsupported Swagger version {brief(swagger)} (2.0 is)")
     raise LoadError(f"{name}: not an OpenAPI document (no 'openapi' or 'swagger' field)")
 
 
@@ -101,7 +101,7 @@ class RefResolver:
         seen: list[str] = []
         while True:
             if not isinstance(ref, str):
-                raise RefError(f"{self.display(file)}: $ref must be a string, not {ref!r}")
+                raise RefError(f"{self.display(file)}: $ref must be a string, not {brief(ref)}")
             cached = self._cache.get((file, ref))
             if cached is None:
                 cached = self._lookup(ref, file)
@@ -121,6 +121,8 @@ class RefResolver:
 
     def _lookup(self, ref: str, file: PurePosixPath) -> tuple[object, PurePosixPath, str]:
         where = self.display(file)
+        if "\0" in ref:
+            raise RefError(f"{where}: $ref {brief(ref)} holds a NUL character")
         parts = urlsplit(ref)
         if parts.scheme or parts.netloc or ref.startswith("//"):
             raise RefError(f"{where}: remote $ref '{ref}' refused (oasguard never uses the network)")

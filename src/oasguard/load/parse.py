@@ -48,6 +48,9 @@ def _parse_yaml(data: bytes, name: str) -> object:
         raise LoadError(f"{name}: invalid YAML ({error})") from None
     except RecursionError:
         raise LoadError(f"{name}: nested too deeply") from None
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+        # a scalar PyYAML reads but cannot construct, such as the timestamp 2024-02-30
+        raise LoadError(f"{name}: invalid YAML value ({type(error).__name__}: {error})") from None
     if _ALIAS.search(data):
         _check_expansion(document, name)
     return document

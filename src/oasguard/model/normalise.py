@@ -196,12 +196,13 @@ class _Normaliser:
                 continue
             responses[status_text] = self._response(status_text, response, rwhere.child(str(status)), op)
         if "security" in op:
-            security, security_where = self._security(op["security"]), where.child("security")
+            security_where = where.child("security")
+            security = self._security(op["security"], security_where)
         elif inherited_security is not None:
             security, security_where = inherited_security, None
         else:
-            security = self._security(self.root.get("security"))
             security_where = Where(self.entry, "/security")
+            security = self._security(self.root.get("security"), security_where)
         callbacks: dict[tuple[str, str, str], Operation] = {}
         raw_callbacks = op.get("callbacks")
         if isinstance(raw_callbacks, Mapping) and not self.v2:
@@ -227,18 +228,22 @@ class _Normaliser:
             security_where=security_where,
         )
 
-    def _security(self, raw: object) -> tuple[Requirement, ...]:
+    def _security(self, raw: object, where: Where) -> tuple[Requirement, ...]:
         if not isinstance(raw, list):
             return ()
         alternatives = []
-        for requirement in raw:
-            if isinstance(requirement, Mapping):
-                alternatives.append(
-                    frozenset(
-                        (str(scheme), frozenset(str(s) for s in scopes or ()))
-                        for scheme, scopes in requirement.items()
-                    )
+        for index, requirement in enumerate(raw):
+            if not isinstance(requirement, Mapping):
+                continue
+            for scheme, scopes in requirement.items():
+                if scopes is not None and not isinstance(scopes, list):
+                    raise self.fail(where.child(str(index), str(scheme)), "the scopes must be a list")
+            alternatives.append(
+                frozenset(
+                    (str(scheme), frozenset(str(s) for s in scopes or ()))
+                    for scheme, scopes in requirement.items()
                 )
+            )
         return tuple(alternatives)
 
     # -- parameters ---------------------------------------------------------------------------

@@ -32,13 +32,22 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
             Change(
                 id=rule.id,
                 level=rule.level,
-                message=message,
-                operation=fact.operation,
-                location=" › ".join(segments),
-                pointer=fact.where.pointer,
+                message=_encodable(message),
+                operation=_encodable(fact.operation) if fact.operation else fact.operation,
+                location=_encodable(" › ".join(segments)),
+                pointer=_encodable(fact.where.pointer),
                 file=fact.where.file.as_posix(),
                 in_base=fact.in_base,
             )
         )
     changes.sort(key=Change.sort_key)
     return changes
+
+
+def _encodable(text: str) -> str:
+    """`text` as UTF-8 can carry it: a lone surrogate (JSON allows "\\ud800") becomes '?'."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
