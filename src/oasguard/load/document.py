@@ -78,10 +78,15 @@ class RefResolver:
     def __init__(self, spec: Spec, root: dict) -> None:
         self._tree = spec.tree
         self._files: dict[PurePosixPath, object] = {spec.path: root}
+        self._names: dict[PurePosixPath, str] = {}
         self._cache: dict[tuple[PurePosixPath, str], tuple[object, PurePosixPath, str]] = {}
 
     def display(self, path: PurePosixPath) -> str:
-        return self._tree.display(path)
+        """How to name a file of this side to a user (remembered: it is asked for on every lookup)."""
+        name = self._names.get(path)
+        if name is None:
+            name = self._names[path] = self._tree.display(path)
+        return name
 
     def document(self, path: PurePosixPath) -> object:
         """The parsed content of a file of this side (already loaded through a `$ref`)."""

@@ -324,6 +324,8 @@ class SchemaBuilder:
 
     def _fold_null_variants(self, node: Schema) -> None:
         """`anyOf: [X, {type: 'null'}]` (3.1) is X made nullable, as 3.0 writes it."""
+        if not node.one_of and not node.any_of:
+            return
         for attribute in ("one_of", "any_of"):
             variants: tuple[Schema, ...] = getattr(node, attribute)
             rest = tuple(v for v in variants if not _is_null_only(v))
@@ -507,6 +509,13 @@ def _contains(values: tuple[object, ...], value: object) -> bool:
 
 
 def _is_null_only(schema: Schema) -> bool:
+    if isinstance(schema, LazySchema):  # judged by its raw schema: no need to build it for this
+        raw = schema.raw
+        return (
+            isinstance(raw, Mapping)
+            and raw.get("type") in ("null", ["null"])
+            and all(key in _DOC_KEYWORDS or key == "type" for key in raw)
+        )
     return schema.types == frozenset() and schema.nullable and _is_empty(schema, types=False)
 
 
