@@ -50,3 +50,19 @@ def test_a_document_against_itself_reports_nothing(cli):
         result = cli("diff", str(CORPUS / name), str(CORPUS / name), "--format", "json")
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["changes"] == [], name
+
+
+@pytest.mark.skipif(not (CORPUS / "MANIFEST.json").exists(), reason="no corpus here")
+def test_dangling_refs_as_empty_lets_a_broken_base_be_diffed(cli):
+    """The 2017 Stripe base refers to '#/definitions/error', which it lacks: by default that is
+    an error (above); `--dangling-refs empty` reads it as an empty schema and diffs 4.5 years."""
+    pair = next(p for p in _pairs() if p["name"] == "stripe-json-long")
+    base, revision = str(CORPUS / pair["base"]), str(CORPUS / pair["revision"])
+    result = cli("diff", base, revision, "--format", "json", "--dangling-refs", "empty", timeout=300)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["summary"]["breaking"] > 1000 and len(report["changes"]) == sum(report["summary"].values())
+    # operations removed over those years are found
+    assert any(c["id"] in ("path-removed", "operation-removed") for c in report["changes"])
+    bad = cli("diff", base, revision, "--dangling-refs", "maybe")
+    assert bad.returncode == 2 and "--dangling-refs" in bad.stderr

@@ -82,6 +82,14 @@ def diff(
         bool,
         typer.Option("--validate", help="Validate both documents against the OpenAPI schema first (slow)."),
     ] = False,
+    dangling_refs: Annotated[
+        str,
+        typer.Option(
+            "--dangling-refs",
+            metavar="HOW",
+            help="error | empty: a $ref to nothing is an error (default), or an empty schema.",
+        ),
+    ] = "error",
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
 ) -> None:
     """Compare BASE with REVISION and report every change to the API contract."""
@@ -96,6 +104,8 @@ def diff(
         raise UsageError(
             f"--format: unknown format '{format}' (one of {', '.join(f.value for f in Format)})"
         ) from None
+    if dangling_refs not in ("error", "empty"):
+        raise UsageError(f"--dangling-refs: unknown value '{dangling_refs}' (one of error, empty)")
     if fail_on not in _FAIL_ON:
         raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
     pairs: list[tuple[Spec, Spec]] = []
@@ -114,8 +124,12 @@ def diff(
         pairs.append((parse_spec(specs[0], root), parse_spec(specs[1], root)))
     if validate:
         _validate(*(spec for pair in pairs for spec in pair))
+    lenient = dangling_refs == "empty"
     with Progress() as progress:
-        reports = [run_deep(lambda pair=pair: run_diff(*pair, progress=progress)) for pair in pairs]
+        reports = [
+            run_deep(lambda pair=pair: run_diff(*pair, progress=progress, dangling_as_empty=lenient))
+            for pair in pairs
+        ]
     report: Report = (
         reports[0] if len(reports) == 1 else Report([change for each in reports for change in each.changes])
     )

@@ -32,14 +32,16 @@ def diff(
     today: datetime.date | None = None,
     progress: Callable[[str], None] | None = None,
     schemas: SchemaComparer | None = None,
+    dangling_as_empty: bool = False,
 ) -> Report:
     """Compare two specs and classify every difference; `progress` hears each stage begin;
-    `schemas`, if given, is the schema comparer to use (to read its work counters after)."""
+    `schemas`, if given, is the schema comparer to use (to read its work counters after);
+    `dangling_as_empty` reads a `$ref` to nothing as an empty schema instead of failing."""
     step = progress or (lambda stage: None)
     step(f"reading {base.label}")
-    base_document = load(base)
+    base_document = load(base, dangling_as_empty)
     step(f"reading {revision.label}")
-    revision_document = load(revision)
+    revision_document = load(revision, dangling_as_empty)
     step("normalising")
     unchanged = Unchanged(base_document, revision_document)
     base_api = normalise(base_document, unchanged, side=0)

@@ -35,8 +35,10 @@ class Document:
         return self.spec.tree.display(self.spec.path)
 
 
-def load(spec: Spec) -> Document:
-    """Read, parse and check the entry document of `spec`."""
+def load(spec: Spec, dangling_as_empty: bool = False) -> Document:
+    """Read, parse and check the entry document of `spec`. With `dangling_as_empty`, a `$ref` to
+    nothing in a document that was read is an empty schema instead of an error (an opt-in for
+    broken documents; a missing file is still an error)."""
     name = spec.tree.display(spec.path)
     root = parse(spec.tree.read(spec.path), name)
     if not isinstance(root, dict):
@@ -48,7 +50,7 @@ def load(spec: Spec) -> Document:
             raise LoadError(f"{name}: invalid document: '{key}' must be a mapping")
     if version != "3.1" and not isinstance(root.get("paths"), dict):
         raise LoadError(f"{name}: invalid document: 'paths' is missing")
-    return Document(spec, root, version, RefResolver(spec, root))
+    return Document(spec, root, version, RefResolver(spec, root, dangling_as_empty))
 
 
 def _version(root: dict, name: str) -> str:
@@ -75,8 +77,9 @@ class RefResolver:
     (docs/decisions.md says why this is not done with `referencing`).
     """
 
-    def __init__(self, spec: Spec, root: dict) -> None:
+    def __init__(self, spec: Spec, root: dict, dangling_as_empty: bool = False) -> None:
         self._tree = spec.tree
+        self._dangling_as_empty = dangling_as_empty
         self._files: dict[PurePosixPath, object] = {spec.path: root}
         self._names: dict[PurePosixPath, str] = {}
         self._cache: dict[tuple[PurePosixPath, str], tuple[object, PurePosixPath, str]] = {}
@@ -141,6 +144,8 @@ class RefResolver:
             raise RefError(f"{where}: $ref '{ref}' has a fragment that is not a JSON pointer")
         pointer = unquote(fragment)
         found = lookup(self._files[target], pointer)
+        if found is _NOWHERE and self._dangling_as_empty:
+            return {}, target, pointer
         if found is _NOWHERE:
             raise RefError(f"{where}: dangling $ref '{ref}' (nothing at that pointer)")
         return found, target, pointer
