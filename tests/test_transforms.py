@@ -23,7 +23,8 @@ import pytest
 import yaml
 
 from conftest import CORPUS, FIXTURES
-from oasguard.engine import diff_paths
+from oasguard.engine import diff, run_deep
+from oasguard.sources import file_spec
 
 Tree = Any
 Slot = tuple[Any, Any]  # (container, key): container[key] is the thing
@@ -401,14 +402,9 @@ def _transformed(source: Path, name: str, folder: Path) -> Path:
 
 def _check(source: Path, name: str, folder: Path) -> None:
     target = _transformed(source, name, folder)
-    try:
-        report = diff_paths(source, target)
-    except Exception as error:  # the source itself may be a deliberately broken document
-        try:
-            diff_paths(source, source)
-        except Exception:
-            pytest.skip(f"{source.name} does not load: {error}")
-        raise
+    # a $ref to nothing (the 2017 Stripe document has 195) is read as an empty schema: the
+    # transforms keep such refs as they are, so the document is still compared as a whole
+    report = run_deep(lambda: diff(file_spec(str(source)), file_spec(str(target)), dangling_as_empty=True))
     shown = [
         f"{change.id} {change.operation} {change.message} @ {change.location}" for change in report.changes
     ]
