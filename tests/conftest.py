@@ -29,6 +29,33 @@ def run_cli(
     )
 
 
+NOWHERE = object()
+
+
+def pointer_target(document: object, pointer: str) -> object:
+    """What the RFC 6901 `pointer` names in `document`, or NOWHERE (written here, not taken from
+    oasguard, so the tests check its pointers against an independent reading)."""
+    node = document
+    if pointer and not pointer.startswith("/"):
+        return NOWHERE
+    for token in pointer.split("/")[1:] if pointer else []:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return NOWHERE
+    return node
+
+
+def describe_changes(changes) -> str:
+    """Changes one per line, for assertion messages."""
+    return "\n".join(
+        f"  {c.id} [{c.level.value}] {c.operation}: {c.message!r} @ {c.pointer}" for c in changes
+    )
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, NOWHERE, describe_changes, pointer_target, run_cli
 from oasguard.engine import diff_paths
 from oasguard.rules.registry import RULES
 
@@ -78,25 +78,6 @@ def _load(path: Path) -> object:
     return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
 
 
-def _describe(changes) -> str:
-    return "\n".join(
-        f"  {c.id} [{c.level.value}] {c.operation}: {c.message!r} @ {c.pointer}" for c in changes
-    )
-
-
-def _resolves(document: object, pointer: str) -> bool:
-    node = document
-    for token in pointer.split("/")[1:] if pointer else []:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False
-    return True
-
-
 # --- the tables themselves --------------------------------------------------------------------
 
 
@@ -127,7 +108,9 @@ def test_equivalent_reports_nothing(case: str, reverse: bool):
     if reverse:
         base, revision = revision, base
     changes = list(diff_paths(base, revision).changes)
-    assert changes == [], f"{case} ({'reverse' if reverse else 'forward'}) reported:\n{_describe(changes)}"
+    assert changes == [], (
+        f"{case} ({'reverse' if reverse else 'forward'}) reported:\n{describe_changes(changes)}"
+    )
 
 
 @pytest.mark.parametrize("case", EQUIVALENT)
@@ -147,13 +130,15 @@ def test_equivalent_json_is_empty_and_exits_0(case: str):
 def test_change_in_a_cycle_is_reported_once_per_operation(case: str, rule: str, operations: list[str]):
     base, revision = _pair(case)
     changes = list(diff_paths(base, revision).changes)
-    described = f"{case} reported:\n{_describe(changes)}"
+    described = f"{case} reported:\n{describe_changes(changes)}"
 
     assert sorted((c.id, c.operation) for c in changes) == [(rule, op) for op in operations], described
     document = _load(revision)
     for c in changes:
         assert c.level is RULES[c.id].level, described
-        assert not c.in_base and _resolves(document, c.pointer), f"{c.pointer!r} is not in the revision"
+        assert not c.in_base and pointer_target(document, c.pointer) is not NOWHERE, (
+            f"{c.pointer!r} is not in the revision"
+        )
 
 
 @pytest.mark.parametrize(("case", "rule", "operations"), CYCLES, ids=[c[0] for c in CYCLES])

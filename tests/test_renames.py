@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, NOWHERE, describe_changes, pointer_target, run_cli
 from oasguard.engine import diff_paths
 from oasguard.rules.registry import RULES
 
@@ -109,26 +109,6 @@ def _pair(case: str) -> tuple[Path, Path]:
     return CASES_DIR / case / "base.yaml", CASES_DIR / case / "revision.yaml"
 
 
-def _describe(changes) -> str:
-    return "\n".join(
-        f"  {c.id} [{c.level.value}] {c.operation}: {c.message!r} @ {c.pointer}" for c in changes
-    )
-
-
-def _node(document: object, pointer: str) -> object:
-    """What the RFC 6901 pointer names in the document; KeyError when it names nothing."""
-    node = document
-    for token in pointer.split("/")[1:] if pointer else []:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise KeyError(pointer)
-    return node
-
-
 def _quoted(name: str) -> str:
     return f"'{name}'"
 
@@ -160,7 +140,7 @@ def test_fixture_pair_parses(case):
 def test_rename(case: str, expected: set[str], names: tuple[str, str], count: int):
     base, revision = _pair(case)
     changes = list(diff_paths(base, revision).changes)
-    described = f"{case} reported:\n{_describe(changes)}"
+    described = f"{case} reported:\n{describe_changes(changes)}"
 
     assert {c.id for c in changes} == expected, described
     assert len(changes) == count, described
@@ -188,7 +168,7 @@ def test_pointers_resolve(case: str, expected: set[str], names: tuple[str, str],
     for c in diff_paths(base, revision).changes:
         side = "base" if c.in_base else "revision"
         try:
-            _node(documents[bool(c.in_base)], c.pointer)
+            _at(documents[bool(c.in_base)], c.pointer)
         except KeyError:
             pytest.fail(f"{c.id}: pointer {c.pointer!r} is not in the {side}")
 
@@ -204,7 +184,7 @@ def test_rename_pointer_names_the_new_property_or_parameter(case: str, expected:
             continue
         assert not c.in_base, c
         if c.id in (P_RENAMED, REQUIRED_P_RENAMED):
-            parameter = _node(document, c.pointer)
+            parameter = _at(document, c.pointer)
             assert isinstance(parameter, dict) and parameter.get("name") == new, (c.pointer, parameter)
         else:
             assert c.pointer.endswith("/properties/" + new.replace("~", "~0").replace("/", "~1")), (
@@ -219,7 +199,7 @@ def test_rename_is_found_both_ways(case: str, expected: set[str]):
     base, revision = _pair(case)
     changes = list(diff_paths(revision, base).changes)
     renames = [c for c in changes if c.id in RENAME_IDS]
-    assert {c.id for c in renames} == expected & RENAME_IDS, _describe(changes)
+    assert {c.id for c in renames} == expected & RENAME_IDS, describe_changes(changes)
     for c in renames:
         assert c.message.index(_quoted(new)) < c.message.index(_quoted(old)), c.message
 
@@ -229,7 +209,7 @@ def test_shared_component_rename_is_reported_once_per_operation():
     assert sorted((c.id, c.operation) for c in changes) == [
         (RS_RENAMED, "GET /users"),
         (RS_RENAMED, "GET /users/{id}"),
-    ], _describe(changes)
+    ], describe_changes(changes)
 
 
 # --- the same through `oasguard diff --format json` -------------------------------------------
@@ -255,3 +235,11 @@ def test_rename_json(case: str, expected: set[str], names: tuple[str, str], coun
     old, new = (_quoted(name) for name in names)
     if expected & RENAME_IDS:
         assert any(old in c["message"] and new in c["message"] for c in changes), shown
+
+
+def _at(document: object, pointer: str) -> object:
+    """What the pointer names in the document; KeyError when it names nothing."""
+    found = pointer_target(document, pointer)
+    if found is NOWHERE:
+        raise KeyError(pointer)
+    return found

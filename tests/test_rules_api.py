@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import NOWHERE, describe_changes, pointer_target
 from oasguard.rules import parameters, paths, request_body, responses, security
 from oasguard.rules.registry import RULES
 
@@ -237,28 +238,6 @@ def _mentions(message: str, substring: str | tuple[str, ...]) -> bool:
     return all(part in message for part in wanted)
 
 
-def _describe(changes) -> str:
-    return "\n".join(f"  {c.id} [{c.level.value}] {c.message!r} @ {c.pointer}" for c in changes)
-
-
-def _resolve(document: object, pointer: str) -> bool:
-    """True when the RFC 6901 pointer names something in the document."""
-    if pointer == "":
-        return True
-    if not pointer.startswith("/"):
-        return False
-    node = document
-    for token in pointer[1:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False
-    return True
-
-
 CASE_IDS = [case for case, _, _ in CASES]
 
 
@@ -283,12 +262,12 @@ def test_every_rule_of_these_families_is_covered():
 def test_rule(case: str, expected: set[str], substring: str | tuple[str, ...] | None):
     report = _diff(case)
     changes = list(report.changes)
-    assert {c.id for c in changes} == expected, f"{case} reported:\n{_describe(changes)}"
+    assert {c.id for c in changes} == expected, f"{case} reported:\n{describe_changes(changes)}"
     for c in changes:
         assert c.level is RULES[c.id].level, f"{c.id} reported as {c.level.value}"
     if substring is not None:
         assert any(_mentions(c.message, substring) for c in changes), (
-            f"no message contains {substring!r}:\n{_describe(changes)}"
+            f"no message contains {substring!r}:\n{describe_changes(changes)}"
         )
 
 
@@ -306,7 +285,7 @@ def test_change_fields(case: str, expected: set[str]):
         assert c.operation is None or re.fullmatch(rf"({METHODS}) \S+", c.operation), c.operation
         assert isinstance(c.location, str) and c.location, c
         assert isinstance(c.message, str) and c.message, c
-        assert _resolve(documents[bool(c.in_base)], c.pointer), (
+        assert pointer_target(documents[bool(c.in_base)], c.pointer) is not NOWHERE, (
             f"{c.id}: pointer {c.pointer!r} is not in the {'base' if c.in_base else 'revision'}"
         )
     second = list(_diff(case).changes)
