@@ -16,9 +16,9 @@ class Format(str, enum.Enum):
 def render(report: Report, format: Format, out: TextIO) -> None:
     """Write `report` to `out` in `format`."""
     if format is Format.JSON:
-        from oasguard.report.json import render_json
+        from oasguard.report.json import json_chunks
 
-        out.write(render_json(report))
+        out.writelines(json_chunks(report))
     elif format is Format.TEXT:
         from oasguard.report.text import render_text
 
