@@ -123,12 +123,14 @@ class _Normaliser:
         if not isinstance(container, Mapping):
             return
         unchanged = self.unchanged.keys if self.unchanged is not None else frozenset()
+        equal = self.unchanged.refs if self.unchanged is not None else {}
         name = self.resolver.display(self.entry)
         for component, raw in container.items():
             pointer = top.child(*prefix, str(component)).pointer
             if "#" + pointer in unchanged:
                 continue  # checked once for both sides
-            for ref, kind in raw_refs(raw, pointer, name):
+            refs = equal.get(str(component))  # equal in both documents: read once, resolved here
+            for ref, kind in raw_refs(raw, pointer, name) if refs is None else refs:
                 if kind == "schema":
                     self.resolver.deref(ref, self.entry)
 

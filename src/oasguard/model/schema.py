@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -68,49 +68,65 @@ def _is_number(value: object) -> bool:
 _SCHEMA_LISTS = ("allOf", "oneOf", "anyOf")
 
 
-def raw_refs(raw: object, pointer: str, name: str) -> Iterator[tuple[object, str]]:
+def raw_refs(raw: object, pointer: str, name: str) -> list[tuple[object, str]]:
     """Every reference in the raw schema `raw` at `pointer`, with where it is: "schema" (a `$ref`
     the builder follows), "mapping" (a discriminator mapping target) or "other" (a `$ref` string
     elsewhere, such as inside `not` or an example). On the way it checks what the builder would
     check when building the schema: each keyword the model relies on has the right type
-    (LoadError naming `name` and the pointer)."""
-    stack: list[tuple[object, str | None]] = [(raw, pointer)]  # (node, its pointer if a schema)
+    (LoadError naming `name` and the pointer).
+
+    It reads every node of every component, so it is written for speed: parsed documents hold
+    plain dicts and lists, and a node's pointer is kept as (parent, token) until an error needs it.
+    """
+    found: list[tuple[object, str]] = []
+    # (node, where: None outside schemas, else the pointer string or a (where, token) pair)
+    stack: list[tuple[object, object]] = [(raw, pointer)]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        node, at = stack.pop()
-        if isinstance(node, Mapping):
-            if at is not None:
-                for keyword, expected, what in SHAPES:
-                    if keyword in node and not isinstance(node[keyword], expected):
-                        raise LoadError(f"{name}: invalid schema at {_short(at)}: '{keyword}' must be {what}")
-            if at is not None and "$ref" in node:
-                yield node["$ref"], "schema"
-            elif isinstance(node.get("$ref"), str):
-                yield node["$ref"], "other"
+        node, at = pop()
+        kind = type(node)
+        if kind is dict or (kind is not list and isinstance(node, Mapping)):
+            if at is None:
+                ref = node.get("$ref")
+                if ref.__class__ is str:
+                    found.append((ref, "other"))
+                extend((value, None) for value in node.values())
+                continue
+            for keyword, expected, what in SHAPES:
+                if keyword in node and not isinstance(node[keyword], expected):
+                    raise LoadError(f"{name}: invalid schema at {_spell(at)}: '{keyword}' must be {what}")
+            if "$ref" in node:
+                found.append((node["$ref"], "schema"))
             discriminator = node.get("discriminator")
-            mapping = discriminator.get("mapping") if isinstance(discriminator, Mapping) else None
-            if at is not None and isinstance(mapping, Mapping):
-                yield from ((target, "mapping") for target in mapping.values())
+            if discriminator.__class__ is dict:
+                mapping = discriminator.get("mapping")
+                if mapping.__class__ is dict:
+                    found.extend((target, "mapping") for target in mapping.values())
             for key, value in node.items():
-                if at is None:
-                    stack.append((value, None))
-                elif key in ("items", "additionalProperties") and isinstance(value, Mapping):
-                    stack.append((value, f"{at}/{key}"))
-                elif key in _SCHEMA_LISTS and isinstance(value, list):
-                    stack.extend((item, f"{at}/{key}/{i}") for i, item in enumerate(value))
-                elif (
-                    key == "properties"
-                    and isinstance(value, Mapping)
-                    and not isinstance(value.get("$ref"), str)
-                ):
-                    stack.extend((item, f"{at}/properties/{escape(str(n))}") for n, item in value.items())
-                else:
-                    stack.append((value, None))
-        elif isinstance(node, list):
-            stack.extend((item, None) for item in node)
-        elif at is not None and not isinstance(node, bool):
+                if key == "properties" and value.__class__ is dict and value.get("$ref").__class__ is not str:
+                    extend((item, (at, "properties", str(n))) for n, item in value.items())
+                elif key in _SCHEMA_LISTS and value.__class__ is list:
+                    extend((item, (at, key, str(i))) for i, item in enumerate(value))
+                elif (key == "items" or key == "additionalProperties") and value.__class__ is dict:
+                    push((value, (at, key)))
+                elif value.__class__ is dict or value.__class__ is list:
+                    push((value, None))
+        elif kind is list:
+            extend((item, None) for item in node)
+        elif at is not None and kind is not bool:
             raise LoadError(
-                f"{name}: invalid schema at {_short(at)}: expected a mapping, found {type(node).__name__}"
+                f"{name}: invalid schema at {_spell(at)}: expected a mapping, found {type(node).__name__}"
             )
+    return found
+
+
+def _spell(at: object) -> str:
+    """The pointer of a (parent, token, ...) chain of `raw_refs`, shortened for a message."""
+    tokens: list[str] = []
+    while isinstance(at, tuple):
+        tokens.extend(reversed(at[1:]))
+        at = at[0]
+    return _short(str(at) + "".join("/" + escape(token) for token in reversed(tokens)))
 
 
 class SchemaBuilder:

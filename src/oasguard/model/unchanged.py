@@ -31,6 +31,8 @@ class Unchanged:
         self._entries = (base.spec.path, revision.spec.path)
         self._name = base.name
         self.enabled = base.version == revision.version
+        #: the references of each component schema equal in both documents (read once for both)
+        self.refs: dict[str, list[tuple[object, str]]] = {}
         v2 = base.version == "2.0"
         self._prefix = "#/definitions/" if v2 else "#/components/schemas/"
         #: keys (as the schema builder spells them) of the component schemas found unchanged
@@ -55,7 +57,8 @@ class Unchanged:
         targets: dict[str, set[str]] = {}
         dirty: set[str] = set()
         for name in equal:
-            found = self._targets(base[name], where + escape(name))
+            refs = self.refs[name] = raw_refs(base[name], where + escape(name), self._name)
+            found = self._names(refs)
             if found is None or not found <= equal:
                 dirty.add(name)
             else:
@@ -72,10 +75,10 @@ class Unchanged:
                     pending.append(user)
         return frozenset("#" + where + escape(name) for name in equal - dirty)
 
-    def _targets(self, raw: object, pointer: str) -> set[str] | None:
-        """The component names the schema `raw` refers to; None if it refers to anything else."""
+    def _names(self, refs: list[tuple[object, str]]) -> set[str] | None:
+        """The component names `refs` (from `raw_refs`) lead to; None if one leads elsewhere."""
         found: set[str] = set()
-        for ref, kind in raw_refs(raw, pointer, self._name):
+        for ref, kind in refs:
             if not self._add_target(found, ref, kind == "mapping"):
                 return None
         return found
@@ -115,7 +118,7 @@ class Unchanged:
             base, revision = (lookup(root, pointer) for root in self._roots)
             clean = isinstance(base, Mapping) and "$ref" not in base and base == revision
             if clean:
-                found = self._targets(raw, pointer)  # raw: a Swagger 2.0 parameter minus its keys
+                found = self._names(raw_refs(raw, pointer, self._name))  # raw: as the builder gets it
                 clean = found is not None and all(
                     "#" + self._prefix[1:] + escape(t) in self.keys for t in found
                 )
