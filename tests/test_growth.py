@@ -126,3 +126,52 @@ def test_a_real_document_repeated_costs_linearly(tmp_path: Path):
     assert work[4][2] >= 4 * work[1][2] * 0.9
     for measure in (0, 1):
         assert work[4][measure] <= 1.1 * 4 * work[1][measure], work
+
+
+SHARED_PARTS = """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+%s
+paths:
+  /items/{id}:
+    get:
+      parameters: [{$ref: '#/components/parameters/Id'}]
+      responses:
+        '200': {$ref: '#/components/responses/Item'}
+components:
+  parameters:
+    Id: {name: id, in: path, required: true, schema: {type: %s}}
+  responses:
+    Item:
+      description: ok
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Item'}
+  schemas:
+    Item:
+      type: object
+      properties:
+        name: {type: %s}
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        (("", "integer", "integer", "", "string", "integer"), "request-type-changed"),
+        (("", "integer", "string", "", "integer", "integer"), "response-type-changed"),
+        (("", "integer", "string", "security: [{k: []}]", "integer", "string"), "security-requirement-added"),
+    ],
+    ids=["parameter-component", "schema-behind-a-response-component", "document-wide-security"],
+)
+def test_a_path_item_equal_in_both_documents_still_shows_what_it_inherits(tmp_path: Path, change, rule):
+    """Equal path items are left out of both graphs only when all they refer to and inherit is
+    equal too: a change in a parameter or response component, or document-wide, still shows."""
+    base_security, base_id, base_name, rev_security, rev_id, rev_name = change
+    base = tmp_path / "base.yaml"
+    revision = tmp_path / "revision.yaml"
+    base.write_text(SHARED_PARTS % (base_security, base_id, base_name))
+    revision.write_text(SHARED_PARTS % (rev_security, rev_id, rev_name))
+    report = run_deep(lambda: diff(file_spec(str(base)), file_spec(str(revision))))
+    assert rule in {c.id for c in report.changes}, [c.id for c in report.changes]
+    assert {c.operation for c in report.changes} == {"GET /items/{id}"}

@@ -94,6 +94,8 @@ class _Normaliser:
         operations: dict[tuple[str, str], Operation] = {}
         paths = root.get("paths") or {}
         for path, item in paths.items():
+            if self.unchanged is not None and self.unchanged.path_item(path):
+                continue  # equal in both documents, and all it refers to as well: no change there
             where = top.child("paths", str(path))
             for operation in self._path_item(str(path), item, where):
                 operations.setdefault((path_key(str(path)), operation.method), operation)

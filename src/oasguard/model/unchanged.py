@@ -15,7 +15,7 @@ Two kinds of parts are shared, both only in the entry file of documents of the s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import unquote
 
 from oasguard.load.document import Document, escape, lookup
@@ -37,6 +37,10 @@ class Unchanged:
         self._prefix = "#/definitions/" if v2 else "#/components/schemas/"
         #: keys (as the schema builder spells them) of the component schemas found unchanged
         self.keys: frozenset[str] = self._components(v2) if self.enabled else frozenset()
+        self._v2 = v2
+        self._whole_paths = self.enabled and self._same_context()
+        self._clean_refs: dict[tuple[str, bool], bool] = {}
+        self._paths: dict[object, bool] = {}
         self._nodes: dict[str, Schema] = {}
         self._slots: dict[str, Schema | None] = {}
 
@@ -98,6 +102,67 @@ class Unchanged:
             return True
         return False
 
+    # -- whole path items ----------------------------------------------------------------------
+
+    def _same_context(self) -> bool:
+        """Whether everything an operation inherits from outside its path item is equal: the
+        document-wide security, servers, Swagger 2.0 consumes/produces/host, security schemes."""
+        outside = {"paths", "webhooks", "components", "definitions", "parameters", "responses"}
+        outside |= {"info", "tags", "externalDocs", "openapi", "swagger"}
+        base, revision = self._roots
+        for key in base.keys() | revision.keys():
+            if key not in outside and not str(key).startswith("x-") and base.get(key) != revision.get(key):
+                return False
+        schemes = [(root.get("components") or {}).get("securitySchemes") for root in self._roots]
+        return schemes[0] == schemes[1]
+
+    def path_item(self, path: object) -> bool:
+        """True when the path item `path` is equal in both documents, inherits the same, and
+        refers only to unchanged parts: it means the same to every client, and neither graph
+        needs it."""
+        if not self._whole_paths:
+            return False
+        known = self._paths.get(path)
+        if known is None:
+            items = [(root.get("paths") or {}).get(path) for root in self._roots]
+            known = self._paths[path] = (
+                isinstance(items[0], dict)
+                and items[0] == items[1]
+                and all(self._clean(ref, mapping) for ref, mapping in _every_ref(items[0]))
+            )
+        return known
+
+    def _clean(self, ref: object, mapping: bool) -> bool:
+        """Whether `ref` leads to a part equal in both documents, referring only to such parts."""
+        if not isinstance(ref, str):
+            return False
+        known = self._clean_refs.get((ref, mapping))
+        if known is not None:
+            return known
+        self._clean_refs[(ref, mapping)] = False  # while being decided: a cycle proves nothing
+        found: set[str] = set()
+        if self._add_target(found, ref, mapping):
+            clean = all("#" + self._prefix[1:] + escape(name) in self.keys for name in found)
+        else:
+            clean = self._clean_component(ref)
+        self._clean_refs[(ref, mapping)] = clean
+        return clean
+
+    def _clean_component(self, ref: str) -> bool:
+        """A parameter, response, header, request body ... component: equal, and clean inside."""
+        sections = ("parameters", "responses") if self._v2 else _COMPONENT_SECTIONS
+        prefix = "#/" if self._v2 else "#/components/"
+        if not ref.startswith(prefix):
+            return False
+        parts = ref[len(prefix) :].split("/")
+        if len(parts) != 2 or parts[0] not in sections:
+            return False
+        pointer = unquote(ref[1:])
+        base, revision = (lookup(root, pointer) for root in self._roots)
+        if not isinstance(base, Mapping) or base != revision:
+            return False
+        return all(self._clean(inner, mapping) for inner, mapping in _every_ref(base))
+
     # -- the shared nodes ---------------------------------------------------------------------
 
     def component(self, key: str, make: Callable[[], Schema]) -> Schema:
@@ -127,3 +192,27 @@ class Unchanged:
             )
         node = self._slots[pointer]
         return builder.build(raw, where) if node is None else node
+
+
+_COMPONENT_SECTIONS = ("parameters", "responses", "requestBodies", "headers", "examples", "links")
+_COMPONENT_SECTIONS += ("callbacks", "pathItems")
+
+
+def _every_ref(raw: object) -> Iterator[tuple[object, bool]]:
+    """Every `$ref` value (with False) and discriminator mapping target (with True) anywhere in
+    `raw` (examples too:
+    seeing too many only makes a part look changed, never the other way round)."""
+    stack = [raw]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is dict:
+            if "$ref" in node:
+                yield node["$ref"], False
+            discriminator = node.get("discriminator")
+            if discriminator.__class__ is dict and discriminator.get("mapping").__class__ is dict:
+                yield from ((target, True) for target in discriminator["mapping"].values())
+            stack.extend(value for value in node.values() if value.__class__ in (dict, list))
+        elif node.__class__ is list:
+            stack.extend(value for value in node if value.__class__ in (dict, list))
+        elif isinstance(node, (Mapping, list)):  # pragma: no cover - parsers give dicts and lists
+            stack.extend(node.values() if isinstance(node, Mapping) else node)
