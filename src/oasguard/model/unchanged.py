@@ -6,11 +6,15 @@ in both documents, and refers only to parts that are equal too, means the same t
 Both normalisers then share one node for it: it is built once, and the comparison meets the
 same object on both sides and skips it. The work left is proportional to what changed.
 
-Two kinds of parts are shared, both only in the entry file of documents of the same version:
+All of it only in the entry file of documents of the same version:
 - component schemas (`#/components/schemas/X`, `#/definitions/X`) whose raw content is equal
-  and whose `$ref`s all lead to such components (decided for all of them at once);
-- the schema of an operation's parameter, body, response or header at the same JSON pointer,
-  equal in both documents and referring only to such components.
+  and whose `$ref`s all lead to such components (decided for all of them at once) get one node
+  for both sides;
+- so does the schema of an operation's parameter, body, response or header at the same JSON
+  pointer, equal in both documents and referring only to such components;
+- a whole path item equal in both documents, referring only to unchanged parts (schemas, or
+  parameter, response ... components equal in both) and inheriting the same document-wide
+  security, servers and media types, is left out of both graphs.
 """
 
 from __future__ import annotations
@@ -53,10 +57,11 @@ class Unchanged:
             sections.append(section if isinstance(section, Mapping) else {})
         base, revision = sections
         where = self._prefix[1:]
+        base = {str(name): schema for name, schema in base.items()}  # a YAML key may be a number
         equal = {
-            str(name)
+            name
             for name, schema in base.items()
-            if name in revision and isinstance(schema, Mapping) and revision[name] == schema
+            if isinstance(schema, Mapping) and revision.get(name, revision.get(_number(name))) == schema
         }
         targets: dict[str, set[str]] = {}
         dirty: set[str] = set()
@@ -216,3 +221,8 @@ def _every_ref(raw: object) -> Iterator[tuple[object, bool]]:
             stack.extend(value for value in node if value.__class__ in (dict, list))
         elif isinstance(node, (Mapping, list)):  # pragma: no cover - parsers give dicts and lists
             stack.extend(node.values() if isinstance(node, Mapping) else node)
+
+
+def _number(name: str) -> object:
+    """The YAML integer key `name` spells, if it spells one (`200:` unquoted is the int 200)."""
+    return int(name) if name.isdigit() else name
