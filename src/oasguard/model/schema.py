@@ -68,12 +68,13 @@ def _is_number(value: object) -> bool:
 _SCHEMA_LISTS = ("allOf", "oneOf", "anyOf")
 
 
-def raw_refs(raw: object, pointer: str, name: str) -> list[tuple[object, str]]:
+def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, str]]:
     """Every reference in the raw schema `raw` at `pointer`, with where it is: "schema" (a `$ref`
-    the builder follows), "mapping" (a discriminator mapping target) or "other" (a `$ref` string
-    elsewhere, such as inside `not` or an example). On the way it checks what the builder would
+    the builder follows), "mapping" (a discriminator mapping target) or "other" (any other `$ref`
+    value, such as inside `not` or an example). On the way it checks what the builder would
     check when building the schema: each keyword the model relies on has the right type
-    (LoadError naming `name` and the pointer).
+    (LoadError naming `name` and the pointer). With `pointer` None, `raw` is not a schema (a
+    path item, a parameter component): every reference in it is found, and nothing is checked.
 
     It reads every node of every component, so it is written for speed: parsed documents hold
     plain dicts and lists, and a node's pointer is kept as (parent, token) until an error needs it.
@@ -86,22 +87,20 @@ def raw_refs(raw: object, pointer: str, name: str) -> list[tuple[object, str]]:
         node, at = pop()
         kind = type(node)
         if kind is dict or (kind is not list and isinstance(node, Mapping)):
-            if at is None:
-                ref = node.get("$ref")
-                if ref.__class__ is str:
-                    found.append((ref, "other"))
-                extend((value, None) for value in node.values())
-                continue
-            for keyword, expected, what in SHAPES:
-                if keyword in node and not isinstance(node[keyword], expected):
-                    raise LoadError(f"{name}: invalid schema at {_spell(at)}: '{keyword}' must be {what}")
+            if at is not None:
+                for keyword, expected, what in SHAPES:
+                    if keyword in node and not isinstance(node[keyword], expected):
+                        raise LoadError(f"{name}: invalid schema at {_spell(at)}: '{keyword}' must be {what}")
             if "$ref" in node:
-                found.append((node["$ref"], "schema"))
+                found.append((node["$ref"], "other" if at is None else "schema"))
             discriminator = node.get("discriminator")
             if discriminator.__class__ is dict:
                 mapping = discriminator.get("mapping")
                 if mapping.__class__ is dict:
                     found.extend((target, "mapping") for target in mapping.values())
+            if at is None:
+                extend((value, None) for value in node.values() if value.__class__ in (dict, list))
+                continue
             for key, value in node.items():
                 if key == "properties" and value.__class__ is dict and value.get("$ref").__class__ is not str:
                     extend((item, (at, "properties", str(n))) for n, item in value.items())

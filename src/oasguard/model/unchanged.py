@@ -19,7 +19,7 @@ All of it only in the entry file of documents of the same version:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import unquote
 
 from oasguard.load.document import Document, escape, lookup
@@ -133,9 +133,13 @@ class Unchanged:
             known = self._paths[path] = (
                 isinstance(items[0], dict)
                 and items[0] == items[1]
-                and all(self._clean(ref, mapping) for ref, mapping in _every_ref(items[0]))
+                and self._all_clean(raw_refs(items[0], None, self._name))
             )
         return known
+
+    def _all_clean(self, refs: list[tuple[object, str]]) -> bool:
+        """Whether every reference (from `raw_refs`) leads to a part unchanged in both."""
+        return all(self._clean(ref, kind == "mapping") for ref, kind in refs)
 
     def _clean(self, ref: object, mapping: bool) -> bool:
         """Whether `ref` leads to a part equal in both documents, referring only to such parts."""
@@ -166,7 +170,7 @@ class Unchanged:
         base, revision = (lookup(root, pointer) for root in self._roots)
         if not isinstance(base, Mapping) or base != revision:
             return False
-        return all(self._clean(inner, mapping) for inner, mapping in _every_ref(base))
+        return self._all_clean(raw_refs(base, None, self._name))
 
     # -- the shared nodes ---------------------------------------------------------------------
 
@@ -187,11 +191,8 @@ class Unchanged:
         if pointer not in self._slots:
             base, revision = (lookup(root, pointer) for root in self._roots)
             clean = isinstance(base, Mapping) and "$ref" not in base and base == revision
-            if clean:
-                found = self._names(raw_refs(raw, pointer, self._name))  # raw: as the builder gets it
-                clean = found is not None and all(
-                    "#" + self._prefix[1:] + escape(t) in self.keys for t in found
-                )
+            # raw, as the builder gets it (a Swagger 2.0 parameter without its own keys), is checked
+            clean = clean and self._all_clean(raw_refs(raw, pointer, self._name))
             self._slots[pointer] = (
                 LazySchema(where, None, None, lambda node: builder.fill(node, raw, where)) if clean else None
             )
@@ -201,26 +202,6 @@ class Unchanged:
 
 _COMPONENT_SECTIONS = ("parameters", "responses", "requestBodies", "headers", "examples", "links")
 _COMPONENT_SECTIONS += ("callbacks", "pathItems")
-
-
-def _every_ref(raw: object) -> Iterator[tuple[object, bool]]:
-    """Every `$ref` value (with False) and discriminator mapping target (with True) anywhere in
-    `raw` (examples too:
-    seeing too many only makes a part look changed, never the other way round)."""
-    stack = [raw]
-    while stack:
-        node = stack.pop()
-        if node.__class__ is dict:
-            if "$ref" in node:
-                yield node["$ref"], False
-            discriminator = node.get("discriminator")
-            if discriminator.__class__ is dict and discriminator.get("mapping").__class__ is dict:
-                yield from ((target, True) for target in discriminator["mapping"].values())
-            stack.extend(value for value in node.values() if value.__class__ in (dict, list))
-        elif node.__class__ is list:
-            stack.extend(value for value in node if value.__class__ in (dict, list))
-        elif isinstance(node, (Mapping, list)):  # pragma: no cover - parsers give dicts and lists
-            stack.extend(node.values() if isinstance(node, Mapping) else node)
 
 
 def _number(name: str) -> object:
