@@ -177,9 +177,7 @@ class SchemaBuilder:
             self._fill(node, raw, where)
             return node
         finally:
-            self._depth -= 1
-            if not self._depth and self._pending:
-                self._finish_merges()
+            self._ascend()
 
     def _descend(self, where: Where) -> None:
         """One level deeper; refuse schemas nested deeper than MAX_NESTING."""
@@ -190,6 +188,12 @@ class SchemaBuilder:
                 f"{MAX_NESTING} levels deep at {_short(where.pointer)}"
             )
 
+    def _ascend(self) -> None:
+        """One level up; back at the top, do the allOf merges that waited for their parts."""
+        self._depth -= 1
+        if not self._depth and self._pending:
+            self._finish_merges()
+
     def ref(self, ref: object, where: Where) -> Schema:
         """The shared node of the schema `ref` points to (from the file of `where`)."""
         target, file, pointer = self._resolver.deref(ref, where.file)
@@ -199,15 +203,14 @@ class SchemaBuilder:
         node = self.by_key.get(key)
         if node is not None:
             return node
-        if self._unchanged is not None and key in self._unchanged.keys:
-            # equal in both documents: one node for both sides, filled only if opened
-            node = self._unchanged.component(
-                key, lambda: LazySchema(Where(file, pointer), key, target, self._fill_target)
-            )
-            self.by_key[key] = node
-            return node
-        # filled when first read: a component no comparison opens is never built
-        node = self.by_key[key] = LazySchema(Where(file, pointer), key, target, self._fill_target)
+
+        # filled when first read: a component no comparison opens is never built; one equal in
+        # both documents has one node for both sides
+        def make() -> Schema:
+            return LazySchema(Where(file, pointer), key, target, self._fill_target)
+
+        shared = self._unchanged is not None and key in self._unchanged.keys
+        node = self.by_key[key] = self._unchanged.component(key, make) if shared else make()  # type: ignore[union-attr]
         return node
 
     def _fill_target(self, node: Schema) -> None:
@@ -217,10 +220,8 @@ class SchemaBuilder:
             self._descend(node.where)
             self._fill(node, node.raw, node.where)
         finally:
-            self._depth -= 1
             self.dependencies[node.key] = frozenset(self._dependency_stack.pop())  # type: ignore[index]
-            if not self._depth and self._pending:
-                self._finish_merges()
+            self._ascend()
 
     def fill(self, node: Schema, raw: object, where: Where) -> None:
         """Fill `node`, made before (a LazySchema), from `raw` found at `where`."""
@@ -228,9 +229,7 @@ class SchemaBuilder:
             self._descend(where)
             self._fill(node, raw, where)
         finally:
-            self._depth -= 1
-            if not self._depth and self._pending:
-                self._finish_merges()
+            self._ascend()
 
     def _relative(self, file: PurePosixPath) -> str:
         """A file as keys name it: "" for the entry document, else its path from the entry's
