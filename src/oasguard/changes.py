@@ -38,6 +38,17 @@ class Side(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a change's element is written: a file (a path from the repository root, or from
+    the document's folder outside a repository), its 1-based line, and which side it is read
+    from ("revision", or "base" for something removed)."""
+
+    file: str
+    line: int | None
+    side: str = "revision"
+
+
+@dataclass(frozen=True)
 class Change:
     """One classified difference between the base and the revision."""
 
@@ -51,6 +62,12 @@ class Change:
     file: str = ""
     #: True when the pointer refers into the base (something removed)
     in_base: bool = False
+    #: the file and line of the element; filled only when a format needs it (see report.needs_sources)
+    source: Source | None = field(default=None, compare=False)
+    #: which spec the change belongs to when several are diffed (its path from the repository root)
+    document: str | None = field(default=None, compare=False)
+    #: names of the consumers the change affects (empty when none are known)
+    consumers: tuple[str, ...] = field(default=(), compare=False)
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -64,12 +81,25 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Ignored:
+    """A change the configuration ignores: listed apart with the reason, never counted."""
+
+    change: Change
+    reason: str
+
+
+@dataclass(frozen=True)
 class Report:
     """The result of one diff: every change, most severe first within each operation."""
 
     changes: list[Change]
     base: str = ""
     revision: str = ""
+    #: changes an ignore entry matched (not in `changes`, not in `summary`)
+    ignored: list[Ignored] = field(default_factory=list)
+    #: things the user should hear about the run itself (an ignore entry that expired or matched
+    #: nothing); every format shows them, and the command repeats them on stderr
+    notes: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import TextIO
 
 from oasguard.changes import Report
@@ -11,10 +12,30 @@ from oasguard.changes import Report
 class Format(str, enum.Enum):
     TEXT = "text"
     JSON = "json"
+    MARKDOWN = "markdown"
+    GITHUB = "github"
+    SARIF = "sarif"
+    JUNIT = "junit"
 
 
-def render(report: Report, format: Format, out: TextIO) -> None:
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a caller may tell a reporter beyond the report itself."""
+
+    #: URL prefix of the revision's files (e.g. https://github.com/o/r/blob/SHA): `file:line`
+    #: becomes a link to PREFIX/file#Lline in the formats that link
+    link: str | None = None
+    #: the breaking changes were approved (e.g. by a pull-request label): what approved them
+    approved: str | None = None
+
+
+#: formats that show `file:line`: only these pay for computing source lines
+NEEDS_SOURCES = frozenset({Format.MARKDOWN, Format.GITHUB, Format.SARIF, Format.JUNIT})
+
+
+def render(report: Report, format: Format, out: TextIO, options: RenderOptions | None = None) -> None:
     """Write `report` to `out` in `format`."""
+    options = options or RenderOptions()
     if format is Format.JSON:
         from oasguard.report.json import json_chunks
 
@@ -23,5 +44,5 @@ def render(report: Report, format: Format, out: TextIO) -> None:
         from oasguard.report.text import render_text
 
         render_text(report, out)
-    else:  # pragma: no cover - every member is handled above
-        raise AssertionError(format)
+    else:  # pragma: no cover - the other formats arrive with their reporters
+        raise NotImplementedError(format.value)
