@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - older typer on click
 from oasguard import __version__
 from oasguard.changes import Level, Report
 from oasguard.errors import OasguardError, UsageError
-from oasguard.report import Format, render
+from oasguard.report import Format, RenderOptions, render
 from oasguard.sources import Spec
 
 app = typer.Typer(
@@ -55,7 +55,12 @@ def diff(
             metavar="BASE REVISION", help="Two documents: file paths, or GITREF:PATH.", show_default=False
         ),
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json.")] = "text",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="text | json | markdown | github | sarif | junit."
+        ),
+    ] = "text",
     fail_on: Annotated[
         str,
         typer.Option(
@@ -91,6 +96,32 @@ def diff(
         ),
     ] = "error",
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    output: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FORMAT=PATH",
+            help="Also write the report in FORMAT to PATH (repeatable).",
+        ),
+    ] = None,
+    link: Annotated[
+        str | None,
+        typer.Option(
+            "--link",
+            metavar="URL",
+            help="URL of the revision's files (https://github.com/OWNER/REPO/blob/SHA): "
+            "file:line becomes a link to URL/file#Lline in markdown.",
+        ),
+    ] = None,
+    approved_by: Annotated[
+        str | None,
+        typer.Option(
+            "--approved-by",
+            metavar="TEXT",
+            help="The breaking changes are approved (e.g. by a label): say so, and by what, in markdown.",
+        ),
+    ] = None,
 ) -> None:
     """Compare BASE with REVISION and report every change to the API contract."""
     from oasguard.engine import diff as run_diff
@@ -104,6 +135,7 @@ def diff(
         raise UsageError(
             f"--format: unknown format '{format}' (one of {', '.join(f.value for f in Format)})"
         ) from None
+    outputs = _outputs(output or [])
     if dangling_refs not in ("error", "empty"):
         raise UsageError(f"--dangling-refs: unknown value '{dangling_refs}' (one of error, empty)")
     if fail_on not in _FAIL_ON:
@@ -133,12 +165,74 @@ def diff(
     report: Report = (
         reports[0] if len(reports) == 1 else Report([change for each in reports for change in each.changes])
     )
-    render(report, chosen, sys.stdout)
+    options = RenderOptions(link=link, approved=approved_by)
+    for extra, path in outputs:
+        _write(report, extra, path, options)
+    render(report, chosen, sys.stdout, options)
     sys.stdout.flush()
     threshold = _FAIL_ON[fail_on]
     worst = report.worst()
     if threshold is not None and worst is not None and worst.rank >= threshold.rank:
         raise typer.Exit(1)
+
+
+def _outputs(values: list[str]) -> list[tuple[Format, Path]]:
+    """`--output FORMAT=PATH` values, checked before any work is done."""
+    outputs = []
+    for value in values:
+        name, equals, path = value.partition("=")
+        if not equals or not path:
+            raise UsageError(f"--output: '{value}' is not FORMAT=PATH")
+        try:
+            outputs.append((Format(name), Path(path)))
+        except ValueError:
+            raise UsageError(
+                f"--output: unknown format '{name}' (one of {', '.join(f.value for f in Format)})"
+            ) from None
+    return outputs
+
+
+def _write(report: Report, format: Format, path: Path, options: RenderOptions) -> None:
+    try:
+        with path.open("w", encoding="utf-8") as out:
+            render(report, format, out, options)
+    except OSError as error:
+        raise UsageError(f"--output: cannot write '{path}': {error.strerror or error}") from None
+
+
+@app.command()
+def changelog(
+    specs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="BASE REVISION", help="Two documents: file paths, or GITREF:PATH.", show_default=False
+        ),
+    ] = None,
+    root: Annotated[
+        Path | None,
+        typer.Option("--root", help="Directory that $refs may not leave."),
+    ] = None,
+    dangling_refs: Annotated[
+        str,
+        typer.Option("--dangling-refs", metavar="HOW", help="error | empty, as for diff."),
+    ] = "error",
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+) -> None:
+    """Write a Markdown changelog of every change from BASE to REVISION, for release notes."""
+    from oasguard.engine import diff as run_diff
+    from oasguard.engine import run_deep
+    from oasguard.report.changelog import render_changelog
+    from oasguard.sources import parse_spec
+
+    if not specs or len(specs) != 2:
+        raise UsageError("changelog needs two documents: BASE and REVISION")
+    if dangling_refs not in ("error", "empty"):
+        raise UsageError(f"--dangling-refs: unknown value '{dangling_refs}' (one of error, empty)")
+    base, revision = parse_spec(specs[0], root), parse_spec(specs[1], root)
+    lenient = dangling_refs == "empty"
+    report = run_deep(lambda: run_diff(base, revision, dangling_as_empty=lenient))
+    render_changelog(report, sys.stdout)
+    sys.stdout.flush()
 
 
 def _validate(*specs: Spec) -> None:

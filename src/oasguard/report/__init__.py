@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from typing import TextIO
 
+from typing_extensions import assert_never
+
 from oasguard.changes import Report
 
 
@@ -33,6 +35,11 @@ class RenderOptions:
 NEEDS_SOURCES = frozenset({Format.MARKDOWN, Format.GITHUB, Format.SARIF, Format.JUNIT})
 
 
+def needs_sources(*formats: Format) -> bool:
+    """Whether any of the formats a run writes (`--format` and every `--output`) shows lines."""
+    return any(format in NEEDS_SOURCES for format in formats)
+
+
 def render(report: Report, format: Format, out: TextIO, options: RenderOptions | None = None) -> None:
     """Write `report` to `out` in `format`."""
     options = options or RenderOptions()
@@ -44,5 +51,21 @@ def render(report: Report, format: Format, out: TextIO, options: RenderOptions |
         from oasguard.report.text import render_text
 
         render_text(report, out)
-    else:  # pragma: no cover - the other formats arrive with their reporters
-        raise NotImplementedError(format.value)
+    elif format is Format.MARKDOWN:
+        from oasguard.report.markdown import render_markdown
+
+        render_markdown(report, out, options)
+    elif format is Format.GITHUB:
+        from oasguard.report.github import render_github
+
+        render_github(report, out)
+    elif format is Format.SARIF:
+        from oasguard.report.sarif import render_sarif
+
+        render_sarif(report, out)
+    elif format is Format.JUNIT:
+        from oasguard.report.junit import render_junit
+
+        render_junit(report, out)
+    else:
+        assert_never(format)

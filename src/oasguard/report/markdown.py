@@ -1,0 +1,182 @@
+"""The Markdown report: a pull-request comment or job summary (GitHub Flavored Markdown).
+
+A headline verdict, a table of counts, the breaking changes and warnings by operation, the safe
+changes folded away, then what the configuration ignored and the notes. What is shown is capped
+so the whole stays under GitHub's 65,536-character comment limit, saying how much was left out.
+Document text only reaches the output through `escape.markdown` (cut short first), so it cannot
+end a table row, open HTML, format, link or mention anyone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TextIO
+
+from oasguard.changes import Change, Level, Report
+from oasguard.report import RenderOptions
+from oasguard.report.common import place, side
+from oasguard.report.escape import markdown, url, url_path
+
+#: GitHub refuses a comment longer than this (characters)
+GITHUB_LIMIT = 65_536
+#: what the report aims to stay under, leaving room for a caller's own wrapping
+BUDGET = 60_000
+#: at most this many rows per section, however short they are: past it, a table is not read
+MAX_ROWS = {Level.BREAKING: 250, Level.WARNING: 150, Level.SAFE: 100}
+MAX_IGNORED = 50
+MAX_NOTES = 20
+#: a document string longer than this is cut (a 10 kB enum value is not read in a comment)
+MAX_FIELD = 300
+
+_ICON = {Level.BREAKING: "❌", Level.WARNING: "⚠️", Level.SAFE: "✅"}
+_TITLE = {Level.BREAKING: "Breaking changes", Level.WARNING: "Warnings", Level.SAFE: "Safe changes"}
+_FULL = "the full list: `oasguard diff --format json`"
+
+
+def render_markdown(report: Report, out: TextIO, options: RenderOptions | None = None) -> None:
+    out.write(markdown_report(report, options or RenderOptions()))
+
+
+def markdown_report(report: Report, options: RenderOptions) -> str:
+    head = _headline(report, options) + _counts(report)
+    tail = _ignored(report) + _notes(report)
+    remaining = BUDGET - len(head) - len(tail)
+    levels = [level for level in Level if report.summary[level.value]]
+    several = len({c.document for c in report.changes}) > 1
+    sections = []
+    for position, level in enumerate(levels):
+        later = levels[position + 1 :]
+        reserve = sum(min(6_000, remaining // 4) for _ in later)
+        changes = [c for c in report.changes if c.level is level]
+        section = _section(level, changes, options, several, remaining - reserve)
+        remaining -= len(section)
+        sections.append(section)
+    return head + "".join(sections) + tail
+
+
+def _headline(report: Report, options: RenderOptions) -> str:
+    summary = report.summary
+    breaking, warning, safe = (summary[level.value] for level in Level)
+    if breaking and options.approved:
+        title = "✅ oasguard: breaking changes approved"
+        text = f"{_count(breaking, 'breaking change')} approved by {markdown(_cut(options.approved))}."
+    elif breaking:
+        title = "❌ oasguard: breaking"
+        text = f"This change breaks clients: {_count(breaking, 'breaking change')}."
+    elif warning:
+        title = "⚠️ oasguard: needs review"
+        text = f"No breaking changes; {_count(warning, 'warning')} for a reviewer to look at."
+    elif safe:
+        title = "✅ oasguard: safe"
+        text = f"No breaking changes and no warnings: {_count(safe, 'safe change')}."
+    else:
+        title = "✅ oasguard: safe"
+        text = "No changes to the API contract."
+    compared = ""
+    if report.base and report.revision:
+        compared = f"\n\nCompared {markdown(_cut(report.base))} with {markdown(_cut(report.revision))}."
+    return f"## {title}\n\n{text}{compared}\n\n"
+
+
+def _counts(report: Report) -> str:
+    rows = [f"| {_ICON[level]} {level.value} | {report.summary[level.value]} |" for level in Level]
+    if report.ignored:
+        rows.append(f"| ignored | {len(report.ignored)} |")
+    return "| level | changes |\n|---|---:|\n" + "\n".join(rows) + "\n\n"
+
+
+def _section(level: Level, changes: list[Change], options: RenderOptions, several: bool, budget: int) -> str:
+    approved = " (approved)" if level is Level.BREAKING and options.approved else ""
+    title = f"{_ICON[level]} {_TITLE[level]}{approved} ({len(changes)})"
+    if level is Level.SAFE:
+        start, end = f"<details>\n<summary>{title}</summary>\n\n", "\n</details>\n\n"
+    else:
+        start, end = f"### {title}\n\n", "\n"
+    header = ("| document " if several else "") + "| operation | change | rule | where |\n"
+    header += ("|---" if several else "") + "|---|---|---|---|\n"
+    rows = (_row(change, options, several) for change in changes)
+    table, shown = _fill(header, rows, budget - len(start) - len(end) - 200, MAX_ROWS[level])
+    left_out = len(changes) - shown
+    more = ""
+    if left_out:
+        more = f"\n*… and {_count(left_out, level.value + ' change')} not shown here ({_FULL}).*\n"
+    return start + table + more + end
+
+
+def _fill(header: str, rows: Iterable[str], budget: int, max_rows: int) -> tuple[str, int]:
+    """The table with as many rows as fit in `budget` characters and `max_rows` rows."""
+    parts = [header]
+    used = len(header)
+    shown = 0
+    for row in rows:
+        if shown >= max_rows or used + len(row) > budget:
+            break
+        parts.append(row)
+        used += len(row)
+        shown += 1
+    return ("".join(parts) if shown else ""), shown
+
+
+def _row(change: Change, options: RenderOptions, several: bool) -> str:
+    document = f"| {markdown(_cut(change.document or ''))} " if several else ""
+    text = markdown(_cut(change.message))
+    if change.consumers:
+        text += " (affects " + ", ".join(markdown(_cut(name)) for name in change.consumers) + ")"
+    return (
+        f"{document}| {markdown(_cut(change.operation or 'document'))} | {text} "
+        f"| {markdown(change.id)} | {_where(change, options)} |\n"
+    )
+
+
+def _where(change: Change, options: RenderOptions) -> str:
+    """The location below the operation, then `file:line` (a link at the revision when the
+    caller gave one; something removed is in the base, and says so)."""
+    location = change.location
+    operation = change.operation or ""
+    if operation and location.startswith(operation):
+        location = location[len(operation) :].lstrip(" ›")
+    parts = [markdown(_cut(location))] if location else []
+    file, line = place(change)
+    if file:
+        shown = markdown(_cut(file if line is None else f"{file}:{line}"))
+        if side(change) == "base":
+            parts.append(f"{shown} (base)")
+        elif options.link and line is not None:
+            parts.append(f"[{shown}]({url(options.link.rstrip('/'))}/{url_path(file)}#L{int(line)})")
+        else:
+            parts.append(shown)
+    return " · ".join(parts)
+
+
+def _ignored(report: Report) -> str:
+    if not report.ignored:
+        return ""
+    rows = "".join(
+        f"| {markdown(_cut(e.change.operation or 'document'))} | {markdown(_cut(e.change.message))} "
+        f"| {markdown(e.change.id)} | {markdown(_cut(e.reason))} |\n"
+        for e in report.ignored[:MAX_IGNORED]
+    )
+    count = len(report.ignored)
+    more = ""
+    if count > MAX_IGNORED:
+        more = f"\n*… and {count - MAX_IGNORED} more not shown here ({_FULL}).*\n"
+    return (
+        f"<details>\n<summary>Ignored by the configuration ({count})</summary>\n\n"
+        f"| operation | change | rule | reason |\n|---|---|---|---|\n{rows}{more}\n</details>\n\n"
+    )
+
+
+def _notes(report: Report) -> str:
+    if not report.notes:
+        return ""
+    lines = "".join(f"- {markdown(_cut(note))}\n" for note in report.notes[:MAX_NOTES])
+    if len(report.notes) > MAX_NOTES:
+        lines += f"- … and {len(report.notes) - MAX_NOTES} more notes\n"
+    return f"### Notes\n\n{lines}\n"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_FIELD else text[: MAX_FIELD - 1] + "…"

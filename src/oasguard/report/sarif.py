@@ -1,0 +1,120 @@
+"""SARIF 2.1.0, as GitHub code scanning ingests it: one rule per rule id used, one result per
+change with its physical location and a stable fingerprint; ignored changes are results with an
+external suppression, notes are tool notifications."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import TextIO
+
+from oasguard import __version__
+from oasguard.changes import Change, Level, Report
+from oasguard.report.common import place, side
+from oasguard.report.escape import url_path, visible
+from oasguard.rules.registry import RULES
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LEVEL = {Level.BREAKING: "error", Level.WARNING: "warning", Level.SAFE: "note"}
+#: the key of oasguard's own fingerprint in `partialFingerprints` (versioned, as SARIF advises)
+FINGERPRINT_KEY = "oasguard/v1"
+
+
+def render_sarif(report: Report, out: TextIO) -> None:
+    json.dump(sarif_log(report), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def sarif_log(report: Report) -> dict[str, object]:
+    used = [c.id for c in report.changes] + [i.change.id for i in report.ignored]
+    rule_ids = list(dict.fromkeys(used))
+    index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
+    results = [_result(change, index) for change in report.changes]
+    for entry in report.ignored:
+        result = _result(entry.change, index)
+        result["suppressions"] = [{"kind": "external", "justification": visible(entry.reason)}]
+        results.append(result)
+    run: dict[str, object] = {
+        "tool": {
+            "driver": {
+                "name": "oasguard",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule(rule_id) for rule_id in rule_ids],
+            }
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository's top level."}}},
+        "invocations": [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {"level": "warning", "message": {"text": visible(note)}} for note in report.notes
+                ],
+            }
+        ],
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _rule(rule_id: str) -> dict[str, object]:
+    rule = RULES.get(rule_id)
+    if rule is None:  # an id the registry does not know (e.g. from a newer engine)
+        return {"id": rule_id, "name": _name(rule_id), "shortDescription": {"text": rule_id}}
+    doc = textwrap.dedent(rule.doc).strip()
+    return {
+        "id": rule.id,
+        "name": _name(rule.id),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": doc},
+        "help": {"text": doc, "markdown": doc},
+        "defaultConfiguration": {"level": _LEVEL[rule.level]},
+        "properties": {"tags": ["openapi", rule.area.value], "level": rule.level.value},
+    }
+
+
+def _name(rule_id: str) -> str:
+    """SARIF's `name` is an identifier: `response-property-removed` → `ResponsePropertyRemoved`."""
+    return "".join(part.capitalize() for part in rule_id.split("-"))
+
+
+def _result(change: Change, index: dict[str, int]) -> dict[str, object]:
+    file, line = place(change)
+    location: dict[str, object] = {
+        "logicalLocations": [
+            {
+                "name": visible(change.operation or "document"),
+                "fullyQualifiedName": visible(change.location),
+                "kind": "member",
+            }
+        ]
+    }
+    if file:
+        physical: dict[str, object] = {"artifactLocation": {"uri": url_path(file), "uriBaseId": "%SRCROOT%"}}
+        if line is not None:
+            physical["region"] = {"startLine": max(int(line), 1)}
+        location["physicalLocation"] = physical
+    properties: dict[str, object] = {
+        "level": change.level.value,
+        "operation": change.operation and visible(change.operation),
+        "location": visible(change.location),
+        "pointer": visible(change.pointer),
+        "side": side(change),
+    }
+    if change.document is not None:
+        properties["document"] = visible(change.document)
+    if change.consumers:
+        properties["consumers"] = [visible(name) for name in change.consumers]
+    text = visible(change.message)
+    if side(change) == "base":
+        text += " (removed: the place is in the base)"
+    return {
+        "ruleId": change.id,
+        "ruleIndex": index[change.id],
+        "level": _LEVEL[change.level],
+        "message": {"text": text},
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT_KEY: change.fingerprint},
+        "properties": properties,
+    }
