@@ -39,13 +39,18 @@ def terminal(text: str) -> str:
 
 
 # Markdown and HTML: every character that Markdown or HTML gives a meaning to inside a line
-# becomes a numeric character reference, which CommonMark decodes back to the character as plain
-# text: it cannot open a tag, an emphasis, a code span, a link or math, nor end a table cell (GFM
-# splits a row on `|` before it decodes references). `@` and `#` get a word joiner after them so that no
-# `@team` mention or `#123` reference is made (GitHub links those in the rendered text, after
-# references are decoded, so an entity alone would not stop them).
-_MARKDOWN_SPECIAL = re.compile(r'[\\`*_\[\]<>|~&"$@#]')
-_MARKDOWN_ENTITY = {char: f"&#{ord(char)};" for char in '\\`*_[]<>|~&"$'}
+# becomes a numeric character reference (`<>|&"`) or a backslash escape (the other ASCII
+# punctuation), which CommonMark turns back into the character as plain text: it cannot open a
+# tag, an emphasis, a code span, a link or math, nor end a table cell (GFM splits a row on `|`
+# before it decodes references). `@` and `#` get a word joiner after them so that no `@team`
+# mention or `#123` reference is made, and `://` and `www.` one inside them so that no bare URL
+# becomes a link (GitHub makes those in the rendered text, after references are decoded, so an
+# escape alone would not stop them). Text is made one line first (`visible`).
+_MARKDOWN_SPECIAL = re.compile(r'[\\`*_\[\]<>|~&"$@#]|://|(?i:www)\.')
+_MARKDOWN_ENTITY = {
+    **{char: "\\" + char for char in "\\`*_[]~$"},  # a backslash escape: shorter, as safe
+    **{char: f"&#{ord(char)};" for char in '<>|&"'},
+}
 _WORD_JOINER = "\u2060"
 
 
@@ -53,6 +58,8 @@ def _markdown_char(match: re.Match[str]) -> str:
     char = match.group()
     if char in "@#":
         return char + _WORD_JOINER
+    if len(char) > 1:  # `://` or `www.`: GitHub would make a link of a bare URL
+        return char[:-1] + _WORD_JOINER + char[-1]
     return _MARKDOWN_ENTITY[char]
 
 
