@@ -157,8 +157,9 @@ def test_junit_with_no_changes_is_one_passing_case():
 def test_github_writes_one_workflow_command_per_change_at_a_real_file():
     result = run("github")
     lines = result.stdout.splitlines()
-    changes = petstore_json()["changes"]
-    assert len(lines) == len(changes)
+    # the most severe first: GitHub shows only the first annotations of each kind
+    order = ["breaking", "warning", "safe"]
+    changes = sorted(petstore_json()["changes"], key=lambda c: order.index(c["level"]))
     command = {"breaking": "error", "warning": "warning", "safe": "notice"}
     for line, change in zip(lines, changes, strict=True):
         match = WORKFLOW_COMMAND.match(line)
@@ -176,7 +177,8 @@ def test_github_writes_one_workflow_command_per_change_at_a_real_file():
 def test_github_puts_the_source_line_in_each_command_when_known():
     report = with_lines(petstore_report())
     lines = written(report, Format.GITHUB).splitlines()
-    for line, change in zip(lines, report.changes, strict=True):
+    ranked = sorted(report.changes, key=lambda c: -c.level.rank)
+    for line, change in zip(lines, ranked, strict=True):
         properties = workflow_properties(WORKFLOW_COMMAND.match(line)["properties"])
         assert properties["file"] == change.source.file
         assert properties["line"] == str(change.source.line)
@@ -423,3 +425,16 @@ def test_a_breaking_level_from_configuration_is_what_every_format_shows():
     assert WORKFLOW_COMMAND.match(written(report, Format.GITHUB))["command"] == "error"
     assert assert_valid_sarif(written(report, Format.SARIF))["runs"][0]["results"][0]["level"] == "error"
     assert ET.fromstring(written(report, Format.JUNIT)).find(".//failure") is not None
+
+
+def test_github_escapes_a_file_name_that_holds_the_property_separators():
+    report = petstore_report()
+    odd = dataclasses.replace(report.changes[0], source=Source("specs/a,b:c%0A.yaml", 3))
+    (line,) = written(dataclasses.replace(report, changes=[odd]), Format.GITHUB).splitlines()
+    match = WORKFLOW_COMMAND.match(line)
+    assert match, line
+    assert workflow_properties(match["properties"]) == {
+        "file": "specs/a,b:c%0A.yaml",
+        "line": "3",
+        "title": odd.id,
+    }

@@ -16,7 +16,8 @@ _COMMAND = {Level.BREAKING: "error", Level.WARNING: "warning", Level.SAFE: "noti
 
 
 def render_github(report: Report, out: TextIO) -> None:
-    for change in report.changes:
+    # GitHub shows only the first few annotations of each kind per step: the most severe first
+    for change in sorted(report.changes, key=lambda c: -c.level.rank):
         out.write(annotation(change) + "\n")
     for note in report.notes:
         out.write(f"::warning title=oasguard note::{workflow_data(note)}\n")
