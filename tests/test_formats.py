@@ -241,6 +241,8 @@ def test_markdown_options_come_from_the_command_line():
     page = parse_markdown(result.stdout)
     assert "approved" in page.headings[0]
     assert any("label api-break" in text for text in page.text)
+    at = "https://x.test/blob/s/fixtures/petstore/revision.yaml"  # with #Lline once lines are known
+    assert page.links and all(link == at or link.startswith(at + "#L") for link in page.links)
 
 
 def test_markdown_of_the_github_corpus_pair_stays_under_the_comment_limit():

@@ -140,8 +140,9 @@ def _where(change: Change, options: RenderOptions) -> str:
         shown = markdown(_cut(file if line is None else f"{file}:{line}"))
         if side(change) == "base":
             parts.append(f"{shown} (base)")
-        elif options.link and line is not None:
-            parts.append(f"[{shown}]({url(options.link.rstrip('/'))}/{url_path(file)}#L{int(line)})")
+        elif options.link:
+            anchor = "" if line is None else f"#L{int(line)}"
+            parts.append(f"[{shown}]({url(options.link.rstrip('/'))}/{url_path(file)}{anchor})")
         else:
             parts.append(shown)
     return " · ".join(parts)
