@@ -127,6 +127,7 @@ def diff(
     from oasguard.engine import diff as run_diff
     from oasguard.engine import run_deep
     from oasguard.progress import Progress
+    from oasguard.report import NEEDS_SOURCES
     from oasguard.sources import file_spec, git_spec, parse_spec, working_tree_path
 
     try:
@@ -157,9 +158,15 @@ def diff(
     if validate:
         _validate(*(spec for pair in pairs for spec in pair))
     lenient = dangling_refs == "empty"
+    # source lines cost time: only when a format written shows them (list every format written)
+    sources = not NEEDS_SOURCES.isdisjoint([chosen, *(each for each, _ in outputs)])
     with Progress() as progress:
         reports = [
-            run_deep(lambda pair=pair: run_diff(*pair, progress=progress, dangling_as_empty=lenient))
+            run_deep(
+                lambda pair=pair: run_diff(
+                    *pair, progress=progress, dangling_as_empty=lenient, sources=sources
+                )
+            )
             for pair in pairs
         ]
     report: Report = (

@@ -34,10 +34,12 @@ def diff(
     progress: Callable[[str], None] | None = None,
     schemas: SchemaComparer | None = None,
     dangling_as_empty: bool = False,
+    sources: bool = False,
 ) -> Report:
     """Compare two specs and classify every difference; `progress` hears each stage begin;
     `schemas`, if given, is the schema comparer to use (to read its work counters after);
-    `dangling_as_empty` reads a `$ref` to nothing as an empty schema instead of failing."""
+    `dangling_as_empty` reads a `$ref` to nothing as an empty schema instead of failing;
+    `sources` fills each change's `source` (file and line), which only some formats show."""
     step = progress or (lambda stage: None)
     step(f"reading {base.label}")
     base_document = load(base, dangling_as_empty)
@@ -49,6 +51,11 @@ def diff(
     revision_api = normalise(revision_document, unchanged, side=1)
     step("comparing")
     changes = classify(compare(base_api, revision_api, today, schemas))
+    if sources:
+        from oasguard.load.lines import with_sources
+
+        step("finding source lines")
+        changes = with_sources(changes, base, revision)
     return Report(changes, base.label, revision.label)
 
 

@@ -1,0 +1,325 @@
+"""Source lines: where in a file's text the elements named by JSON pointers are written.
+
+Only the formats that show `file:line` pay for this (engine `diff(..., sources=True)`), and they
+pay only for the pointers they ask about: JSON is walked with the C scanner along a trie of the
+wanted pointers, skipping every other value without descending into it; YAML is read as libyaml's
+event stream (no composing, no constructing) and walked the same way. docs/decisions.md has the
+measurements.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import PurePosixPath
+
+from oasguard.changes import Change, Source
+from oasguard.errors import OasguardError
+from oasguard.sources import Spec
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _Node:
+    """One token of the wanted pointers; `line` is where its element is written, once found."""
+
+    __slots__ = ("children", "line")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.line: int | None = None
+
+
+def _tokens(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [token.replace("~1", "/").replace("~0", "~") for token in pointer.split("/")[1:]]
+
+
+def find_lines(data: bytes, pointers: Iterable[str]) -> dict[str, int | None]:
+    """The 1-based line of each RFC 6901 pointer's element in `data` (JSON or YAML text).
+
+    The line is where the key of the pointer's last token is written, or for a list item the
+    item's first line. A pointer whose last tokens are not in the text gets the line of its
+    deepest ancestor that is; text that cannot be read at all gives None for every pointer.
+    """
+    wanted = list(dict.fromkeys(pointers))
+    root = _Node()
+    for pointer in wanted:
+        node = root
+        for token in _tokens(pointer):
+            node = node.children.setdefault(token, _Node())
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    # Latin-1 maps each byte to one character, so it costs nothing and every UTF-8 text survives
+    # it: JSON's structure is ASCII and a newline is one byte. Keys are compared after undoing it.
+    text = data.decode("latin-1")
+    first = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    if not (text[first : first + 1] in ("{", "[") and _json_lines(text, root)):
+        _clear(root)
+        _yaml_lines(data, root)
+    lines: dict[str, int | None] = {}
+    for pointer in wanted:
+        node, line = root, root.line
+        for token in _tokens(pointer):
+            child = node.children.get(token)
+            if child is None or child.line is None:
+                break
+            node, line = child, child.line
+        lines[pointer] = line
+    return lines
+
+
+def _clear(node: _Node) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        current.line = None
+        stack.extend(current.children.values())
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+class _Lines:
+    """Line numbers of positions met in increasing order, counting each newline once."""
+
+    __slots__ = ("_at", "_line", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text, self._at, self._line = text, 0, 1
+
+    def __call__(self, position: int) -> int:
+        if position < self._at:  # not expected; stay correct anyway
+            return self._text.count("\n", 0, position) + 1
+        self._line += self._text.count("\n", self._at, position)
+        self._at = position
+        return self._line
+
+
+def _json_lines(text: str, root: _Node) -> bool:
+    """Fill the trie's lines from JSON `text` (bytes read as Latin-1); False if it is not JSON
+    (flow-style YAML)."""
+    scan = json.JSONDecoder().scan_once
+    from json.decoder import scanstring
+
+    line_at = _Lines(text)
+    skip = _WHITESPACE.match
+
+    def value_end(position: int) -> int:
+        try:
+            return scan(text, position)[1]
+        except StopIteration:
+            raise ValueError(position) from None
+
+    def walk(position: int, node: _Node) -> int:
+        """Walk the value at `position` (no whitespace before it); return where it ends."""
+        opening = text[position : position + 1]
+        if opening == "{":
+            position = skip(text, position + 1).end()
+            if text[position : position + 1] == "}":
+                return position + 1
+            while True:
+                if text[position : position + 1] != '"':
+                    raise ValueError(position)
+                key, after = scanstring(text, position + 1)
+                child = node.children.get(key if key.isascii() else _utf8(key))
+                if child is not None:
+                    child.line = line_at(position)
+                after = skip(text, after).end()
+                if text[after : after + 1] != ":":
+                    raise ValueError(after)
+                start = skip(text, after + 1).end()
+                end = walk(start, child) if child is not None and child.children else value_end(start)
+                position = skip(text, end).end()
+                separator = text[position : position + 1]
+                if separator == "}":
+                    return position + 1
+                if separator != ",":
+                    raise ValueError(position)
+                position = skip(text, position + 1).end()
+        if opening == "[":
+            position = skip(text, position + 1).end()
+            if text[position : position + 1] == "]":
+                return position + 1
+            index = 0
+            while True:
+                child = node.children.get(str(index))
+                if child is not None:
+                    child.line = line_at(position)
+                end = walk(position, child) if child is not None and child.children else value_end(position)
+                position = skip(text, end).end()
+                separator = text[position : position + 1]
+                if separator == "]":
+                    return position + 1
+                if separator != ",":
+                    raise ValueError(position)
+                position = skip(text, position + 1).end()
+                index += 1
+        return value_end(position)
+
+    start = skip(text, 0).end()
+    root.line = line_at(start)
+    try:
+        walk(start, root)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _utf8(key: str) -> str:
+    """A key read from Latin-1 text as the UTF-8 text it was (escapes such as \\u00e9 stay)."""
+    try:
+        return key.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return key
+
+
+# --- YAML ----------------------------------------------------------------------------------------
+
+
+def _yaml_lines(data: bytes, root: _Node) -> None:
+    """Fill the trie's lines from YAML `data`, read as libyaml's event stream."""
+    import yaml
+    from yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        MappingStartEvent,
+        NodeEvent,
+        ScalarEvent,
+        SequenceStartEvent,
+    )
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    events: list[object] = []
+    try:
+        for event in yaml.parse(data, Loader=loader):
+            events.append(event)
+            if isinstance(event, yaml.DocumentEndEvent):
+                break  # the loader reads the first document only
+    except yaml.YAMLError:
+        pass  # lines for what was read; the loader already accepted the text, so this is rare
+    anchors: dict[str, int] = {}
+
+    def end_of(index: int) -> int:
+        """The index just after the node that starts at `index`."""
+        if index >= len(events) or not isinstance(events[index], CollectionStartEvent):
+            return index + 1
+        depth = 0
+        while index < len(events):
+            event = events[index]
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+                if depth == 0:
+                    return index + 1
+            index += 1
+        return index
+
+    def anchored(name: str) -> int | None:
+        if not anchors:
+            for index, event in enumerate(events):
+                if isinstance(event, NodeEvent) and not isinstance(event, AliasEvent) and event.anchor:
+                    anchors.setdefault(event.anchor, index)
+        return anchors.get(name)
+
+    def found(child: _Node, line: int, only_missing: bool) -> bool:
+        """Record `child`'s line; False when a merged mapping meets a key the mapping wrote."""
+        if only_missing and child.line is not None:
+            return False
+        child.line = line
+        return True
+
+    def walk(index: int, node: _Node, only_missing: bool = False, seen: frozenset[int] = frozenset()) -> int:
+        """Find `node`'s children in the node that starts at `index`; return the index after it."""
+        if index >= len(events):
+            return index
+        event = events[index]
+        if isinstance(event, AliasEvent):
+            target = anchored(event.anchor)
+            if target is not None and target not in seen:
+                walk(target, node, only_missing, seen | {target})
+            return index + 1
+        if isinstance(event, MappingStartEvent):
+            merges: list[int] = []
+            index += 1
+            while index < len(events) and not isinstance(events[index], CollectionEndEvent):
+                key, value = events[index], end_of(index)
+                child = node.children.get(key.value) if isinstance(key, ScalarEvent) else None
+                if isinstance(key, ScalarEvent) and key.value == "<<" and not key.style:
+                    merges.append(value)
+                if (
+                    child is not None
+                    and found(child, key.start_mark.line + 1, only_missing)
+                    and child.children
+                ):
+                    index = walk(value, child, False, seen)
+                else:
+                    index = end_of(value)
+            for value in merges:  # merge keys: only what the mapping does not write itself
+                for merged in _merged(value):
+                    walk(merged, node, True, seen)
+            return index + 1
+        if isinstance(event, SequenceStartEvent):
+            index += 1
+            position = 0
+            while index < len(events) and not isinstance(events[index], CollectionEndEvent):
+                child = node.children.get(str(position))
+                line = events[index].start_mark.line + 1
+                if child is not None and found(child, line, only_missing) and child.children:
+                    index = walk(index, child, False, seen)
+                else:
+                    index = end_of(index)
+                position += 1
+            return index + 1
+        return index + 1
+
+    def _merged(index: int) -> list[int]:
+        if index < len(events) and isinstance(events[index], SequenceStartEvent):
+            items, index = [], index + 1
+            while index < len(events) and not isinstance(events[index], CollectionEndEvent):
+                items.append(index)
+                index = end_of(index)
+            return items
+        return [index]
+
+    start = next((i for i, e in enumerate(events) if isinstance(e, NodeEvent)), None)
+    if start is None:
+        return
+    root.line = events[start].start_mark.line + 1
+    with contextlib.suppress(RecursionError):  # deeper than any pointer asks: lines found so far
+        walk(start, root)
+
+
+# --- changes -------------------------------------------------------------------------------------
+
+
+def with_sources(changes: list[Change], base: Spec, revision: Spec) -> list[Change]:
+    """`changes` with `source` filled: the file and line of each one's element on its side
+    (the base for something removed), each file read once per side."""
+    wanted: dict[tuple[bool, str], list[str]] = {}
+    for change in changes:
+        wanted.setdefault((change.in_base, change.file), []).append(change.pointer)
+    found: dict[tuple[bool, str], dict[str, int | None]] = {}
+    for (in_base, file), pointers in wanted.items():
+        spec = base if in_base else revision
+        path = PurePosixPath(file) if file else spec.path
+        try:
+            data = spec.tree.read(path)
+        except OasguardError:  # read once already; a file gone since then just has no line
+            found[(in_base, file)] = {}
+            continue
+        found[(in_base, file)] = find_lines(data, pointers)
+    out = []
+    for change in changes:
+        spec = base if change.in_base else revision
+        file = change.file or spec.path.as_posix()
+        line = found[(change.in_base, change.file)].get(change.pointer)
+        side = "base" if change.in_base else "revision"
+        out.append(replace(change, source=Source(file, line, side)))
+    return out
