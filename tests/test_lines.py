@@ -190,6 +190,40 @@ def test_a_missing_tail_falls_back_to_the_deepest_ancestor():
     }
 
 
+PRETTY = b"""\
+{
+  "skipped": {
+    "text": "a } brace and a ] bracket, \\" quote and \\n escapes",
+    "deeper": {
+      "x": [
+        1
+      ]
+    }
+  },
+  "a": {
+    "x": 1 }, "b": {
+    "c": 2
+  },
+  "d": [
+    {
+      "e": 3
+    }
+  ]
+}
+"""
+
+
+@pytest.mark.parametrize("with_parsed", [False, True], ids=["scanned", "jumped"])
+def test_pretty_json_is_read_the_same_with_or_without_the_parsed_content(with_parsed):
+    """With the loader's content, unwanted pretty-printed values are jumped by their indentation;
+    `a` closes mid-line, so jumping it would land after `b`: the check of the next key refuses
+    the jump and the value is scanned."""
+    pointers = ["/skipped/deeper/x/0", "/b/c", "/d/0/e"]
+    parsed = json.loads(PRETTY) if with_parsed else None
+    assert find_lines(PRETTY, ["/a", "/b", "/d"], parsed) == {"/a": 10, "/b": 11, "/d": 14}
+    assert find_lines(PRETTY, pointers, parsed) == {"/skipped/deeper/x/0": 6, "/b/c": 12, "/d/0/e": 16}
+
+
 def test_yaml_anchors_aliases_and_merge_keys():
     text = b"""\
 base: &base
@@ -286,3 +320,19 @@ def test_every_corpus_change_has_a_line_that_holds_its_key(name):
         assert key in line or json.dumps(key)[1:-1] in line, (
             f"{change.pointer}: line {change.source.line} of {change.source.file} is {line!r}"
         )
+
+
+@pytest.mark.skipif(not (CORPUS / "MANIFEST.json").exists(), reason="no corpus here")
+@pytest.mark.parametrize("name", [p["name"] for p in _pairs()])
+def test_corpus_lines_are_the_same_jumped_or_scanned(name):
+    """The fast path (jumping unwanted pretty-printed JSON by its indentation, checked against
+    the loader's content) finds exactly the lines of the plain scan, on every corpus file."""
+    changes, base, revision = corpus_changes(name)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for change in changes:
+        groups.setdefault((change.source.side, change.source.file), []).append(change.pointer)
+    for (side, file), pointers in groups.items():
+        spec = base if side == "base" else revision
+        data = spec.tree.read(PurePosixPath(file))
+        document, _ = side_file(spec, file)
+        assert find_lines(data, pointers, document) == find_lines(data, pointers), file

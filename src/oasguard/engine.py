@@ -55,7 +55,7 @@ def diff(
         from oasguard.load.lines import with_sources
 
         step("finding source lines")
-        changes = with_sources(changes, base, revision)
+        changes = with_sources(changes, base_document, revision_document)
     return Report(changes, base.label, revision.label)
 
 

@@ -18,9 +18,10 @@ from pathlib import PurePosixPath
 
 from oasguard.changes import Change, Source
 from oasguard.errors import OasguardError
-from oasguard.sources import Spec
+from oasguard.load.document import Document
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SPACES = re.compile(r" *")
 
 
 class _Node:
@@ -33,18 +34,44 @@ class _Node:
         self.line: int | None = None
 
 
+class _AllFound(Exception):
+    """Every wanted element has its line: the rest of the text need not be read."""
+
+
+class _Unfound:
+    """How many wanted elements have no line yet; `found` records one and stops the walk at 0."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, root: _Node) -> None:
+        self.left = -1  # the root is found first
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            self.left += 1
+            stack.extend(node.children.values())
+
+    def found(self, node: _Node, line: int) -> None:
+        if node.line is None:
+            self.left -= 1
+        node.line = line
+        if not self.left:
+            raise _AllFound
+
+
 def _tokens(pointer: str) -> list[str]:
     if not pointer:
         return []
     return [token.replace("~1", "/").replace("~0", "~") for token in pointer.split("/")[1:]]
 
 
-def find_lines(data: bytes, pointers: Iterable[str]) -> dict[str, int | None]:
+def find_lines(data: bytes, pointers: Iterable[str], parsed: object = None) -> dict[str, int | None]:
     """The 1-based line of each RFC 6901 pointer's element in `data` (JSON or YAML text).
 
     The line is where the key of the pointer's last token is written, or for a list item the
     item's first line. A pointer whose last tokens are not in the text gets the line of its
     deepest ancestor that is; text that cannot be read at all gives None for every pointer.
+    `parsed`, the content as the loader read it, makes pretty-printed JSON faster to read.
     """
     wanted = list(dict.fromkeys(pointers))
     root = _Node()
@@ -58,7 +85,7 @@ def find_lines(data: bytes, pointers: Iterable[str]) -> dict[str, int | None]:
     # it: JSON's structure is ASCII and a newline is one byte. Keys are compared after undoing it.
     text = data.decode("latin-1")
     first = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
-    if not (text[first : first + 1] in ("{", "[") and _json_lines(text, root)):
+    if not (text[first : first + 1] in ("{", "[") and _json_lines(text, root, parsed)):
         _clear(root)
         _yaml_lines(data, root)
     lines: dict[str, int | None] = {}
@@ -100,14 +127,16 @@ class _Lines:
         return self._line
 
 
-def _json_lines(text: str, root: _Node) -> bool:
+def _json_lines(text: str, root: _Node, parsed: object = None) -> bool:
     """Fill the trie's lines from JSON `text` (bytes read as Latin-1); False if it is not JSON
-    (flow-style YAML)."""
+    (flow-style YAML). `parsed`, the content as the loader read it, lets pretty-printed values
+    that are not wanted be jumped over instead of scanned (see `jump`)."""
     scan = json.JSONDecoder().scan_once
     from json.decoder import scanstring
 
     line_at = _Lines(text)
     skip = _WHITESPACE.match
+    unfound = _Unfound(root)
 
     def value_end(position: int) -> int:
         try:
@@ -115,25 +144,63 @@ def _json_lines(text: str, root: _Node) -> bool:
         except StopIteration:
             raise ValueError(position) from None
 
-    def walk(position: int, node: _Node) -> int:
-        """Walk the value at `position` (no whitespace before it); return where it ends."""
+    def key_at(position: int) -> tuple[str, int]:
+        key, after = scanstring(text, position + 1)
+        return (key if key.isascii() else _utf8(key)), after
+
+    def jump(start: int, keys: list[str], index: int) -> int | None:
+        """The end of the pretty-printed object or array at `start` (member `index` of an object
+        whose keys the loader read as `keys`), found without reading it: JSON strings hold no raw
+        newline, so in pretty-printed text its closing bracket is the first line indented as the
+        line it opens on. What follows must be the next key (or the end of the object), else None
+        and the value is scanned: text formatted otherwise never yields a wrong end."""
+        opening = text[start]
+        if opening not in "{[" or text[start + 1 : start + 2] != "\n":
+            return None
+        line = text.rfind("\n", 0, start) + 1
+        indent = _SPACES.match(text, line).end() - line  # type: ignore[union-attr]
+        closing = "\n" + " " * indent + ("}" if opening == "{" else "]")
+        end = text.find(closing, start)
+        if end < 0:
+            return None
+        end += len(closing)
+        after = skip(text, end).end()
+        if index == len(keys) - 1:
+            return end if text[after : after + 1] == "}" else None
+        if text[after : after + 1] != ",":
+            return None
+        following = skip(text, after + 1).end()
+        if text[following : following + 1] != '"' or key_at(following)[0] != keys[index + 1]:
+            return None
+        return end
+
+    def walk(position: int, node: _Node, value: object = None) -> int:
+        """Walk the value at `position` (no whitespace before it), which the loader read as
+        `value` if known; return where it ends."""
         opening = text[position : position + 1]
         if opening == "{":
+            keys = list(value) if isinstance(value, dict) else None
+            index = 0
             position = skip(text, position + 1).end()
             if text[position : position + 1] == "}":
                 return position + 1
             while True:
                 if text[position : position + 1] != '"':
                     raise ValueError(position)
-                key, after = scanstring(text, position + 1)
-                child = node.children.get(key if key.isascii() else _utf8(key))
+                key, after = key_at(position)
+                if keys is not None and (index >= len(keys) or keys[index] != key):
+                    keys = None  # not what the loader read: nothing is jumped in this object
+                child = node.children.get(key)
                 if child is not None:
-                    child.line = line_at(position)
+                    unfound.found(child, line_at(position))
                 after = skip(text, after).end()
                 if text[after : after + 1] != ":":
                     raise ValueError(after)
                 start = skip(text, after + 1).end()
-                end = walk(start, child) if child is not None and child.children else value_end(start)
+                if child is not None and child.children:
+                    end = walk(start, child, value[key] if keys is not None else None)  # type: ignore[index]
+                else:
+                    end = (keys is not None and jump(start, keys, index)) or value_end(start)
                 position = skip(text, end).end()
                 separator = text[position : position + 1]
                 if separator == "}":
@@ -141,7 +208,9 @@ def _json_lines(text: str, root: _Node) -> bool:
                 if separator != ",":
                     raise ValueError(position)
                 position = skip(text, position + 1).end()
+                index += 1
         if opening == "[":
+            items = value if isinstance(value, list) else None
             position = skip(text, position + 1).end()
             if text[position : position + 1] == "]":
                 return position + 1
@@ -149,8 +218,12 @@ def _json_lines(text: str, root: _Node) -> bool:
             while True:
                 child = node.children.get(str(index))
                 if child is not None:
-                    child.line = line_at(position)
-                end = walk(position, child) if child is not None and child.children else value_end(position)
+                    unfound.found(child, line_at(position))
+                if child is not None and child.children:
+                    inside = items[index] if items is not None and index < len(items) else None
+                    end = walk(position, child, inside)
+                else:
+                    end = value_end(position)
                 position = skip(text, end).end()
                 separator = text[position : position + 1]
                 if separator == "]":
@@ -163,8 +236,12 @@ def _json_lines(text: str, root: _Node) -> bool:
 
     start = skip(text, 0).end()
     root.line = line_at(start)
+    if not unfound.left:
+        return True
     try:
-        walk(start, root)
+        walk(start, root, parsed)
+    except _AllFound:
+        pass
     except (ValueError, RecursionError):
         return False
     return True
@@ -228,11 +305,13 @@ def _yaml_lines(data: bytes, root: _Node) -> None:
                     anchors.setdefault(event.anchor, index)
         return anchors.get(name)
 
+    unfound = _Unfound(root)
+
     def found(child: _Node, line: int, only_missing: bool) -> bool:
         """Record `child`'s line; False when a merged mapping meets a key the mapping wrote."""
         if only_missing and child.line is not None:
             return False
-        child.line = line
+        unfound.found(child, line)
         return True
 
     def walk(index: int, node: _Node, only_missing: bool = False, seen: frozenset[int] = frozenset()) -> int:
@@ -292,14 +371,15 @@ def _yaml_lines(data: bytes, root: _Node) -> None:
     if start is None:
         return
     root.line = events[start].start_mark.line + 1
-    with contextlib.suppress(RecursionError):  # deeper than any pointer asks: lines found so far
+    # deeper than any pointer asks: the lines found so far
+    with contextlib.suppress(_AllFound, RecursionError):
         walk(start, root)
 
 
 # --- changes -------------------------------------------------------------------------------------
 
 
-def with_sources(changes: list[Change], base: Spec, revision: Spec) -> list[Change]:
+def with_sources(changes: list[Change], base: Document, revision: Document) -> list[Change]:
     """`changes` with `source` filled: the file and line of each one's element on its side
     (the base for something removed), each file read once per side."""
     wanted: dict[tuple[bool, str], list[str]] = {}
@@ -307,18 +387,22 @@ def with_sources(changes: list[Change], base: Spec, revision: Spec) -> list[Chan
         wanted.setdefault((change.in_base, change.file), []).append(change.pointer)
     found: dict[tuple[bool, str], dict[str, int | None]] = {}
     for (in_base, file), pointers in wanted.items():
-        spec = base if in_base else revision
-        path = PurePosixPath(file) if file else spec.path
+        document = base if in_base else revision
+        path = PurePosixPath(file) if file else document.spec.path
         try:
-            data = spec.tree.read(path)
+            data = document.spec.tree.read(path)
         except OasguardError:  # read once already; a file gone since then just has no line
             found[(in_base, file)] = {}
             continue
-        found[(in_base, file)] = find_lines(data, pointers)
+        try:
+            parsed = document.resolver.document(path)
+        except KeyError:
+            parsed = None
+        found[(in_base, file)] = find_lines(data, pointers, parsed)
     out = []
     for change in changes:
-        spec = base if change.in_base else revision
-        file = change.file or spec.path.as_posix()
+        document = base if change.in_base else revision
+        file = change.file or document.spec.path.as_posix()
         line = found[(change.in_base, change.file)].get(change.pointer)
         side = "base" if change.in_base else "revision"
         out.append(replace(change, source=Source(file, line, side)))
