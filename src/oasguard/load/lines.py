@@ -9,7 +9,6 @@ measurements.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Iterable
@@ -244,6 +243,10 @@ def _json_lines(text: str, root: _Node, parsed: object = None) -> bool:
         pass
     except (ValueError, RecursionError):
         return False
+    finally:
+        # `walk` refers to itself: unbound, the text is freed now, not by the cyclic collector
+        # (which the engine turns off while it works)
+        walk = None  # type: ignore[assignment]
     return True
 
 
@@ -371,9 +374,14 @@ def _yaml_lines(data: bytes, root: _Node) -> None:
     if start is None:
         return
     root.line = events[start].start_mark.line + 1
-    # deeper than any pointer asks: the lines found so far
-    with contextlib.suppress(_AllFound, RecursionError):
+    try:
         walk(start, root)
+    except (_AllFound, RecursionError):  # deeper than any pointer asks: the lines found so far
+        pass
+    finally:
+        # `walk` refers to itself: unbound, the events are freed now, not by the cyclic
+        # collector (which the engine turns off while it works)
+        walk = None  # type: ignore[assignment]
 
 
 # --- changes -------------------------------------------------------------------------------------
