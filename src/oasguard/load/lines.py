@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import accumulate
 from pathlib import PurePosixPath
 
 from oasguard.changes import Change, Source
@@ -268,38 +269,33 @@ def _yaml_lines(data: bytes, root: _Node) -> None:
         AliasEvent,
         CollectionEndEvent,
         CollectionStartEvent,
+        MappingEndEvent,
         MappingStartEvent,
         NodeEvent,
         ScalarEvent,
+        SequenceEndEvent,
         SequenceStartEvent,
     )
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    events: list[object] = []
     try:
-        for event in yaml.parse(data, Loader=loader):
-            events.append(event)
-            if isinstance(event, yaml.DocumentEndEvent):
-                break  # the loader reads the first document only
-    except yaml.YAMLError:
-        pass  # lines for what was read; the loader already accepted the text, so this is rare
+        events: list[object] = list(yaml.parse(data, Loader=loader))
+    except yaml.YAMLError:  # the loader accepted this text: not expected, and no line is no error
+        events = []
     anchors: dict[str, int] = {}
+    # The nesting depth after each event, summed in C: the end of the collection that starts at
+    # `i` is the first later event back at the depth before it (found by list.index, also in C).
+    steps = {MappingStartEvent: 1, SequenceStartEvent: 1, MappingEndEvent: -1, SequenceEndEvent: -1}
+    depths = list(accumulate([steps.get(type(event), 0) for event in events]))
 
     def end_of(index: int) -> int:
         """The index just after the node that starts at `index`."""
         if index >= len(events) or not isinstance(events[index], CollectionStartEvent):
             return index + 1
-        depth = 0
-        while index < len(events):
-            event = events[index]
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-                if depth == 0:
-                    return index + 1
-            index += 1
-        return index
+        try:
+            return depths.index(depths[index] - 1, index + 1) + 1
+        except ValueError:  # a stream cut short by an error
+            return len(events)
 
     def anchored(name: str) -> int | None:
         if not anchors:
