@@ -145,6 +145,43 @@ def test_without_sources_nothing_is_computed():
     assert report.changes and all(change.source is None for change in report.changes)
 
 
+def test_the_command_writes_lines_only_when_a_format_shows_them(cli, tmp_path):
+    """Through the real command: `json` alone carries no source; with `--output sarif=PATH`
+    beside it, lines are computed and both outputs carry them; `github` annotations name them."""
+    folder = LINES / "yaml-block"
+    top = next(p for p in (folder, *folder.parents) if (p / ".git").exists())
+    prefix = folder.relative_to(top).as_posix()
+    base, revision = str(folder / "base.yaml"), str(folder / "revision.yaml")
+
+    plain = cli("diff", base, revision, "--format", "json")
+    assert plain.returncode == 1, plain.stderr
+    assert all("source" not in change for change in json.loads(plain.stdout)["changes"])
+
+    sarif = tmp_path / "report.sarif"
+    both = cli("diff", base, revision, "--format", "json", "--output", f"sarif={sarif}")
+    assert both.returncode == 1, both.stderr
+    sources = {change["pointer"]: change["source"] for change in json.loads(both.stdout)["changes"]}
+    assert sources["/paths/~1pets/get/parameters/0/schema/maximum"] == {
+        "file": f"{prefix}/revision.yaml",
+        "line": 15,
+    }
+    assert sources["/paths/~1stores/get"] == {"file": f"{prefix}/base.yaml", "line": 23}
+    regions = [
+        (location["physicalLocation"]["artifactLocation"]["uri"], location["physicalLocation"]["region"])
+        for result in json.loads(sarif.read_text())["runs"][0]["results"]
+        for location in result["locations"]
+    ]
+    assert (f"{prefix}/revision.yaml", {"startLine": 16}) in regions
+
+    github = cli("diff", base, revision, "--format", "github")
+    assert f"::error file={prefix}/revision.yaml,line=16,title=required-request-parameter-added::" in (
+        github.stdout
+    )
+    assert f"::warning file={prefix}/base.yaml,line=38,title=response-optional-property-removed::" in (
+        github.stdout
+    )
+
+
 def test_only_formats_that_show_lines_compute_them(monkeypatch, capsys):
     """A json or text run never reads the files again for lines; the other formats do."""
     from oasguard import cli
