@@ -66,7 +66,7 @@ def unevaluated(
     other keywords leave open; two schemas are compared below."""
     old = None if old is True else old
     new = None if new is True else new
-    if old is None and new is None:
+    if old is new:
         return
     if isinstance(old, Schema) and isinstance(new, Schema):
         edges.append((Token("keyword", keyword), old, new))

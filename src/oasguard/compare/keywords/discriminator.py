@@ -46,10 +46,9 @@ def check_discriminator(
                 where,
             )
         )
-    old_mapping = dict(old[1])
-    for value, _ in new[1]:
-        if value not in old_mapping:
-            facts.append(LocalFact(kinds.DISCRIMINATOR_MAPPING_ADDED, {"value": show(value)}, where))
+    old_values = _values(a, old[1])
+    for value in sorted(_values(b, new[1]) - old_values):
+        facts.append(LocalFact(kinds.DISCRIMINATOR_MAPPING_ADDED, {"value": show(value)}, where))
     new_mapping = dict(new[1])
     for value, target in old[1]:
         other = new_mapping.get(value)
@@ -73,3 +72,15 @@ def check_discriminator(
                     where,
                 )
             )
+
+
+def _values(schema: Schema, mapping: tuple[tuple[str, Schema], ...]) -> set[str]:
+    """The discriminator values `schema` maps: those of its mapping, and implicitly the component
+    name of each `oneOf`/`anyOf` variant the mapping does not name (OpenAPI's implicit mapping)."""
+    mapped = {id(target) for _, target in mapping} | {target.key for _, target in mapping}
+    implicit = {
+        _component_name(variant)
+        for variant in (*schema.one_of, *schema.any_of)
+        if variant.key is not None and id(variant) not in mapped and variant.key not in mapped
+    }
+    return {value for value, _ in mapping} | implicit
