@@ -289,6 +289,8 @@ CASES: list[tuple[str, set[str], str | None]] = [
     ("request-property-became-required-undeclared", {RQ + "property-became-required"}, "'owner'"),
     ("response-property-became-optional-undeclared", {RS + "property-became-optional"}, "'owner'"),
     ("response-default-changed", {RS + "default-changed"}, "from 'a' to 'b'"),
+    # inside `then` of a recursive component reached by two operations: once per operation
+    ("request-bound-tightened-inside-recursive-component", {RQ + "bound-tightened"}, "minLength"),
     ("equivalent-const-vs-enum", set(), None),
     ("equivalent-empty-pattern", set(), None),
     # the existing discriminator cases rename a mapping value: the new value is an entry gained
@@ -378,3 +380,13 @@ def test_shared_component_is_reported_once_per_operation():
     assert len(changes) == 2, described
     assert changes[0].operation != changes[1].operation, described
     assert {c.operation for c in changes} == {"GET /pets", "GET /pets/{petId}"}, described
+
+
+def test_change_inside_a_recursive_component_is_reported_once_per_operation():
+    report = _diff("request-bound-tightened-inside-recursive-component")
+    described = [(c.id, c.operation, c.location) for c in report.changes]
+
+    assert sorted(c.operation for c in report.changes) == ["POST /trees", "PUT /forests"], described
+    assert all(
+        c.pointer == "/components/schemas/Node/then/properties/label/minLength" for c in report.changes
+    )
