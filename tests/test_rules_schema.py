@@ -289,6 +289,9 @@ CASES: list[tuple[str, set[str], str | None]] = [
     ("request-property-became-required-undeclared", {RQ + "property-became-required"}, "'owner'"),
     ("response-property-became-optional-undeclared", {RS + "property-became-optional"}, "'owner'"),
     ("response-default-changed", {RS + "default-changed"}, "from 'a' to 'b'"),
+    # `{$ref: User, deprecated: true}`: the deprecation of this use of a shared component
+    ("request-schema-deprecated-ref-property", {RQ + "schema-deprecated"}, "'owner' was deprecated"),
+    ("response-schema-deprecated-ref-property", {RS + "schema-deprecated"}, "'owner' was deprecated"),
     # inside `then` of a recursive component reached by two operations: once per operation
     ("request-bound-tightened-inside-recursive-component", {RQ + "bound-tightened"}, "minLength"),
     ("equivalent-const-vs-enum", set(), None),
