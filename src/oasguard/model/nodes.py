@@ -127,9 +127,6 @@ class Keywords:
     content_encoding: str | None = None
     content_schema: Schema | None = None
     deprecated: bool = False
-    #: properties written `{$ref: ..., deprecated: true}` (the `$ref` target is shared: the
-    #: deprecation belongs to this use of it)
-    deprecated_properties: frozenset[str] = frozenset()
     #: `x-stability-level` (draft, alpha, beta, stable), None when not written
     stability: str | None = None
 

@@ -199,9 +199,14 @@ class SchemaBuilder:
                     for k, v in raw.items()
                     if k != "$ref" and k not in _DOC_KEYWORDS and not str(k).startswith("x-")
                 }
-                if self._version != "3.1" or not extra:
+                if self._version != "3.1":
+                    extra = {}
+                if raw.get("deprecated") is True:  # this use of the target is deprecated
+                    extra["deprecated"] = True
+                if not extra:
                     return target
-                # 3.1: keywords beside a $ref apply too, as if in an allOf with it.
+                # keywords beside a $ref (3.1; any version: `deprecated`) apply too, as if in an
+                # allOf with it
                 node = Schema(where)
                 own = Schema(where)
                 self._fill(own, extra, where)
@@ -349,13 +354,10 @@ class SchemaBuilder:
         if isinstance(properties, Mapping) and isinstance(properties.get("$ref"), str):  # a $ref map
             properties, file, pointer = self._resolver.deref(properties["$ref"], where.file)
             pwhere = Where(file, pointer)
-        deprecated_refs = []
         if isinstance(properties, Mapping):
             for name, sub in properties.items():
                 slot = node.property_where[str(name)] = pwhere.child(str(name))
                 node.properties[str(name)] = self.build(sub, slot)
-                if sub.__class__ is dict and "$ref" in sub and sub.get("deprecated") is True:
-                    deprecated_refs.append(str(name))
         required = raw.get("required")
         if isinstance(required, list):
             node.required = frozenset(str(name) for name in required)
@@ -382,11 +384,6 @@ class SchemaBuilder:
         present = KEYWORDS_2020.intersection(raw)
         if present:
             node.keywords = self._keywords(raw, where, present)
-        if deprecated_refs:
-            if node.keywords is None:
-                node.keywords = Keywords(frozenset({"deprecated"}))
-            node.keywords.present |= {"deprecated"}
-            node.keywords.deprecated_properties = frozenset(deprecated_refs)
 
     def _keywords(self, raw: Mapping, where: Where, present: frozenset[str]) -> Keywords:
         """The 2020-12 keywords, deprecation and stability of `raw` (which uses some)."""
@@ -607,7 +604,6 @@ def _merge_keywords(parts: list[Keywords]) -> Keywords | None:
             else next((v for v in values if isinstance(v, Schema)), True if values else None),
         )
     merged.deprecated = any(p.deprecated for p in parts)
-    merged.deprecated_properties = frozenset().union(*(p.deprecated_properties for p in parts))
     return merged
 
 

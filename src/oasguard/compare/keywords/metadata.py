@@ -34,17 +34,10 @@ def check_default(
 def check_deprecated(
     c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
 ) -> None:
-    old, new = keywords(a), keywords(b)
-    if old.deprecated != new.deprecated:
-        kind = kinds.SCHEMA_DEPRECATED if new.deprecated else kinds.SCHEMA_UNDEPRECATED
-        facts.append(LocalFact(kind, {}, (b.where.child("deprecated") if new.deprecated else b.where)))
-    # `{$ref: X, deprecated: true}` as a property: the deprecation of this use of X
-    for name in sorted(old.deprecated_properties ^ new.deprecated_properties):
-        if name in a.properties and name in b.properties:
-            now = name in new.deprecated_properties
-            kind = kinds.SCHEMA_DEPRECATED if now else kinds.SCHEMA_UNDEPRECATED
-            slot = b.property_where.get(name) or b.properties[name].where
-            facts.append(LocalFact(kind, {}, slot.child("deprecated") if now else slot, prop=name))
+    was, now = keywords(a).deprecated, keywords(b).deprecated
+    if was != now:
+        kind = kinds.SCHEMA_DEPRECATED if now else kinds.SCHEMA_UNDEPRECATED
+        facts.append(LocalFact(kind, {}, (b.where.child("deprecated") if now else b.where)))
 
 
 def check_stability(
