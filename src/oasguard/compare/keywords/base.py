@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from oasguard.changes import Side
-from oasguard.compare.facts import show
 from oasguard.model.nodes import Keywords, Schema, Where
 
 
@@ -56,10 +55,6 @@ NO_KEYWORDS = Keywords(frozenset())
 def keywords(schema: Schema) -> Keywords:
     """The 2020-12 keywords of `schema` (empty when it uses none)."""
     return schema.keywords or NO_KEYWORDS
-
-
-def show_value(value: object) -> str:
-    return "none" if value is None else show(value)
 
 
 def presence(
