@@ -104,7 +104,7 @@ _SCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
 _SCHEMA_VALUES = frozenset(
     {"items", "additionalProperties", "unevaluatedItems", "unevaluatedProperties", *_SUBSCHEMA_KEYWORDS}
 )
-_SCHEMA_MAPS = ("patternProperties", "dependentSchemas")
+_SCHEMA_MAPS = frozenset({"patternProperties", "dependentSchemas"})
 
 
 def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, str]]:
@@ -141,16 +141,21 @@ def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, 
                 extend((value, None) for value in node.values() if value.__class__ in (dict, list))
                 continue
             for key, value in node.items():
-                if key == "properties" and value.__class__ is dict and value.get("$ref").__class__ is not str:
-                    extend((item, (at, "properties", str(n))) for n, item in value.items())
-                elif key in _SCHEMA_LISTS and value.__class__ is list:
-                    extend((item, (at, key, str(i))) for i, item in enumerate(value))
-                elif key in _SCHEMA_VALUES and value.__class__ is dict:
-                    push((value, (at, key)))
-                elif key in _SCHEMA_MAPS and value.__class__ is dict:
-                    extend((item, (at, key, str(n))) for n, item in value.items())
-                elif value.__class__ is dict or value.__class__ is list:
-                    push((value, None))
+                cls = value.__class__  # most values are strings and numbers: decided here
+                if cls is dict:
+                    if key == "properties" and value.get("$ref").__class__ is not str:
+                        extend((item, (at, "properties", str(n))) for n, item in value.items())
+                    elif key in _SCHEMA_VALUES:
+                        push((value, (at, key)))
+                    elif key in _SCHEMA_MAPS:
+                        extend((item, (at, key, str(n))) for n, item in value.items())
+                    else:
+                        push((value, None))
+                elif cls is list:
+                    if key in _SCHEMA_LISTS:
+                        extend((item, (at, key, str(i))) for i, item in enumerate(value))
+                    else:
+                        push((value, None))
         elif kind is list:
             extend((item, None) for item in node)
         elif at is not None and kind is not bool:
