@@ -205,6 +205,94 @@ CASES: list[tuple[str, set[str], str | tuple[str, ...] | None]] = [
         ("security requirement", "'api_key'"),
     ),
     ("security-scope-removed", {"security-scope-removed"}, ("'oauth' no longer needs scope(s)", "write")),
+    # --- SPEC 3.2.1: deprecation, allowEmptyValue, response header serialisation
+    (
+        "request-parameter-deprecated",
+        {"request-parameter-deprecated"},
+        "query parameter 'limit' was deprecated",
+    ),
+    (
+        "request-parameter-undeprecated",
+        {"request-parameter-undeprecated"},
+        "query parameter 'limit' is no longer deprecated",
+    ),
+    (
+        "request-parameter-allow-empty-value-removed",
+        {"request-parameter-allow-empty-value-removed"},
+        "query parameter 'limit' no longer allows an empty value",
+    ),
+    (
+        "request-parameter-allow-empty-value-added",
+        {"request-parameter-allow-empty-value-added"},
+        "query parameter 'limit' now allows an empty value",
+    ),
+    ("request-body-deprecated", {"request-body-deprecated"}, "the request body was deprecated"),
+    ("request-body-undeprecated", {"request-body-undeprecated"}, "the request body is no longer deprecated"),
+    ("response-header-deprecated", {"response-header-deprecated"}, "'X-Rate-Limit' of 200 was deprecated"),
+    (
+        "response-header-undeprecated",
+        {"response-header-undeprecated"},
+        "'X-Rate-Limit' of 200 is no longer deprecated",
+    ),
+    # an object header exploded is written R=100 instead of R,100
+    (
+        "response-header-style-changed",
+        {"response-header-style-changed"},
+        ("'X-Rate-Limit'", "explode false -> true"),
+    ),
+    # --- SPEC 3.2.1: a media type that had no schema gains one / loses it
+    ("request-schema-added", {"request-schema-added"}, "request body (application/json) gained a schema"),
+    (
+        "request-schema-removed",
+        {"request-schema-removed"},
+        "request body (application/json) no longer has a schema",
+    ),
+    (
+        "response-schema-added",
+        {"response-schema-added"},
+        "response 200 body (application/json) gained a schema",
+    ),
+    (
+        "response-schema-removed",
+        {"response-schema-removed"},
+        "response 200 body (application/json) no longer has a schema",
+    ),
+    # --- SPEC 3.2.1: security schemes, for every operation that requires the scheme
+    (
+        "security-scheme-type-changed",
+        {"security-scheme-type-changed"},
+        ("'petstore_auth'", "'apiKey' to 'http'"),
+    ),
+    (
+        "security-scheme-changed-api-key-name",
+        {"security-scheme-changed"},
+        ("name", "'X-API-Key' to 'X-Token'"),
+    ),
+    (
+        "security-scheme-changed-api-key-in",
+        {"security-scheme-changed"},
+        ("in changed", "'header' to 'query'"),
+    ),
+    ("security-scheme-changed-http-scheme", {"security-scheme-changed"}, ("scheme", "'basic' to 'bearer'")),
+    ("security-scheme-changed-openid-url", {"security-scheme-changed"}, "openIdConnectUrl changed"),
+    (
+        "security-scheme-flow-removed",
+        {"security-scheme-flow-removed"},
+        "no longer offers the clientCredentials flow",
+    ),
+    (
+        "security-scheme-url-changed",
+        {"security-scheme-url-changed"},
+        ("clientCredentials tokenUrl", "login.example"),
+    ),
+    (
+        "security-scheme-scope-removed",
+        {"security-scheme-scope-removed"},
+        ("no longer offers scope(s)", "write"),
+    ),
+    ("security-scheme-scope-added", {"security-scheme-scope-added"}, ("now offers scope(s)", "admin")),
+    ("security-scheme-added", {"security-scheme-added"}, "security scheme 'api_key' was added"),
+    ("security-scheme-removed", {"security-scheme-removed"}, "security scheme 'api_key' was removed"),
     # --- not a change (SPEC 3.2 / 3.1): nothing may be reported
     ("no-change-path-parameter-renamed-in-template", set(), None),
     ("no-change-header-name-case", set(), None),
@@ -213,6 +301,10 @@ CASES: list[tuple[str, set[str], str | tuple[str, ...] | None]] = [
     ("no-change-style-on-primitive", set(), None),
     # the defaults (form, explode: true) written out explicitly
     ("no-change-explicit-default-style", set(), None),
+    # explode on an array header writes the same bytes (style simple: 1,2,3 either way)
+    ("no-change-header-explode-on-array", set(), None),
+    # a scheme that no operation requires changed: no client is affected
+    ("no-change-unused-security-scheme-changed", set(), None),
 ]
 
 #: rule ids this table does not have to cover (renames are tested elsewhere)

@@ -341,6 +341,20 @@ def extract_inline_objects(doc: Tree) -> Tree:
     return doc
 
 
+def enum_as_const(doc: Tree) -> Tree:
+    """In a 3.1 document, every enum of one value (`enum: [x]`) written `const: x` (3.0 has no
+    `const`: its documents are left as they are)."""
+    if not str(doc.get("openapi", "")).startswith("3.1"):
+        return doc
+    for container, key in _all_schema_slots(doc):
+        schema = container[key]
+        enum = schema.get("enum")
+        if isinstance(enum, list) and len(enum) == 1 and "const" not in schema:
+            container[key] = {("const" if name == "enum" else name): value for name, value in schema.items()}
+            container[key]["const"] = enum[0]
+    return doc
+
+
 TRANSFORMS: dict[str, Callable[[Tree], Tree]] = {
     "json-yaml": switch_format,
     "reorder-keys": reorder_keys,
@@ -348,6 +362,7 @@ TRANSFORMS: dict[str, Callable[[Tree], Tree]] = {
     "rename-components": rename_components,
     "inline-used-once": inline_used_once,
     "extract-inline-objects": extract_inline_objects,
+    "enum-as-const": enum_as_const,
 }
 
 
@@ -443,3 +458,7 @@ def test_transforms_really_transform() -> None:
     once = inline_used_once(extract_inline_objects(copy.deepcopy(inline)))
     assert once["components"]["schemas"] == {} and once["paths"] == inline["paths"]
     assert list(reorder_keys(doc)) == list(reversed(list(doc)))
+    v31 = _read(FIXTURES / "schema" / "equivalent-const-vs-enum" / "base.yaml")
+    as_const = enum_as_const(copy.deepcopy(v31))
+    body = as_const["paths"]["/items"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["value"] == {"type": "string", "const": "cat"}

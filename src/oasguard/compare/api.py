@@ -12,6 +12,7 @@ from oasguard.model.nodes import (
     MISSING,
     Api,
     Body,
+    Header,
     LazySchema,
     MediaType,
     Operation,
@@ -19,12 +20,14 @@ from oasguard.model.nodes import (
     Requirement,
     Response,
     Schema,
+    SecurityScheme,
     Where,
 )
 from oasguard.rules import parameters as P
 from oasguard.rules import paths as PATHS
 from oasguard.rules import request_body as RB
 from oasguard.rules import responses as R
+from oasguard.rules import schema as SCHEMA
 from oasguard.rules import security as SEC
 
 _METHOD_ORDER = {
@@ -79,9 +82,12 @@ class _Comparison:
         self.base, self.rev, self.today = base, rev, today
         self.schemas = schemas or SchemaComparer()
         self.schemas.unchanged = unchanged_components(base, rev)
+        #: what changed in each security scheme defined on both sides (said per operation)
+        self.scheme_changes = _scheme_changes(base.security_schemes, rev.security_schemes)
 
     def run(self) -> Iterator[Fact]:
         yield from self._servers()
+        yield from self._unused_schemes()
         base_paths = {key[0] for key in self.base.operations}
         rev_paths = {key[0] for key in self.rev.operations}
         keys = sorted(
@@ -190,6 +196,7 @@ class _Comparison:
             )
         if not flipped and not webhook:
             yield from self._security(old, new, title, prefix)
+            yield from self._schemes(old, new, title, prefix)
         for key in sorted(old.callbacks.keys() & new.callbacks.keys()):
             name, expression, method = key
             yield from self._operation(
@@ -298,6 +305,16 @@ class _Comparison:
             yield Fact(P.PARAMETER_BECAME_REQUIRED, args, title, here, new.where.child("required"))
         elif old.required and not new.required:
             yield Fact(P.PARAMETER_BECAME_OPTIONAL, args, title, here, new.where)
+        if old.deprecated != new.deprecated:
+            rule = P.PARAMETER_DEPRECATED if new.deprecated else P.PARAMETER_UNDEPRECATED
+            yield Fact(
+                rule, args, title, here, new.where.child("deprecated") if new.deprecated else new.where
+            )
+        if old.allow_empty != new.allow_empty:
+            rule = P.ALLOW_EMPTY_VALUE_ADDED if new.allow_empty else P.ALLOW_EMPTY_VALUE_REMOVED
+            yield Fact(
+                rule, args, title, here, new.where.child("allowEmptyValue") if new.allow_empty else new.where
+            )
         shaped = _shaped(old.schema) or _shaped(new.schema)
         # a primitive is written the same way in every style but label and matrix
         prefixed = bool({"label", "matrix"} & {old.style, new.style})
@@ -371,6 +388,9 @@ class _Comparison:
             yield Fact(RB.BODY_BECAME_REQUIRED, {}, title, here, new.where)
         elif old.required and not new.required:
             yield Fact(RB.BODY_BECAME_OPTIONAL, {}, title, here, new.where)
+        if old.deprecated != new.deprecated:
+            rule = RB.BODY_DEPRECATED if new.deprecated else RB.BODY_UNDEPRECATED
+            yield Fact(rule, {}, title, here, new.where.child("deprecated") if new.deprecated else new.where)
         yield from self._content(old.content, new.content, title, here, side, "request body", status=None)
 
     def _content(
@@ -404,9 +424,19 @@ class _Comparison:
                 new[name].where,
             )
         for name in sorted(old.keys() & new.keys()):
-            yield from self._schema(
-                old[name].schema, new[name].schema, side, title, (*here, new[name].name), root
-            )
+            before, after = old[name], new[name]
+            if (before.schema is None) != (after.schema is None):  # any content, or a schema
+                kind = SCHEMA.SCHEMA_ADDED if before.schema is None else SCHEMA.SCHEMA_REMOVED
+                gone = after.schema is None
+                yield Fact(
+                    f"{side.value}-{kind}",
+                    {"side": side.value, "subject": f"{root} ({after.name})"},
+                    title,
+                    (*here, after.name),
+                    before.where.child("schema") if gone else after.where.child("schema"),
+                    in_base=gone,
+                )
+            yield from self._schema(before.schema, after.schema, side, title, (*here, after.name), root)
 
     # -- responses ----------------------------------------------------------------------------
 
@@ -460,12 +490,70 @@ class _Comparison:
                     hhere,
                     new_h.where,
                 )
+            yield from self._header(old_h, new_h, status, title, hhere)
             yield from self._schema(
                 old_h.schema, new_h.schema, side, title, hhere, f"response header '{new_h.name}'"
             )
         yield from self._content(
             old.content, new.content, title, here, side, f"response {status} body", status=status
         )
+
+    def _header(
+        self, old: Header, new: Header, status: str, title: str, here: tuple[str, ...]
+    ) -> Iterator[Fact]:
+        """A response header's deprecation, and its serialisation where it changes the bytes."""
+        args = {"name": new.name, "status": status}
+        if old.deprecated != new.deprecated:
+            rule = R.HEADER_DEPRECATED if new.deprecated else R.HEADER_UNDEPRECATED
+            yield Fact(
+                rule, args, title, here, new.where.child("deprecated") if new.deprecated else new.where
+            )
+        # `simple` writes an array the same either way; `explode` changes only objects (k=v)
+        for what, before, after in (("style", old.style, new.style), ("explode", old.explode, new.explode)):
+            if before != after and (what == "style" or _object(old.schema) or _object(new.schema)):
+                yield Fact(
+                    R.HEADER_STYLE_CHANGED,
+                    {**args, "what": what, "old": show(before), "new": show(after)},
+                    title,
+                    here,
+                    new.where.child(what),
+                )
+
+    # -- security schemes ---------------------------------------------------------------------
+
+    def _schemes(self, old: Operation, new: Operation, title: str, prefix: tuple[str, ...]) -> Iterator[Fact]:
+        """What changed in each scheme the operation requires (on both sides), said for it."""
+        if not self.scheme_changes:
+            return
+        required = _scheme_names(old.security) & _scheme_names(new.security)
+        for name in sorted(required & self.scheme_changes.keys()):
+            for rule, args, where, in_base in self.scheme_changes[name]:
+                yield Fact(rule, args, title, (*prefix, f"security scheme {name}"), where, in_base)
+
+    def _unused_schemes(self) -> Iterator[Fact]:
+        """Schemes added or removed that no requirement names: no client is affected."""
+        old, new = self.base.security_schemes, self.rev.security_schemes
+        if old.keys() == new.keys():
+            return
+        named = set()
+        for api in (self.base, self.rev):
+            for operation in api.operations.values():
+                named |= _scheme_names(operation.security)
+                for callback in operation.callbacks.values():
+                    named |= _scheme_names(callback.security)
+        for name in sorted(old.keys() - new.keys() - named):
+            yield Fact(
+                SEC.SCHEME_REMOVED,
+                {"scheme": name},
+                None,
+                (f"security scheme {name}",),
+                old[name].where,
+                True,
+            )
+        for name in sorted(new.keys() - old.keys() - named):
+            yield Fact(
+                SEC.SCHEME_ADDED, {"scheme": name}, None, (f"security scheme {name}",), new[name].where
+            )
 
     # -- security -----------------------------------------------------------------------------
 
@@ -548,6 +636,70 @@ class _Comparison:
                 yield Fact(
                     SEC.ALTERNATIVE_ADDED, {"requirement": _show_req(requirement)}, title, here, swhere
                 )
+
+
+def _scheme_names(security: tuple[Requirement, ...]) -> set[str]:
+    return {scheme for requirement in security for scheme, _ in requirement}
+
+
+_SchemeFact = tuple[str, dict[str, object], Where, bool]
+
+
+def _scheme_changes(
+    old: dict[str, SecurityScheme], new: dict[str, SecurityScheme]
+) -> dict[str, list[_SchemeFact]]:
+    """Per scheme defined on both sides: (rule, args, where, in_base) of each change of it."""
+    found: dict[str, list[_SchemeFact]] = {}
+    for name in sorted(old.keys() & new.keys()):
+        facts = _scheme_change(old[name], new[name])
+        if facts:
+            found[name] = facts
+    return found
+
+
+def _scheme_change(old: SecurityScheme, new: SecurityScheme) -> list[_SchemeFact]:
+    facts: list[_SchemeFact] = []
+    name = new.name
+    if old.type != new.type:
+        args = {"scheme": name, "what": "type", "old": show(old.type), "new": show(new.type)}
+        return [(SEC.SCHEME_TYPE_CHANGED, args, new.where.child("type"), False)]
+    for what in ("name", "in", "scheme", "openIdConnectUrl"):
+        before, after = old.settings.get(what), new.settings.get(what)
+        if before != after:
+            args = {"scheme": name, "what": what, "old": _show_opt(before), "new": _show_opt(after)}
+            facts.append((SEC.SCHEME_CHANGED, args, new.where.child(what), False))
+    for flow in sorted(old.flows.keys() - new.flows.keys()):
+        args = {"scheme": name, "what": flow}
+        facts.append((SEC.SCHEME_FLOW_REMOVED, args, old.where.child("flows", flow), True))
+    for flow in sorted(old.flows.keys() & new.flows.keys()):
+        (old_urls, old_scopes), (new_urls, new_scopes) = old.flows[flow], new.flows[flow]
+        where = new.where.child("flows", flow)
+        for what in ("authorizationUrl", "tokenUrl", "refreshUrl"):
+            before, after = old_urls.get(what), new_urls.get(what)
+            if before != after:
+                args = {
+                    "scheme": name,
+                    "what": f"{flow} {what}",
+                    "old": _show_opt(before),
+                    "new": _show_opt(after),
+                }
+                facts.append((SEC.SCHEME_URL_CHANGED, args, where.child(what), False))
+        if old_scopes - new_scopes:
+            args = {"scheme": name, "what": flow, "scopes": ", ".join(sorted(old_scopes - new_scopes))}
+            facts.append((SEC.SCHEME_SCOPE_REMOVED, args, old.where.child("flows", flow, "scopes"), True))
+        if new_scopes - old_scopes:
+            args = {"scheme": name, "what": flow, "scopes": ", ".join(sorted(new_scopes - old_scopes))}
+            facts.append((SEC.SCHEME_SCOPE_ADDED, args, where.child("scopes"), False))
+    return facts
+
+
+def _show_opt(value: str | None) -> str:
+    return "none" if value is None else show(value)
+
+
+def _object(schema: Schema | None) -> bool:
+    """Whether values of `schema` may be objects (written differently when exploded)."""
+    return schema is None or schema.types is None or "object" in schema.types
 
 
 def _show_req(requirement: Requirement) -> str:

@@ -13,39 +13,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from oasguard.changes import Side
-from oasguard.compare.facts import canonical, show
-from oasguard.model.nodes import MISSING, Schema, Where
+from oasguard.compare import keywords
+from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types
+from oasguard.model.nodes import Schema, Where
 from oasguard.rules import schema as kinds
 
-#: (int32 → int64)-like format changes that accept every old value
-_WIDER_FORMATS = {
-    ("int32", "int64"),
-    ("float", "double"),
-    ("int32", "double"),
-    ("float", "number"),
-    ("int32", "number"),
-    ("int64", "number"),
-}
 #: properties compared pairwise for renames at most (removed × added)
 _MAX_RENAME_PAIRS = 64
-
-
-@dataclass(frozen=True)
-class Token:
-    """One step from a schema to a child: a property, the items, map values or a variant."""
-
-    kind: str  # "property" | "items" | "values" | "variant"
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class LocalFact:
-    kind: str
-    args: dict[str, object]
-    where: Where
-    in_base: bool = False
-    #: the property this fact is about, below the pair being compared
-    prop: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +33,7 @@ class SchemaFact:
     in_base: bool
 
 
-_Edge = tuple[Token, Schema, Schema]
+_Edge = Edge
 #: a fact found by a search: (the node pair it is about, the route to that pair, the fact)
 _Found = tuple[tuple[int, int], tuple[Token, ...], SchemaFact]
 
@@ -109,11 +83,14 @@ class SchemaComparer:
         and its facts are spliced in below the path that reached it: a changed component used by
         a thousand inline schemas is searched once, not a thousand times. A pair may then come
         up more than once, by different paths; `_shortest` keeps one.
+
+        Below a `not` the pair is (revision, base): its facts point into the other document than
+        they say, so `in_base` is turned over for them (`flipped`).
         """
         seen: set[tuple[int, int]] = set()
-        queue: deque[tuple[Schema, Schema, tuple[Token, ...]]] = deque([(base, rev, ())])
+        queue: deque[tuple[Schema, Schema, tuple[Token, ...], bool]] = deque([(base, rev, (), False)])
         while queue:
-            a, b, path = queue.popleft()
+            a, b, path, flipped = queue.popleft()
             pair = (id(a), id(b))
             if pair in seen or self.same(a, b):
                 continue
@@ -122,7 +99,8 @@ class SchemaComparer:
                 found = self._component(a, b, side)
                 if found is not None:
                     for inner, route, fact in found:
-                        yield inner, (*path, *route), replace(fact, path=(*path, *fact.path))
+                        fact = replace(fact, path=(*path, *fact.path))
+                        yield inner, (*path, *route), _flip(fact) if flipped else fact
                     continue
             self.visits += 1
             facts, edges = self._pair(a, b, side)
@@ -131,9 +109,10 @@ class SchemaComparer:
                     continue
                 full = (*path, Token("property", fact.prop)) if fact.prop is not None else path
                 rule = f"{side.value}-{fact.kind}"
-                yield pair, path, SchemaFact(rule, fact.args, full, fact.where, fact.in_base)
+                found = SchemaFact(rule, fact.args, full, fact.where, fact.in_base)
+                yield pair, path, _flip(found) if flipped else found
             for token, child_a, child_b in edges:
-                queue.append((child_a, child_b, (*path, token)))
+                queue.append((child_a, child_b, (*path, token), flipped != token.swap))
 
     def _component(self, a: Schema, b: Schema, side: Side) -> list[_Found] | None:
         """The facts reachable from a pair of `$ref` targets, searched once; None while that
@@ -175,249 +154,30 @@ class SchemaComparer:
             self.comparisons += 1
             facts: list[LocalFact] = []
             edges: list[_Edge] = []
-            if _compare_types(a, b, side, facts):
+            if compare_types(a, b, side, facts):
                 for check in _CHECKS:
                     check(self, a, b, side, facts, edges)
+                if a.keywords is not None or b.keywords is not None:
+                    self._dispatch(a, b, side, facts, edges)
         finally:
             self._in_progress.discard(key)
         self._local[key] = (facts, edges)
         return facts, edges
 
-
-# -- keyword checks: each compares one aspect of a pair and appends facts or child edges ------
-
-
-def _show_types(types: frozenset[str] | None) -> str:
-    return "any" if types is None else "|".join(sorted(types)) or "nothing"
-
-
-def _covered(t: str, types: frozenset[str]) -> bool:
-    return t in types or (t == "integer" and "number" in types)
-
-
-def _compare_types(a: Schema, b: Schema, side: Side, facts: list[LocalFact]) -> bool:
-    """Compare types; False when they changed so much that nothing below is worth comparing."""
-    if a.types == b.types:
-        return True
-    widened = b.types is None or (a.types is not None and all(_covered(t, b.types) for t in a.types))
-    narrowed = a.types is None or (b.types is not None and all(_covered(t, a.types) for t in b.types))
-    args = {"old": _show_types(a.types), "new": _show_types(b.types)}
-    where = b.where.child("type")
-    if widened and not narrowed:
-        facts.append(LocalFact(kinds.TYPE_WIDENED, args, where))
-        return True
-    if narrowed and not widened:
-        facts.append(LocalFact(kinds.TYPE_NARROWED, args, where))
-        return True
-    facts.append(LocalFact(kinds.TYPE_CHANGED, args, where))
-    return False
-
-
-def _check_nullable(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    if a.nullable == b.nullable or a.types is None or b.types is None:
-        return
-    kind = kinds.NULLABLE_ADDED if b.nullable else kinds.NULLABLE_REMOVED
-    facts.append(LocalFact(kind, {}, b.where))
-
-
-def _check_format(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    if a.format == b.format:
-        return
-    args = {"old": a.format or "none", "new": b.format or "none"}
-    where = b.where.child("format")
-    if b.format is None or (a.format, b.format) in _WIDER_FORMATS:
-        facts.append(LocalFact(kinds.FORMAT_WIDENED, args, where))
-    elif a.format is None or (b.format, a.format) in _WIDER_FORMATS:
-        facts.append(LocalFact(kinds.FORMAT_NARROWED, args, where))
-    else:
-        facts.append(LocalFact(kinds.FORMAT_CHANGED, args, where))
-
-
-def _check_enum(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    if a.enum == b.enum and (
-        a.enum is None or [canonical(v) for v in a.enum] == [canonical(v) for v in b.enum or ()]
-    ):
-        return
-    if a.enum is None or b.enum is None:
-        old = "none" if a.enum is None else show(list(a.enum))
-        new = "none" if b.enum is None else show(list(b.enum))
-        kind = kinds.BOUND_TIGHTENED if a.enum is None else kinds.BOUND_LOOSENED
-        facts.append(LocalFact(kind, {"keyword": "enum", "old": old, "new": new}, b.where.child("enum")))
-        return
-    old_values = {canonical(v): v for v in a.enum}
-    new_values = {canonical(v): v for v in b.enum}
-    for value_key, value in old_values.items():
-        if value_key not in new_values:
-            facts.append(
-                LocalFact(
-                    kinds.ENUM_VALUE_REMOVED, {"value": show(value)}, a.where.child("enum"), in_base=True
-                )
-            )
-    for value_key, value in new_values.items():
-        if value_key not in old_values:
-            facts.append(LocalFact(kinds.ENUM_VALUE_ADDED, {"value": show(value)}, b.where.child("enum")))
-
-
-#: bound keyword -> +1 when a larger value accepts more, -1 when it accepts less
-_DIRECTION = {
-    "maxLength": 1,
-    "maxItems": 1,
-    "maxProperties": 1,
-    "minLength": -1,
-    "minItems": -1,
-    "minProperties": -1,
-}
-
-
-def _check_bounds(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    if a.bounds == b.bounds:
-        return
-
-    def add(tightened: bool, keyword: str, old: object, new: object) -> None:
-        kind = kinds.BOUND_TIGHTENED if tightened else kinds.BOUND_LOOSENED
-        facts.append(
-            LocalFact(
-                kind,
-                {"keyword": keyword, "old": _show_bound(old), "new": _show_bound(new)},
-                b.where.child(keyword),
-            )
+    def _dispatch(self, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]) -> None:
+        """Run the checker of each 2020-12 keyword either node writes, each checker once."""
+        present = (a.keywords.present if a.keywords else frozenset()) | (
+            b.keywords.present if b.keywords else frozenset()
         )
-
-    for keyword, direction in _DIRECTION.items():
-        old, new = a.bounds.get(keyword), b.bounds.get(keyword)
-        if old == new:
-            continue
-        if old is None:  # a bound appeared (a minimum of 0 is no bound)
-            if direction > 0 or new:
-                add(True, keyword, old, new)
-        elif new is None:
-            if direction > 0 or old:
-                add(False, keyword, old, new)
-        else:
-            add((new - old) * direction < 0, keyword, old, new)  # type: ignore[operator]
-    for upper in (True, False):
-        old_bound, new_bound = _limit(a.bounds, upper), _limit(b.bounds, upper)
-        if old_bound == new_bound:
-            continue
-        keyword = (new_bound or old_bound)[2]  # type: ignore[index]
-        old_show = _show_limit(old_bound, keyword)
-        new_show = _show_limit(new_bound, keyword)
-        if old_bound is None:
-            tightened = True
-        elif new_bound is None:
-            tightened = False
-        else:
-            tightened = _tighter(new_bound, old_bound, upper)
-        kind = kinds.BOUND_TIGHTENED if tightened else kinds.BOUND_LOOSENED
-        facts.append(
-            LocalFact(
-                kind,
-                {"keyword": keyword, "old": old_show or "none", "new": new_show or "none"},
-                b.where.child(keyword),
-            )
-        )
-    if a.bounds.get("uniqueItems") != b.bounds.get("uniqueItems"):
-        add(
-            bool(b.bounds.get("uniqueItems")),
-            "uniqueItems",
-            bool(a.bounds.get("uniqueItems")),
-            bool(b.bounds.get("uniqueItems")),
-        )
-    old_multiple, new_multiple = a.bounds.get("multipleOf"), b.bounds.get("multipleOf")
-    if old_multiple != new_multiple:
-        if new_multiple is None:
-            loosened = True
-        elif old_multiple is None:
-            loosened = False
-        else:
-            loosened = _divides(new_multiple, old_multiple)
-        add(not loosened, "multipleOf", old_multiple, new_multiple)
+        done = set()
+        for keyword in sorted(present):
+            check = keywords.BY_KEYWORD.get(keyword)
+            if check is not None and check not in done:
+                done.add(check)
+                check(self, a, b, side, facts, edges)
 
 
-def _limit(bounds: dict[str, object], upper: bool) -> tuple[float, bool, str] | None:
-    """The effective upper (or lower) numeric bound: (value, exclusive, keyword)."""
-    plain, exclusive = ("maximum", "exclusiveMaximum") if upper else ("minimum", "exclusiveMinimum")
-    candidates = []
-    if plain in bounds:
-        candidates.append((bounds[plain], False, plain))
-    if exclusive in bounds:
-        candidates.append((bounds[exclusive], True, exclusive))
-    if not candidates:
-        return None
-    # the tightest of the two
-    best = candidates[0]
-    for candidate in candidates[1:]:
-        if _tighter(candidate, best, upper):
-            best = candidate
-    return best  # type: ignore[return-value]
-
-
-def _show_limit(bound: tuple | None, keyword: str) -> str | None:
-    """A bound's value, naming its keyword only when it is not the one the message names."""
-    if bound is None:
-        return None
-    value = _show_bound(bound[0])
-    return value if bound[2] == keyword else f"{value} ({bound[2]})"
-
-
-def _tighter(x: tuple, y: tuple, upper: bool) -> bool:
-    """Whether bound x accepts strictly less than bound y."""
-    if x[0] != y[0]:
-        return x[0] < y[0] if upper else x[0] > y[0]
-    return x[1] and not y[1]
-
-
-def _divides(divisor: object, value: object) -> bool:
-    try:
-        ratio = value / divisor  # type: ignore[operator]
-    except (TypeError, ZeroDivisionError):
-        return False
-    return abs(ratio - round(ratio)) < 1e-9
-
-
-def _show_bound(value: object) -> str:
-    return "none" if value is None else show(value)
-
-
-def _check_pattern(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    if a.pattern == b.pattern:
-        return
-    args = {"old": a.pattern, "new": b.pattern}
-    if a.pattern is None:
-        facts.append(LocalFact(kinds.PATTERN_ADDED, args, b.where.child("pattern")))
-    elif b.pattern is None:
-        facts.append(LocalFact(kinds.PATTERN_REMOVED, args, a.where.child("pattern"), True))
-    else:
-        facts.append(LocalFact(kinds.PATTERN_CHANGED, args, b.where.child("pattern")))
-
-
-def _check_default(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    if side is not Side.REQUEST or (a.default is MISSING and b.default is MISSING):
-        return
-    if a.default is not MISSING and b.default is not MISSING and canonical(a.default) == canonical(b.default):
-        return
-    facts.append(
-        LocalFact(
-            kinds.DEFAULT_CHANGED,
-            {
-                "old": "none" if a.default is MISSING else show(a.default),
-                "new": "none" if b.default is MISSING else show(b.default),
-            },
-            b.where.child("default"),
-        )
-    )
+# -- the checks that live here: properties (and renames) and oneOf/anyOf variants ------------
 
 
 def _visible(schema: Schema, side: Side) -> bool:
@@ -485,6 +245,20 @@ def _check_properties(
         required = name in b.required and _visible(b.properties[name], side)
         kind = kinds.REQUIRED_PROPERTY_ADDED if required else kinds.PROPERTY_ADDED
         facts.append(LocalFact(kind, {}, _slot(b, name), prop=name))
+    if a.required != b.required:
+        _check_undeclared_required(a, b, facts)
+
+
+def _check_undeclared_required(a: Schema, b: Schema, facts: list[LocalFact]) -> None:
+    """A `required` entry naming a property declared on neither side is still a requirement."""
+    for name in sorted(a.required ^ b.required):
+        if name in a.properties or name in b.properties:
+            continue
+        now = name in b.required
+        kind = kinds.PROPERTY_BECAME_REQUIRED if now else kinds.PROPERTY_BECAME_OPTIONAL
+        facts.append(
+            LocalFact(kind, {}, (b if now else a).where.child("required"), in_base=not now, prop=name)
+        )
 
 
 def _slot(schema: Schema, name: str) -> Where:
@@ -506,27 +280,6 @@ def _renames(
         if sum(1 for o, _ in fits if o == old) == 1 and sum(1 for _, n in fits if n == new) == 1:
             pairs.append((old, new))
     return pairs
-
-
-def _check_additional(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    old, new = a.additional, b.additional
-    if old is new:
-        return
-    if new is False and old is not False:
-        facts.append(LocalFact(kinds.ADDITIONAL_PROPERTIES_CLOSED, {}, b.where.child("additionalProperties")))
-    elif old is False and new is not False:
-        facts.append(LocalFact(kinds.ADDITIONAL_PROPERTIES_OPENED, {}, b.where.child("additionalProperties")))
-    elif isinstance(old, Schema) and isinstance(new, Schema):
-        edges.append((Token("values"), old, new))
-
-
-def _check_items(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    if a.items is not None and b.items is not None:
-        edges.append((Token("items"), a.items, b.items))
 
 
 def _component_name(schema: Schema) -> str:
@@ -605,59 +358,8 @@ def _check_variants(
             )
 
 
-def _check_discriminator(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    old, new = a.discriminator, b.discriminator
-    if old is None or new is None:
-        return
-    where = b.where.child("discriminator")
-    if old[0] != new[0]:
-        facts.append(
-            LocalFact(
-                kinds.DISCRIMINATOR_CHANGED,
-                {"what": "propertyName", "old": show(old[0]), "new": show(new[0])},
-                where,
-            )
-        )
-    new_mapping = dict(new[1])
-    for value, target in old[1]:
-        other = new_mapping.get(value)
-        if other is None:
-            facts.append(
-                LocalFact(
-                    kinds.DISCRIMINATOR_CHANGED,
-                    {"what": f"mapping {show(value)}", "old": show(_variant_label(target, 0)), "new": "none"},
-                    where,
-                )
-            )
-        elif not c.equivalent(target, other) and _component_name(target) != _component_name(other):
-            facts.append(
-                LocalFact(
-                    kinds.DISCRIMINATOR_CHANGED,
-                    {
-                        "what": f"mapping {show(value)}",
-                        "old": show(_variant_label(target, 0)),
-                        "new": show(_variant_label(other, 0)),
-                    },
-                    where,
-                )
-            )
-
-
-_CHECKS = (
-    _check_nullable,
-    _check_format,
-    _check_enum,
-    _check_bounds,
-    _check_pattern,
-    _check_default,
-    _check_properties,
-    _check_additional,
-    _check_items,
-    _check_variants,
-    _check_discriminator,
-)
+#: the checkers of every pair: the keyword table's, and the two that live here
+_CHECKS = (*keywords.ALWAYS, _check_properties, _check_variants)
 
 
 def describe(path: tuple[Token, ...], side: Side, root: str) -> tuple[str, str]:
@@ -675,12 +377,23 @@ def describe(path: tuple[Token, ...], side: Side, root: str) -> tuple[str, str]:
             name += ".*" if name else "*"
     if not any(t.kind == "property" for t in path):
         suffix = {"items": " items", "values": " values"}
-        return name, root + "".join(suffix.get(t.kind, "") for t in path)
+        return name, root + "".join(
+            suffix.get(t.kind, f" {t.label}" if t.kind == "keyword" else "") for t in path
+        )
     return name, f"{side.value} property '{name}'"
 
 
 def location(path: tuple[Token, ...]) -> tuple[str, ...]:
     return tuple({"property": t.label, "items": "[]", "values": "*"}.get(t.kind, t.label) for t in path)
+
+
+def _flip(fact: SchemaFact) -> SchemaFact:
+    """A fact found with base and revision swapped (below `not`), told the right way round: its
+    place is in the other document, and its old and new values trade places."""
+    args = fact.args
+    if "old" in args and "new" in args:
+        args = {**args, "old": args["new"], "new": args["old"]}
+    return replace(fact, args=args, in_base=not fact.in_base)
 
 
 def _shortest(found: Iterator[_Found]) -> list[_Found]:

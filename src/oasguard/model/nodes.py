@@ -94,9 +94,41 @@ class Schema:
     title: str | None = None
     #: the raw mapping it was built from (for the unchanged-subgraph fast path), else None
     raw: object = None
+    #: the JSON Schema 2020-12 keywords and annotations beyond the 3.0 core, when it uses any
+    keywords: Keywords | None = None
 
     def __repr__(self) -> str:
         return f"Schema({self.key or self.where.pointer})"
+
+
+@dataclass(eq=False)
+class Keywords:
+    """What a schema says with JSON Schema 2020-12 keywords beyond the OpenAPI 3.0 core, and its
+    deprecation and stability. Most schemas use none of them, so a Schema holds one of these only
+    when it does (`present` names the keywords written: the comparison dispatches on them)."""
+
+    present: frozenset[str]
+    #: the enum was written `const: x` (only the wording changes: `const: x` is `enum: [x]`)
+    const: bool = False
+    prefix_items: tuple[Schema, ...] | None = None
+    contains: Schema | None = None
+    property_names: Schema | None = None
+    pattern_properties: dict[str, Schema] = field(default_factory=dict)
+    dependent_schemas: dict[str, Schema] = field(default_factory=dict)
+    dependent_required: dict[str, frozenset[str]] = field(default_factory=dict)
+    if_: Schema | None = None
+    then: Schema | None = None
+    else_: Schema | None = None
+    not_: Schema | None = None
+    #: None: absent; False; or the schema of every unevaluated property (item)
+    unevaluated_properties: Schema | bool | None = None
+    unevaluated_items: Schema | bool | None = None
+    content_media_type: str | None = None
+    content_encoding: str | None = None
+    content_schema: Schema | None = None
+    deprecated: bool = False
+    #: `x-stability-level` (draft, alpha, beta, stable), None when not written
+    stability: str | None = None
 
 
 class LazySchema(Schema):
@@ -148,6 +180,7 @@ class Body:
     required: bool
     content: dict[str, MediaType]
     where: Where
+    deprecated: bool = False
 
 
 @dataclass(eq=False)
@@ -160,6 +193,9 @@ class Parameter:
     explode: bool
     schema: Schema | None
     where: Where
+    deprecated: bool = False
+    #: `allowEmptyValue: true`
+    allow_empty: bool = False
 
     @property
     def match_key(self) -> tuple[str, str]:
@@ -174,6 +210,10 @@ class Header:
     required: bool
     schema: Schema | None
     where: Where
+    deprecated: bool = False
+    #: a header is always `simple`; `explode` changes how an object is written
+    style: str = "simple"
+    explode: bool = False
 
 
 @dataclass(eq=False)
@@ -182,6 +222,19 @@ class Response:
     #: keyed by lower-case name
     headers: dict[str, Header]
     content: dict[str, MediaType]
+    where: Where
+
+
+@dataclass(eq=False)
+class SecurityScheme:
+    """A security scheme of `components.securitySchemes` (2.0: `securityDefinitions`)."""
+
+    name: str
+    type: str
+    #: what identifies the credential: apiKey `name`/`in`, http `scheme`, `openIdConnectUrl`
+    settings: dict[str, str]
+    #: oauth2 flows by name (2.0 `flow` names mapped to 3.x ones): their URLs and scopes
+    flows: dict[str, tuple[dict[str, str], frozenset[str]]]
     where: Where
 
 
@@ -242,3 +295,4 @@ class Api:
     components: dict[str, Schema]
     dependencies: dict[str, frozenset[str]]
     entry: PurePosixPath
+    security_schemes: dict[str, SecurityScheme] = field(default_factory=dict)

@@ -17,6 +17,7 @@ from oasguard.model.nodes import (
     Requirement,
     Response,
     Schema,
+    SecurityScheme,
     Where,
     path_key,
 )
@@ -112,7 +113,39 @@ class _Normaliser:
             components=dict(self.schemas.by_key),
             dependencies=self.schemas.dependencies,
             entry=self.entry,
+            security_schemes=self._security_schemes(top),
         )
+
+    def _security_schemes(self, top: Where) -> dict[str, SecurityScheme]:
+        """The security schemes, each with what identifies its credentials and its flows."""
+        if self.v2:
+            container, where = self.root.get("securityDefinitions"), top.child("securityDefinitions")
+        else:
+            container = (self.root.get("components") or {}).get("securitySchemes")
+            where = top.child("components", "securitySchemes")
+        schemes: dict[str, SecurityScheme] = {}
+        if not isinstance(container, Mapping):
+            return schemes
+        for name, raw in container.items():
+            raw, swhere = self.deref(raw, where.child(str(name)))
+            if not isinstance(raw, Mapping):
+                continue
+            kind = str(raw.get("type", ""))
+            settings = {
+                key: str(raw[key]).lower() if key == "scheme" else str(raw[key])
+                for key in ("name", "in", "scheme", "openIdConnectUrl")
+                if isinstance(raw.get(key), str)
+            }
+            flows: dict[str, tuple[dict[str, str], frozenset[str]]] = {}
+            if self.v2 and kind == "oauth2":  # one flow, named as 3.x names it
+                flow = _V2_FLOWS.get(str(raw.get("flow")), str(raw.get("flow")))
+                flows[flow] = _flow(raw)
+            elif isinstance(raw.get("flows"), Mapping):
+                for flow, spec in raw["flows"].items():
+                    if isinstance(spec, Mapping):
+                        flows[str(flow)] = _flow(spec)
+            schemes[str(name)] = SecurityScheme(str(name), kind, settings, flows, swhere)
+        return schemes
 
     def _components(self, top: Where) -> None:
         """Check every named schema, so an invalid one or a dangling `$ref` anywhere in them is
@@ -301,6 +334,8 @@ class _Normaliser:
             explode=explode,
             schema=schema,
             where=where,
+            deprecated=param.get("deprecated") is True,
+            allow_empty=param.get("allowEmptyValue") is True,
         )
 
     # -- bodies -------------------------------------------------------------------------------
@@ -315,6 +350,7 @@ class _Normaliser:
                 required=body.get("required") is True,
                 content=self._content(body.get("content"), bwhere.child("content")),
                 where=bwhere,
+                deprecated=body.get("deprecated") is True,
             )
         consumes = op.get("consumes") or self.root.get("consumes") or ["application/json"]
         body_params = [p for p in parameters.values() if p.location == "body"]
@@ -376,7 +412,14 @@ class _Normaliser:
                     schema = self.schema(header["schema"], hwhere.child("schema"))
                 else:
                     schema = None
-                headers[str(name).lower()] = Header(str(name), header.get("required") is True, schema, hwhere)
+                headers[str(name).lower()] = Header(
+                    str(name),
+                    header.get("required") is True,
+                    schema,
+                    hwhere,
+                    deprecated=header.get("deprecated") is True,
+                    explode=header.get("explode") is True,
+                )
         if self.v2:
             content = {}
             if "schema" in response:
@@ -386,3 +429,15 @@ class _Normaliser:
         else:
             content = self._content(response.get("content"), where.child("content"))
         return Response(status=status, headers=headers, content=content, where=where)
+
+
+#: Swagger 2.0 oauth2 `flow` names, as OpenAPI 3.x names the same flows
+_V2_FLOWS = {"implicit": "implicit", "password": "password", "application": "clientCredentials"}
+_V2_FLOWS["accessCode"] = "authorizationCode"
+
+
+def _flow(raw: Mapping) -> tuple[dict[str, str], frozenset[str]]:
+    """An oauth2 flow: its URLs and the names of its scopes."""
+    urls = {key: str(raw[key]) for key in ("authorizationUrl", "tokenUrl", "refreshUrl") if key in raw}
+    scopes = raw.get("scopes")
+    return urls, frozenset(str(s) for s in scopes) if isinstance(scopes, Mapping) else frozenset()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from oasguard.errors import LoadError
 from oasguard.load.document import Document, escape
-from oasguard.model.nodes import MISSING, LazySchema, Schema, Where
+from oasguard.model.nodes import MISSING, Keywords, LazySchema, Schema, Where
 
 if TYPE_CHECKING:
     from oasguard.model.unchanged import Unchanged
@@ -25,6 +25,8 @@ _NUMERIC_BOUNDS = (
     "maxProperties",
     "minProperties",
     "multipleOf",
+    "maxContains",
+    "minContains",
 )
 #: keywords that are documentation only: a `$ref` with only these beside it is a plain `$ref`
 _DOC_KEYWORDS = frozenset(
@@ -53,6 +55,38 @@ SHAPES = (
     ("enum", list, "a list"),
     ("items", (Mapping, list, bool), "a schema"),
     ("additionalProperties", (Mapping, bool), "a schema or a boolean"),
+    ("prefixItems", list, "a list"),
+    ("patternProperties", Mapping, "a mapping"),
+    ("dependentSchemas", Mapping, "a mapping"),
+    ("dependentRequired", Mapping, "a mapping"),
+)
+
+#: keywords whose value is one subschema (2020-12 applicators and `not`), as the model names them
+_SUBSCHEMA_KEYWORDS = {
+    "contains": "contains",
+    "propertyNames": "property_names",
+    "if": "if_",
+    "then": "then",
+    "else": "else_",
+    "not": "not_",
+    "contentSchema": "content_schema",
+}
+#: the keywords a `Keywords` record is made for (the comparison dispatches on them)
+KEYWORDS_2020 = frozenset(
+    {
+        *_SUBSCHEMA_KEYWORDS,
+        "const",
+        "prefixItems",
+        "patternProperties",
+        "dependentSchemas",
+        "dependentRequired",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "contentMediaType",
+        "contentEncoding",
+        "deprecated",
+        "x-stability-level",
+    }
 )
 
 
@@ -65,7 +99,12 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-_SCHEMA_LISTS = ("allOf", "oneOf", "anyOf")
+_SCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
+#: keywords whose value is a schema, and those whose value maps names to schemas
+_SCHEMA_VALUES = frozenset(
+    {"items", "additionalProperties", "unevaluatedItems", "unevaluatedProperties", *_SUBSCHEMA_KEYWORDS}
+)
+_SCHEMA_MAPS = frozenset({"patternProperties", "dependentSchemas"})
 
 
 def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, str]]:
@@ -102,14 +141,21 @@ def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, 
                 extend((value, None) for value in node.values() if value.__class__ in (dict, list))
                 continue
             for key, value in node.items():
-                if key == "properties" and value.__class__ is dict and value.get("$ref").__class__ is not str:
-                    extend((item, (at, "properties", str(n))) for n, item in value.items())
-                elif key in _SCHEMA_LISTS and value.__class__ is list:
-                    extend((item, (at, key, str(i))) for i, item in enumerate(value))
-                elif (key == "items" or key == "additionalProperties") and value.__class__ is dict:
-                    push((value, (at, key)))
-                elif value.__class__ is dict or value.__class__ is list:
-                    push((value, None))
+                cls = value.__class__  # most values are strings and numbers: decided here
+                if cls is dict:
+                    if key == "properties" and value.get("$ref").__class__ is not str:
+                        extend((item, (at, "properties", str(n))) for n, item in value.items())
+                    elif key in _SCHEMA_VALUES:
+                        push((value, (at, key)))
+                    elif key in _SCHEMA_MAPS:
+                        extend((item, (at, key, str(n))) for n, item in value.items())
+                    else:
+                        push((value, None))
+                elif cls is list:
+                    if key in _SCHEMA_LISTS:
+                        extend((item, (at, key, str(i))) for i, item in enumerate(value))
+                    else:
+                        push((value, None))
         elif kind is list:
             extend((item, None) for item in node)
         elif at is not None and kind is not bool:
@@ -158,9 +204,14 @@ class SchemaBuilder:
                     for k, v in raw.items()
                     if k != "$ref" and k not in _DOC_KEYWORDS and not str(k).startswith("x-")
                 }
-                if self._version != "3.1" or not extra:
+                if self._version != "3.1":
+                    extra = {}
+                if raw.get("deprecated") is True:  # this use of the target is deprecated
+                    extra["deprecated"] = True
+                if not extra:
                     return target
-                # 3.1: keywords beside a $ref apply too, as if in an allOf with it.
+                # keywords beside a $ref (3.1; any version: `deprecated`) apply too, as if in an
+                # allOf with it
                 node = Schema(where)
                 own = Schema(where)
                 self._fill(own, extra, where)
@@ -289,7 +340,7 @@ class SchemaBuilder:
         node.types, node.nullable = types, nullable
 
         enum = raw.get("enum")
-        if "const" in raw:
+        if "const" in raw:  # `const: x` is `enum: [x]`
             enum = [raw["const"]]
         if isinstance(enum, list):
             if None in enum:
@@ -297,7 +348,7 @@ class SchemaBuilder:
             node.enum = tuple(value for value in enum if value is not None)
 
         node.bounds = _bounds(raw, version)
-        node.pattern = _text(raw.get("pattern"))
+        node.pattern = _text(raw.get("pattern")) or None  # '' matches every string: no pattern
         node.read_only = raw.get("readOnly") is True
         node.write_only = raw.get("writeOnly") is True
         node.default = raw.get("default", MISSING)
@@ -335,6 +386,57 @@ class SchemaBuilder:
                 setattr(node, "one_of" if keyword == "oneOf" else "any_of", built)
         self._fold_null_variants(node)
         node.discriminator = self._discriminator(raw.get("discriminator"), where)
+        present = KEYWORDS_2020.intersection(raw)
+        if present:
+            node.keywords = self._keywords(raw, where, present)
+
+    def _keywords(self, raw: Mapping, where: Where, present: frozenset[str]) -> Keywords:
+        """The 2020-12 keywords, deprecation and stability of `raw` (which uses some)."""
+        found = Keywords(present, const="const" in raw)
+        for keyword, attribute in _SUBSCHEMA_KEYWORDS.items():
+            sub = raw.get(keyword)
+            if isinstance(sub, (Mapping, bool)):
+                setattr(found, attribute, self.build(sub, where.child(keyword)))
+        prefix = raw.get("prefixItems")
+        if isinstance(prefix, list):
+            found.prefix_items = tuple(
+                self.build(item, where.child("prefixItems", str(i))) for i, item in enumerate(prefix)
+            )
+        for keyword, attribute in (
+            ("patternProperties", "pattern_properties"),
+            ("dependentSchemas", "dependent_schemas"),
+        ):
+            subs = raw.get(keyword)
+            if isinstance(subs, Mapping):
+                setattr(
+                    found,
+                    attribute,
+                    {
+                        str(name): self.build(sub, where.child(keyword, str(name)))
+                        for name, sub in subs.items()
+                    },
+                )
+        dependent = raw.get("dependentRequired")
+        if isinstance(dependent, Mapping):
+            found.dependent_required = {
+                str(name): frozenset(str(n) for n in names)
+                for name, names in dependent.items()
+                if isinstance(names, list)
+            }
+        for keyword, attribute in (
+            ("unevaluatedProperties", "unevaluated_properties"),
+            ("unevaluatedItems", "unevaluated_items"),
+        ):
+            value = raw.get(keyword)
+            if isinstance(value, bool):
+                setattr(found, attribute, value)
+            elif isinstance(value, Mapping):
+                setattr(found, attribute, True if not value else self.build(value, where.child(keyword)))
+        found.content_media_type = _text(raw.get("contentMediaType"))
+        found.content_encoding = _text(raw.get("contentEncoding"))
+        found.deprecated = raw.get("deprecated") is True
+        found.stability = _text(raw.get("x-stability-level"))
+        return found
 
     def _fold_null_variants(self, node: Schema) -> None:
         """`anyOf: [X, {type: 'null'}]` (3.1) is X made nullable, as 3.0 writes it."""
@@ -461,6 +563,53 @@ class SchemaBuilder:
         node.one_of = next((p.one_of for p in ready if p.one_of), ())
         node.any_of = next((p.any_of for p in ready if p.any_of), ())
         node.discriminator = next((p.discriminator for p in ready if p.discriminator), None)
+        node.keywords = _merge_keywords([p.keywords for p in ready if p.keywords is not None])
+
+
+def _merge_keywords(parts: list[Keywords]) -> Keywords | None:
+    """The 2020-12 keywords of an `allOf`: maps united, `false` wins, else the first part's."""
+    if len(parts) <= 1:
+        return parts[0] if parts else None
+    merged = Keywords(frozenset().union(*(p.present for p in parts)))
+    merged.const = any(p.const for p in parts)
+    for attribute in (
+        "prefix_items",
+        "contains",
+        "property_names",
+        "if_",
+        "then",
+        "else_",
+        "not_",
+        "content_media_type",
+        "content_encoding",
+        "content_schema",
+        "stability",
+    ):
+        setattr(
+            merged,
+            attribute,
+            next((getattr(p, attribute) for p in parts if getattr(p, attribute) is not None), None),
+        )
+    for attribute in ("pattern_properties", "dependent_schemas"):
+        united: dict = {}
+        for part in parts:
+            for name, sub in getattr(part, attribute).items():
+                united.setdefault(name, sub)
+        setattr(merged, attribute, united)
+    for part in parts:
+        for name, names in part.dependent_required.items():
+            merged.dependent_required[name] = merged.dependent_required.get(name, frozenset()) | names
+    for attribute in ("unevaluated_properties", "unevaluated_items"):
+        values = [getattr(p, attribute) for p in parts if getattr(p, attribute) is not None]
+        setattr(
+            merged,
+            attribute,
+            False
+            if False in values
+            else next((v for v in values if isinstance(v, Schema)), True if values else None),
+        )
+    merged.deprecated = any(p.deprecated for p in parts)
+    return merged
 
 
 def _types(raw: object, version: str) -> tuple[frozenset[str] | None, bool]:
@@ -548,4 +697,8 @@ def _is_empty(schema: Schema, types: bool = True) -> bool:
         and not schema.one_of
         and not schema.any_of
         and schema.discriminator is None
+        and (schema.keywords is None or schema.keywords.present <= _ANNOTATIONS)
     )
+
+
+_ANNOTATIONS = frozenset({"deprecated", "x-stability-level"})

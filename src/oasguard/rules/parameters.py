@@ -14,6 +14,10 @@ PARAMETER_STYLE_CHANGED = "request-parameter-style-changed"
 PARAMETER_DEFAULT_CHANGED = "request-parameter-default-changed"
 PARAMETER_RENAMED = "request-parameter-renamed"
 REQUIRED_PARAMETER_RENAMED = "required-request-parameter-renamed"
+PARAMETER_DEPRECATED = "request-parameter-deprecated"
+PARAMETER_UNDEPRECATED = "request-parameter-undeprecated"
+ALLOW_EMPTY_VALUE_REMOVED = "request-parameter-allow-empty-value-removed"
+ALLOW_EMPTY_VALUE_ADDED = "request-parameter-allow-empty-value-added"
 
 RULES = (
     Rule(
@@ -129,6 +133,48 @@ Clients that send the old name lose what it did, without an error.
 A parameter was renamed (same location, equivalent schema) and one of the two is required.
 
 Clients send the old name, so the required new one is missing from their requests.
+""",
+    ),
+    Rule(
+        PARAMETER_DEPRECATED,
+        S,
+        Area.PARAMETERS,
+        "{in} parameter '{name}' was deprecated",
+        """
+A parameter was marked `deprecated: true`.
+
+Nothing changes on the wire yet; it is reported so reviewers and changelogs see it.
+Before: `- name: limit`. After: `- name: limit, deprecated: true`.
+""",
+    ),
+    Rule(
+        PARAMETER_UNDEPRECATED,
+        S,
+        Area.PARAMETERS,
+        "{in} parameter '{name}' is no longer deprecated",
+        """
+A parameter is no longer `deprecated`: clients may keep using it.
+""",
+    ),
+    Rule(
+        ALLOW_EMPTY_VALUE_REMOVED,
+        B,
+        Area.PARAMETERS,
+        "{in} parameter '{name}' no longer allows an empty value",
+        """
+A parameter lost `allowEmptyValue: true`.
+
+Clients that send it empty (`?flag=`) are now rejected.
+Before: `allowEmptyValue: true`. After: no `allowEmptyValue`.
+""",
+    ),
+    Rule(
+        ALLOW_EMPTY_VALUE_ADDED,
+        S,
+        Area.PARAMETERS,
+        "{in} parameter '{name}' now allows an empty value",
+        """
+A parameter gained `allowEmptyValue: true`: every request clients sent is still accepted.
 """,
     ),
 )

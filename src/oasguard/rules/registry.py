@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oasguard.rules import parameters, paths, request_body, responses, schema, security
+from oasguard.rules import parameters, paths, request_body, responses, schema, schema_2020, security
 from oasguard.rules.base import Rule
 
 ALL: tuple[Rule, ...] = (
@@ -10,6 +10,7 @@ ALL: tuple[Rule, ...] = (
     *parameters.RULES,
     *request_body.RULES,
     *schema.RULES,
+    *schema_2020.RULES,
     *responses.RULES,
     *security.RULES,
 )

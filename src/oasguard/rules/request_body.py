@@ -11,6 +11,8 @@ BODY_BECAME_REQUIRED = "request-body-became-required"
 BODY_BECAME_OPTIONAL = "request-body-became-optional"
 MEDIA_TYPE_REMOVED = "request-media-type-removed"
 MEDIA_TYPE_ADDED = "request-media-type-added"
+BODY_DEPRECATED = "request-body-deprecated"
+BODY_UNDEPRECATED = "request-body-undeprecated"
 
 RULES = (
     Rule(
@@ -89,6 +91,26 @@ Before: `application/json` and `application/xml`. After: `application/json` only
 A request media type was added.
 
 Existing clients keep sending the ones they know.
+""",
+    ),
+    Rule(
+        BODY_DEPRECATED,
+        S,
+        Area.REQUEST_BODY,
+        "the request body was deprecated",
+        """
+The request body was marked `deprecated: true`.
+
+Nothing changes on the wire yet; it is reported so reviewers and changelogs see it.
+""",
+    ),
+    Rule(
+        BODY_UNDEPRECATED,
+        S,
+        Area.REQUEST_BODY,
+        "the request body is no longer deprecated",
+        """
+The request body is no longer `deprecated`: clients may keep sending it.
 """,
     ),
 )

@@ -14,6 +14,9 @@ OPTIONAL_HEADER_REMOVED = "response-optional-header-removed"
 HEADER_ADDED = "response-header-added"
 HEADER_BECAME_OPTIONAL = "response-header-became-optional"
 HEADER_BECAME_REQUIRED = "response-header-became-required"
+HEADER_DEPRECATED = "response-header-deprecated"
+HEADER_UNDEPRECATED = "response-header-undeprecated"
+HEADER_STYLE_CHANGED = "response-header-style-changed"
 
 RULES = (
     Rule(
@@ -126,6 +129,37 @@ Clients read it unconditionally and may now find nothing.
 An optional response header became required.
 
 It is now always sent; clients that coped with its absence still work.
+""",
+    ),
+    Rule(
+        HEADER_DEPRECATED,
+        S,
+        Area.RESPONSES,
+        "response header '{name}' of {status} was deprecated",
+        """
+A response header was marked `deprecated: true`: readers should plan for its removal.
+""",
+    ),
+    Rule(
+        HEADER_UNDEPRECATED,
+        S,
+        Area.RESPONSES,
+        "response header '{name}' of {status} is no longer deprecated",
+        """
+A response header is no longer `deprecated`.
+""",
+    ),
+    Rule(
+        HEADER_STYLE_CHANGED,
+        B,
+        Area.RESPONSES,
+        "response header '{name}' of {status} serialisation changed ({what} {old} -> {new})",
+        """
+The `style` or `explode` of a response header changed where it changes the bytes: an object
+header written `R,100,G,200` is now written `R=100,G=200`.
+
+Readers parse the old form and misread the new one. Ignored where every value is written the
+same way (`explode` on a primitive or an array).
 """,
     ),
 )

@@ -57,6 +57,21 @@ VARIANT_ADDED = "variant-added"
 VARIANT_REMOVED = "variant-removed"
 DISCRIMINATOR_CHANGED = "discriminator-changed"
 DEFAULT_CHANGED = "default-changed"
+# JSON Schema 2020-12 keywords, deprecation and stability (their rules: rules/schema_2020.py)
+CONSTRAINT_ADDED = "constraint-added"
+CONSTRAINT_REMOVED = "constraint-removed"
+CONST_CHANGED = "const-changed"
+CONDITION_CHANGED = "condition-changed"
+CONTENT_CHANGED = "content-changed"
+DISCRIMINATOR_ADDED = "discriminator-added"
+DISCRIMINATOR_REMOVED = "discriminator-removed"
+DISCRIMINATOR_MAPPING_ADDED = "discriminator-mapping-added"
+SCHEMA_ADDED = "schema-added"
+SCHEMA_REMOVED = "schema-removed"
+SCHEMA_DEPRECATED = "schema-deprecated"
+SCHEMA_UNDEPRECATED = "schema-undeprecated"
+STABILITY_DECREASED = "stability-decreased"
+STABILITY_INCREASED = "stability-increased"
 
 #: Rules with no mirror on the other side, and why none is needed.
 WAIVERS = {
@@ -66,7 +81,6 @@ WAIVERS = {
     "request-property-removed (clients still send it)",
     f"request-{PROPERTY_BECAME_READ_ONLY}": "readOnly changes nothing for a reader",
     f"response-{PROPERTY_BECAME_WRITE_ONLY}": "writeOnly changes nothing for a writer",
-    f"request-{DEFAULT_CHANGED}": "a response default is documentation: readers always receive the value",
 }
 
 RULES = (
@@ -529,15 +543,22 @@ The discriminator of a response value changed (property name or a mapping value)
 Readers pick the variant from the discriminator and now pick the wrong one.
 """,
     ),
-    Rule(
-        f"request-{DEFAULT_CHANGED}",
+    *_pair(
+        DEFAULT_CHANGED,
         W,
-        Area.REQUEST_SCHEMA,
+        S,
         "default of {subject} changed from {old} to {new}",
         """
 The `default` of a request value changed.
 
 Clients that omit the value now get different behaviour.
+""",
+        """
+The `default` of a response value changed.
+
+A response carries its values; the default only documents what the API assumes when one is
+missing, so readers are not affected (it is listed so reviewers see it).
+Before: `limit: {default: 20}`. After: `limit: {default: 50}`.
 """,
     ),
 )

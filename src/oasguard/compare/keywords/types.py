@@ -1,0 +1,68 @@
+"""`type`, nullability (3.0 `nullable`, 3.1 `"null"` in `type`) and `format`."""
+
+from __future__ import annotations
+
+from oasguard.changes import Side
+from oasguard.compare.keywords.base import Comparer, Edge, LocalFact
+from oasguard.model.nodes import Schema
+from oasguard.rules import schema as kinds
+
+#: (int32 → int64)-like format changes that accept every old value
+WIDER_FORMATS = {
+    ("int32", "int64"),
+    ("float", "double"),
+    ("int32", "double"),
+    ("float", "number"),
+    ("int32", "number"),
+    ("int64", "number"),
+}
+
+
+def _show_types(types: frozenset[str] | None) -> str:
+    return "any" if types is None else "|".join(sorted(types)) or "nothing"
+
+
+def _covered(t: str, types: frozenset[str]) -> bool:
+    return t in types or (t == "integer" and "number" in types)
+
+
+def compare_types(a: Schema, b: Schema, side: Side, facts: list[LocalFact]) -> bool:
+    """Compare types; False when they changed so much that nothing below is worth comparing."""
+    if a.types == b.types:
+        return True
+    widened = b.types is None or (a.types is not None and all(_covered(t, b.types) for t in a.types))
+    narrowed = a.types is None or (b.types is not None and all(_covered(t, a.types) for t in b.types))
+    args = {"old": _show_types(a.types), "new": _show_types(b.types)}
+    where = b.where.child("type")
+    if widened and not narrowed:
+        facts.append(LocalFact(kinds.TYPE_WIDENED, args, where))
+        return True
+    if narrowed and not widened:
+        facts.append(LocalFact(kinds.TYPE_NARROWED, args, where))
+        return True
+    facts.append(LocalFact(kinds.TYPE_CHANGED, args, where))
+    return False
+
+
+def check_nullable(
+    c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
+) -> None:
+    if a.nullable == b.nullable or a.types is None or b.types is None:
+        return
+    kind = kinds.NULLABLE_ADDED if b.nullable else kinds.NULLABLE_REMOVED
+    facts.append(LocalFact(kind, {}, b.where))
+
+
+def check_format(
+    c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
+) -> None:
+    if a.format == b.format:
+        return
+    args = {"old": a.format or "none", "new": b.format or "none"}
+    where = b.where.child("format")
+    if b.format is None or (a.format, b.format) in WIDER_FORMATS:
+        facts.append(LocalFact(kinds.FORMAT_WIDENED, args, where))
+    elif a.format is None or (b.format, a.format) in WIDER_FORMATS:
+        facts.append(LocalFact(kinds.FORMAT_NARROWED, args, where))
+    else:
+        facts.append(LocalFact(kinds.FORMAT_CHANGED, args, where))
