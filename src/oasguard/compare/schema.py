@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from oasguard.changes import Side
-from oasguard.compare import variants
+from oasguard.compare import renames, variants
 from oasguard.compare.facts import canonical, show
 from oasguard.model.nodes import MISSING, Schema, Where
 from oasguard.rules import schema as kinds
@@ -27,8 +27,6 @@ _WIDER_FORMATS = {
     ("int32", "number"),
     ("int64", "number"),
 }
-#: properties compared pairwise for renames at most (removed × added)
-_MAX_RENAME_PAIRS = 64
 
 
 @dataclass(frozen=True)
@@ -540,17 +538,8 @@ def _slot(schema: Schema, name: str) -> Where:
 def _renames(
     c: SchemaComparer, a: Schema, b: Schema, removed: list[str], added: list[str]
 ) -> list[tuple[str, str]]:
-    """Pairs (removed, added) whose schemas are equivalent, where each fits only the other."""
-    if not removed or not added or len(removed) * len(added) > _MAX_RENAME_PAIRS:
-        return []
-    fits = {
-        (old, new) for old in removed for new in added if c.equivalent(a.properties[old], b.properties[new])
-    }
-    pairs = []
-    for old, new in sorted(fits):
-        if sum(1 for o, _ in fits if o == old) == 1 and sum(1 for _, n in fits if n == new) == 1:
-            pairs.append((old, new))
-    return pairs
+    """Pairs (removed, added) that are one property renamed (compare/renames.py)."""
+    return renames.renames(c, a, b, removed, added)
 
 
 def _check_additional(
