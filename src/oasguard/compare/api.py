@@ -416,10 +416,20 @@ class _Comparison:
                 (*here, new[name].name),
                 new[name].where,
             )
+        # media types that share one schema on both sides (Swagger 2.0 `produces`) are compared
+        # once, and the location says which: all of them, or the list
+        groups: dict[tuple[int, int], list[str]] = {}
         for name in sorted(old.keys() & new.keys()):
-            yield from self._schema(
-                old[name].schema, new[name].schema, side, title, (*here, new[name].name), root
-            )
+            groups.setdefault((id(old[name].schema), id(new[name].schema)), []).append(name)
+        for names in groups.values():
+            first = names[0]
+            if len(names) == 1:
+                label = new[first].name
+            elif len(names) == len(old) == len(new):
+                label = "every media type"
+            else:
+                label = ", ".join(new[name].name for name in names)
+            yield from self._schema(old[first].schema, new[first].schema, side, title, (*here, label), root)
 
     # -- responses ----------------------------------------------------------------------------
 

@@ -653,10 +653,7 @@ _CHECKS = (
 def describe(path: tuple[Token, ...], side: Side, root: str) -> tuple[str, str]:
     """(name, subject) of a schema path: `address.city` and "request property 'address.city'"."""
     name = ""
-    # items or values at the root are where the properties live, not part of their name
-    while path and path[0].kind in ("items", "values") and any(t.kind == "property" for t in path):
-        path = path[1:]
-    for token in path:
+    for token in path:  # a top-level array keeps its `[]` (`[].email`), as the location does
         if token.kind == "property":
             name = f"{name}.{token.label}" if name else token.label
         elif token.kind == "items":
