@@ -222,12 +222,19 @@ def compare(
         else:
             pairs.append((i, match))
     # what is left is compared with the closest variant when that is clearly its successor: the
-    # other side is one schema, or as many variants are left on both sides (changed in place)
+    # other side is one plain schema, this side is one, or as many are left on both sides
+    # (changed in place); otherwise it is a variant removed (or, for responses, added)
+    home_plain = (new_where if request else old_where) is None
+    homeless_plain = (old_where if request else new_where) is None
     free = [j for j in range(len(homes)) if j not in {j for _, j in pairs}]
     unmatched: list[int] = []
-    if len(homes) == 1:
+    if home_plain:
         pairs.extend((i, 0) for i in left)
-    elif left and len(left) == len(free):
+    else:
+        if homeless_plain:
+            free = list(range(len(homes)))
+        elif len(left) != len(free):
+            free = []
         for i in left:
             candidates = [j for j in free if _compatible(homeless[i], homes[j])]
             if not candidates:
@@ -236,8 +243,6 @@ def compare(
             best = min(candidates, key=lambda j: (*pair_cost(i, j), j))
             free.remove(best)
             pairs.append((i, best))
-    else:
-        unmatched = left
 
     used = {j for _, j in pairs}
     for i, j in sorted({(i, j) if request else (j, i) for i, j in pairs}):  # (old, new) indexes
