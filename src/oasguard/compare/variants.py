@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from oasguard.changes import Level, Side
-from oasguard.model.nodes import Schema, Where
+from oasguard.compare.facts import canonical
+from oasguard.model.nodes import MISSING, Schema, Where
 from oasguard.rules import schema as kinds
 from oasguard.rules.registry import RULES
 
@@ -44,7 +45,7 @@ def composition(c: SchemaComparer, schema: Schema) -> View | None:
     keyword, variants = ("oneOf", schema.one_of) if schema.one_of else ("anyOf", schema.any_of)
     united = _enum_union(variants)
     nullable = schema.nullable or any(v.nullable for v in united)
-    compared = tuple(strip_null(c, v) for v in united)
+    compared = tuple(_with_default(c, strip_null(c, v), schema.default) for v in united)
     view = (keyword, compared, variants if len(compared) == len(variants) else compared, nullable)
     c._views[id(schema)] = (schema, view)  # the schema is kept so that its id stays its own
     return view
@@ -69,16 +70,31 @@ def _own_empty(schema: Schema) -> bool:
 
 
 def _enum_union(variants: tuple[Schema, ...]) -> tuple[Schema, ...]:
-    """Variants that are each only an enum of the same type, as one variant holding them all."""
+    """Variants alike but for their enums (`oneOf: [{type: string, enum: [a]}, {const: b}]`),
+    as one variant holding all their values."""
     if len(variants) < 2:
         return variants
     first = variants[0]
     for v in variants:
-        if v.enum is None or v.types != first.types or v.format != first.format or not _enum_only(v):
+        if (
+            v.enum is None
+            or v.types != first.types
+            or v.format != first.format
+            or v.bounds != first.bounds
+            or v.pattern != first.pattern
+            or v.properties
+            or v.items is not None
+            or v.one_of
+            or v.any_of
+        ):
             return variants
     union: list[object] = []
+    seen: set[str] = set()
     for v in variants:
-        union.extend(value for value in v.enum or () if value not in union)
+        for value in v.enum or ():
+            if canonical(value) not in seen:
+                seen.add(canonical(value))
+                union.append(value)
     merged = copy.copy(first)
     merged.key = None
     merged.enum = tuple(union)
@@ -86,15 +102,17 @@ def _enum_union(variants: tuple[Schema, ...]) -> tuple[Schema, ...]:
     return (merged,)
 
 
-def _enum_only(schema: Schema) -> bool:
-    return (
-        not schema.bounds
-        and schema.pattern is None
-        and not schema.properties
-        and schema.items is None
-        and not schema.one_of
-        and not schema.any_of
-    )
+def _with_default(c: SchemaComparer, schema: Schema, default: object) -> Schema:
+    """A variant given the default written beside its composition (a copy, made once)."""
+    if default is MISSING or schema.default is not MISSING:
+        return schema
+    known = c._default_copies.get(id(schema))
+    if known is None:
+        copied = copy.copy(schema)
+        copied.default = default
+        copied.key = None
+        known = c._default_copies[id(schema)] = (schema, copied)
+    return known[1]
 
 
 def strip_null(c: SchemaComparer, schema: Schema) -> Schema:
