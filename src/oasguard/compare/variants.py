@@ -123,8 +123,8 @@ def strip_null(c: SchemaComparer, schema: Schema) -> Schema:
     known = c._nullable_copies.get(id(schema))
     if known is None:
         copied = copy.copy(schema)
+        # the key stays: an unchanged component is nullable on both sides, so stripped on both
         copied.nullable = False
-        copied.key = None  # not the shared component any more: never skipped as unchanged
         known = c._nullable_copies[id(schema)] = (schema, copied)
     return known[1]
 
@@ -135,6 +135,8 @@ def fits(c: SchemaComparer, old: Schema, new: Schema, side: Side) -> bool:
     to it. Memoised; assumed true while being decided (a cycle back to the same pair)."""
     if c.same(old, new):
         return True
+    if not _may_fit(old, new):
+        return False
     key = (id(old), id(new), side)
     known = c._fits.get(key)
     if known is not None:
@@ -151,11 +153,12 @@ def _best_fit(
     pair_fits: Callable[[int, int], bool],
     pair_cost: Callable[[int, int], tuple[int, int]],
 ) -> int | None:
-    """Of the variants that fit variant `i`, the one that differs least: the one at the same
-    position first, and the search ends at one that does not differ at all."""
-    order = ([i] if i < count else []) + [j for j in range(count) if j != i]
+    """Of the variants that fit variant `i`, the one at the same position, or else the one that
+    differs least (the search ends at one that does not differ at all)."""
+    if i < count and pair_fits(i, i):
+        return i
     best: tuple[tuple[int, int], int] | None = None
-    for j in order:
+    for j in (j for j in range(count) if j != i):
         if not pair_fits(i, j):
             continue
         cost = pair_cost(i, j)
@@ -164,6 +167,16 @@ def _best_fit(
         if best is None or cost < best[0]:
             best = (cost, j)
     return best[1] if best is not None else None
+
+
+def _may_fit(old: Schema, new: Schema) -> bool:
+    """A cheap necessary condition for `fits` on either side: compatible types, and every
+    property of `old` still there (a property removed is never safe for a request or a response,
+    unless it is read-only or write-only and so invisible on one side)."""
+    if not _compatible(old, new):
+        return False
+    missing = old.properties.keys() - new.properties.keys()
+    return all(old.properties[name].read_only or old.properties[name].write_only for name in missing)
 
 
 def _cost(c: SchemaComparer, old: Schema, new: Schema, side: Side) -> tuple[int, int]:
