@@ -352,6 +352,73 @@ def enum_as_const(doc: Tree) -> Tree:
         if isinstance(enum, list) and len(enum) == 1 and "const" not in schema:
             container[key] = {("const" if name == "enum" else name): value for name, value in schema.items()}
             container[key]["const"] = enum[0]
+
+
+#: keywords that stay beside a `oneOf` made of a schema: they say how the whole is used
+#: (documentation, the default a parameter falls back to, whether a property is read or written)
+_OUTSIDE = {"description", "title", "example", "examples", "default", "readOnly", "writeOnly", "deprecated"}
+
+
+def _outside(schema: dict) -> dict:
+    return {k: v for k, v in schema.items() if k in _OUTSIDE or (isinstance(k, str) and k.startswith("x-"))}
+
+
+def _inside(schema: dict) -> dict:
+    return {k: v for k, v in schema.items() if k not in _outside(schema)}
+
+
+def split_enum_into_one_of(doc: Tree) -> Tree:
+    """Every schema that is an enum of two values or more (and nothing of a composition) written
+    as `oneOf` variants of one value each (SPEC 3.3.1: no change). OpenAPI 3 only."""
+    if "swagger" in doc:
+        return doc
+    for container, key in _all_schema_slots(doc):
+        schema = container[key]
+        values = schema.get("enum")
+        if (
+            not isinstance(values, list)
+            or len(values) < 2
+            or {"$ref", "allOf", "oneOf", "anyOf", "const"} & set(schema)
+            or len({json.dumps(v, sort_keys=True) for v in values}) != len(values)
+        ):
+            continue
+        inside = _inside(schema)
+        variants = [{**inside, "enum": [value]} for value in values]
+        container[key] = {**_outside(schema), "oneOf": variants}
+    return doc
+
+
+def wrap_in_one_of(doc: Tree) -> Tree:
+    """Every inline object schema (one with `properties`, not an `allOf` part nor a component)
+    replaced by `oneOf: [it]`: a composition of one variant (SPEC 3.3.1: no change). OpenAPI 3 only."""
+    if "swagger" in doc:
+        return doc
+    section, _ = _schema_section(doc)
+    roots = {id(schema) for schema in section.values()}
+    # what an `allOf` holds at any depth is merged property by property with the other parts,
+    # where a composition stays apart from the plain schema it meets: left as it is
+    parts: set[int] = set()
+    pending = [
+        part
+        for container, key in _all_schema_slots(doc)
+        if isinstance(container[key].get("allOf"), list)
+        for part in container[key]["allOf"]
+    ]
+    while pending:
+        part = pending.pop()
+        if isinstance(part, dict) and id(part) not in parts:
+            parts.add(id(part))
+            pending.extend(inner[0][inner[1]] for inner in _inner_slots(part))
+    for container, key in _all_schema_slots(doc):
+        schema = container[key]
+        if (
+            id(schema) in roots
+            or id(schema) in parts
+            or not isinstance(schema.get("properties"), dict)
+            or {"$ref", "oneOf", "anyOf", "discriminator"} & set(schema)
+        ):
+            continue
+        container[key] = {**_outside(schema), "oneOf": [_inside(schema)]}
     return doc
 
 
@@ -363,6 +430,8 @@ TRANSFORMS: dict[str, Callable[[Tree], Tree]] = {
     "inline-used-once": inline_used_once,
     "extract-inline-objects": extract_inline_objects,
     "enum-as-const": enum_as_const,
+    "split-enum-into-one-of": split_enum_into_one_of,
+    "wrap-in-one-of": wrap_in_one_of,
 }
 
 
@@ -453,6 +522,12 @@ def test_transforms_really_transform() -> None:
     inline = _read(FIXTURES / "schema" / "request-property-added" / "base.yaml")
     extracted = extract_inline_objects(copy.deepcopy(inline))
     assert list(extracted["components"]["schemas"]) == ["Extracted1"]
+    split = split_enum_into_one_of(copy.deepcopy(doc))
+    status = split["components"]["schemas"]["Pet"]["properties"]["status"]
+    assert [variant["enum"] for variant in status["oneOf"]] == [["available"], ["pending"], ["sold"]]
+    one = wrap_in_one_of(copy.deepcopy(inline))
+    body = one["paths"]["/items"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert list(body) == ["oneOf"] and "properties" in body["oneOf"][0]
     body = extracted["paths"]["/items"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"] == {"$ref": "#/components/schemas/Extracted1"}
     once = inline_used_once(extract_inline_objects(copy.deepcopy(inline)))

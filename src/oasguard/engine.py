@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from oasguard.changes import Report
 from oasguard.compare import compare
+from oasguard.compare.pointers import settle
 from oasguard.compare.schema import SchemaComparer
 from oasguard.errors import LoadError
 from oasguard.load import load
@@ -50,7 +51,8 @@ def diff(
     base_api = normalise(base_document, unchanged, side=0)
     revision_api = normalise(revision_document, unchanged, side=1)
     step("comparing")
-    changes = classify(compare(base_api, revision_api, today, schemas))
+    facts = settle(compare(base_api, revision_api, today, schemas), base_document, revision_document)
+    changes = classify(facts)
     if sources:
         from oasguard.load.lines import with_sources
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from oasguard.changes import Side
 from oasguard.compare.facts import Fact, canonical, show
@@ -86,16 +87,26 @@ class _Comparison:
         self.scheme_changes = _scheme_changes(base.security_schemes, rev.security_schemes)
 
     def run(self) -> Iterator[Fact]:
-        yield from self._servers()
+        base_operations, rev_operations = self.base.operations, self.rev.operations
+        moved = _moved_prefix(self.base.servers, self.rev.servers)
+        if moved is not None:  # a path prefix moved between the servers and the paths?
+            base_full = _prefixed(base_operations, moved[0])
+            rev_full = _prefixed(rev_operations, moved[1])
+            if len(base_full.keys() & rev_full.keys()) > len(base_operations.keys() & rev_operations.keys()):
+                base_operations, rev_operations = base_full, rev_full  # matched by full URL
+            else:
+                moved = None  # the servers changed: a new version prefix is not a move
+        if moved is None:
+            yield from self._servers()
         yield from self._unused_schemes()
-        base_paths = {key[0] for key in self.base.operations}
-        rev_paths = {key[0] for key in self.rev.operations}
+        base_paths = {key[0] for key in base_operations}
+        rev_paths = {key[0] for key in rev_operations}
         keys = sorted(
-            self.base.operations.keys() | self.rev.operations.keys(),
+            base_operations.keys() | rev_operations.keys(),
             key=lambda k: (k[0], _METHOD_ORDER.get(k[1], 99)),
         )
         for key in keys:
-            old, new = self.base.operations.get(key), self.rev.operations.get(key)
+            old, new = base_operations.get(key), rev_operations.get(key)
             if old is not None and new is not None:
                 yield from self._operation(old, new)
             elif old is not None:
@@ -158,7 +169,9 @@ class _Comparison:
                 args["when"] = (
                     f"before its sunset date {old.sunset}" if sunset is not None else "without a sunset date"
                 )
-        return Fact(rule, args, old.title, (), old.where, in_base=True)
+        # its entry under /paths in the base (where an operation's `$ref` is, not where it leads)
+        tokens = ("paths", old.path) if path_gone else ("paths", old.path, old.method)
+        return Fact(rule, args, old.title, (), Where(self.base.entry, "").child(*tokens), in_base=True)
 
     def _operation(
         self,
@@ -423,6 +436,9 @@ class _Comparison:
                 (*here, new[name].name),
                 new[name].where,
             )
+        # media types that share one schema on both sides (Swagger 2.0 `produces`) are compared
+        # once, and the location says which: all of them, or the list
+        groups: dict[tuple[int, int], list[str]] = {}
         for name in sorted(old.keys() & new.keys()):
             before, after = old[name], new[name]
             if (before.schema is None) != (after.schema is None):  # any content, or a schema
@@ -436,7 +452,16 @@ class _Comparison:
                     before.where.child("schema") if gone else after.where.child("schema"),
                     in_base=gone,
                 )
-            yield from self._schema(before.schema, after.schema, side, title, (*here, after.name), root)
+            groups.setdefault((id(before.schema), id(after.schema)), []).append(name)
+        for names in groups.values():
+            first = names[0]
+            if len(names) == 1:
+                label = new[first].name
+            elif len(names) == len(old) == len(new):
+                label = "every media type"
+            else:
+                label = ", ".join(new[name].name for name in names)
+            yield from self._schema(old[first].schema, new[first].schema, side, title, (*here, label), root)
 
     # -- responses ----------------------------------------------------------------------------
 
@@ -700,6 +725,35 @@ def _show_opt(value: str | None) -> str:
 def _object(schema: Schema | None) -> bool:
     """Whether values of `schema` may be objects (written differently when exploded)."""
     return schema is None or schema.types is None or "object" in schema.types
+
+
+def _moved_prefix(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, str] | None:
+    """(base prefix, revision prefix) when the servers differ only in a path prefix that every
+    server of a side shares (`https://api.example.com/v1` → `https://api.example.com`): the
+    operations are then matched by their full URL (SPEC 3.3). None when there is nothing to
+    move, or more than the prefix changed."""
+    if old == new or not old or not new:
+        return None
+    old_split, new_split = [_split(url) for url in old], [_split(url) for url in new]
+    old_prefixes, new_prefixes = {p for _, p in old_split}, {p for _, p in new_split}
+    if len(old_prefixes) != 1 or len(new_prefixes) != 1 or old_prefixes == new_prefixes:
+        return None
+    if [origin for origin, _ in old_split] != [origin for origin, _ in new_split]:
+        return None
+    return old_prefixes.pop(), new_prefixes.pop()
+
+
+def _split(url: str) -> tuple[str, str]:
+    """A server URL as (scheme and host, path without a trailing slash)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "", parts.path.rstrip("/")
+
+
+def _prefixed(operations: dict[tuple[str, str], Operation], prefix: str) -> dict[tuple[str, str], Operation]:
+    return {
+        ((prefix + key if key != "/" else prefix) or "/", method): op
+        for (key, method), op in operations.items()
+    }
 
 
 def _show_req(requirement: Requirement) -> str:

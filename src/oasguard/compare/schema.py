@@ -9,17 +9,15 @@ per (base node, revision node, side), so every operation that uses a schema reus
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from oasguard.changes import Side
-from oasguard.compare import keywords
+from oasguard.compare import keywords, renames, variants
 from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types
+from oasguard.compare.keywords.discriminator import check_discriminator
 from oasguard.model.nodes import Schema, Where
 from oasguard.rules import schema as kinds
-
-#: properties compared pairwise for renames at most (removed × added)
-_MAX_RENAME_PAIRS = 64
 
 
 @dataclass(frozen=True)
@@ -50,6 +48,11 @@ class SchemaComparer:
         self._walks: dict[tuple[int, int, Side, bool], list[SchemaFact]] = {}
         self._components: dict[tuple[int, int, Side], list[_Found]] = {}
         self._searching: set[tuple[int, int, Side]] = set()
+        #: compositions as compared (compare/variants.py), by schema id, with the schema kept
+        self._views: dict[int, tuple[Schema, variants.View | None]] = {}
+        self._nullable_copies: dict[int, tuple[Schema, Schema]] = {}
+        self._default_copies: dict[int, tuple[Schema, Schema]] = {}
+        self._fits: dict[tuple[int, int, Side], bool] = {}
         #: how many node pairs were compared, and how many were visited by walks (counted so that a
         #: test can guard against quadratic work; see tests/test_growth.py)
         self.comparisons = 0
@@ -154,7 +157,10 @@ class SchemaComparer:
             self.comparisons += 1
             facts: list[LocalFact] = []
             edges: list[_Edge] = []
-            if compare_types(a, b, side, facts):
+            old_view, new_view = variants.composition(self, a), variants.composition(self, b)
+            if old_view is not None or new_view is not None:
+                self._compositions(a, b, old_view, new_view, side, facts, edges)
+            elif compare_types(a, b, side, facts):
                 for check in _CHECKS:
                     check(self, a, b, side, facts, edges)
                 if a.keywords is not None or b.keywords is not None:
@@ -163,6 +169,43 @@ class SchemaComparer:
             self._in_progress.discard(key)
         self._local[key] = (facts, edges)
         return facts, edges
+
+    def _compositions(
+        self,
+        a: Schema,
+        b: Schema,
+        old_view: variants.View | None,
+        new_view: variants.View | None,
+        side: Side,
+        facts: list[LocalFact],
+        edges: list[_Edge],
+    ) -> None:
+        """A pair where either side is a composition: compared by what the variants accept."""
+        old, old_labels, old_null = old_view[1:] if old_view else variants.plain(self, a)
+        new, new_labels, new_null = new_view[1:] if new_view else variants.plain(self, b)
+        if old_null != new_null:
+            facts.append(LocalFact(kinds.NULLABLE_ADDED if new_null else kinds.NULLABLE_REMOVED, {}, b.where))
+        if len(old) == 1 and len(new) == 1 and (old_view is None or new_view is None):
+            # a plain schema and a composition of one: one schema on each side, however written
+            inner_facts, inner_edges = self._pair(old[0], new[0], side)
+            facts.extend(inner_facts)
+            edges.extend(inner_edges)
+            return
+        keyword = (new_view or old_view)[0]  # type: ignore[index]
+        variants.compare(
+            self,
+            keyword,
+            old,
+            new,
+            old_labels,
+            new_labels,
+            a.where.child(old_view[0]) if old_view else None,
+            b.where.child(new_view[0]) if new_view else None,
+            side,
+            facts,
+            edges,
+        )
+        check_discriminator(self, a, b, side, facts, edges)
 
     def _dispatch(self, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]) -> None:
         """Run the checker of each 2020-12 keyword either node writes, each checker once."""
@@ -269,17 +312,8 @@ def _slot(schema: Schema, name: str) -> Where:
 def _renames(
     c: SchemaComparer, a: Schema, b: Schema, removed: list[str], added: list[str]
 ) -> list[tuple[str, str]]:
-    """Pairs (removed, added) whose schemas are equivalent, where each fits only the other."""
-    if not removed or not added or len(removed) * len(added) > _MAX_RENAME_PAIRS:
-        return []
-    fits = {
-        (old, new) for old in removed for new in added if c.equivalent(a.properties[old], b.properties[new])
-    }
-    pairs = []
-    for old, new in sorted(fits):
-        if sum(1 for o, _ in fits if o == old) == 1 and sum(1 for _, n in fits if n == new) == 1:
-            pairs.append((old, new))
-    return pairs
+    """Pairs (removed, added) that are one property renamed (compare/renames.py)."""
+    return renames.renames(c, a, b, removed, added)
 
 
 def _component_name(schema: Schema) -> str:
@@ -288,74 +322,30 @@ def _component_name(schema: Schema) -> str:
 
 
 def _variant_label(schema: Schema, index: int) -> str:
-    if schema.key is not None:
-        return _component_name(schema)
-    if schema.title:
-        return schema.title
-    return f"#{index + 1}"
-
-
-def _same_key(a: Schema, b: Schema) -> bool:
-    return a.key is not None and a.key == b.key
-
-
-def _match(
-    old: tuple[Schema, ...],
-    new: tuple[Schema, ...],
-    old_left: list[int],
-    new_left: list[int],
-    pairs: list[tuple[int, int]],
-    fits: Callable[[Schema, Schema], bool],
-) -> None:
-    """Pair the variants left on both sides that `fits` accepts, first come first served."""
-    for i in list(old_left):
-        for j in new_left:
-            if fits(old[i], new[j]):
-                pairs.append((i, j))
-                old_left.remove(i)
-                new_left.remove(j)
-                break
+    return variants.label(schema, index)
 
 
 def _check_variants(
     c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
 ) -> None:
+    """The `oneOf`/`anyOf` of schemas that have constraints of their own as well (an object
+    whose variants each require other properties): variants matched by what they accept."""
     for keyword, old_variants, new_variants in (("oneOf", a.one_of, b.one_of), ("anyOf", a.any_of, b.any_of)):
         if not old_variants and not new_variants:
             continue
-        old_left = list(range(len(old_variants)))
-        new_left = list(range(len(new_variants)))
-        pairs: list[tuple[int, int]] = []
-        for fits in (_same_key, c.equivalent):
-            _match(old_variants, new_variants, old_left, new_left, pairs, fits)
-        if len(old_left) == len(new_left):  # what is left changed in place
-            pairs.extend(zip(old_left, new_left, strict=True))
-            old_left, new_left = [], []
-        for i, j in sorted(pairs):
-            edges.append(
-                (
-                    Token("variant", f"{keyword}[{_variant_label(new_variants[j], j)}]"),
-                    old_variants[i],
-                    new_variants[j],
-                )
-            )
-        for i in old_left:
-            facts.append(
-                LocalFact(
-                    kinds.VARIANT_REMOVED,
-                    {"keyword": keyword, "variant": f"'{_variant_label(old_variants[i], i)}'"},
-                    a.where.child(keyword, str(i)),
-                    in_base=True,
-                )
-            )
-        for j in new_left:
-            facts.append(
-                LocalFact(
-                    kinds.VARIANT_ADDED,
-                    {"keyword": keyword, "variant": f"'{_variant_label(new_variants[j], j)}'"},
-                    b.where.child(keyword, str(j)),
-                )
-            )
+        variants.compare(
+            c,
+            keyword,
+            old_variants,
+            new_variants,
+            old_variants,
+            new_variants,
+            a.where.child(keyword),
+            b.where.child(keyword),
+            side,
+            facts,
+            edges,
+        )
 
 
 #: the checkers of every pair: the keyword table's, and the two that live here
@@ -365,10 +355,7 @@ _CHECKS = (*keywords.ALWAYS, _check_properties, _check_variants)
 def describe(path: tuple[Token, ...], side: Side, root: str) -> tuple[str, str]:
     """(name, subject) of a schema path: `address.city` and "request property 'address.city'"."""
     name = ""
-    # items or values at the root are where the properties live, not part of their name
-    while path and path[0].kind in ("items", "values") and any(t.kind == "property" for t in path):
-        path = path[1:]
-    for token in path:
+    for token in path:  # a top-level array keeps its `[]` (`[].email`), as the location does
         if token.kind == "property":
             name = f"{name}.{token.label}" if name else token.label
         elif token.kind == "items":

@@ -514,7 +514,8 @@ class SchemaBuilder:
                 types = part.types if types is None else _intersect_types(types, part.types)
         node.types = types
         own = ready[0]
-        typed = [p for p in ready[1:] if p.types is not None]
+        # a part that says nothing of null allows it; a composition part says it by its variants
+        typed = [p for p in ready[1:] if p.types is not None or p.one_of or p.any_of]
         node.nullable = keep_nullable or own.nullable or (bool(typed) and all(p.nullable for p in typed))
         node.format = next((p.format for p in ready if p.format), None)
         enums = [p.enum for p in ready if p.enum is not None]
