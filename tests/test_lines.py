@@ -49,7 +49,7 @@ def test_yaml_block_style():
         ("response-optional-property-removed", "/components/schemas/Pet/properties/tag"): Source(
             "base.yaml", 38, "base"
         ),
-        ("path-removed", "/paths/~1stores/get"): Source("base.yaml", 23, "base"),
+        ("path-removed", "/paths/~1stores"): Source("base.yaml", 22, "base"),
     }
 
 
@@ -134,7 +134,7 @@ def test_git_revisions(tmp_path):
     assert found[("required-request-parameter-added", "/paths/~1pets/get/parameters/1")] == Source(
         "api/openapi.yaml", 16
     )
-    assert found[("path-removed", "/paths/~1stores/get")] == Source("api/openapi.yaml", 23, "base")
+    assert found[("path-removed", "/paths/~1stores")] == Source("api/openapi.yaml", 22, "base")
 
 
 def test_without_sources_nothing_is_computed():
@@ -165,7 +165,7 @@ def test_the_command_writes_lines_only_when_a_format_shows_them(cli, tmp_path):
         "file": f"{prefix}/revision.yaml",
         "line": 15,
     }
-    assert sources["/paths/~1stores/get"] == {"file": f"{prefix}/base.yaml", "line": 23}
+    assert sources["/paths/~1stores"] == {"file": f"{prefix}/base.yaml", "line": 22}
     regions = [
         (location["physicalLocation"]["artifactLocation"]["uri"], location["physicalLocation"]["region"])
         for result in json.loads(sarif.read_text())["runs"][0]["results"]
