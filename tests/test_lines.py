@@ -348,7 +348,7 @@ def test_every_corpus_change_has_a_line_that_holds_its_key(name):
         assert change.source.file == (change.file or spec.path.as_posix())
         tokens = change.pointer.split("/")[1:]
         if not tokens or not resolves(change, base, revision):
-            continue  # the pointer's own resolving is checked by corpus_pointers_check.py
+            continue  # the pointer's own resolving is checked by test_corpus_pointers.py
         _, lines = side_file(spec, change.source.file)
         line = lines[change.source.line - 1]
         key = tokens[-1].replace("~1", "/").replace("~0", "~")

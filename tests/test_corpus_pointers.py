@@ -1,10 +1,5 @@
 """Issue 14, "every pointer resolves": each corpus change's pointer names something in the file its
-source names, on its side (the base for something removed).
-
-Not in the default run while some pairs still fail it (github, twilio and the 2017 Stripe base
-have pointers to what their file does not hold): run it with
-`.venv/bin/pytest tests/corpus_pointers_check.py`, and rename it `test_...` once it passes.
-"""
+source names, on its side (the base for something removed)."""
 
 from __future__ import annotations
 
