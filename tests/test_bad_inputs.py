@@ -568,8 +568,10 @@ VALID_HEAD = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
 @pytest.mark.parametrize(
     ("text", "culprit"),
     [
-        pytest.param(
-            VALID_HEAD + "x-released: 2024-02-30\npaths: {}\n", "invalid YAML value", id="no-such-date"
+        pytest.param(  # YAML 1.2 reads a plain 2024-02-30 as a string; a tagged one is a date
+            VALID_HEAD + "x-released: !!timestamp 2024-02-30\npaths: {}\n",
+            "revision.yaml:3: invalid YAML",
+            id="no-such-date",
         ),
         pytest.param(
             VALID_HEAD + "paths:\n  /pets:\n    get:\n      security: [{api_key: 1}]\n"
