@@ -249,7 +249,9 @@ def _validate(*specs: Spec) -> None:
 
     found = [line for spec in specs for line in violations(load(spec))]
     if found:
-        sys.stderr.write("".join(f"oasguard: {line}\n" for line in found))
+        from oasguard.report.escape import terminal
+
+        sys.stderr.write("".join(f"oasguard: {terminal(line)}\n" for line in found))
         sys.exit(2)
 
 
@@ -269,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         _fail("aborted")
     except _CommandLineError as error:
-        _fail(error.format_message())
+        _fail(error.format_message(), first_line=True)
     except KeyboardInterrupt:
         _fail("interrupted")
     except BrokenPipeError:
@@ -281,7 +283,13 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(message: str) -> None:
-    first = message.strip().splitlines()[0] if message.strip() else "error"
-    sys.stderr.write(f"oasguard: {first}\n")
+def _fail(message: str, first_line: bool = False) -> None:
+    """One line on stderr and exit 2. Names and values in `message` come from documents and
+    arguments: every control character in them is shown escaped, never written raw."""
+    from oasguard.report.escape import terminal
+
+    text = message.strip() or "error"
+    if first_line:  # click's own messages may add a usage paragraph
+        text = text.splitlines()[0]
+    sys.stderr.write(f"oasguard: {terminal(text)}\n")
     sys.exit(2)

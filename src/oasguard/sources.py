@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from oasguard.errors import RefError, SourceError
+from oasguard.errors import RefError, SourceError, brief
 
 #: Largest file we read; a bigger one is refused before it is parsed.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -94,46 +96,231 @@ def enclosing_work_tree(start: Path) -> Path | None:
 
 
 def file_spec(argument: str, root: Path | None = None) -> Spec:
-    """A Spec for a file on disk. Its root: `root`, else the enclosing work tree, else its folder."""
+    """A Spec for a file on disk. Its root: `root`, else the work tree enclosing where the file is
+    (a symlink's own folder, not its target's), else its folder. A symlink whose target is outside
+    that root is refused like a `$ref` that leaves it."""
     path = Path(argument)
-    if not path.exists():
-        raise SourceError(f"{argument}: no such file")
-    if path.is_dir():
-        raise SourceError(f"{argument}: is a directory, not an OpenAPI document")
-    if not path.is_file():
-        raise SourceError(f"{argument}: not a regular file")
-    real = path.resolve()
+    try:
+        if not path.exists():
+            raise SourceError(f"{argument}: no such file")
+        if path.is_dir():
+            raise SourceError(f"{argument}: is a directory, not an OpenAPI document")
+        if not path.is_file():
+            raise SourceError(f"{argument}: not a regular file")
+        real = path.resolve()
+        lexical = _lexical(argument)
+    except (OSError, ValueError) as error:  # a name too long for the file system, a NUL
+        raise SourceError(f"{brief(argument)}: cannot be a file ({error})") from None
     if root is not None:
         top = root.resolve()
         if not top.is_dir():
             raise SourceError(f"--root {root}: not a directory")
     else:
-        top = enclosing_work_tree(real.parent) or real.parent
-    if not real.is_relative_to(top):
+        top = enclosing_work_tree(lexical.parent) or lexical.parent
+    if not lexical.is_relative_to(top):
         raise SourceError(f"{argument}: outside the root {top}")
+    if not real.is_relative_to(top):
+        raise RefError(f"{argument}: leaves the root {top} (a symlink to {real})")
     relative = PurePosixPath(real.relative_to(top).as_posix())
     return Spec(FileTree(top), relative, argument)
 
 
-class GitTree:
-    """The files of one git commit; read from git's object store, never from the working tree."""
+#: Git runs with no way to reach a remote: a partial clone never fetches a missing object on
+#: demand (GIT_NO_LAZY_FETCH), no transport is allowed should anything try, nothing prompts, and
+#: no optional lock or index refresh writes into the repository.
+_GIT_ENV = {
+    "GIT_NO_LAZY_FETCH": "1",
+    "GIT_ALLOW_PROTOCOL": "none",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_LITERAL_PATHSPECS": "1",
+}
+#: symlinks followed inside one revision before giving up (git's own limit)
+_MAX_LINKS = 40
 
-    def __init__(self, repo: object, commit: object, revision: str) -> None:
+
+def _run_git(top: Path, *args: str, limit: int | None = None) -> tuple[int, bytes, str]:
+    """Exit status, stdout (at most `limit` + 1 bytes) and stderr of `git ARGS` in `top`."""
+    try:
+        process = subprocess.Popen(
+            ["git", "-C", str(top), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **_GIT_ENV},
+        )
+    except OSError as error:
+        raise SourceError(f"cannot run git ({error.strerror})") from None
+    with process:
+        if limit is None:
+            out, err = process.communicate()
+        else:  # a blob: read no more than the limit allows
+            out = process.stdout.read(limit + 1)  # type: ignore[union-attr]
+            if len(out) > limit:
+                process.kill()
+            err = process.stderr.read()  # type: ignore[union-attr]
+    return process.wait(), out, err.decode("utf-8", "replace")
+
+
+def _reason(stderr: str) -> str:
+    """git's own reason, from its last `fatal:`/`error:` line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in reversed(lines):
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return line[len(prefix) :]
+    return lines[-1] if lines else "git failed"
+
+
+@dataclass(frozen=True)
+class _Repository:
+    top: Path
+    git_dir: Path
+    shallow: bool
+
+    @property
+    def partial(self) -> bool:
+        code, out, _ = _run_git(
+            self.top, "config", "--get-regexp", r"^(extensions\.partialclone|remote\..*\.promisor)$"
+        )
+        return code == 0 and bool(out.strip())
+
+
+def _repository(start: Path) -> _Repository:
+    code, out, _ = _run_git(
+        start, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--is-shallow-repository"
+    )
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    if code != 0 or len(lines) != 3:
+        raise SourceError(f"{start}: not inside a git repository (needed for REF:PATH)")
+    return _Repository(Path(lines[0]).resolve(), Path(lines[1]), lines[2] == "true")
+
+
+def _commit(repo: _Repository, revision: str) -> str:
+    """The commit `revision` names (any syntax git understands); git's reason when it names none."""
+    if not revision or revision.startswith("-"):
+        raise SourceError(f"'{revision}': not a git revision (it may not start with '-')")
+    if "\0" in revision or "\n" in revision:
+        raise SourceError(f"{brief(revision)}: not a git revision (it holds a control character)")
+    code, out, _ = _run_git(repo.top, "rev-parse", "--verify", "--quiet", revision)
+    if code == 0:
+        sha = out.decode().strip()
+        code, out, err = _run_git(repo.top, "rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}")
+        if code == 0:
+            return out.decode().strip()
+        code, kind, _ = _run_git(repo.top, "cat-file", "-t", sha)
+        if code == 0:
+            raise SourceError(f"git revision '{revision}' names a {kind.decode().strip()}, not a commit")
+        reason = f"its object {sha[:12]} is not in this clone"
+    else:
+        _, _, err = _run_git(repo.top, "rev-parse", revision, "--")
+        reason = _reason(err)
+    hint = ""
+    if repo.shallow:
+        hint = (
+            f"; this clone is shallow: fetch it with 'git fetch --unshallow' or 'git fetch origin {revision}'"
+        )
+    raise SourceError(f"unknown git revision '{revision}' ({reason}{hint})")
+
+
+class GitTree:
+    """The files of one git commit; read from git's object store, never from the working tree,
+    and never fetched: an object a partial clone lacks is an error that says how to fetch it."""
+
+    def __init__(self, repo: _Repository, commit: str, revision: str) -> None:
         self._repo = repo
         self._commit = commit
         self._revision = revision
-        self.label = f"{revision} ({str(commit)[:12]})"
+        self.label = f"{revision} ({commit[:12]})"
+
+    def _entries(self, path: PurePosixPath) -> dict[str, tuple[str, str, str]]:
+        """(mode, type, object id) of `path` and of each folder above it at this commit, by path,
+        in one call to git where it exists; a path that does not exist is absent."""
+        if "\0" in path.as_posix():
+            raise SourceError(f"{self.display(path)}: a path may not hold a NUL character")
+        found = self._ls_tree(path.as_posix(), path=path, recurse=True)
+        if path.as_posix() not in found:  # perhaps a folder on the way is a symlink: ask each one
+            for index in range(len(path.parts) - 1):
+                prefix = PurePosixPath(*path.parts[: index + 1]).as_posix()
+                found.update(self._ls_tree(prefix, path=path))
+                if found.get(prefix, ("", "tree"))[1] != "tree":
+                    break
+        return found
+
+    def _ls_tree(
+        self, name: str, path: PurePosixPath, recurse: bool = False
+    ) -> dict[str, tuple[str, str, str]]:
+        options = ("-r", "-t") if recurse else ()
+        code, out, err = _run_git(
+            self._repo.top, "ls-tree", "-z", "--full-tree", *options, self._commit, "--", name
+        )
+        if code != 0:
+            raise self._missing(path, err)
+        found = {}
+        for entry in out.split(b"\0"):
+            fields, _, name = entry.partition(b"\t")
+            if fields:
+                mode, kind, sha = fields.decode().split(" ")
+                found[name.decode("utf-8", "surrogateescape")] = (mode, kind, sha)
+        return found
+
+    def _missing(self, path: PurePosixPath, stderr: str) -> SourceError:
+        if "promisor" in stderr or "lazy fetch" in stderr or self._repo.partial:
+            return SourceError(
+                f"{self.display(path)}: not in this partial clone (oasguard never fetches): fetch "
+                f"revision '{self._revision}' first, e.g. 'git show {self._revision}:{path.as_posix()}', "
+                "or clone without --filter"
+            )
+        return SourceError(
+            f"{self.display(path)}: cannot read at revision '{self._revision}' ({_reason(stderr)})"
+        )
+
+    def _resolve(self, path: PurePosixPath) -> tuple[PurePosixPath, tuple[str, str, str]]:
+        """`path` with every symlink in it followed inside this revision, and its entry; RefError if
+        a symlink leaves the revision's tree, SourceError if there is no such file."""
+        for _ in range(_MAX_LINKS):
+            entries = self._entries(path)
+            parts = path.parts
+            for index in range(len(parts)):
+                here = PurePosixPath(*parts[: index + 1])
+                entry = entries.get(here.as_posix())
+                if entry is None:
+                    raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
+                if entry[0] == "120000":
+                    target = self._blob(here, entry[2]).decode("utf-8", "surrogateescape")
+                    joined = posixpath.normpath(
+                        posixpath.join(here.parent.as_posix(), target, *parts[index + 1 :])
+                    )
+                    if target.startswith("/") or joined == ".." or joined.startswith("../"):
+                        raise RefError(
+                            f"{self.display(path)}: leaves the repository at revision "
+                            f"'{self._revision}' (through a symlink)"
+                        )
+                    path = PurePosixPath(joined)
+                    break
+            else:
+                return path, entry
+        raise SourceError(f"{self.display(path)}: too many levels of symbolic links")
+
+    def _blob(self, path: PurePosixPath, sha: str) -> bytes:
+        code, out, err = _run_git(self._repo.top, "cat-file", "blob", sha, limit=MAX_FILE_BYTES)
+        if len(out) > MAX_FILE_BYTES:
+            raise SourceError(f"{self.display(path)}: file larger than {MAX_FILE_BYTES} bytes")
+        if code != 0:
+            raise self._missing(path, err)
+        return out
+
+    def real(self, path: PurePosixPath) -> PurePosixPath:
+        """`path` with every symlink in it followed inside this revision."""
+        return self._resolve(path)[0]
 
     def read(self, path: PurePosixPath) -> bytes:
-        try:
-            blob = self._commit.tree / path.as_posix()  # type: ignore[attr-defined]
-        except KeyError:
-            raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'") from None
-        if blob.type != "blob":
+        path, (_, kind, sha) = self._resolve(path)
+        if kind == "tree":
             raise SourceError(f"{self.display(path)}: is a directory at revision '{self._revision}'")
-        if blob.size > MAX_FILE_BYTES:
-            raise SourceError(f"{self.display(path)}: file too large ({blob.size} bytes)")
-        return blob.data_stream.read()
+        if kind != "blob":
+            raise SourceError(f"{self.display(path)}: not a file at revision '{self._revision}'")
+        return self._blob(path, sha)
 
     def contains(self, absolute: str) -> PurePosixPath | None:
         return None  # an absolute path names the disk, never a revision
@@ -142,53 +329,46 @@ class GitTree:
         return f"{self._revision}:{path.as_posix()}"
 
 
-def _repository(start: Path) -> object:
-    import git
-
-    try:
-        return git.Repo(start, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise SourceError(f"{start}: not inside a git repository (needed for REF:PATH)") from None
-
-
-def _commit(repo: object, revision: str) -> object:
-    import git
-
-    if not revision or revision.startswith("-"):
-        raise SourceError(f"'{revision}': not a git revision (it may not start with '-')")
-    try:
-        return repo.commit(revision)  # type: ignore[attr-defined]
-    except (git.BadName, git.BadObject, ValueError, IndexError, git.GitCommandError):
-        hint = ""
-        if (Path(repo.git_dir) / "shallow").exists():  # type: ignore[attr-defined]
-            hint = (
-                f" (this clone is shallow: fetch it with 'git fetch --unshallow' or "
-                f"'git fetch origin {revision}')"
-            )
-        raise SourceError(f"unknown git revision '{revision}'{hint}") from None
-
-
 def git_spec(revision: str, path: str, cwd: Path | None = None, label: str | None = None) -> Spec:
     """A Spec for `path` (relative to the repository's top level) at git `revision`."""
+    if not revision and path.startswith("/"):
+        # `:/message:PATH`: the revision is the youngest commit whose message matches, up to the
+        # last ':' (the message may hold one)
+        message, _, path = path.rpartition(":")
+        revision = ":" + message
     repo = _repository((cwd or Path.cwd()).resolve())
     commit = _commit(repo, revision)
     clean = PurePosixPath(os.path.normpath(path).replace(os.sep, "/")) if path else None
     if clean is None or clean.is_absolute() or clean.parts[:1] == ("..",) or str(clean) == ".":
         raise SourceError(f"{revision}:{path}: PATH must be a file inside the repository")
     tree = GitTree(repo, commit, revision)
-    return Spec(tree, clean, label or f"{revision}:{path}")
+    return Spec(tree, tree.real(clean), label or f"{revision}:{path}")
+
+
+def _lexical(argument: str) -> Path:
+    """The absolute path of `argument` with its folders' symlinks resolved, but not its own name:
+    where the file is in the tree that holds it, even when it is a symlink to elsewhere."""
+    path = Path(argument).absolute()
+    return path.parent.resolve() / path.name
 
 
 def working_tree_path(argument: str) -> tuple[Path, PurePosixPath]:
-    """The repository top of a working-tree file and the file's path relative to it."""
-    path = Path(argument).resolve()
-    if not path.is_file():
-        raise SourceError(f"{argument}: no such file in the working tree")
-    repo = _repository(path.parent)
-    top = Path(repo.working_tree_dir).resolve()  # type: ignore[attr-defined]
-    if not path.is_relative_to(top):
+    """The repository top of a working-tree file and the file's path relative to it (the path of a
+    symlink itself, not of its target: that is the path to compare at the base revision)."""
+    try:
+        if not Path(argument).is_file():
+            raise SourceError(f"{argument}: no such file in the working tree")
+        lexical = _lexical(argument)
+    except (OSError, ValueError) as error:
+        raise SourceError(f"{brief(argument)}: cannot be a file ({error})") from None
+    repo = _repository(lexical.parent)
+    top = repo.top
+    if not lexical.is_relative_to(top):
         raise SourceError(f"{argument}: outside the git repository {top}")
-    return top, PurePosixPath(path.relative_to(top).as_posix())
+    real = lexical.resolve()
+    if not real.is_relative_to(top):
+        raise RefError(f"{argument}: leaves the git repository {top} (a symlink to {real})")
+    return top, PurePosixPath(lexical.relative_to(top).as_posix())
 
 
 def parse_spec(argument: str, root: Path | None = None) -> Spec:
