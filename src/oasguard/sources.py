@@ -217,9 +217,9 @@ def _commit(repo: _Repository, revision: str) -> str:
         reason = _reason(err)
     hint = ""
     if repo.shallow:
-        hint = (
-            f"; this clone is shallow: fetch it with 'git fetch --unshallow' or 'git fetch origin {revision}'"
-        )
+        hint = "; this clone is shallow: fetch its history with 'git fetch --unshallow'"
+        if not any(char in revision for char in "~^@:{ "):  # a branch, tag or sha: fetch just that
+            hint += f" or the commit with 'git fetch --depth=1 origin {revision}'"
     raise SourceError(f"unknown git revision '{revision}' ({reason}{hint})")
 
 
