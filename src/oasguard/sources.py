@@ -44,6 +44,13 @@ class FileTree:
         return str(self.root)
 
     def read(self, path: PurePosixPath) -> bytes:
+        try:
+            return self._read(path)
+        except (OSError, ValueError) as error:  # a name too long for the file system, a NUL
+            reason = getattr(error, "strerror", None) or str(error)
+            raise SourceError(f"{self.display(path)}: cannot read ({reason})") from None
+
+    def _read(self, path: PurePosixPath) -> bytes:
         full = self.root / Path(*path.parts)
         real = full.resolve()
         if not real.is_relative_to(self.root):
@@ -64,7 +71,10 @@ class FileTree:
             raise SourceError(f"{self.display(path)}: cannot read ({error.strerror})") from None
 
     def contains(self, absolute: str) -> PurePosixPath | None:
-        real = Path(absolute).resolve()
+        try:
+            real = Path(absolute).resolve()
+        except (OSError, ValueError):
+            return None
         if not real.is_relative_to(self.root):
             return None
         return PurePosixPath(real.relative_to(self.root).as_posix())
@@ -110,7 +120,8 @@ def file_spec(argument: str, root: Path | None = None) -> Spec:
         real = path.resolve()
         lexical = _lexical(argument)
     except (OSError, ValueError) as error:  # a name too long for the file system, a NUL
-        raise SourceError(f"{brief(argument)}: cannot be a file ({error})") from None
+        reason = getattr(error, "strerror", None) or str(error)
+        raise SourceError(f"{brief(argument)}: cannot be a file ({reason})") from None
     if root is not None:
         top = root.resolve()
         if not top.is_dir():
@@ -360,7 +371,8 @@ def working_tree_path(argument: str) -> tuple[Path, PurePosixPath]:
             raise SourceError(f"{argument}: no such file in the working tree")
         lexical = _lexical(argument)
     except (OSError, ValueError) as error:
-        raise SourceError(f"{brief(argument)}: cannot be a file ({error})") from None
+        reason = getattr(error, "strerror", None) or str(error)
+        raise SourceError(f"{brief(argument)}: cannot be a file ({reason})") from None
     repo = _repository(lexical.parent)
     top = repo.top
     if not lexical.is_relative_to(top):
@@ -371,9 +383,16 @@ def working_tree_path(argument: str) -> tuple[Path, PurePosixPath]:
     return top, PurePosixPath(lexical.relative_to(top).as_posix())
 
 
+def _exists(argument: str) -> bool:
+    try:
+        return Path(argument).exists()
+    except (OSError, ValueError):  # a name too long for the file system: not a file, maybe REF:PATH
+        return False
+
+
 def parse_spec(argument: str, root: Path | None = None) -> Spec:
     """A file path, or GITREF:PATH. An existing file wins over the REF:PATH reading."""
-    if Path(argument).exists() or ":" not in argument:
+    if _exists(argument) or ":" not in argument:
         return file_spec(argument, root)
     revision, _, path = argument.partition(":")
     return git_spec(revision, path, label=argument)
