@@ -267,7 +267,8 @@ class Operation:
 
 
 def path_key(path: str) -> str:
-    """A path template with parameter names erased: `/users/{id}` and `/users/{userId}` match."""
+    """A path template with parameter names erased: `/users/{id}` and `/users/{userId}` match.
+    A trailing slash is kept: `/a` and `/a/` are different paths (servers route them apart)."""
     out, depth = [], 0
     for char in path:
         if char == "{":
@@ -280,7 +281,7 @@ def path_key(path: str) -> str:
             continue
         if not depth:
             out.append(char)
-    return "".join(out).rstrip("/") or "/"
+    return "".join(out) or "/"
 
 
 @dataclass(eq=False)
