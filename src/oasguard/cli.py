@@ -28,6 +28,9 @@ app = typer.Typer(
     help="Tell whether a change to an OpenAPI document breaks its clients.",
 )
 
+#: error messages longer than this many characters are cut in the middle
+_MAX_MESSAGE = 1000
+
 _FAIL_ON = {"breaking": Level.BREAKING, "warning": Level.WARNING, "none": None}
 
 
@@ -291,5 +294,8 @@ def _fail(message: str, first_line: bool = False) -> None:
     text = message.strip() or "error"
     if first_line:  # click's own messages may add a usage paragraph
         text = text.splitlines()[0]
-    sys.stderr.write(f"oasguard: {terminal(text)}\n")
+    shown = terminal(text)
+    if len(shown) > _MAX_MESSAGE:  # a 100 kB argument or name: its two ends say what it is
+        shown = shown[: _MAX_MESSAGE // 2] + " … " + shown[-_MAX_MESSAGE // 2 :]
+    sys.stderr.write(f"oasguard: {shown}\n")
     sys.exit(2)

@@ -11,6 +11,10 @@ from oasguard.errors import LoadError, brief
 
 #: At most this many nodes once YAML aliases are expanded (a "billion laughs" stops here).
 MAX_EXPANDED_NODES = 5_000_000
+#: At most this many keys copied by YAML merge keys (`<<`) in one document: a chain of mappings,
+#: each merging the one before, copies a quadratic number of keys (PyYAML dedupes repeated aliases
+#: in one merge since 6.0.4, not chains).
+MAX_MERGED_KEYS = 100_000
 #: Integers longer than this many bits (about Python's 4,300-digit conversion limit) are refused:
 #: nothing could print or compare them in decimal without that limit.
 MAX_INT_BITS = 14_000
@@ -224,6 +228,12 @@ def _loader() -> type:
                 own[key] = value_node
             if merged:  # merged pairs first, the node's own keys override them
                 self.flatten_mapping(node)
+                self.merged_keys = getattr(self, "merged_keys", 0) + len(node.value) - len(own)
+                if self.merged_keys > MAX_MERGED_KEYS:
+                    problem = (
+                        f"YAML merge keys (<<) copy more than {MAX_MERGED_KEYS:,} keys (a merge-key bomb?)"
+                    )
+                    raise ConstructorError(None, None, problem, node.start_mark)
                 return {self._key(k): self.construct_object(v, deep=deep) for k, v in node.value}
             return {key: self.construct_object(value, deep=deep) for key, value in own.items()}
 
