@@ -868,8 +868,10 @@ def test_the_alias_budget_holds_for_utf16_and_utf32(tmp_path: Path, codec: str):
     assert "alias" in assert_cannot_run(result, "bomb.yaml")
 
 
-@pytest.mark.parametrize("kind", ["allOf", "bare-ref"])
+@pytest.mark.parametrize("kind", ["allOf", "property", "bare-ref"])
 def test_a_chain_of_10000_refs(tmp_path: Path, kind: str):
+    """A report or a named error within 20 s and 1 GB. (Through properties the comparison keeps
+    every level's path, which is quadratic: it ends in a named out-of-memory error for now.)"""
     base = _hostile(tmp_path, f"chain-{kind}-base.yaml", _chain(kind, 10_000, "string"))
     revision = _hostile(tmp_path, f"chain-{kind}.yaml", _chain(kind, 10_000, "integer"))
     _check_hostile(tmp_path, revision, base=base)

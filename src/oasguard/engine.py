@@ -50,7 +50,12 @@ def diff(
     base_api = normalise(base_document, unchanged, side=0)
     revision_api = normalise(revision_document, unchanged, side=1)
     step("comparing")
-    changes = classify(compare(base_api, revision_api, today, schemas))
+    try:
+        changes = classify(compare(base_api, revision_api, today, schemas))
+    except MemoryError:  # a chain of 10,000 `$ref`s through properties: named, not a crash
+        raise LoadError(
+            f"{base.label} vs {revision.label}: not enough memory to compare them (nested too deeply?)"
+        ) from None
     if sources:
         from oasguard.load.lines import with_sources
 
