@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import subprocess
@@ -150,27 +151,18 @@ _GIT_ENV = {
 _MAX_LINKS = 40
 
 
-def _run_git(top: Path, *args: str, limit: int | None = None) -> tuple[int, bytes, str]:
-    """Exit status, stdout (at most `limit` + 1 bytes) and stderr of `git ARGS` in `top`."""
+def _run_git(top: Path, *args: str) -> tuple[int, bytes, str]:
+    """Exit status, stdout and stderr of `git ARGS` in `top`."""
     try:
-        process = subprocess.Popen(
+        done = subprocess.run(
             ["git", "-C", str(top), *args],
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            capture_output=True,
             env={**os.environ, **_GIT_ENV},
         )
     except OSError as error:
         raise SourceError(f"cannot run git ({error.strerror})") from None
-    with process:
-        if limit is None:
-            out, err = process.communicate()
-        else:  # a blob: read no more than the limit allows
-            out = process.stdout.read(limit + 1)  # type: ignore[union-attr]
-            if len(out) > limit:
-                process.kill()
-            err = process.stderr.read()  # type: ignore[union-attr]
-    return process.wait(), out, err.decode("utf-8", "replace")
+    return done.returncode, done.stdout, done.stderr.decode("utf-8", "replace")
 
 
 def _reason(stderr: str) -> str:
@@ -234,6 +226,81 @@ def _commit(repo: _Repository, revision: str) -> str:
     raise SourceError(f"unknown git revision '{revision}' ({reason}{hint})")
 
 
+class _ObjectReader:
+    """One `git cat-file --batch` process per commit's tree: objects by id, read in one round trip
+    each (a multi-file document at a revision reads hundreds of files). git exits on an object a
+    partial clone lacks (it may not fetch it): `get` then returns None, and the next call starts
+    a new process."""
+
+    def __init__(self, top: Path) -> None:
+        self._top = top
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def get(self, name: str) -> tuple[str, bytes] | None:
+        """(type, content) of the object `name`, or None when git does not have it."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            try:
+                process = self._process = subprocess.Popen(
+                    ["git", "-C", str(self._top), "cat-file", "--batch"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env={**os.environ, **_GIT_ENV},
+                )
+            except OSError as error:
+                raise SourceError(f"cannot run git ({error.strerror})") from None
+        try:
+            process.stdin.write(name.encode() + b"\n")  # type: ignore[union-attr]
+            process.stdin.flush()  # type: ignore[union-attr]
+            header = process.stdout.readline()  # type: ignore[union-attr]
+        except OSError:
+            header = b""
+        fields = header.split()
+        if len(fields) != 3:  # "NAME missing", or git exited on a missing object
+            if not header:
+                self.close()
+            return None
+        size = int(fields[2])
+        if size > MAX_FILE_BYTES:
+            self.close()  # its content is still in the pipe
+            raise _TooLarge(size)
+        data = process.stdout.read(size + 1)[:size]  # type: ignore[union-attr]
+        return fields[1].decode(), data
+
+    def close(self) -> None:
+        if self._process is not None:
+            with contextlib.suppress(OSError):
+                self._process.kill()
+            self._process.wait()
+            for stream in (self._process.stdin, self._process.stdout):
+                with contextlib.suppress(OSError):
+                    stream.close()  # type: ignore[union-attr]
+            self._process = None
+
+    def __del__(self) -> None:
+        self.close()
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _tree_entries(data: bytes) -> dict[str, tuple[str, str]]:
+    """A git tree object's entries: name -> (mode, object id)."""
+    entries, at = {}, 0
+    while at < len(data):
+        space = data.index(b" ", at)
+        nul = data.index(b"\0", space)
+        name = data[space + 1 : nul].decode("utf-8", "surrogateescape")
+        entries[name] = (data[at:space].decode(), data[nul + 1 : nul + 21].hex())
+        at = nul + 21
+    return entries
+
+
+_KINDS = {"40000": "tree", "160000": "commit"}
+
+
 class GitTree:
     """The files of one git commit; read from git's object store, never from the working tree,
     and never fetched: an object a partial clone lacks is an error that says how to fetch it."""
@@ -242,63 +309,58 @@ class GitTree:
         self._repo = repo
         self._commit = commit
         self._revision = revision
+        self._objects = _ObjectReader(repo.top)
+        self._trees: dict[str, dict[str, tuple[str, str]]] = {}
         self.label = f"{revision} ({commit[:12]})"
 
-    def _entries(self, path: PurePosixPath) -> dict[str, tuple[str, str, str]]:
-        """(mode, type, object id) of `path` and of each folder above it at this commit, by path,
-        in one call to git where it exists; a path that does not exist is absent."""
-        if "\0" in path.as_posix():
-            raise SourceError(f"{self.display(path)}: a path may not hold a NUL character")
-        found = self._ls_tree(path.as_posix(), path=path, recurse=True)
-        if path.as_posix() not in found:  # perhaps a folder on the way is a symlink: ask each one
-            for index in range(len(path.parts) - 1):
-                prefix = PurePosixPath(*path.parts[: index + 1]).as_posix()
-                found.update(self._ls_tree(prefix, path=path))
-                if found.get(prefix, ("", "tree"))[1] != "tree":
-                    break
+    def _object(self, name: str, path: PurePosixPath) -> tuple[str, bytes]:
+        try:
+            found = self._objects.get(name)
+        except _TooLarge as large:
+            raise SourceError(
+                f"{self.display(path)}: file larger than {MAX_FILE_BYTES} bytes ({large})"
+            ) from None
+        if found is None:
+            raise self._missing(path)
         return found
 
-    def _ls_tree(
-        self, name: str, path: PurePosixPath, recurse: bool = False
-    ) -> dict[str, tuple[str, str, str]]:
-        options = ("-r", "-t") if recurse else ()
-        code, out, err = _run_git(
-            self._repo.top, "ls-tree", "-z", "--full-tree", *options, self._commit, "--", name
-        )
-        if code != 0:
-            raise self._missing(path, err)
-        found = {}
-        for entry in out.split(b"\0"):
-            fields, _, name = entry.partition(b"\t")
-            if fields:
-                mode, kind, sha = fields.decode().split(" ")
-                found[name.decode("utf-8", "surrogateescape")] = (mode, kind, sha)
-        return found
+    def _tree(self, name: str, path: PurePosixPath) -> dict[str, tuple[str, str]]:
+        entries = self._trees.get(name)
+        if entries is None:
+            kind, data = self._object(name, path)
+            if kind != "tree":
+                raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
+            entries = self._trees[name] = _tree_entries(data)
+        return entries
 
-    def _missing(self, path: PurePosixPath, stderr: str) -> SourceError:
-        if "promisor" in stderr or "lazy fetch" in stderr or self._repo.partial:
+    def _missing(self, path: PurePosixPath) -> SourceError:
+        if self._repo.partial:
             return SourceError(
                 f"{self.display(path)}: not in this partial clone (oasguard never fetches): fetch "
                 f"revision '{self._revision}' first, e.g. 'git show {self._revision}:{path.as_posix()}', "
                 "or clone without --filter"
             )
         return SourceError(
-            f"{self.display(path)}: cannot read at revision '{self._revision}' ({_reason(stderr)})"
+            f"{self.display(path)}: cannot read at revision '{self._revision}' (an object is missing)"
         )
 
     def _resolve(self, path: PurePosixPath) -> tuple[PurePosixPath, tuple[str, str, str]]:
-        """`path` with every symlink in it followed inside this revision, and its entry; RefError if
-        a symlink leaves the revision's tree, SourceError if there is no such file."""
+        """`path` with every symlink in it followed inside this revision, and its (mode, type,
+        object id); RefError if a symlink leaves the revision's tree, SourceError if there is no
+        such file."""
+        if "\0" in path.as_posix() or "\n" in path.as_posix():
+            raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
         for _ in range(_MAX_LINKS):
-            entries = self._entries(path)
+            tree = self._tree(f"{self._commit}^{{tree}}", path)
             parts = path.parts
-            for index in range(len(parts)):
-                here = PurePosixPath(*parts[: index + 1])
-                entry = entries.get(here.as_posix())
+            for index, part in enumerate(parts):
+                entry = tree.get(part)
                 if entry is None:
                     raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
-                if entry[0] == "120000":
-                    target = self._blob(here, entry[2]).decode("utf-8", "surrogateescape")
+                mode, sha = entry
+                here = PurePosixPath(*parts[: index + 1])
+                if mode == "120000":
+                    target = self._object(sha, here)[1].decode("utf-8", "surrogateescape")
                     joined = posixpath.normpath(
                         posixpath.join(here.parent.as_posix(), target, *parts[index + 1 :])
                     )
@@ -309,17 +371,15 @@ class GitTree:
                         )
                     path = PurePosixPath(joined)
                     break
+                kind = _KINDS.get(mode, "blob")
+                if index == len(parts) - 1:
+                    return path, (mode, kind, sha)
+                if kind != "tree":
+                    raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
+                tree = self._tree(sha, here)
             else:
-                return path, entry
+                raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
         raise SourceError(f"{self.display(path)}: too many levels of symbolic links")
-
-    def _blob(self, path: PurePosixPath, sha: str) -> bytes:
-        code, out, err = _run_git(self._repo.top, "cat-file", "blob", sha, limit=MAX_FILE_BYTES)
-        if len(out) > MAX_FILE_BYTES:
-            raise SourceError(f"{self.display(path)}: file larger than {MAX_FILE_BYTES} bytes")
-        if code != 0:
-            raise self._missing(path, err)
-        return out
 
     def real(self, path: PurePosixPath) -> PurePosixPath:
         """`path` with every symlink in it followed inside this revision."""
@@ -331,7 +391,7 @@ class GitTree:
             raise SourceError(f"{self.display(path)}: is a directory at revision '{self._revision}'")
         if kind != "blob":
             raise SourceError(f"{self.display(path)}: not a file at revision '{self._revision}'")
-        return self._blob(path, sha)
+        return self._object(sha, path)[1]
 
     def contains(self, absolute: str) -> PurePosixPath | None:
         return None  # an absolute path names the disk, never a revision
