@@ -45,7 +45,7 @@ from urllib.parse import quote
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, note, settings
+from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, FIXTURES, run_cli
@@ -1286,6 +1286,7 @@ def test_random_revision_strings_are_a_report_or_a_named_error(small_repository:
     @settings(max_examples=max(EXAMPLES // 4, 20), **SETTINGS)
     @given(revisions, st.booleans())
     def one(revision: str, as_base: bool) -> None:
+        assume("--debug" not in revision)  # asks for tracebacks, wherever it is on the command line
         args = (
             ["diff", "--base", revision, "spec.yaml"]
             if as_base
