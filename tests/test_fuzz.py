@@ -45,7 +45,7 @@ from urllib.parse import quote
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, note, settings
+from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, FIXTURES, run_cli
@@ -928,9 +928,104 @@ def repeat_or_drop_lines(draft: Draft, text: bytes) -> bytes:
     )
 
 
+#: number lexemes JSON or YAML 1.2 read otherwise than a reader might expect, or not at all
+_NUMBERS = (
+    b"NaN", b"Infinity", b"-Infinity", b".nan", b".inf", b"-.inf", b"1e400", b"-1e400", b"1e-400",
+    b"-0", b"-0.0", b"0x1F", b"0o17", b"010", b"1_000", b".5", b"5.", b"1e6", b"1E+2", b"+1",
+    b"9" * 5000, b"-" + b"9" * 4300, b"0x" + b"f" * 4000, b"1." + b"0" * 5000, b"1" * 300 + b".5",
+    b"true", b"True", b"TRUE", b"on", b"yes", b"No", b"off", b"y", b"1:30", b"190:20:30", b"0b101",
+    b"1.0", b"2.0", b"0", b"1", b"-1", b"4294967296", b"9007199254740993",
+)  # fmt: skip
+
+
+def number_lexeme(draft: Draft, text: bytes) -> bytes:
+    """A scalar replaced by a number lexeme: NaN/Infinity, huge integers, YAML 1.1 booleans,
+    octal and sexagesimal spellings, integral floats."""
+    return _replace_scalar(draft, text, draft.choose(_NUMBERS))
+
+
+def _key_spans(text: bytes) -> list[tuple[int, int]]:
+    """Spans of whole `key: scalar` pairs (a YAML line, or a JSON member)."""
+    if _is_flow(text):
+        return [m.span() for m in _JSON_SCALAR.finditer(text)]
+    return [m.span() for m in _YAML_SCALAR.finditer(text)]
+
+
+def duplicate_key(draft: Draft, text: bytes) -> bytes:
+    """A `key: value` pair repeated in its own mapping, with the same or another value."""
+    spans = _key_spans(text)
+    if not spans:
+        return text
+    start, end = spans[draft.index(len(spans))]
+    pair = text[start:end]
+    if draft.draw(st.booleans()):
+        key, _, _ = pair.partition(b":")
+        pair = key + b": " + (b'"other"' if _is_flow(text) else b"other")
+    draft.log.append(f"duplicate key {pair[:60]!r} at {end}")
+    if _is_flow(text):
+        return text[:end] + b", " + pair.lstrip() + text[end:]
+    return text[:end] + b"\n" + pair + text[end:]
+
+
+#: characters that must never reach a terminal raw, and a workflow command
+_CONTROLS = ("\n::error file=app.py,line=1::owned", "\x1b[31m", "\x1b]0;t\x07", "\x9b", "\x00", "\x7f",
+             "\u202e", "\u2028", "\x85", "\r", "\ufeff")  # fmt: skip
+
+
+def control_in_name(draft: Draft, text: bytes) -> bytes:
+    """A key (a path, property, parameter or status) given control characters, written as a
+    double-quoted escape that JSON and YAML both read."""
+    spans = _key_spans(text) + [m.span() for m in _YAML_MAPPING.finditer(text)] * (not _is_flow(text))
+    if not spans:
+        return text
+    start, end = spans[draft.index(len(spans))]
+    line = text[start:end]
+    indent = len(line) - len(line.lstrip(b" -"))
+    key, colon, rest = line[indent:].partition(b":")
+    try:
+        name = json.loads(key) if key.startswith(b'"') else key.decode("utf-8").strip("'")
+    except (ValueError, UnicodeDecodeError):
+        return text
+    at = draft.uniform(0, len(name))
+    hostile = name[:at] + draft.choose(_CONTROLS) + name[at:]
+    draft.log.append(f"control characters in key {name[:40]!r}")
+    return text[:start] + line[:indent] + json.dumps(hostile).encode() + colon + rest + text[end:]
+
+
+_ODD_REFS = (
+    "#/components/schemas/\u00b2", "#/paths/~1pets/get/responses/\u0661", "http://[::1", "%00.yaml",
+    "x" * 300 + ".yaml", "/".join(["d" * 200] * 30), "#/%E0%A4", "#/a/~2", "#//", "#", "", "?x",
+    "file:///etc/passwd", "\\\\server\\share", "C:\\x.yaml", "common.yaml#/Thing/../..",
+    "sub/inner.yaml#/Parent", "fifo.yaml", "link.yaml#/x", "#/definitions/\u202e", "a\nb.yaml",
+    "common.yaml#Thing", "%2e%2e/outside.yaml", "common.yaml#/Loop", "//host/x", "data:,{}",
+)  # fmt: skip
+
+
+def random_ref(draft: Draft, text: bytes) -> bytes:
+    """A scalar replaced by `{"$ref": ...}` with an odd or random reference string."""
+    ref = draft.draw(st.one_of(st.sampled_from(_ODD_REFS), st.text(max_size=20)))
+    value = json.dumps({"$ref": ref}).encode("utf-8", "surrogatepass")
+    return _replace_scalar(draft, text, value)
+
+
+_CODECS = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+
+
+def reencode(draft: Draft, text: bytes) -> bytes:
+    """The whole document in UTF-16 or UTF-32, with a byte-order mark (`utf-16`) or without."""
+    codec = draft.choose(_CODECS)
+    try:
+        decoded = text.decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+    draft.log.append(f"encoded as {codec}")
+    return decoded.encode(codec, "surrogatepass")
+
+
 TEXT_MUTATIONS: tuple[Callable[[Draft, bytes], bytes], ...] = (
     truncate, insert_bytes, yaml_alias, yaml_recursive_alias, yaml_merge, yaml_tag,
-    yaml_bomb, repeat_or_drop_lines,
+    yaml_bomb, repeat_or_drop_lines, number_lexeme, number_lexeme, duplicate_key, control_in_name,
+    control_in_name, random_ref, random_ref, reencode,
 )  # fmt: skip
 
 
@@ -1143,3 +1238,79 @@ def test_the_in_process_run_is_the_real_command():
             check(inside, example.files())
 
     one()
+
+
+# -- revision strings ------------------------------------------------------------------------------
+
+#: pieces of git's revision syntax, and what git or a terminal may choke on
+_REVISION_PARTS = (
+    "HEAD", "main", "v1", "~", "~1", "^", "^2", "^{commit}", "^{tree}", "^{}", "^{/base}", "@", "@{u}",
+    "@{-1}", "@{1.day.ago}", "@{0}", "@{99}", ":/", ":/base", ":", "..", "...", "-", "--", "--output=x",
+    "-x", "/", " ", "\n", "\x1b[31m", "\x00", "\u202e", "::error::x", "%", "*", "?", "[", "\\", "é",
+    "0" * 40, "f" * 40, "0" * 7, "refs/heads/main", "refs/tags/v1", "origin/main", "FETCH_HEAD",
+    "stash", ":0", ":1:", "HEAD:", "a" * 300,
+)  # fmt: skip
+_SPEC = (
+    b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+    b"paths:\n  /a: {get: {responses: {'200': {description: ok}}}}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def small_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import subprocess
+
+    repo = tmp_path_factory.mktemp("revisions")
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["config", "user.email", "dev@example.com"],
+        ["config", "user.name", "dev"],
+    ):
+        subprocess.run(["git", "-C", str(repo), *args], check=True)
+    (repo / "spec.yaml").write_bytes(_SPEC)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(repo), "commit", "-qm", "base"], check=True)
+    subprocess.run(["git", "-C", str(repo), "tag", "v1"], check=True)
+    return repo
+
+
+def test_random_revision_strings_are_a_report_or_a_named_error(small_repository: Path):
+    """`--base REV SPEC` and `REV:SPEC` with revision strings made of git's syntax and hostile
+    characters: a report, or one escaped line; never an internal error, never a raw control."""
+    revisions = st.one_of(
+        st.lists(st.sampled_from(_REVISION_PARTS), min_size=1, max_size=4).map("".join),
+        st.text(min_size=1, max_size=12),
+    )
+    tally: Counter = Counter()
+
+    @settings(max_examples=max(EXAMPLES // 4, 20), **SETTINGS)
+    @given(revisions, st.booleans())
+    def one(revision: str, as_base: bool) -> None:
+        assume("--debug" not in revision)  # asks for tracebacks, wherever it is on the command line
+        args = (
+            ["diff", "--base", revision, "spec.yaml"]
+            if as_base
+            else ["diff", f"{revision}:spec.yaml", "spec.yaml"]
+        )
+        previous = Path.cwd()
+        out, err = io.StringIO(), io.StringIO()
+        os.chdir(small_repository)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                main([*args, "--format", "json"])
+        except SystemExit as done:
+            code = done.code
+        finally:
+            os.chdir(previous)
+        tally[f"exit {code}"] += 1
+        stderr = err.getvalue()
+        assert code in (0, 1, 2), (args, code, stderr)
+        assert TRACEBACK not in stderr and not stderr.startswith(INTERNAL_ERROR), (args, stderr)
+        if code == 2:
+            assert stderr.count("\n") == 1 and stderr.startswith("oasguard: "), (args, stderr)
+            assert not any(c in stderr[:-1] for c in "\x1b\x00\r\u202e\n"), (args, stderr)
+        else:
+            assert json.loads(out.getvalue())["changes"] == [], (args, out.getvalue())
+
+    one()
+    print(f"\nrevision strings: {dict(tally)}")

@@ -28,6 +28,9 @@ app = typer.Typer(
     help="Tell whether a change to an OpenAPI document breaks its clients.",
 )
 
+#: error messages longer than this many characters are cut in the middle
+_MAX_MESSAGE = 1000
+
 _FAIL_ON = {"breaking": Level.BREAKING, "warning": Level.WARNING, "none": None}
 
 
@@ -249,7 +252,9 @@ def _validate(*specs: Spec) -> None:
 
     found = [line for spec in specs for line in violations(load(spec))]
     if found:
-        sys.stderr.write("".join(f"oasguard: {line}\n" for line in found))
+        from oasguard.report.escape import terminal
+
+        sys.stderr.write("".join(f"oasguard: {terminal(line)}\n" for line in found))
         sys.exit(2)
 
 
@@ -269,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         _fail("aborted")
     except _CommandLineError as error:
-        _fail(error.format_message())
+        _fail(error.format_message(), first_line=True)
     except KeyboardInterrupt:
         _fail("interrupted")
     except BrokenPipeError:
@@ -281,7 +286,16 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(message: str) -> None:
-    first = message.strip().splitlines()[0] if message.strip() else "error"
-    sys.stderr.write(f"oasguard: {first}\n")
+def _fail(message: str, first_line: bool = False) -> None:
+    """One line on stderr and exit 2. Names and values in `message` come from documents and
+    arguments: every control character in them is shown escaped, never written raw."""
+    from oasguard.report.escape import terminal
+
+    text = message.strip() or "error"
+    if first_line:  # click's own messages may add a usage paragraph
+        text = text.splitlines()[0]
+    shown = terminal(text)
+    if len(shown) > _MAX_MESSAGE:  # a 100 kB argument or name: its two ends say what it is
+        shown = shown[: _MAX_MESSAGE // 2] + " … " + shown[-_MAX_MESSAGE // 2 :]
+    sys.stderr.write(f"oasguard: {shown}\n")
     sys.exit(2)

@@ -23,6 +23,7 @@ from oasguard.model.nodes import (
     Schema,
     SecurityScheme,
     Where,
+    same_value,
 )
 from oasguard.rules import parameters as P
 from oasguard.rules import paths as PATHS
@@ -56,7 +57,7 @@ def unchanged_components(base: Api, rev: Api) -> frozenset[str]:
         if (other := rev.components.get(key)) is not None
         and not isinstance(node, LazySchema)
         and not isinstance(other, LazySchema)
-        and node.raw == other.raw
+        and same_value(node.raw, other.raw)
     }
     dependents: dict[str, set[str]] = {}
     for key in candidates:

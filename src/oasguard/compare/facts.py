@@ -34,5 +34,11 @@ def show(value: object) -> str:
 
 
 def canonical(value: object) -> str:
-    """A stable key for comparing values of any JSON type (True is not 1)."""
-    return json.dumps(value, sort_keys=True, default=str)
+    """A stable key for comparing values of any JSON type: `true` is not `1` (JSON spells them
+    apart), `1.0` is `1` (JSON Schema compares numbers by value), `"1"` is neither."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):  # keys of mixed types, an integer too long to print
+        return repr(value)

@@ -2,8 +2,9 @@
 
 The comparison points at where a thing is written; a few facts are about a keyword that one side
 does not have (a `type` widened to any, an `enum` loosened to none). Such a fact points at the
-keyword on the other side instead (what was there, or what is there now), and failing that at the nearest enclosing node that
-exists: a pointer a reader can follow is worth more than one that names the exact keyword.
+keyword on the other side instead (what was there, or what is there now), and failing that at the
+nearest enclosing node that exists: a pointer a reader can follow is worth more than one that
+names the exact keyword.
 """
 
 from __future__ import annotations

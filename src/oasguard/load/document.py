@@ -131,15 +131,20 @@ class RefResolver:
         where = self.display(file)
         if "\0" in ref:
             raise RefError(f"{where}: $ref {brief(ref)} holds a NUL character")
-        parts = urlsplit(ref)
+        try:
+            parts = urlsplit(ref)
+        except ValueError as error:  # a malformed URL (an unclosed IPv6 host, ...)
+            raise RefError(f"{where}: $ref {brief(ref)} is not a valid URL ({error})") from None
         if parts.scheme or parts.netloc or ref.startswith("//"):
             raise RefError(f"{where}: remote $ref '{ref}' refused (oasguard never uses the network)")
         target = file
+        path, fragment = unquote(parts.path), parts.fragment
+        if "\0" in path or "\0" in unquote(fragment):
+            raise RefError(f"{where}: $ref {brief(ref)} holds a NUL character (percent-encoded)")
         if parts.path:
-            target = self._target_file(ref, unquote(parts.path), file)
+            target = self._target_file(ref, path, file)
             if target not in self._files:
                 self._load_file(ref, target, where)
-        fragment = parts.fragment
         if fragment and not fragment.startswith("/"):
             raise RefError(f"{where}: $ref '{ref}' has a fragment that is not a JSON pointer")
         pointer = unquote(fragment)
@@ -186,14 +191,20 @@ def lookup(document: object, pointer: str) -> object:
         if isinstance(node, dict):
             if token in node:
                 node = node[token]
-            elif token.isdigit() and int(token) in node:
+            elif _index(token) and int(token) in node:
                 node = node[int(token)]
             else:
                 return _NOWHERE
-        elif isinstance(node, list) and token.isdigit() and (token == "0" or token[0] != "0"):
+        elif isinstance(node, list) and _index(token):
             if int(token) >= len(node):
                 return _NOWHERE
             node = node[int(token)]
         else:
             return _NOWHERE
     return node
+
+
+def _index(token: str) -> bool:
+    """Whether `token` is an RFC 6901 array index: ASCII digits only (`²` and `١` are digits to
+    Python, not to JSON pointers), no leading zero."""
+    return token.isascii() and token.isdigit() and (token == "0" or token[0] != "0")

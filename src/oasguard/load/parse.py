@@ -1,33 +1,51 @@
-"""Parse bytes as JSON or YAML by their content, refusing what would exhaust time or memory."""
+"""Parse bytes as JSON or YAML by their content, refusing what would exhaust time or memory, and
+reading YAML as OpenAPI means it (YAML 1.2 core schema, string keys, no duplicate keys)."""
 
 from __future__ import annotations
 
 import json
 import re
+from typing import ClassVar
 
-from oasguard.errors import LoadError
+from oasguard.errors import LoadError, brief
 
 #: At most this many nodes once YAML aliases are expanded (a "billion laughs" stops here).
 MAX_EXPANDED_NODES = 5_000_000
+#: At most this many keys copied by YAML merge keys (`<<`) in one document: a chain of mappings,
+#: each merging the one before, copies a quadratic number of keys (PyYAML dedupes repeated aliases
+#: in one merge since 6.0.4, not chains).
+MAX_MERGED_KEYS = 100_000
+#: Integers longer than this many bits (about Python's 4,300-digit conversion limit) are refused:
+#: nothing could print or compare them in decimal without that limit.
+MAX_INT_BITS = 14_000
 _ALIAS = re.compile(rb"(?:^|[\s\[{,:-])\*[^\s\[\]{},]")
+
+#: (byte-order mark, codec); UTF-32 first: its little-endian mark starts like UTF-16's
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
 
 
 def parse(data: bytes, name: str) -> object:
     """The data structure in `data`; LoadError naming `name` (and the line) if it is not one."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = _utf8(data, name)
     stripped = data.lstrip()
     if not stripped:
         raise LoadError(f"{name}: empty document")
     if stripped[:1] in (b"{", b"["):
         try:
-            return json.loads(data)
+            return _parse_json(data, name)
         except RecursionError:
             raise LoadError(f"{name}: nested too deeply") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             json_error = error  # YAML flow style also starts with "{": give YAML a chance
         try:
             return _parse_yaml(data, name)
+        except _YamlValueError:
+            raise  # YAML in flow style, read as far as its values: its own error is the one to give
         except LoadError:
             if isinstance(json_error, json.JSONDecodeError):
                 raise LoadError(f"{name}:{json_error.lineno}: invalid JSON ({json_error.msg})") from None
@@ -35,21 +53,236 @@ def parse(data: bytes, name: str) -> object:
     return _parse_yaml(data, name)
 
 
+def _utf8(data: bytes, name: str) -> bytes:
+    """`data` as UTF-8 without a byte-order mark. JSON and YAML may also be UTF-16 or UTF-32 (told
+    by a mark or by the NULs around the first ASCII character); those are decoded here, first, so
+    that every later check (aliases, budgets) reads characters, not bytes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:]
+    codec, skip = None, 0
+    for mark, candidate in _BOMS:
+        if data.startswith(mark):
+            codec, skip = candidate, len(mark)
+            break
+    else:
+        head = data[:4]
+        if len(head) == 4 and head[:3] == b"\0\0\0" and head[3]:
+            codec = "utf-32-be"
+        elif len(head) == 4 and head[0] and head[1:] == b"\0\0\0":
+            codec = "utf-32-le"
+        elif len(head) >= 2 and not head[0] and head[1]:
+            codec = "utf-16-be"
+        elif len(head) >= 2 and head[0] and not head[1]:
+            codec = "utf-16-le"
+    if codec is None:
+        return data
+    try:
+        return data[skip:].decode(codec).encode("utf-8")
+    except UnicodeError as error:
+        where = f"{error.reason} at byte {error.start}"
+        raise LoadError(f"{name}: not valid {codec.upper()} text ({where})") from None
+
+
+# -- JSON ------------------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """Raised by the JSON hooks: the fast parse found something that is not a faithful JSON value."""
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _Refused
+    return mapping
+
+
+def _constant(text: str) -> object:
+    raise _Refused
+
+
+def _parse_json(data: bytes, name: str) -> object:
+    try:
+        return json.loads(data, object_pairs_hook=_unique, parse_constant=_constant)
+    except _Refused:
+        pass
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer longer than Python converts
+        pass
+    line, problem = _json_problem(data.decode("utf-8", "replace"))
+    raise LoadError(f"{name}:{line}: invalid JSON ({problem})")
+
+
+_JSON_TOKEN = re.compile(
+    r'"(?:[^"\\]|\\.)*"(\s*:)?|[{}\[\]]|-?(?:Infinity|NaN)\b|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?', re.S
+)
+_INT_DIGITS = 4300
+
+
+def _json_problem(text: str) -> tuple[int, str]:
+    """The line and description of the first duplicate key, NaN/Infinity or over-long integer in
+    `text` (a JSON document the fast parse refused): slow, only ever run on a document in error."""
+    objects: list[set[str] | None] = []
+    line, counted = 1, 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        problem = None
+        if first == "{":
+            objects.append(set())
+        elif first == "[":
+            objects.append(None)
+        elif first in "}]":
+            if objects:
+                objects.pop()
+        elif first == '"':
+            if match.group(1) is not None and objects and objects[-1] is not None:
+                try:
+                    key = json.loads(token[: token.rindex('"') + 1])
+                except ValueError:
+                    continue
+                if key in objects[-1]:
+                    problem = f"duplicate key {_show(key)}"
+                objects[-1].add(key)
+        elif token.lstrip("-")[:1] in ("I", "N"):
+            problem = f"{token} is not a JSON number"
+        elif "." not in token and "e" not in token.lower() and len(token.lstrip("-")) > _INT_DIGITS:
+            problem = f"an integer of {len(token.lstrip('-')):,} digits (at most {_INT_DIGITS:,})"
+        if problem is not None:
+            line += text.count("\n", counted, match.start())
+            return line, problem
+    return line, "a value that cannot be read"
+
+
+def _show(key: str) -> str:
+    return brief(key)
+
+
+# -- YAML ------------------------------------------------------------------------------------------
+
+_LOADER: type | None = None
+
+
+class _YamlValueError(LoadError):
+    """YAML whose syntax was read, with a value or key that cannot be taken."""
+
+
+def _loader() -> type:
+    """The YAML loader: libyaml's C parser (PyYAML's pure-Python one without it) with the YAML 1.2
+    core schema's resolver: `on`/`yes`/`no` are strings, `010` is 10, `1e6` a number, `1:30` and
+    dates are strings. OpenAPI documents are YAML 1.2. Mapping keys are the text written (never a
+    number or a boolean), a duplicate key is an error, and a value that cannot be built (an integer
+    too long, `!!timestamp 2024-02-30`) is an error at its line."""
+    global _LOADER
+    if _LOADER is not None:
+        return _LOADER
+    import yaml
+    from yaml.constructor import ConstructorError, SafeConstructor
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    merge_tag = "tag:yaml.org,2002:merge"
+
+    def at_line(construct):  # a constructor whose ValueError names the node's line
+        def wrapped(loader, node):
+            try:
+                return construct(loader, node)
+            except (ValueError, TypeError, KeyError, OverflowError) as error:
+                problem = f"cannot read {node.value!r:.60}: {error}"
+                raise ConstructorError(None, None, problem, node.start_mark) from None
+
+        return wrapped
+
+    def construct_int(loader, node):
+        text = str(loader.construct_scalar(node))
+        sign = -1 if text[:1] == "-" else 1
+        digits = text[1:] if text[:1] in "+-" else text
+        if digits[:2] in ("0o", "0x"):
+            value = int(digits[2:], 8 if digits[1] == "o" else 16)
+        elif len(digits) > _INT_DIGITS:
+            value = 1 << MAX_INT_BITS  # refused below, without converting it
+        else:
+            value = int(digits, 10)
+        if value.bit_length() > MAX_INT_BITS:
+            raise ConstructorError(
+                None, None, f"an integer of more than {_INT_DIGITS:,} digits", node.start_mark
+            )
+        return sign * value
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        yaml_implicit_resolvers: ClassVar[dict] = {}
+        yaml_constructors: ClassVar[dict] = dict(SafeConstructor.yaml_constructors)
+
+        def construct_mapping(self, node, deep=False):
+            if not isinstance(node, yaml.MappingNode):
+                raise ConstructorError(None, None, f"expected a mapping, found {node.id}", node.start_mark)
+            own: dict[str, object] = {}
+            merged = False
+            for key_node, value_node in node.value:
+                if key_node.tag == merge_tag:
+                    merged = True
+                    continue
+                key = self._key(key_node)
+                if key in own:
+                    raise ConstructorError(None, None, f"duplicate key {_show(key)}", key_node.start_mark)
+                own[key] = value_node
+            if merged:  # merged pairs first, the node's own keys override them
+                self.flatten_mapping(node)
+                self.merged_keys = getattr(self, "merged_keys", 0) + len(node.value) - len(own)
+                if self.merged_keys > MAX_MERGED_KEYS:
+                    problem = (
+                        f"YAML merge keys (<<) copy more than {MAX_MERGED_KEYS:,} keys (a merge-key bomb?)"
+                    )
+                    raise ConstructorError(None, None, problem, node.start_mark)
+                return {self._key(k): self.construct_object(v, deep=deep) for k, v in node.value}
+            return {key: self.construct_object(value, deep=deep) for key, value in own.items()}
+
+        @staticmethod
+        def _key(node) -> str:
+            if isinstance(node, yaml.ScalarNode):
+                return node.value
+            problem = f"a mapping key must be a string, not a {node.id}"
+            raise ConstructorError(None, None, problem, node.start_mark)
+
+    resolver = Loader.add_implicit_resolver
+    resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+    resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    resolver(
+        "tag:yaml.org,2002:int",
+        re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        list("-+0123456789"),
+    )
+    resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        list("-+.0123456789"),
+    )
+    resolver(merge_tag, re.compile(r"^(?:<<)$"), ["<"])  # not YAML 1.2, but used in OpenAPI documents
+    constructors = Loader.yaml_constructors
+    constructors["tag:yaml.org,2002:int"] = at_line(construct_int)
+    for tag in ("float", "timestamp", "binary", "bool"):
+        constructors[f"tag:yaml.org,2002:{tag}"] = at_line(constructors[f"tag:yaml.org,2002:{tag}"])
+    _LOADER = Loader
+    return Loader
+
+
 def _parse_yaml(data: bytes, name: str) -> object:
     import yaml  # only when there is YAML to read: JSON documents never pay for the import
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # SafeLoader: PyYAML without libyaml
     try:
-        document = yaml.load(data, Loader=loader)
+        document = yaml.load(data, Loader=_loader())
     except yaml.MarkedYAMLError as error:
         line = f":{error.problem_mark.line + 1}" if error.problem_mark else ""
-        raise LoadError(f"{name}{line}: invalid YAML ({error.problem})") from None
+        kind = _YamlValueError if isinstance(error, yaml.constructor.ConstructorError) else LoadError
+        raise kind(f"{name}{line}: invalid YAML ({error.problem})") from None
     except yaml.YAMLError as error:
         raise LoadError(f"{name}: invalid YAML ({error})") from None
     except RecursionError:
         raise LoadError(f"{name}: nested too deeply") from None
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
-        # a scalar PyYAML reads but cannot construct, such as the timestamp 2024-02-30
         raise LoadError(f"{name}: invalid YAML value ({type(error).__name__}: {error})") from None
     if _ALIAS.search(data):
         _check_expansion(document, name)
@@ -57,7 +290,8 @@ def _parse_yaml(data: bytes, name: str) -> object:
 
 
 def _check_expansion(document: object, name: str) -> None:
-    """Refuse YAML whose aliases expand beyond MAX_EXPANDED_NODES (each shared node counted per use).
+    """Refuse YAML whose aliases expand beyond MAX_EXPANDED_NODES (each shared node counted per use,
+    a mapping's keys as well as its values).
 
     The parser shares aliased nodes, so memory is fine; but every later walk would pay the full
     expansion. Sizes are computed once per distinct node, bottom up, without recursion.
@@ -79,7 +313,12 @@ def _check_expansion(document: object, name: str) -> None:
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
         # a long string counts for its length: copying it is what an alias bomb of strings costs
-        own = 1 + len(node) // 100 if isinstance(node, str) else 1
+        if isinstance(node, str):
+            own = 1 + len(node) // 100
+        elif isinstance(node, dict):
+            own = 1 + sum(1 + len(key) // 100 for key in node)
+        else:
+            own = 1
         total = own + sum(sizes.get(id(child), 1) for child in children)
         if total > MAX_EXPANDED_NODES:
             raise LoadError(

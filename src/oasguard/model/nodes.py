@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import PurePosixPath
@@ -267,7 +268,8 @@ class Operation:
 
 
 def path_key(path: str) -> str:
-    """A path template with parameter names erased: `/users/{id}` and `/users/{userId}` match."""
+    """A path template with parameter names erased: `/users/{id}` and `/users/{userId}` match.
+    A trailing slash is kept: `/a` and `/a/` are different paths (servers route them apart)."""
     out, depth = [], 0
     for char in path:
         if char == "{":
@@ -280,7 +282,7 @@ def path_key(path: str) -> str:
             continue
         if not depth:
             out.append(char)
-    return "".join(out).rstrip("/") or "/"
+    return "".join(out) or "/"
 
 
 @dataclass(eq=False)
@@ -296,3 +298,19 @@ class Api:
     dependencies: dict[str, frozenset[str]]
     entry: PurePosixPath
     security_schemes: dict[str, SecurityScheme] = field(default_factory=dict)
+
+
+def same_value(a: object, b: object) -> bool:
+    """Whether two parsed JSON/YAML values are the same document: Python's `==` first (C speed),
+    then a check that it did not equate what JSON tells apart: `true` and `1`, `false` and `0`
+    (Python's bool is an int). The check compares pickles, which spell every type and share what
+    YAML aliases share (an alias tree is not expanded); a difference it sees that `==` did not
+    (`1` vs `1.0`, key order) only sends the part down the full comparison."""
+    if a is b:
+        return True
+    if a != b:
+        return False
+    try:
+        return pickle.dumps(a, 5) == pickle.dumps(b, 5)
+    except (RecursionError, pickle.PicklingError, TypeError):  # nested too deeply to tell cheaply
+        return False

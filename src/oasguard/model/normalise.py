@@ -74,6 +74,20 @@ class _Normaliser:
             return target, Where(file, pointer)
         return raw, where
 
+    def _strings(self, raw: Mapping, key: str, where: Where) -> list[str] | None:
+        """`raw[key]`, a list of strings (`consumes`, `schemes`), or None when absent."""
+        value = raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(where.child(key), f"'{key}' must be a list of strings")
+        return value
+
+    def _media_types(self, op: Mapping, key: str, where: Where | None) -> list[str]:
+        """Swagger 2.0 `consumes`/`produces` of an operation (at `where`), else the document's."""
+        own = self._strings(op, key, where) if where is not None else op.get(key)
+        return own or self._strings(self.root, key, Where(self.entry, "")) or ["application/json"]
+
     def mapping(self, raw: object, where: Where, what: str) -> tuple[Mapping, Where]:
         """`raw` (after its `$ref`, if any) as a mapping, and where that mapping is."""
         raw, where = self.deref(raw, where)
@@ -94,12 +108,23 @@ class _Normaliser:
         self._components(top)
         operations: dict[tuple[str, str], Operation] = {}
         paths = root.get("paths") or {}
+        self._check_paths(paths, top)
         for path, item in paths.items():
+            if path.startswith("x-"):
+                continue  # an extension of the Paths object, not a path
             if self.unchanged is not None and self.unchanged.path_item(path):
                 continue  # equal in both documents, and all it refers to as well: no change there
             where = top.child("paths", str(path))
             for operation in self._path_item(str(path), item, where):
-                operations.setdefault((path_key(str(path)), operation.method), operation)
+                other = operations.setdefault((path_key(str(path)), operation.method), operation)
+                if other is not operation:
+                    # `/users/{id}` and `/users/{name}` are one path to a server: with the same
+                    # method in both, which one a request reaches is undefined
+                    raise self.fail(
+                        operation.where,
+                        f"'{other.path}' and '{path}' differ only in parameter names and both have "
+                        f"{operation.method.upper()} (the same operation twice)",
+                    )
         webhooks: dict[tuple[str, str], Operation] = {}
         for name, item in (root.get("webhooks") or {}).items():
             where = top.child("webhooks", str(name))
@@ -147,6 +172,12 @@ class _Normaliser:
             schemes[str(name)] = SecurityScheme(str(name), kind, settings, flows, swhere)
         return schemes
 
+    def _check_paths(self, paths: Mapping, top: Where) -> None:
+        """Every key of the Paths object is a path starting with '/' (or an `x-` extension)."""
+        for path in paths:
+            if not path.startswith(("/", "x-")):
+                raise self.fail(top.child("paths", path), f"the path '{path}' must start with '/'")
+
     def _components(self, top: Where) -> None:
         """Check every named schema, so an invalid one or a dangling `$ref` anywhere in them is
         found even where no operation leads; their nodes are built only when compared."""
@@ -176,19 +207,29 @@ class _Normaliser:
             base = str(root.get("basePath") or "")
             if not host:
                 return (base,) if base else ()
-            schemes = root.get("schemes") or ["https"]
+            schemes = self._strings(root, "schemes", Where(self.entry, "")) or ["https"]
             return tuple(f"{scheme}://{host}{base}" for scheme in schemes)
         servers = root.get("servers")
-        if not isinstance(servers, list):
+        if servers is None:
             return ()
+        where = Where(self.entry, "/servers")
+        if not isinstance(servers, list):
+            raise self.fail(where, "servers must be a list")
         urls = []
-        for server in servers:
-            if isinstance(server, Mapping) and isinstance(server.get("url"), str):
-                url = server["url"]
-                for name, variable in (server.get("variables") or {}).items():
-                    if isinstance(variable, Mapping) and "default" in variable:
-                        url = url.replace("{" + str(name) + "}", str(variable["default"]))
-                urls.append(url.rstrip("/") or "/")
+        for index, server in enumerate(servers):
+            at = where.child(str(index))
+            if not isinstance(server, Mapping) or not isinstance(server.get("url"), str):
+                raise self.fail(at, "a server must be a mapping with a string 'url'")
+            url = server["url"]
+            variables = server.get("variables")
+            if variables is not None and not isinstance(variables, Mapping):
+                raise self.fail(at.child("variables"), "server variables must be a mapping")
+            for name, variable in (variables or {}).items():
+                if not isinstance(variable, Mapping):
+                    raise self.fail(at.child("variables", name), "a server variable must be a mapping")
+                if "default" in variable:
+                    url = url.replace("{" + str(name) + "}", str(variable["default"]))
+            urls.append(url.rstrip("/") or "/")
         return tuple(urls)
 
     # -- operations ---------------------------------------------------------------------------
@@ -197,6 +238,9 @@ class _Normaliser:
         self, path: str, raw: object, where: Where, inherited_security: tuple[Requirement, ...] | None = None
     ) -> list[Operation]:
         item, where = self.mapping(raw, where, "a path item")
+        for key in item:
+            if key not in METHODS and str(key).lower() in METHODS:
+                raise self.fail(where.child(str(key)), f"the method '{key}' must be written in lower case")
         shared = self._parameters(item.get("parameters"), where.child("parameters"), path)
         operations = []
         for method in METHODS:
@@ -231,7 +275,9 @@ class _Normaliser:
             status_text = str(status).lower()
             if status_text.startswith("x-"):
                 continue
-            responses[status_text] = self._response(status_text, response, rwhere.child(str(status)), op)
+            responses[status_text] = self._response(
+                status_text, response, rwhere.child(str(status)), op, op_where=where
+            )
         if "security" in op:
             security_where = where.child("security")
             security = self._security(op["security"], security_where)
@@ -247,6 +293,8 @@ class _Normaliser:
                 cwhere = where.child("callbacks", str(name))
                 expressions, cwhere = self.mapping(callback, cwhere, "a callback")
                 for expression, item in expressions.items():
+                    if str(expression).startswith("x-"):
+                        continue  # an extension of the Callback object, not an expression
                     for cb in self._path_item(str(expression), item, cwhere.child(str(expression)), security):
                         callbacks[(str(name), str(expression), cb.method)] = cb
         sunset = op.get("x-sunset")
@@ -266,12 +314,14 @@ class _Normaliser:
         )
 
     def _security(self, raw: object, where: Where) -> tuple[Requirement, ...]:
-        if not isinstance(raw, list):
+        if raw is None:
             return ()
+        if not isinstance(raw, list):
+            raise self.fail(where, "security must be a list of requirements")
         alternatives = []
         for index, requirement in enumerate(raw):
             if not isinstance(requirement, Mapping):
-                continue
+                raise self.fail(where.child(str(index)), "a security requirement must be a mapping")
             for scheme, scopes in requirement.items():
                 if scopes is not None and not isinstance(scopes, list):
                     raise self.fail(where.child(str(index), str(scheme)), "the scopes must be a list")
@@ -352,7 +402,7 @@ class _Normaliser:
                 where=bwhere,
                 deprecated=body.get("deprecated") is True,
             )
-        consumes = op.get("consumes") or self.root.get("consumes") or ["application/json"]
+        consumes = self._media_types(op, "consumes", where)
         body_params = [p for p in parameters.values() if p.location == "body"]
         if body_params:
             param = body_params[0]
@@ -394,7 +444,9 @@ class _Normaliser:
 
     # -- responses ----------------------------------------------------------------------------
 
-    def _response(self, status: str, raw: object, where: Where, op: Mapping) -> Response:
+    def _response(
+        self, status: str, raw: object, where: Where, op: Mapping, op_where: Where | None = None
+    ) -> Response:
         response, where = self.mapping(raw, where, "a response")
         headers: dict[str, Header] = {}
         raw_headers = response.get("headers")
@@ -424,7 +476,7 @@ class _Normaliser:
             content = {}
             if "schema" in response:
                 schema = self.schema(response["schema"], where.child("schema"))
-                produces = op.get("produces") or self.root.get("produces") or ["application/json"]
+                produces = self._media_types(op, "produces", op_where)
                 content = {str(p).lower(): MediaType(str(p), schema, where.child("schema")) for p in produces}
         else:
             content = self._content(response.get("content"), where.child("content"))

@@ -127,8 +127,9 @@ def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, 
         kind = type(node)
         if kind is dict or (kind is not list and isinstance(node, Mapping)):
             if at is not None:
-                for keyword, expected, what in SHAPES:
-                    if keyword in node and not isinstance(node[keyword], expected):
+                for keyword in _SHAPE_KEYS.intersection(node):
+                    expected, what = _SHAPE_OF[keyword]
+                    if not isinstance(node[keyword], expected):
                         raise LoadError(f"{name}: invalid schema at {_spell(at)}: '{keyword}' must be {what}")
             if "$ref" in node:
                 found.append((node["$ref"], "other" if at is None else "schema"))
@@ -316,8 +317,9 @@ class SchemaBuilder:
 
     def _check_shapes(self, raw: Mapping, where: Where) -> None:
         """Keywords of the wrong type make the document invalid, never a silent difference."""
-        for keyword, expected, what in SHAPES:
-            if keyword in raw and not isinstance(raw[keyword], expected):
+        for keyword in _SHAPE_KEYS.intersection(raw):
+            expected, what = _SHAPE_OF[keyword]
+            if not isinstance(raw[keyword], expected):
                 raise LoadError(
                     f"{self._resolver.display(where.file)}: invalid schema at "
                     f"{where.pointer or '/'}: '{keyword}' must be {what}"
@@ -626,6 +628,38 @@ def _types(raw: object, version: str) -> tuple[frozenset[str] | None, bool]:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+# -- keywords of the wrong type, and keywords oasguard does not follow (issue 11) -----------------
+
+
+class _NumberType(type):
+    def __instancecheck__(cls, value: object) -> bool:
+        return _is_number(value)
+
+
+class _Number(metaclass=_NumberType):
+    """`isinstance(value, _Number)`: an int or a float, never a bool (`maxLength: true` is no bound)."""
+
+
+SHAPES = (
+    *SHAPES,
+    *((keyword, _Number, "a number") for keyword in (*_NUMERIC_BOUNDS, "maximum", "minimum")),
+    *(
+        (keyword, (bool, _Number), "a number or a boolean")
+        for keyword in ("exclusiveMaximum", "exclusiveMinimum")
+    ),
+    ("pattern", str, "a string"),
+    ("uniqueItems", bool, "a boolean"),
+    ("nullable", bool, "a boolean"),
+    ("readOnly", bool, "a boolean"),
+    ("writeOnly", bool, "a boolean"),
+    ("format", str, "a string"),
+    ("$dynamicRef", (), "absent (oasguard does not follow $dynamicRef)"),
+)
+#: keyword -> (accepted types, how to say it), checked on every schema
+_SHAPE_OF = {keyword: (expected, what) for keyword, expected, what in SHAPES}
+_SHAPE_KEYS = frozenset(_SHAPE_OF)
 
 
 def _bounds(raw: Mapping, version: str) -> dict[str, object]:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from urllib.parse import unquote
 
 from oasguard.load.document import Document, escape, lookup
-from oasguard.model.nodes import LazySchema, Schema, Where
+from oasguard.model.nodes import LazySchema, Schema, Where, same_value
 from oasguard.model.schema import SchemaBuilder, raw_refs
 
 
@@ -61,7 +61,8 @@ class Unchanged:
         equal = {
             name
             for name, schema in base.items()
-            if isinstance(schema, Mapping) and revision.get(name, revision.get(_number(name))) == schema
+            if isinstance(schema, Mapping)
+            and same_value(revision.get(name, revision.get(_number(name))), schema)
         }
         targets: dict[str, set[str]] = {}
         dirty: set[str] = set()
@@ -116,10 +117,12 @@ class Unchanged:
         outside |= {"info", "tags", "externalDocs", "openapi", "swagger"}
         base, revision = self._roots
         for key in base.keys() | revision.keys():
-            if key not in outside and not str(key).startswith("x-") and base.get(key) != revision.get(key):
+            if key in outside or str(key).startswith("x-"):
+                continue
+            if not same_value(base.get(key), revision.get(key)):
                 return False
         schemes = [(root.get("components") or {}).get("securitySchemes") for root in self._roots]
-        return schemes[0] == schemes[1]
+        return same_value(schemes[0], schemes[1])
 
     def path_item(self, path: object) -> bool:
         """True when the path item `path` is equal in both documents, inherits the same, and
@@ -132,7 +135,7 @@ class Unchanged:
             items = [(root.get("paths") or {}).get(path) for root in self._roots]
             known = self._paths[path] = (
                 isinstance(items[0], dict)
-                and items[0] == items[1]
+                and same_value(items[0], items[1])
                 and self._all_clean(raw_refs(items[0], None, self._name))
             )
         return known
@@ -168,7 +171,7 @@ class Unchanged:
             return False
         pointer = unquote(ref[1:])
         base, revision = (lookup(root, pointer) for root in self._roots)
-        if not isinstance(base, Mapping) or base != revision:
+        if not isinstance(base, Mapping) or not same_value(base, revision):
             return False
         return self._all_clean(raw_refs(base, None, self._name))
 
@@ -190,7 +193,7 @@ class Unchanged:
         pointer = where.pointer
         if pointer not in self._slots:
             base, revision = (lookup(root, pointer) for root in self._roots)
-            clean = isinstance(base, Mapping) and "$ref" not in base and base == revision
+            clean = isinstance(base, Mapping) and "$ref" not in base and same_value(base, revision)
             # raw, as the builder gets it (a Swagger 2.0 parameter without its own keys), is checked
             clean = clean and self._all_clean(raw_refs(raw, pointer, self._name))
             self._slots[pointer] = (
