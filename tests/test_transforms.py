@@ -352,6 +352,7 @@ def enum_as_const(doc: Tree) -> Tree:
         if isinstance(enum, list) and len(enum) == 1 and "const" not in schema:
             container[key] = {("const" if name == "enum" else name): value for name, value in schema.items()}
             container[key]["const"] = enum[0]
+    return doc
 
 
 #: keywords that stay beside a `oneOf` made of a schema: they say how the whole is used

@@ -51,7 +51,7 @@ class SchemaComparer:
         #: compositions as compared (compare/variants.py), by schema id, with the schema kept
         self._views: dict[int, tuple[Schema, variants.View | None]] = {}
         self._nullable_copies: dict[int, tuple[Schema, Schema]] = {}
-        self._default_copies: dict[int, tuple[Schema, Schema]] = {}
+        self._default_copies: dict[tuple[int, int], tuple[Schema, Schema, Schema]] = {}
         self._fits: dict[tuple[int, int, Side], bool] = {}
         #: how many node pairs were compared, and how many were visited by walks (counted so that a
         #: test can guard against quadratic work; see tests/test_growth.py)

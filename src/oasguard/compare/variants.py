@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from oasguard.changes import Level, Side
 from oasguard.compare.facts import canonical
-from oasguard.model.nodes import MISSING, Schema, Where
+from oasguard.model.nodes import MISSING, Keywords, Schema, Where
+from oasguard.model.schema import ANNOTATION_KEYWORDS
 from oasguard.rules import schema as kinds
 from oasguard.rules.registry import RULES
 
@@ -45,7 +47,7 @@ def composition(c: SchemaComparer, schema: Schema) -> View | None:
     keyword, variants = ("oneOf", schema.one_of) if schema.one_of else ("anyOf", schema.any_of)
     united = _enum_union(variants)
     nullable = schema.nullable or any(v.nullable for v in united)
-    compared = tuple(_with_default(c, strip_null(c, v), schema.default) for v in united)
+    compared = tuple(_with_outside(c, strip_null(c, v), schema) for v in united)
     view = (keyword, compared, variants if len(compared) == len(variants) else compared, nullable)
     c._views[id(schema)] = (schema, view)  # the schema is kept so that its id stays its own
     return view
@@ -66,7 +68,8 @@ def _own_empty(schema: Schema) -> bool:
         and not schema.required
         and schema.additional is None
         and schema.items is None
-        and schema.keywords is None  # 2020-12 keywords of its own (not, if, contains, ...)
+        # 2020-12 keywords of its own (not, if, contains, ...); deprecation says nothing of values
+        and (schema.keywords is None or schema.keywords.present <= ANNOTATION_KEYWORDS)
     )
 
 
@@ -103,17 +106,33 @@ def _enum_union(variants: tuple[Schema, ...]) -> tuple[Schema, ...]:
     return (merged,)
 
 
-def _with_default(c: SchemaComparer, schema: Schema, default: object) -> Schema:
-    """A variant given the default written beside its composition (a copy, made once)."""
-    if default is MISSING or schema.default is not MISSING:
+def _with_outside(c: SchemaComparer, schema: Schema, outer: Schema) -> Schema:
+    """A variant given what is written beside its composition and says how the whole is used:
+    the default, deprecation and stability (a copy, made once per variant and composition)."""
+    default = outer.default if schema.default is MISSING else MISSING
+    said = outer.keywords is not None and (outer.keywords.deprecated or outer.keywords.stability)
+    own = schema.keywords is not None and (schema.keywords.deprecated or schema.keywords.stability)
+    annotate = bool(said) and not own
+    if default is MISSING and not annotate:
         return schema
-    known = c._default_copies.get(id(schema))
+    key = (id(schema), id(outer))
+    known = c._default_copies.get(key)
     if known is None:
         copied = copy.copy(schema)
-        copied.default = default
+        if default is not MISSING:
+            copied.default = default
+        if annotate:
+            assert outer.keywords is not None
+            mine = schema.keywords or Keywords(frozenset())
+            copied.keywords = replace(
+                mine,
+                present=mine.present | (outer.keywords.present & ANNOTATION_KEYWORDS),
+                deprecated=outer.keywords.deprecated,
+                stability=outer.keywords.stability,
+            )
         copied.key = None
-        known = c._default_copies[id(schema)] = (schema, copied)
-    return known[1]
+        known = c._default_copies[key] = (schema, outer, copied)
+    return known[2]
 
 
 def strip_null(c: SchemaComparer, schema: Schema) -> Schema:

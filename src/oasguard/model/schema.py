@@ -732,8 +732,8 @@ def _is_empty(schema: Schema, types: bool = True) -> bool:
         and not schema.one_of
         and not schema.any_of
         and schema.discriminator is None
-        and (schema.keywords is None or schema.keywords.present <= _ANNOTATIONS)
+        and (schema.keywords is None or schema.keywords.present <= ANNOTATION_KEYWORDS)
     )
 
 
-_ANNOTATIONS = frozenset({"deprecated", "x-stability-level"})
+ANNOTATION_KEYWORDS = frozenset({"deprecated", "x-stability-level"})
