@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
+import re
 from dataclasses import dataclass, field
 
 
@@ -72,12 +74,42 @@ class Change:
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity: survives line moves and message rewording, not a rule or place change."""
-        key = "\x1f".join((self.id, self.operation or "", self.location))
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
+        """Stable identity of the change, so that an ignore entry keeps matching it.
+
+        Made of what the change is, never of how or where it is written: the rule of the fact
+        (an operation removed stays the same change the day its sunset date passes and policy
+        calls it `...-after-sunset`), the operation and the location with path parameter names
+        erased (`{id}` → `{userId}` is no change, SPEC 3.2), and the fact's own values (which
+        enum value, which property). Not the message (wording changes), not the pointer or the
+        line (they move with every unrelated edit), not the document's path (files move).
+        """
+        values = {
+            key: value
+            for key, value in self.extra.items()
+            if key not in _VOLATILE and isinstance(value, (str, int, float, bool))
+        }
+        key = "\x1f".join(
+            (
+                str(self.extra.get("fact", self.id)),
+                _erase_parameters(self.operation or ""),
+                _erase_parameters(self.location),
+                json.dumps(values, sort_keys=True, ensure_ascii=False),
+            )
+        )
+        return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:16]
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.operation or "", -self.level.rank, self.location, self.id, self.message)
+
+
+#: fact values that are policy's input, not the change's identity: a sunset date pushed back
+#: is the same removal; "fact" is the rule the comparison stated
+_VOLATILE = frozenset({"deprecated", "sunset", "when", "fact"})
+_PATH_PARAMETER = re.compile(r"\{[^{}/]*\}")
+
+
+def _erase_parameters(text: str) -> str:
+    return _PATH_PARAMETER.sub("{}", text)
 
 
 @dataclass(frozen=True)

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import datetime
 import gc
+import os
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
+from oasguard import policy
 from oasguard.changes import Report
 from oasguard.compare import compare
 from oasguard.compare.schema import SchemaComparer
+from oasguard.config import Settings
 from oasguard.errors import LoadError
 from oasguard.load import load
 from oasguard.model import normalise
 from oasguard.model.unchanged import Unchanged
 from oasguard.rules.classify import classify
-from oasguard.sources import Spec, file_spec
+from oasguard.sources import Spec, file_spec, git_spec
 
 T = TypeVar("T")
 
@@ -35,11 +39,40 @@ def diff(
     schemas: SchemaComparer | None = None,
     dangling_as_empty: bool = False,
     sources: bool = False,
+    settings: Settings | None = None,
+    document: str | None = None,
 ) -> Report:
-    """Compare two specs and classify every difference; `progress` hears each stage begin;
-    `schemas`, if given, is the schema comparer to use (to read its work counters after);
-    `dangling_as_empty` reads a `$ref` to nothing as an empty schema instead of failing;
-    `sources` fills each change's `source` (file and line), which only some formats show."""
+    """Compare two specs, classify every difference and apply the policy of `settings`
+    (default: SPEC's levels); `progress` hears each stage begin; `schemas`, if given, is the
+    schema comparer to use (to read its work counters after); `dangling_as_empty` reads a
+    `$ref` to nothing as an empty schema instead of failing; `sources` fills each change's
+    `source` (file and line), which only some formats show; `document` names the spec on each
+    change when several are diffed."""
+    settings = settings or Settings()
+    today = today or datetime.date.today()
+    outcome = judge(base, revision, today, progress, schemas, dangling_as_empty, settings, document, sources)
+    return Report(
+        outcome.changes,
+        base.label,
+        revision.label,
+        ignored=outcome.ignored,
+        notes=policy.notes(settings, outcome.used, today),
+    )
+
+
+def judge(
+    base: Spec,
+    revision: Spec,
+    today: datetime.date,
+    progress: Callable[[str], None] | None,
+    schemas: SchemaComparer | None,
+    dangling_as_empty: bool,
+    settings: Settings,
+    document: str | None = None,
+    sources: bool = False,
+) -> policy.Outcome:
+    """The changes of one pair of specs with the policy applied (notes are the caller's: an
+    ignore entry may match in another document of the same run)."""
     step = progress or (lambda stage: None)
     step(f"reading {base.label}")
     base_document = load(base, dangling_as_empty)
@@ -50,13 +83,98 @@ def diff(
     base_api = normalise(base_document, unchanged, side=0)
     revision_api = normalise(revision_document, unchanged, side=1)
     step("comparing")
-    changes = classify(compare(base_api, revision_api, today, schemas))
+    changes = classify(compare(base_api, revision_api, schemas))
     if sources:
         from oasguard.load.lines import with_sources
 
         step("finding source lines")
         changes = with_sources(changes, base_document, revision_document)
-    return Report(changes, base.label, revision.label)
+    if document is not None:
+        changes = [replace(change, document=document) for change in changes]
+    return policy.apply(changes, settings, policy.operation_facts(base_api, revision_api), today)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document of a many-spec run, as plain data a worker process can receive:
+    `base_path` at git `ref` vs the working-tree file `path`, both from the repository `top`."""
+
+    ref: str
+    base_path: str
+    path: str
+    top: Path
+    root: Path | None = None
+
+    def specs(self) -> tuple[Spec, Spec]:
+        label = f"{self.ref}:{self.base_path}"
+        base = git_spec(self.ref, self.base_path, cwd=self.top, label=label)
+        return base, file_spec(str(self.top / self.path), self.root)
+
+
+def diff_many(
+    jobs: list[Job],
+    settings: Settings,
+    today: datetime.date | None = None,
+    dangling_as_empty: bool = False,
+    progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    sources: bool = False,
+) -> Report:
+    """One combined report for many documents: each change names its document, `summary`
+    counts all of them, and an ignore entry is unused only if no document used it. Documents
+    are compared in `workers` processes (default: see `parallel_workers`)."""
+    today = today or datetime.date.today()
+    workers = parallel_workers(len(jobs)) if workers is None else workers
+    if workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            count = len(jobs)
+            outcomes = list(
+                pool.map(
+                    _run_job,
+                    jobs,
+                    [settings] * count,
+                    [today] * count,
+                    [dangling_as_empty] * count,
+                    [sources] * count,
+                )
+            )
+    else:
+        outcomes = [
+            run_deep(
+                lambda job=job: judge(
+                    *job.specs(), today, progress, None, dangling_as_empty, settings, job.path, sources
+                )
+            )
+            for job in jobs
+        ]
+    changes = sorted(
+        (change for outcome in outcomes for change in outcome.changes),
+        key=lambda change: (change.document or "", *change.sort_key()),
+    )
+    used = frozenset().union(*(outcome.used for outcome in outcomes))
+    return Report(
+        changes,
+        ignored=[ignored for outcome in outcomes for ignored in outcome.ignored],
+        notes=policy.notes(settings, used, today),
+    )
+
+
+def parallel_workers(count: int) -> int:
+    """How many processes compare `count` documents: one per core, at most one per document
+    (measured in docs/decisions.md, "Many specs")."""
+    return max(1, min(count, os.cpu_count() or 1))
+
+
+def _run_job(
+    job: Job, settings: Settings, today: datetime.date, dangling_as_empty: bool, sources: bool
+) -> policy.Outcome:
+    return run_deep(
+        lambda: judge(*job.specs(), today, None, None, dangling_as_empty, settings, job.path, sources)
+    )
 
 
 def diff_paths(

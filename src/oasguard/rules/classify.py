@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from oasguard.changes import Change
 from oasguard.compare.facts import Fact
+from oasguard.rules.base import Rule
 from oasguard.rules.registry import RULES
 
 
@@ -22,7 +23,7 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
     changes = []
     for fact in facts:
         rule = RULES[fact.rule]
-        message = rule.message.format_map(_Args(fact.args))
+        message = render_message(rule, fact.args)
         key = (fact.operation, rule.id, message, fact.where)
         if key in seen:
             continue
@@ -32,16 +33,22 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
             Change(
                 id=rule.id,
                 level=rule.level,
-                message=_encodable(message),
+                message=message,
                 operation=_encodable(fact.operation) if fact.operation else fact.operation,
                 location=_encodable(" › ".join(segments)),
                 pointer=_encodable(fact.where.pointer),
                 file=fact.where.file.as_posix(),
                 in_base=fact.in_base,
+                extra=fact.args,  # the fact, for policy (policy.py) and the fingerprint
             )
         )
     changes.sort(key=Change.sort_key)
     return changes
+
+
+def render_message(rule: Rule, args: dict[str, object]) -> str:
+    """The rule's message template filled with a fact's arguments."""
+    return _encodable(rule.message.format_map(_Args(args)))
 
 
 def _encodable(text: str) -> str:
