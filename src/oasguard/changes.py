@@ -84,7 +84,7 @@ class Change:
         line (they move with every unrelated edit), not the document's path (files move).
         """
         values = {
-            key: value
+            key: _erase_parameters(value) if isinstance(value, str) else value
             for key, value in self.extra.items()
             if key not in _VOLATILE and isinstance(value, (str, int, float, bool))
         }
@@ -106,10 +106,12 @@ class Change:
 #: is the same removal; "fact" is the rule the comparison stated
 _VOLATILE = frozenset({"deprecated", "sunset", "when", "fact"})
 _PATH_PARAMETER = re.compile(r"\{[^{}/]*\}")
+#: a path parameter's name is the template's to choose (`{id}` → `{petId}` is no change)
+_PATH_PARAMETER_NAME = re.compile(r"path parameter ('?)[^\s›']+\1")
 
 
 def _erase_parameters(text: str) -> str:
-    return _PATH_PARAMETER.sub("{}", text)
+    return _PATH_PARAMETER_NAME.sub("path parameter", _PATH_PARAMETER.sub("{}", text))
 
 
 @dataclass(frozen=True)
