@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import glob
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,12 @@ class Settings:
         default_factory=lambda: dict.fromkeys(STABILITY_LEVELS, Level.WARNING)
     )
     deprecation_days: int = 0
+    #: how keys are spelled in the file ("tool.oasguard." in pyproject.toml)
+    prefix: str = ""
+
+    def where(self, key: str) -> str:
+        """`file: key` as messages name a key of this configuration."""
+        return f"{self.file}: {self.prefix}{key}"
 
 
 def find(start: Path) -> Path | None:
@@ -92,7 +99,7 @@ def find(start: Path) -> Path | None:
         if (top / name).is_file():
             return top / name
     pyproject = top / PYPROJECT
-    if pyproject.is_file() and _pyproject_table(pyproject, str(pyproject)) is not None:
+    if pyproject.is_file() and _pyproject_table(pyproject, os.path.relpath(pyproject)) is not None:
         return pyproject
     return None
 
@@ -103,9 +110,11 @@ def load_settings(path: Path | None, start: Path | None = None) -> Settings:
         path = find(start or Path.cwd())
         if path is None:
             return Settings()
+        shown = os.path.relpath(path)  # as the user would name it from here
     elif not path.is_file():
         raise ConfigError(f"--config {path}: no such file")
-    shown = str(path)
+    else:
+        shown = str(path)
     if path.name == PYPROJECT or path.suffix == ".toml":
         table = _pyproject_table(path, shown)
         if table is None:
@@ -226,6 +235,7 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
         exclude_extensions=tuple(extensions),
         stability=stability,
         deprecation_days=days,
+        prefix=prefix,
     )
 
 
@@ -241,7 +251,7 @@ def expand_specs(settings: Settings) -> list[Path]:
             if (settings.root / match).is_file()  # type: ignore[operator]
         )
         if not matches:
-            raise ConfigError(f"{settings.file}: specs[{index}]: '{pattern}' matches no file")
+            raise ConfigError(f"{settings.where(f'specs[{index}]')}: '{pattern}' matches no file")
         found.extend(settings.root / match for match in matches if settings.root / match not in found)  # type: ignore[operator]
     return found
 

@@ -120,11 +120,11 @@ def notes(settings: Settings, used: Iterable[int], today: datetime.date) -> list
     for entry in settings.ignore:
         if entry.until is not None and entry.until < today:
             out.append(
-                f"{settings.file}: {entry.describe()} expired on {entry.until.isoformat()}; "
+                f"{settings.where(entry.describe())} expired on {entry.until.isoformat()}; "
                 "its changes are reported again"
             )
         elif entry.index not in matched:
-            out.append(f"{settings.file}: {entry.describe()} matched no change; remove it")
+            out.append(f"{settings.where(entry.describe())} matched no change; remove it")
     return out
 
 
