@@ -9,6 +9,7 @@ import textwrap
 
 from oasguard.errors import UsageError
 from oasguard.rules.base import Area, Rule
+from oasguard.rules.examples import example
 from oasguard.rules.registry import ALL, RULES
 from oasguard.rules.schema import WAIVERS
 
@@ -29,6 +30,16 @@ def direction(rule: Rule) -> str:
         if rule.id.startswith(f"{side}-") or f"-{side}-" in rule.id:
             return side
     return _AREA_DIRECTION.get(rule.area, "both")
+
+
+def documentation(rule: Rule) -> str:
+    """The rule's docstring, with its before/after example (from rules/examples.py when the
+    docstring has none)."""
+    text = textwrap.dedent(rule.doc).strip()
+    found = example(rule.id, rule.doc)
+    if found is not None:
+        text += f"\nBefore: {found[0]}. After: {found[1]}."
+    return text
 
 
 def catalogue() -> list[dict[str, str]]:
@@ -59,7 +70,7 @@ def explain(rule_id: str) -> str:
     ]
     if rule.id != rule_id:
         lines.append(f"('{rule_id}' is an older name of this rule.)")
-    lines += ["", textwrap.dedent(rule.doc).strip(), "", f"Message: {rule.message}"]
+    lines += ["", documentation(rule), "", f"Message: {rule.message}"]
     lines += [f'Its level can be changed in the configuration: levels = {{ {rule.id} = "warning" }}', ""]
     return "\n".join(lines)
 
@@ -90,7 +101,7 @@ def render() -> str:
                 "",
                 f"### {rule.id}",
                 "",
-                f"**{rule.level.value}**. " + textwrap.dedent(rule.doc).strip(),
+                f"**{rule.level.value}**. " + documentation(rule),
             ]
             lines.append("")
             lines.append(f"Message: `{rule.message}`")
