@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -12,8 +13,12 @@ from pathlib import Path, PurePosixPath
 
 from oasguard.errors import SourceError
 
-#: a document is OpenAPI when a top-level key says so; looked for in the text before parsing
-_MARKER = re.compile(rb'^(?:\xef\xbb\xbf)?\s*\{?\s*["\']?(?:openapi|swagger)["\']?\s*:', re.MULTILINE)
+#: YAML: a top-level (unindented) `openapi:` / `swagger:` key with a version
+_YAML_MARKER = re.compile(
+    rb'^(?:\xef\xbb\xbf)?["\']?(?:openapi|swagger)["\']?[ \t]*:[ \t]*["\']?[23]\.', re.MULTILINE
+)
+#: JSON: the key anywhere (the parse then checks it is at the top level)
+_JSON_MARKER = re.compile(rb'"(?:openapi|swagger)"\s*:\s*"[23]\.')
 #: the file part of a `$ref` (`$ref: schemas/user.yaml#/User`); local refs (`#/...`) do not match
 _FILE_REF = re.compile(rb'\$ref["\']?\s*:\s*["\']?([^"\'\s#}{,]+)')
 #: files looked at for `$ref`s of a changed part, by name only (detection proper is by content)
@@ -120,28 +125,33 @@ def _closure(top: Path, path: str) -> set[str]:
 
 
 def _is_openapi(path: Path) -> bool:
-    """True when the file is an OpenAPI or Swagger document by its content."""
+    """True when the file is an OpenAPI or Swagger document by its content: JSON with an
+    `openapi` or `swagger` key at the top level, or YAML with such a key unindented. YAML is
+    not parsed here (it costs seconds on a large document, which the diff parses anyway)."""
     try:
-        with path.open("rb") as stream:
-            head = stream.read(64 * 1024)
+        data = path.read_bytes()[:_MAX_SCAN_BYTES]
     except OSError:
         return False
-    if b"\0" in head or not _MARKER.search(head):
-        return False
-    from oasguard.errors import LoadError
-    from oasguard.load.parse import parse
+    return _looks_openapi(data)
 
-    try:
-        document = parse(path.read_bytes(), str(path))
-    except (LoadError, OSError):
+
+def _looks_openapi(data: bytes) -> bool:
+    if b"\0" in data[:65536]:
         return False
-    return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        if not _JSON_MARKER.search(data):
+            return False
+        try:
+            document = json.loads(data)
+        except (ValueError, RecursionError):
+            return False
+        return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
+    return bool(_YAML_MARKER.search(data))
 
 
 def _was_openapi(top: Path, ref: str, path: str) -> bool:
     done = subprocess.run(["git", "cat-file", "-p", f"{ref}:{path}"], cwd=top, capture_output=True)
-    head = done.stdout[:65536]
-    return done.returncode == 0 and b"\0" not in head and bool(_MARKER.search(head))
+    return done.returncode == 0 and _looks_openapi(done.stdout)
 
 
 def _exists_at(top: Path, ref: str, path: str) -> bool:

@@ -124,7 +124,7 @@ def diff_many(
     counts all of them, and an ignore entry is unused only if no document used it. Documents
     are compared in `workers` processes (default: see `parallel_workers`)."""
     today = today or datetime.date.today()
-    workers = parallel_workers(len(jobs)) if workers is None else workers
+    workers = parallel_workers(jobs) if workers is None else workers
     if workers > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -163,10 +163,18 @@ def diff_many(
     )
 
 
-def parallel_workers(count: int) -> int:
-    """How many processes compare `count` documents: one per core, at most one per document
-    (measured in docs/decisions.md, "Many specs")."""
-    return max(1, min(count, os.cpu_count() or 1))
+#: below this many bytes of documents in all, one process is faster than a pool (its start,
+#: ~40 ms, and sending the changes back cost more than the second core gives)
+PARALLEL_FROM_BYTES = 2_000_000
+
+
+def parallel_workers(jobs: list[Job]) -> int:
+    """How many processes compare `jobs`: one per core, at most one per document, and only one
+    for small documents (measured in docs/decisions.md, "Many specs")."""
+    size = sum((job.top / job.path).stat().st_size for job in jobs if (job.top / job.path).is_file())
+    if len(jobs) < 2 or size < PARALLEL_FROM_BYTES:
+        return 1
+    return max(1, min(len(jobs), os.cpu_count() or 1))
 
 
 def _run_job(
