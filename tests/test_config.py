@@ -5,9 +5,11 @@ configuration exits 2 with one line naming the file and the key."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 
+from oasguard.config import load_settings
 from repos import CONFIG_FILES, Repo, api, ids, op, query
 
 SPEC = "api/openapi.yaml"
@@ -153,3 +155,40 @@ def test_dates_are_read_as_written_in_either_file(repo: Repo, kind: str):
         status, report, stderr = repo.json("--base", "HEAD", SPEC)
         assert ids(report) == ["request-parameter-removed"], stderr
         assert status == 0
+
+
+def _readme_block(language: str) -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Configuration and policy") :]
+    start = section.index(f"```{language}\n") + len(language) + 4
+    return section[start : section.index("```", start)]
+
+
+def _users(properties: dict, required: list[str]) -> dict:
+    schema = {"type": "object", "required": required, "properties": properties}
+    ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+    return api({"/users/{id}": {"get": op(responses={"200": ok})}})
+
+
+def test_the_readme_example_works_in_both_files(tmp_path):
+    """The README's example, as pyproject.toml and as .oasguard.yaml, is one valid configuration
+    that does what it says on a repository of services."""
+    settings = []
+    for kind, name, text in (
+        ("pyproject", "pyproject.toml", _readme_block("toml")),
+        ("yaml", ".oasguard.yaml", _readme_block("yaml")),
+    ):
+        repo = Repo(tmp_path / kind)
+        repo.write("services/users/openapi.yaml", _users({"id": {}, "legacy_id": {}}, ["legacy_id"]))
+        repo.commit()
+        repo.write("services/users/openapi.yaml", _users({"id": {}}, []))
+        repo.write(name, text)
+        status, report, stderr = repo.json("--base", "HEAD")
+        assert report["changes"] == [] and status == 0, (report, stderr)  # the removal is ignored
+        assert stderr == ""
+        settings.append(load_settings(repo.root / name))
+    as_toml, as_yaml = settings
+    assert as_toml.specs == as_yaml.specs == ("services/*/openapi.yaml",)
+    for field in ("fail_on", "levels", "ignore", "exclude_operations", "exclude_extensions", "stability"):
+        assert getattr(as_toml, field) == getattr(as_yaml, field), field
+    assert as_toml.deprecation_days == as_yaml.deprecation_days == 90
