@@ -66,6 +66,10 @@ def test_only_the_changed_documents_are_diffed_and_each_change_names_its_documen
     assert report["summary"] == {"breaking": 1, "warning": 0, "safe": 1}
     assert status == 1  # the worst of the two documents
     assert stderr == ""
+    assert sorted((c["document"], c["id"]) for c in report["changes"]) == [
+        ("services/beta/openapi.yaml", "required-request-parameter-added"),
+        ("services/delta/openapi.yaml", "optional-request-parameter-added"),
+    ]
     assert _documents(monorepo) == ["services/beta/openapi.yaml", "services/delta/openapi.yaml"]
     combined = _combined(monorepo)
     assert sorted((c.document, c.id) for c in combined.changes) == [
@@ -144,6 +148,9 @@ def test_one_ignore_list_for_all_documents(monorepo: Repo, kind: str):
     )
     status, report, stderr = monorepo.json("--base", "HEAD")
     assert [c["operation"] for c in report["changes"]] == ["GET /alpha"]
+    assert [(i["document"], i["operation"], i["reason"]) for i in report["ignored"]] == [
+        ("services/beta/openapi.yaml", "GET /beta", "beta only")
+    ]
     assert stderr == ""  # matched in one of the documents: not unused
     assert status == 1
     combined = _combined(monorepo)
@@ -171,6 +178,10 @@ def test_several_specs_named_with_base_carry_their_documents(monorepo: Repo):
         "--base", "HEAD", "services/alpha/openapi.yaml", "services/beta/openapi.yaml"
     )
     assert ids(report) == ["optional-request-parameter-added", "required-request-parameter-added"]
+    assert {c["document"] for c in report["changes"]} == {
+        "services/alpha/openapi.yaml",
+        "services/beta/openapi.yaml",
+    }
     assert status == 1
 
 

@@ -139,6 +139,16 @@ def test_an_ignored_change_keeps_its_level_but_leaves_changes_and_summary(repo: 
     ]
     assert report["summary"] == {"breaking": 1, "warning": 1, "safe": 2}
     assert stderr == ""  # both entries matched, none expired
+    assert sorted((i["id"], i["level"], i["operation"], i["reason"]) for i in report["ignored"]) == [
+        ("required-request-parameter-added", "breaking", "GET /pets", "all clients send owner already"),
+        (
+            "response-success-status-removed",
+            "breaking",
+            "GET /internal/stats",
+            "internal endpoint, agreed in review #12",
+        ),
+    ]
+    assert "notes" not in report
     ignored = _report(repo, config).ignored
     assert sorted((i.change.id, i.change.level.value, i.reason) for i in ignored) == [
         ("required-request-parameter-added", "breaking", "all clients send owner already"),
@@ -180,6 +190,8 @@ def test_expired_and_unmatched_ignore_entries_are_reported(repo: Repo, kind: str
         f"oasguard: {config_name}: {prefix}ignore[1] (rule 'operation-removed', operation "
         "'DELETE /gone') matched no change; remove it",
     ]
+    assert report["notes"] == [line.removeprefix("oasguard: ") for line in stderr.splitlines()]
+    assert "ignored" not in report
     assert len(_report(repo).notes) == 2
     run = repo.oasguard("diff", "--base", "HEAD", SPEC)  # the text format too
     assert "matched no change" in run.stderr and "matched no change" not in run.stdout.split("\n")[0]
