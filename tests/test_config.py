@@ -192,3 +192,10 @@ def test_the_readme_example_works_in_both_files(tmp_path):
     for field in ("fail_on", "levels", "ignore", "exclude_operations", "exclude_extensions", "stability"):
         assert getattr(as_toml, field) == getattr(as_yaml, field), field
     assert as_toml.deprecation_days == as_yaml.deprecation_days == 90
+
+
+def test_an_unquoted_off_in_yaml_is_off(repo: Repo):
+    """YAML 1.1 reads `off` as false; a user who writes it means the level."""
+    repo.write(".oasguard.yaml", "levels:\n  required-request-parameter-added: off\n")
+    status, report, _ = repo.json("--base", "HEAD", SPEC)
+    assert ids(report) == ["request-parameter-removed"] and status == 0

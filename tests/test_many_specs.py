@@ -83,8 +83,9 @@ def test_committed_changes_since_an_older_ref_count_too(monorepo: Repo):
     monorepo.commit("gamma breaks")
     status, report, _ = monorepo.json("--base", "HEAD~1")
     assert ids(report) == ["required-request-parameter-added"] and status == 1
-    status, report, _ = monorepo.json("--base", "HEAD")
+    status, report, stderr = monorepo.json("--base", "HEAD")
     assert report["changes"] == [] and status == 0
+    assert stderr == "oasguard: no OpenAPI document changed since HEAD: nothing to compare\n"
 
 
 def test_detection_is_by_content_not_by_name(monorepo: Repo):

@@ -273,6 +273,8 @@ def _rule_id(value: object, key: str, fail) -> str:
 
 
 def _level(value: object, key: str, fail) -> Level | None:
+    if value is False:  # YAML 1.1 reads an unquoted `off` as false
+        value = "off"
     if value not in LEVEL_NAMES:
         raise fail(key, f"unknown level {brief(value)} (one of {', '.join(LEVEL_NAMES)})")
     return None if value == "off" else Level(value)

@@ -98,6 +98,9 @@ def changed_documents(ref: str, top: Path, specs: list[Path] | None = None) -> F
         if not _exists_at(top, ref, base_path):
             continue  # new since REF: nothing to break
         pairs.append(Pair(base_path, path))
+    if not pairs and not notes:
+        what = "document of `specs`" if configured is not None else "OpenAPI document"
+        notes.append(f"no {what} changed since {ref}: nothing to compare")
     return Found(pairs, notes)
 
 
