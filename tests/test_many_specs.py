@@ -197,3 +197,14 @@ def test_bad_refs_and_places_exit_2(monorepo: Repo, tmp_path: Path):
     run = monorepo.oasguard("diff", "--base", "HEAD", cwd=outside)
     assert run.returncode == 2
     assert "inside a git repository" in run.stderr
+
+
+def test_small_documents_are_compared_in_this_process(monorepo: Repo):
+    from oasguard.engine import parallel_workers
+
+    for name in ("alpha", "beta", "gamma"):
+        monorepo.write(f"services/{name}/openapi.yaml", _service(name, BREAKING))
+    found = changed_documents("HEAD", monorepo.root)
+    jobs = [Job("HEAD", pair.base_path, pair.path, monorepo.root) for pair in found.pairs]
+    assert len(jobs) == 3
+    assert parallel_workers(jobs) == 1

@@ -130,18 +130,14 @@ def diff_many(
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        # the largest documents first, so that no worker starts a large one last
+        order = sorted(range(len(jobs)), key=lambda index: -_size(jobs[index]))
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            count = len(jobs)
-            outcomes = list(
-                pool.map(
-                    _run_job,
-                    jobs,
-                    [settings] * count,
-                    [today] * count,
-                    [dangling_as_empty] * count,
-                    [sources] * count,
-                )
-            )
+            futures = {
+                index: pool.submit(_run_job, jobs[index], settings, today, dangling_as_empty, sources)
+                for index in order
+            }
+            outcomes = [futures[index].result() for index in range(len(jobs))]
     else:
         outcomes = [
             run_deep(
@@ -169,12 +165,24 @@ PARALLEL_FROM_BYTES = 2_000_000
 
 
 def parallel_workers(jobs: list[Job]) -> int:
-    """How many processes compare `jobs`: one per core, at most one per document, and only one
-    for small documents (measured in docs/decisions.md, "Many specs")."""
-    size = sum((job.top / job.path).stat().st_size for job in jobs if (job.top / job.path).is_file())
+    """How many processes compare `jobs`: one per idle core, at most one per document, and
+    only one for small documents or on a busy machine, where a second process only competes
+    for the same core and pays for sending its changes back (docs/decisions.md, "Many specs")."""
+    size = sum(_size(job) for job in jobs)
     if len(jobs) < 2 or size < PARALLEL_FROM_BYTES:
         return 1
-    return max(1, min(len(jobs), os.cpu_count() or 1))
+    cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average (Windows): assume the cores are free
+        busy = 0.0
+    idle = int(cores - busy + 0.5)
+    return max(1, min(len(jobs), idle))
+
+
+def _size(job: Job) -> int:
+    path = job.top / job.path
+    return path.stat().st_size if path.is_file() else 0
 
 
 def _run_job(
