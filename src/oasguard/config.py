@@ -224,7 +224,7 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise fail("deprecation-days", f"{brief(days)} is not a whole number of days (0 or more)")
 
-    return Settings(
+    settings = Settings(
         file=shown,
         root=root,
         specs=tuple(specs),
@@ -237,6 +237,8 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
         deprecation_days=days,
         prefix=prefix,
     )
+    expand_specs(settings)  # a glob that matches nothing is an error on every run, not only some
+    return settings
 
 
 def expand_specs(settings: Settings) -> list[Path]:
