@@ -1,8 +1,8 @@
 """Fingerprints identify a change across runs, so that an ignore entry keeps matching it.
 
-The property (issue 10): for every corpus pair, the fingerprints of its changes are the same
-after the revision's keys are reordered, after it is rewritten YAML <-> JSON, and after an
-unrelated path is added to it. And through the command: the same run gives the same
+The property (issue 10): for every corpus pair, the fingerprints of its changes are distinct,
+and the same after the revision's keys are reordered, after it is rewritten YAML <-> JSON, and
+after an unrelated path is added to it. And through the command: the same run gives the same
 fingerprints, and an ignore entry by fingerprint keeps ignoring its change when the sunset
 date of a removed operation passes (the rule changes from before- to after-sunset).
 """
@@ -66,6 +66,8 @@ def test_fingerprints_survive_refactors_of_the_revision(pair: dict | None, tmp_p
         before = _fingerprints(base, revision)
     except OasguardError as error:  # an invalid corpus pair (tests/test_corpus.py covers it)
         pytest.skip(f"the pair itself does not diff: {error}")
+    shared = [fingerprint for fingerprint, count in before.items() if count > 1]
+    assert not shared, f"different changes share a fingerprint: {shared[:5]}"
     tree = _read(revision)
     # the revision's folder is copied once, so that files it $refs are beside each rewritten entry
     copy = tmp_path / "revision"

@@ -83,16 +83,17 @@ class Change:
         enum value, which property). Not the message (wording changes), not the pointer or the
         line (they move with every unrelated edit), not the document's path (files move).
         """
+        erase = _ParameterNames(self.operation or "")
         values = {
-            key: _erase_parameters(value) if isinstance(value, str) else value
+            key: erase(value) if isinstance(value, str) else value
             for key, value in self.extra.items()
             if key not in _VOLATILE and isinstance(value, (str, int, float, bool))
         }
         key = "\x1f".join(
             (
                 str(self.extra.get("fact", self.id)),
-                _erase_parameters(self.operation or ""),
-                _erase_parameters(self.location),
+                erase(self.operation or ""),
+                erase(self.location),
                 json.dumps(values, sort_keys=True, ensure_ascii=False),
             )
         )
@@ -105,13 +106,27 @@ class Change:
 #: fact values that are policy's input, not the change's identity: a sunset date pushed back
 #: is the same removal; "fact" is the rule the comparison stated
 _VOLATILE = frozenset({"deprecated", "sunset", "when", "fact"})
-_PATH_PARAMETER = re.compile(r"\{[^{}/]*\}")
-#: a path parameter's name is the template's to choose (`{id}` → `{petId}` is no change)
-_PATH_PARAMETER_NAME = re.compile(r"path parameter ('?)[^\s›']+\1")
+_PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")
+_PATH_PARAMETER_NAME = re.compile(r"path parameter ('?)([^\s›']+)\1")
 
 
-def _erase_parameters(text: str) -> str:
-    return _PATH_PARAMETER_NAME.sub("path parameter", _PATH_PARAMETER.sub("{}", text))
+class _ParameterNames:
+    """Text of a change with the path parameters of its operation named by position: the names
+    are the template's to choose (`{id}` → `{petId}` is no change, SPEC 3.2)."""
+
+    def __init__(self, operation: str) -> None:
+        names = _PATH_PARAMETER.findall(operation)
+        self.position = {name: index for index, name in enumerate(names)}
+
+    def __call__(self, text: str) -> str:
+        if "{" not in text and "path parameter" not in text:
+            return text
+        text = _PATH_PARAMETER_NAME.sub(self._numbered, text)
+        return _PATH_PARAMETER.sub(lambda match: f"{{#{self.position.get(match[1], match[1])}}}", text)
+
+    def _numbered(self, match: re.Match[str]) -> str:
+        name = match[2]
+        return f"path parameter #{self.position[name]}" if name in self.position else match[0]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from oasguard.changes import Change
 from oasguard.compare.facts import Fact
@@ -43,7 +44,20 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
             )
         )
     changes.sort(key=Change.sort_key)
+    _number_repeats(changes)
     return changes
+
+
+def _number_repeats(changes: list[Change]) -> None:
+    """Changes that say the same thing at the same place from different places in the document
+    (two equal `anyOf` variants removed) are numbered in document order, so that each has a
+    fingerprint of its own."""
+    seen: dict[tuple[str, str | None, str, str], int] = {}
+    for index, change in enumerate(changes):
+        key = (change.id, change.operation, change.location, change.message)
+        count = seen[key] = seen.get(key, 0) + 1
+        if count > 1:
+            changes[index] = replace(change, extra={**change.extra, "occurrence": count})
 
 
 def render_message(rule: Rule, args: dict[str, object]) -> str:
