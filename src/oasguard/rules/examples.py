@@ -53,6 +53,32 @@ _SCHEMA = {
         "`discriminator: {propertyName: kind, mapping: {cat: '#/components/schemas/Feline'}}`",
     ),
     "default-changed": ("`{type: integer, default: 20}`", "`{type: integer, default: 50}`"),
+    "condition-changed": (
+        "`{if: {properties: {kind: {const: a}}}, then: {required: [x]}}`",
+        "`{if: {properties: {kind: {const: b}}}, then: {required: [x]}}`",
+    ),
+    "content-changed": (
+        "`{type: string, contentEncoding: base64}`",
+        "`{type: string, contentEncoding: base32}`",
+    ),
+    "discriminator-added": (
+        "`{oneOf: [Cat, Dog]}`",
+        "`{oneOf: [Cat, Dog], discriminator: {propertyName: kind}}`",
+    ),
+    "discriminator-removed": (
+        "`{oneOf: [Cat, Dog], discriminator: {propertyName: kind}}`",
+        "`{oneOf: [Cat, Dog]}`",
+    ),
+    "discriminator-mapping-added": (
+        "`mapping: {cat: '#/components/schemas/Cat'}`",
+        "`mapping: {cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}`",
+    ),
+    "schema-added": ("`content: {application/json: {}}`", "`content: {application/json: {schema: Pet}}`"),
+    "schema-removed": ("`content: {application/json: {schema: Pet}}`", "`content: {application/json: {}}`"),
+    "schema-deprecated": ("`nickname: {type: string}`", "`nickname: {type: string, deprecated: true}`"),
+    "schema-undeprecated": ("`nickname: {type: string, deprecated: true}`", "`nickname: {type: string}`"),
+    "stability-decreased": ("`Pet: {x-stability-level: stable}`", "`Pet: {x-stability-level: beta}`"),
+    "stability-increased": ("`Pet: {x-stability-level: beta}`", "`Pet: {x-stability-level: stable}`"),
 }
 
 EXAMPLES: dict[str, tuple[str, str]] = {
@@ -92,7 +118,23 @@ EXAMPLES: dict[str, tuple[str, str]] = {
         "`{name: owner_id, in: query, required: true}`",
         "`{name: ownerId, in: query, required: true}`",
     ),
+    "request-parameter-undeprecated": (
+        "`{name: sort, in: query, deprecated: true}`",
+        "`{name: sort, in: query}`",
+    ),
+    "request-parameter-allow-empty-value-added": (
+        "`{name: q, in: query}`",
+        "`{name: q, in: query, allowEmptyValue: true}`",
+    ),
     # request body
+    "request-body-deprecated": (
+        "`requestBody: {content: ...}`",
+        "`requestBody: {deprecated: true, content: ...}`",
+    ),
+    "request-body-undeprecated": (
+        "`requestBody: {deprecated: true, content: ...}`",
+        "`requestBody: {content: ...}`",
+    ),
     "required-request-body-added": (
         "`post: {responses: ...}`",
         "`post: {requestBody: {required: true, ...}}`",
@@ -125,6 +167,41 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "response-header-became-required": (
         "`headers: {X-Rate-Limit: {required: false}}`",
         "`headers: {X-Rate-Limit: {required: true}}`",
+    ),
+    "response-header-deprecated": (
+        "`X-Rate-Limit: {schema: ...}`",
+        "`X-Rate-Limit: {deprecated: true, schema: ...}`",
+    ),
+    "response-header-undeprecated": (
+        "`X-Rate-Limit: {deprecated: true, schema: ...}`",
+        "`X-Rate-Limit: {schema: ...}`",
+    ),
+    "response-header-style-changed": (
+        "`X-Ids: {schema: {type: array}, explode: false}` (`1,2`)",
+        "`X-Ids: {schema: {type: object}, explode: true}` (`a=1,b=2`)",
+    ),
+    # security schemes
+    "security-scheme-type-changed": (
+        "`api_key: {type: apiKey, in: header, name: X-Key}`",
+        "`api_key: {type: http, scheme: bearer}`",
+    ),
+    "security-scheme-flow-removed": (
+        "`oauth: {flows: {implicit: ..., authorizationCode: ...}}`",
+        "`oauth: {flows: {authorizationCode: ...}}`",
+    ),
+    "security-scheme-url-changed": (
+        "`tokenUrl: https://auth.example.com/token`",
+        "`tokenUrl: https://login.example.com/token`",
+    ),
+    "security-scheme-scope-removed": ("`scopes: {read: ..., write: ...}`", "`scopes: {read: ...}`"),
+    "security-scheme-scope-added": ("`scopes: {read: ...}`", "`scopes: {read: ..., write: ...}`"),
+    "security-scheme-added": (
+        "`securitySchemes: {oauth}`",
+        "`securitySchemes: {oauth, api_key}` (no requirement names `api_key`)",
+    ),
+    "security-scheme-removed": (
+        "`securitySchemes: {oauth, legacy}` (no requirement names `legacy`)",
+        "`securitySchemes: {oauth}`",
     ),
     # security
     "security-alternative-added": (
