@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
+import re
 from dataclasses import dataclass, field
 
 
@@ -72,12 +74,59 @@ class Change:
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity: survives line moves and message rewording, not a rule or place change."""
-        key = "\x1f".join((self.id, self.operation or "", self.location))
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
+        """Stable identity of the change, so that an ignore entry keeps matching it.
+
+        Made of what the change is, never of how or where it is written: the rule of the fact
+        (an operation removed stays the same change the day its sunset date passes and policy
+        calls it `...-after-sunset`), the operation and the location with path parameter names
+        erased (`{id}` → `{userId}` is no change, SPEC 3.2), and the fact's own values (which
+        enum value, which property). Not the message (wording changes), not the pointer or the
+        line (they move with every unrelated edit), not the document's path (files move).
+        """
+        erase = _ParameterNames(self.operation or "")
+        values = {
+            key: erase(value) if isinstance(value, str) else value
+            for key, value in self.extra.items()
+            if key not in _VOLATILE and isinstance(value, (str, int, float, bool))
+        }
+        key = "\x1f".join(
+            (
+                str(self.extra.get("fact", self.id)),
+                erase(self.operation or ""),
+                erase(self.location),
+                json.dumps(values, sort_keys=True, ensure_ascii=False),
+            )
+        )
+        return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:16]
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.operation or "", -self.level.rank, self.location, self.id, self.message)
+
+
+#: fact values that are policy's input, not the change's identity: a sunset date pushed back
+#: is the same removal; "fact" is the rule the comparison stated
+_VOLATILE = frozenset({"deprecated", "sunset", "when", "fact"})
+_PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")
+_PATH_PARAMETER_NAME = re.compile(r"path parameter ('?)([^\s›']+)\1")
+
+
+class _ParameterNames:
+    """Text of a change with the path parameters of its operation named by position: the names
+    are the template's to choose (`{id}` → `{petId}` is no change, SPEC 3.2)."""
+
+    def __init__(self, operation: str) -> None:
+        names = _PATH_PARAMETER.findall(operation)
+        self.position = {name: index for index, name in enumerate(names)}
+
+    def __call__(self, text: str) -> str:
+        if "{" not in text and "path parameter" not in text:
+            return text
+        text = _PATH_PARAMETER_NAME.sub(self._numbered, text)
+        return _PATH_PARAMETER.sub(lambda match: f"{{#{self.position.get(match[1], match[1])}}}", text)
+
+    def _numbered(self, match: re.Match[str]) -> str:
+        name = match[2]
+        return f"path parameter #{self.position[name]}" if name in self.position else match[0]
 
 
 @dataclass(frozen=True)

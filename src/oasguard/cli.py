@@ -19,6 +19,7 @@ from oasguard import __version__
 from oasguard.changes import Level, Report
 from oasguard.errors import OasguardError, UsageError
 from oasguard.report import Format, RenderOptions, render
+from oasguard.report.escape import terminal
 from oasguard.sources import Spec
 
 app = typer.Typer(
@@ -65,13 +66,15 @@ def diff(
         ),
     ] = "text",
     fail_on: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--fail-on",
             metavar="LEVEL",
-            help="breaking | warning | none: which level makes the exit status 1.",
+            help="breaking | warning | none: which level makes the exit status 1 (default: the "
+            "configuration's fail-on, else breaking).",
+            show_default=False,
         ),
-    ] = "breaking",
+    ] = None,
     base_ref: Annotated[
         str | None,
         typer.Option(
@@ -125,8 +128,20 @@ def diff(
             help="The breaking changes are approved (e.g. by a label): say so, and by what, in markdown.",
         ),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Configuration file (default: .oasguard.yaml, else [tool.oasguard] in pyproject.toml, "
+            "at the repository root).",
+        ),
+    ] = None,
 ) -> None:
-    """Compare BASE with REVISION and report every change to the API contract."""
+    """Compare BASE with REVISION and report every change to the API contract.
+
+    With --base REF and no SPEC: every document of the configuration's `specs`, or every
+    OpenAPI document that changed since REF, in one report."""
     from oasguard.engine import diff as run_diff
     from oasguard.engine import run_deep
     from oasguard.progress import Progress
@@ -142,44 +157,101 @@ def diff(
     outputs = _outputs(output or [])
     if dangling_refs not in ("error", "empty"):
         raise UsageError(f"--dangling-refs: unknown value '{dangling_refs}' (one of error, empty)")
-    if fail_on not in _FAIL_ON:
+    if fail_on is not None and fail_on not in _FAIL_ON:
         raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
+    from oasguard.config import load_settings
+
+    settings = load_settings(config)
+    fail_on = fail_on or settings.fail_on or "breaking"
+    lenient = dangling_refs == "empty"
     pairs: list[tuple[Spec, Spec]] = []
+    documents: list[str | None] = []  # each pair's path from the repository root, for --base
+    options = RenderOptions(link=link, approved=approved_by)
+    # source lines cost time: only when a format written shows them (list every format written)
+    sources = not NEEDS_SOURCES.isdisjoint([chosen, *(each for each, _ in outputs)])
+    if base_ref is not None and not specs:
+        report = _many(base_ref, settings, root, lenient, validate, sources)
+        _finish(report, chosen, fail_on, outputs, options)
+        return
     if base_ref is not None:
-        if not specs:
-            raise UsageError("--base REF needs at least one SPEC (a path in the working tree)")
-        for argument in specs:
+        for argument in specs or ():
             top, relative = working_tree_path(argument)
             label = f"{base_ref}:{relative}"
             pairs.append(
                 (git_spec(base_ref, relative.as_posix(), cwd=top, label=label), file_spec(argument, root))
             )
+            documents.append(relative.as_posix())
     elif not specs or len(specs) != 2:
         raise UsageError("diff needs two documents: BASE and REVISION (or --base REF SPEC...)")
     else:
         pairs.append((parse_spec(specs[0], root), parse_spec(specs[1], root)))
     if validate:
         _validate(*(spec for pair in pairs for spec in pair))
-    lenient = dangling_refs == "empty"
-    # source lines cost time: only when a format written shows them (list every format written)
-    sources = not NEEDS_SOURCES.isdisjoint([chosen, *(each for each, _ in outputs)])
     with Progress() as progress:
         reports = [
             run_deep(
-                lambda pair=pair: run_diff(
-                    *pair, progress=progress, dangling_as_empty=lenient, sources=sources
+                lambda pair=pair, document=document: run_diff(
+                    *pair,
+                    progress=progress,
+                    dangling_as_empty=lenient,
+                    settings=settings,
+                    document=document,
+                    sources=sources,
                 )
             )
-            for pair in pairs
+            for pair, document in zip(pairs, documents if len(pairs) > 1 else [None], strict=True)
         ]
-    report: Report = (
-        reports[0] if len(reports) == 1 else Report([change for each in reports for change in each.changes])
+    report: Report = reports[0] if len(reports) == 1 else _combined(reports)
+    _finish(report, chosen, fail_on, outputs, options)
+
+
+def _combined(reports: list[Report]) -> Report:
+    """Reports of several SPECs as one (the same ignore list judged each: keep a note only if
+    every document gave it)."""
+    notes = [note for note in reports[0].notes if all(note in each.notes for each in reports)]
+    return Report(
+        [change for each in reports for change in each.changes],
+        ignored=[ignored for each in reports for ignored in each.ignored],
+        notes=notes,
     )
-    options = RenderOptions(link=link, approved=approved_by)
+
+
+def _many(base_ref: str, settings, root: Path | None, lenient: bool, validate: bool, sources: bool) -> Report:
+    """`diff --base REF` with no SPEC: the configured specs, or the changed OpenAPI documents."""
+    from oasguard.config import expand_specs
+    from oasguard.discover import changed_documents
+    from oasguard.engine import Job, diff_many
+    from oasguard.progress import Progress
+    from oasguard.sources import enclosing_work_tree
+
+    top = enclosing_work_tree(Path.cwd().resolve())
+    if top is None:
+        raise UsageError("--base REF with no SPEC must run inside a git repository")
+    found = changed_documents(base_ref, top, expand_specs(settings) if settings.specs else None)
+    for note in found.notes:
+        sys.stderr.write(f"oasguard: {terminal(note)}\n")
+    jobs = [Job(base_ref, pair.base_path, pair.path, top, root) for pair in found.pairs]
+    if validate:
+        _validate(*(spec for job in jobs for spec in job.specs()))
+    with Progress() as progress:
+        return diff_many(jobs, settings, dangling_as_empty=lenient, progress=progress, sources=sources)
+
+
+def _finish(
+    report: Report,
+    chosen: Format,
+    fail_on: str,
+    outputs: list[tuple[Format, Path]],
+    options: RenderOptions,
+) -> None:
+    """Write the report (and its --output copies), repeat its notes on stderr, and exit 1 if it
+    reaches `fail_on`."""
     for extra, path in outputs:
         _write(report, extra, path, options)
     render(report, chosen, sys.stdout, options)
     sys.stdout.flush()
+    for note in report.notes:
+        sys.stderr.write(f"oasguard: {terminal(note)}\n")
     threshold = _FAIL_ON[fail_on]
     worst = report.worst()
     if threshold is not None and worst is not None and worst.rank >= threshold.rank:
@@ -243,6 +315,36 @@ def changelog(
     report = run_deep(lambda: run_diff(base, revision, dangling_as_empty=lenient))
     render_changelog(report, sys.stdout)
     sys.stdout.flush()
+
+
+@app.command()
+def rules(
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json.")] = "text",
+) -> None:
+    """List every rule: id, default level, direction and a one-line summary."""
+    from oasguard.rules.docs import catalogue
+
+    if format not in ("text", "json"):
+        raise UsageError(f"--format: unknown format '{format}' (one of text, json)")
+    entries = catalogue()
+    if format == "json":
+        import json
+
+        sys.stdout.write(json.dumps(entries, indent=2, ensure_ascii=False) + "\n")
+        return
+    width = max(len(entry["id"]) for entry in entries)
+    for entry in entries:
+        sys.stdout.write(
+            f"{entry['id']:<{width}}  {entry['level']:<8}  {entry['direction']:<8}  {entry['summary']}\n"
+        )
+
+
+@app.command()
+def explain(rule_id: Annotated[str, typer.Argument(metavar="RULE-ID", help="A rule id.")]) -> None:
+    """Print a rule's documentation, with a before/after example."""
+    from oasguard.rules.docs import explain as explain_rule
+
+    sys.stdout.write(explain_rule(rule_id))
 
 
 def _validate(*specs: Spec) -> None:

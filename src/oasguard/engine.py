@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import datetime
 import gc
+import os
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
+from oasguard import policy
 from oasguard.changes import Report
 from oasguard.compare import compare
 from oasguard.compare.pointers import settle
 from oasguard.compare.schema import SchemaComparer
+from oasguard.config import Settings
 from oasguard.errors import LoadError
 from oasguard.load import load
 from oasguard.model import normalise
 from oasguard.model.unchanged import Unchanged
 from oasguard.rules.classify import classify
-from oasguard.sources import Spec, file_spec
+from oasguard.sources import Spec, file_spec, git_spec
 
 T = TypeVar("T")
 
@@ -36,11 +40,40 @@ def diff(
     schemas: SchemaComparer | None = None,
     dangling_as_empty: bool = False,
     sources: bool = False,
+    settings: Settings | None = None,
+    document: str | None = None,
 ) -> Report:
-    """Compare two specs and classify every difference; `progress` hears each stage begin;
-    `schemas`, if given, is the schema comparer to use (to read its work counters after);
-    `dangling_as_empty` reads a `$ref` to nothing as an empty schema instead of failing;
-    `sources` fills each change's `source` (file and line), which only some formats show."""
+    """Compare two specs, classify every difference and apply the policy of `settings`
+    (default: SPEC's levels); `progress` hears each stage begin; `schemas`, if given, is the
+    schema comparer to use (to read its work counters after); `dangling_as_empty` reads a
+    `$ref` to nothing as an empty schema instead of failing; `sources` fills each change's
+    `source` (file and line), which only some formats show; `document` names the spec on each
+    change when several are diffed."""
+    settings = settings or Settings()
+    today = today or datetime.date.today()
+    outcome = judge(base, revision, today, progress, schemas, dangling_as_empty, settings, document, sources)
+    return Report(
+        outcome.changes,
+        base.label,
+        revision.label,
+        ignored=outcome.ignored,
+        notes=policy.notes(settings, outcome.used, today),
+    )
+
+
+def judge(
+    base: Spec,
+    revision: Spec,
+    today: datetime.date,
+    progress: Callable[[str], None] | None,
+    schemas: SchemaComparer | None,
+    dangling_as_empty: bool,
+    settings: Settings,
+    document: str | None = None,
+    sources: bool = False,
+) -> policy.Outcome:
+    """The changes of one pair of specs with the policy applied (notes are the caller's: an
+    ignore entry may match in another document of the same run)."""
     step = progress or (lambda stage: None)
     step(f"reading {base.label}")
     base_document = load(base, dangling_as_empty)
@@ -52,7 +85,7 @@ def diff(
     revision_api = normalise(revision_document, unchanged, side=1)
     step("comparing")
     try:
-        facts = settle(compare(base_api, revision_api, today, schemas), base_document, revision_document)
+        facts = settle(compare(base_api, revision_api, schemas), base_document, revision_document)
         changes = classify(facts)
     except MemoryError:  # a chain of 10,000 `$ref`s through properties: named, not a crash
         raise LoadError(
@@ -63,7 +96,108 @@ def diff(
 
         step("finding source lines")
         changes = with_sources(changes, base_document, revision_document)
-    return Report(changes, base.label, revision.label)
+    if document is not None:
+        changes = [replace(change, document=document) for change in changes]
+    return policy.apply(changes, settings, policy.operation_facts(base_api, revision_api), today)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document of a many-spec run, as plain data a worker process can receive:
+    `base_path` at git `ref` vs the working-tree file `path`, both from the repository `top`."""
+
+    ref: str
+    base_path: str
+    path: str
+    top: Path
+    root: Path | None = None
+
+    def specs(self) -> tuple[Spec, Spec]:
+        label = f"{self.ref}:{self.base_path}"
+        base = git_spec(self.ref, self.base_path, cwd=self.top, label=label)
+        return base, file_spec(str(self.top / self.path), self.root)
+
+
+def diff_many(
+    jobs: list[Job],
+    settings: Settings,
+    today: datetime.date | None = None,
+    dangling_as_empty: bool = False,
+    progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    sources: bool = False,
+) -> Report:
+    """One combined report for many documents: each change names its document, `summary`
+    counts all of them, and an ignore entry is unused only if no document used it. Documents
+    are compared in `workers` processes (default: see `parallel_workers`)."""
+    today = today or datetime.date.today()
+    workers = parallel_workers(jobs) if workers is None else workers
+    if workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        # the largest documents first, so that no worker starts a large one last
+        order = sorted(range(len(jobs)), key=lambda index: -_size(jobs[index]))
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = {
+                index: pool.submit(_run_job, jobs[index], settings, today, dangling_as_empty, sources)
+                for index in order
+            }
+            outcomes = [futures[index].result() for index in range(len(jobs))]
+    else:
+        outcomes = [
+            run_deep(
+                lambda job=job: judge(
+                    *job.specs(), today, progress, None, dangling_as_empty, settings, job.path, sources
+                )
+            )
+            for job in jobs
+        ]
+    changes = sorted(
+        (change for outcome in outcomes for change in outcome.changes),
+        key=lambda change: (change.document or "", *change.sort_key()),
+    )
+    used = frozenset().union(*(outcome.used for outcome in outcomes))
+    return Report(
+        changes,
+        ignored=[ignored for outcome in outcomes for ignored in outcome.ignored],
+        notes=policy.notes(settings, used, today),
+    )
+
+
+#: below this many bytes of documents in all, one process is faster than a pool (its start,
+#: ~40 ms, and sending the changes back cost more than the second core gives)
+PARALLEL_FROM_BYTES = 2_000_000
+
+
+def parallel_workers(jobs: list[Job]) -> int:
+    """How many processes compare `jobs`: one per idle core, at most one per document, and
+    only one for small documents or on a busy machine, where a second process only competes
+    for the same core and pays for sending its changes back (docs/decisions.md, "Many specs")."""
+    size = sum(_size(job) for job in jobs)
+    if len(jobs) < 2 or size < PARALLEL_FROM_BYTES:
+        return 1
+    cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average (Windows): assume the cores are free
+        busy = 0.0
+    idle = int(cores - busy + 0.5)
+    return max(1, min(len(jobs), idle))
+
+
+def _size(job: Job) -> int:
+    path = job.top / job.path
+    return path.stat().st_size if path.is_file() else 0
+
+
+def _run_job(
+    job: Job, settings: Settings, today: datetime.date, dangling_as_empty: bool, sources: bool
+) -> policy.Outcome:
+    return run_deep(
+        lambda: judge(*job.specs(), today, None, None, dangling_as_empty, settings, job.path, sources)
+    )
 
 
 def diff_paths(

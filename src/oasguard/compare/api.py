@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -38,12 +37,10 @@ _METHOD_ORDER = {
 _SHAPED = frozenset({"array", "object"})
 
 
-def compare(
-    base: Api, rev: Api, today: datetime.date | None = None, schemas: SchemaComparer | None = None
-) -> list[Fact]:
+def compare(base: Api, rev: Api, schemas: SchemaComparer | None = None) -> list[Fact]:
     """Every fact that tells `base` from `rev`. `schemas` (default: a new one) compares the
     schemas; pass one to read its work counters afterwards."""
-    comparison = _Comparison(base, rev, today or datetime.date.today(), schemas)
+    comparison = _Comparison(base, rev, schemas)
     return list(comparison.run())
 
 
@@ -80,8 +77,8 @@ def unchanged_components(base: Api, rev: Api) -> frozenset[str]:
 
 
 class _Comparison:
-    def __init__(self, base: Api, rev: Api, today: datetime.date, schemas: SchemaComparer | None) -> None:
-        self.base, self.rev, self.today = base, rev, today
+    def __init__(self, base: Api, rev: Api, schemas: SchemaComparer | None) -> None:
+        self.base, self.rev = base, rev
         self.schemas = schemas or SchemaComparer()
         self.schemas.unchanged = unchanged_components(base, rev)
         #: what changed in each security scheme defined on both sides (said per operation)
@@ -159,17 +156,15 @@ class _Comparison:
             yield Fact(PATHS.SERVER_ADDED, {"url": url}, None, ("servers",), where)
 
     def _removed(self, old: Operation, path_gone: bool) -> Fact:
-        args = {"method": old.method.upper(), "path": old.path, "when": "", "sunset": ""}
+        """The fact only: what was removed, whether it was deprecated and its sunset date.
+        Whether that removal was announced long enough is policy's to judge (policy.py)."""
         rule = PATHS.PATH_REMOVED if path_gone else PATHS.OPERATION_REMOVED
-        if old.deprecated:
-            sunset = _date(old.sunset)
-            if sunset is not None and sunset < self.today:
-                rule, args["sunset"] = PATHS.OPERATION_REMOVED_AFTER_SUNSET, old.sunset or ""
-            else:
-                rule = PATHS.OPERATION_REMOVED_BEFORE_SUNSET
-                args["when"] = (
-                    f"before its sunset date {old.sunset}" if sunset is not None else "without a sunset date"
-                )
+        args = {
+            "method": old.method.upper(),
+            "path": old.path,
+            "deprecated": old.deprecated,
+            "sunset": old.sunset,
+        }
         # its entry under /paths in the base (where an operation's `$ref` is, not where it leads)
         tokens = ("paths", old.path) if path_gone else ("paths", old.path, old.method)
         return Fact(rule, args, old.title, (), Where(self.base.entry, "").child(*tokens), in_base=True)
@@ -195,10 +190,23 @@ class _Comparison:
         if new.deprecated and not old.deprecated and not flipped:
             yield Fact(
                 PATHS.OPERATION_DEPRECATED,
-                {"method": new.method.upper(), "path": new.path},
+                {"method": new.method.upper(), "path": new.path, "sunset": new.sunset},
                 title,
                 prefix,
                 new.where.child("deprecated"),
+            )
+        if not flipped and _stability(old) != _stability(new):
+            rule = (
+                PATHS.OPERATION_STABILITY_DECREASED
+                if _stability(new) < _stability(old)
+                else PATHS.OPERATION_STABILITY_INCREASED
+            )
+            yield Fact(
+                rule,
+                {"old": old.stability or "stable", "new": new.stability or "stable"},
+                title,
+                (*prefix, "x-stability-level"),
+                new.where.child("x-stability-level") if new.stability else new.where,
             )
         if not flipped:
             yield from self._parameters(old, new, title, prefix)
@@ -274,7 +282,7 @@ class _Comparison:
             p = removed[key]
             yield Fact(
                 P.PARAMETER_REMOVED,
-                {"in": p.location, "name": p.name},
+                {"in": p.location, "name": p.name, "deprecated": p.deprecated, "sunset": p.sunset},
                 title,
                 (*prefix, f"{p.location} parameter {p.name}"),
                 p.where,
@@ -772,10 +780,9 @@ def _ordered(statuses: set[str]) -> list[str]:
     return sorted(statuses, key=lambda s: (s == "default", s))
 
 
-def _date(text: str | None) -> datetime.date | None:
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+#: `x-stability-level` values in order; anything else (or nothing) reads as stable
+_STABILITY = {"draft": 0, "alpha": 1, "beta": 2, "stable": 3}
+
+
+def _stability(operation: Operation) -> int:
+    return _STABILITY.get(str(operation.stability).lower(), 3)

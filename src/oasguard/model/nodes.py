@@ -197,6 +197,8 @@ class Parameter:
     deprecated: bool = False
     #: `allowEmptyValue: true`
     allow_empty: bool = False
+    #: the `x-sunset` date as written (policy reads it when the parameter is removed)
+    sunset: str | None = None
 
     @property
     def match_key(self) -> tuple[str, str]:
@@ -261,6 +263,11 @@ class Operation:
     where: Where
     #: where the effective security is written (the operation's own, or the document's)
     security_where: Where | None = None
+    #: `x-stability-level` as written (None: not given, which means stable)
+    stability: str | None = None
+    #: the `x-` extensions of the operation and its path item (the operation's win); policy
+    #: reads them to exclude operations
+    extensions: dict[str, object] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

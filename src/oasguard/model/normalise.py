@@ -250,6 +250,10 @@ class _Normaliser:
                         path, method, item[method], where.child(method), shared, inherited_security
                     )
                 )
+        inherited = _extensions(item)
+        if inherited:
+            for operation in operations:
+                operation.extensions = {**inherited, **operation.extensions}
         return operations
 
     def _operation(
@@ -298,6 +302,7 @@ class _Normaliser:
                     for cb in self._path_item(str(expression), item, cwhere.child(str(expression)), security):
                         callbacks[(str(name), str(expression), cb.method)] = cb
         sunset = op.get("x-sunset")
+        stability = op.get("x-stability-level")
         return Operation(
             method=method,
             path=path,
@@ -311,6 +316,8 @@ class _Normaliser:
             callbacks=callbacks,
             where=where,
             security_where=security_where,
+            stability=str(stability) if stability is not None else None,
+            extensions=_extensions(op),
         )
 
     def _security(self, raw: object, where: Where) -> tuple[Requirement, ...]:
@@ -386,6 +393,7 @@ class _Normaliser:
             where=where,
             deprecated=param.get("deprecated") is True,
             allow_empty=param.get("allowEmptyValue") is True,
+            sunset=str(param["x-sunset"]) if param.get("x-sunset") is not None else None,
         )
 
     # -- bodies -------------------------------------------------------------------------------
@@ -493,3 +501,8 @@ def _flow(raw: Mapping) -> tuple[dict[str, str], frozenset[str]]:
     urls = {key: str(raw[key]) for key in ("authorizationUrl", "tokenUrl", "refreshUrl") if key in raw}
     scopes = raw.get("scopes")
     return urls, frozenset(str(s) for s in scopes) if isinstance(scopes, Mapping) else frozenset()
+
+
+def _extensions(raw: Mapping) -> dict[str, object]:
+    """The `x-` keys of a mapping (what `exclude` flags such as `x-internal: true` are read from)."""
+    return {key: value for key, value in raw.items() if isinstance(key, str) and key.startswith("x-")}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from oasguard.changes import Change
 from oasguard.compare.facts import Fact
+from oasguard.rules.base import Rule
 from oasguard.rules.registry import RULES
 
 
@@ -22,7 +24,7 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
     changes = []
     for fact in facts:
         rule = RULES[fact.rule]
-        message = rule.message.format_map(_Args(fact.args))
+        message = render_message(rule, fact.args)
         key = (fact.operation, rule.id, message, fact.where)
         if key in seen:
             continue
@@ -32,16 +34,35 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
             Change(
                 id=rule.id,
                 level=rule.level,
-                message=_encodable(message),
+                message=message,
                 operation=_encodable(fact.operation) if fact.operation else fact.operation,
                 location=_encodable(" › ".join(segments)),
                 pointer=_encodable(fact.where.pointer),
                 file=fact.where.file.as_posix(),
                 in_base=fact.in_base,
+                extra=fact.args,  # the fact, for policy (policy.py) and the fingerprint
             )
         )
     changes.sort(key=Change.sort_key)
+    _number_repeats(changes)
     return changes
+
+
+def _number_repeats(changes: list[Change]) -> None:
+    """Changes that say the same thing at the same place from different places in the document
+    (two equal `anyOf` variants removed) are numbered in document order, so that each has a
+    fingerprint of its own."""
+    seen: dict[tuple[str, str | None, str, str], int] = {}
+    for index, change in enumerate(changes):
+        key = (change.id, change.operation, change.location, change.message)
+        count = seen[key] = seen.get(key, 0) + 1
+        if count > 1:
+            changes[index] = replace(change, extra={**change.extra, "occurrence": count})
+
+
+def render_message(rule: Rule, args: dict[str, object]) -> str:
+    """The rule's message template filled with a fact's arguments."""
+    return _encodable(rule.message.format_map(_Args(args)))
 
 
 def _encodable(text: str) -> str:

@@ -7,6 +7,7 @@ from oasguard.rules.base import Area, B, Rule, S, W
 REQUIRED_PARAMETER_ADDED = "required-request-parameter-added"
 OPTIONAL_PARAMETER_ADDED = "optional-request-parameter-added"
 PARAMETER_REMOVED = "request-parameter-removed"
+PARAMETER_REMOVED_BEFORE_SUNSET = "request-parameter-removed-before-sunset"
 PARAMETER_BECAME_REQUIRED = "request-parameter-became-required"
 PARAMETER_BECAME_OPTIONAL = "request-parameter-became-optional"
 PARAMETER_LOCATION_CHANGED = "request-parameter-location-changed"
@@ -53,6 +54,20 @@ A parameter was removed.
 
 Clients still send it; most servers ignore unknown parameters, but what it used to do (filter,
 page, select) no longer happens, so a reviewer must look.
+""",
+    ),
+    Rule(
+        PARAMETER_REMOVED_BEFORE_SUNSET,
+        B,
+        Area.PARAMETERS,
+        "deprecated {in} parameter '{name}' was removed {when}",
+        """
+A deprecated parameter with an `x-sunset` date was removed before that date.
+
+The sunset date promised clients the parameter until then; they may still rely on it. With
+`deprecation-days` set, a deprecated parameter removed without a sunset date is reported the
+same way.
+Before: `{name: sort, in: query, deprecated: true, x-sunset: 2999-01-01}`. After: no `sort`.
 """,
     ),
     Rule(

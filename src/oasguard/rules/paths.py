@@ -17,6 +17,9 @@ WEBHOOK_ADDED = "webhook-added"
 SERVER_URL_CHANGED = "server-url-changed"
 SERVER_REMOVED = "server-removed"
 SERVER_ADDED = "server-added"
+OPERATION_STABILITY_DECREASED = "operation-stability-decreased"
+OPERATION_STABILITY_INCREASED = "operation-stability-increased"
+OPERATION_SUNSET_TOO_SOON = "operation-sunset-too-soon"
 
 RULES = (
     Rule(
@@ -69,6 +72,21 @@ Before: `delete: {deprecated: true, x-sunset: 2020-01-01}`. After: no `delete`.
 """,
     ),
     Rule(
+        OPERATION_SUNSET_TOO_SOON,
+        B,
+        Area.PATHS,
+        "operation {method} {path} was deprecated {when}",
+        """
+An operation was deprecated with less notice than the configured `deprecation-days`.
+
+Only reported when `deprecation-days` is set: the day a deprecation appears in a diff is the day
+clients are told, so its `x-sunset` must be at least that many days later for them to move away
+in time (with no `x-sunset` they are never told when).
+Before: `get: {...}`. After: `get: {deprecated: true, x-sunset: <10 days from now>}` with
+`deprecation-days = 90`.
+""",
+    ),
+    Rule(
         PATH_ADDED,
         S,
         Area.PATHS,
@@ -99,6 +117,31 @@ No existing client calls it.
 An operation was marked `deprecated: true`.
 
 It still works; clients are told to move away.
+""",
+    ),
+    Rule(
+        OPERATION_STABILITY_DECREASED,
+        B,
+        Area.PATHS,
+        "stability of the operation lowered from {old} to {new}",
+        """
+The operation's `x-stability-level` was lowered (stable → beta, beta → alpha, ...).
+
+Clients relied on the promise of the old level; from now on the operation may change without
+notice, so this is the moment they must hear about it.
+Before: `get: {x-stability-level: stable}`. After: `get: {x-stability-level: beta}`.
+""",
+    ),
+    Rule(
+        OPERATION_STABILITY_INCREASED,
+        S,
+        Area.PATHS,
+        "stability of the operation raised from {old} to {new}",
+        """
+The operation's `x-stability-level` was raised (beta → stable, ...).
+
+A stronger promise breaks no one; from now on its changes are judged at full level.
+Before: `get: {x-stability-level: beta}`. After: `get: {x-stability-level: stable}`.
 """,
     ),
     Rule(

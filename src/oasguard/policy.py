@@ -1,0 +1,226 @@
+"""Policy: what each classified change costs in this repository. The one place that answers
+"why is this a warning?".
+
+The comparison states facts ("operation removed; it was deprecated with sunset 2026-01-01"),
+the registry gives every rule its default level, and this module, applied once after
+classification, decides in this order:
+
+1. **exclude**: changes of an operation matched by an `exclude` glob, or carrying an excluded
+   extension flag (`x-internal: true`) in either document, are dropped: not checked at all.
+2. **deprecation** (`deprecation-days`, default 0 = SPEC 3.2): which rule a removal is.
+   An operation removed while deprecated with an `x-sunset` date that has passed is
+   `operation-removed-after-sunset` (warning); deprecated with no sunset or one still ahead,
+   `operation-removed-before-sunset` (breaking); not deprecated, `path-removed` /
+   `operation-removed` (breaking). A parameter removed while deprecated with a sunset still
+   ahead is `request-parameter-removed-before-sunset` (breaking). With `deprecation-days` N > 0
+   a deprecation must give notice: an operation newly deprecated without an `x-sunset` at least
+   N days after today is `operation-sunset-too-soon` (breaking), and a deprecated parameter
+   removed without a sunset date is removed before its sunset.
+3. **levels**: the registry's default, replaced by the user's `levels` entry; `off` drops it.
+4. **stability**: a change of an operation whose `x-stability-level` (in the revision, or in
+   the base when removed) is draft/alpha/beta gets at most the configured level (default
+   warning); the change of the stability level itself is never capped.
+5. **ignore**: a change an entry matches keeps its level but is moved to `Report.ignored` with
+   the entry's reason. An entry past its `until` date matches nothing; expired entries and
+   entries that matched no change become notes, so ignores do not rot.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from oasguard.changes import Change, Ignored
+from oasguard.config import IgnoreEntry, Settings
+from oasguard.model.nodes import Api, Operation
+from oasguard.rules import parameters as P
+from oasguard.rules import paths as PATHS
+from oasguard.rules.classify import render_message
+from oasguard.rules.registry import RULES
+
+#: changes about the stability level itself: judged at full level whatever the stability
+_STABILITY_RULES = frozenset({PATHS.OPERATION_STABILITY_DECREASED, PATHS.OPERATION_STABILITY_INCREASED})
+_OPERATION_REMOVALS = frozenset({PATHS.PATH_REMOVED, PATHS.OPERATION_REMOVED})
+
+
+@dataclass(frozen=True)
+class OperationFacts:
+    """What the two documents say about one operation that policy needs."""
+
+    #: `x-stability-level` (the revision's; the base's for a removed operation), lower case
+    stability: str | None
+    #: the `x-` extensions of the operation in either document (the revision's win)
+    extensions: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Policy applied to one document's changes."""
+
+    changes: list[Change]
+    ignored: list[Ignored]
+    #: indexes of the ignore entries that matched something
+    used: frozenset[int]
+
+
+def operation_facts(base: Api, revision: Api) -> dict[str, OperationFacts]:
+    """Per operation title ("GET /pets"), what policy reads from the documents."""
+    found: dict[str, OperationFacts] = {}
+    for api in (base, revision):  # the revision's facts replace the base's
+        for operation in (*api.operations.values(), *api.webhooks.values()):
+            previous = found.get(operation.title)
+            extensions = {**previous.extensions, **operation.extensions} if previous else operation.extensions
+            found[operation.title] = OperationFacts(_stability(operation), extensions)
+    return found
+
+
+def apply(
+    changes: Iterable[Change],
+    settings: Settings,
+    operations: Mapping[str, OperationFacts],
+    today: datetime.date,
+) -> Outcome:
+    """`changes` as `settings` judges them (see the module docstring for the order)."""
+    kept: list[Change] = []
+    ignored: list[Ignored] = []
+    used: set[int] = set()
+    active = [entry for entry in settings.ignore if entry.until is None or entry.until >= today]
+    for change in changes:
+        facts = operations.get(change.operation or "")
+        if _excluded(change, facts, settings):
+            continue
+        change = _deprecation(change, settings, today)
+        level = settings.levels.get(change.id, change.level)
+        if level is None:  # "off"
+            continue
+        if facts is not None and facts.stability in settings.stability and change.id not in _STABILITY_RULES:
+            cap = settings.stability[facts.stability]
+            if cap is None:
+                continue
+            if level.rank > cap.rank:
+                level = cap
+        if level is not change.level:
+            change = replace(change, level=level)
+        entry = next((entry for entry in active if _matches(entry, change)), None)
+        if entry is not None:
+            used.add(entry.index)
+            ignored.append(Ignored(change, entry.reason))
+        else:
+            kept.append(change)
+    kept.sort(key=Change.sort_key)
+    return Outcome(kept, ignored, frozenset(used))
+
+
+def notes(settings: Settings, used: Iterable[int], today: datetime.date) -> list[str]:
+    """What the user must hear about the ignore list: entries expired, or that matched nothing."""
+    matched = set(used)
+    out = []
+    for entry in settings.ignore:
+        if entry.until is not None and entry.until < today:
+            out.append(
+                f"{settings.where(entry.describe())} expired on {entry.until.isoformat()}; "
+                "its changes are reported again"
+            )
+        elif entry.index not in matched:
+            out.append(f"{settings.where(entry.describe())} matched no change; remove it")
+    return out
+
+
+# -- the steps ------------------------------------------------------------------------------------
+
+
+def _excluded(change: Change, facts: OperationFacts | None, settings: Settings) -> bool:
+    if change.operation is None:
+        return False
+    if any(operation_matches(pattern, change.operation) for pattern in settings.exclude_operations):
+        return True
+    if facts is None:
+        return False
+    return any(
+        name in facts.extensions and _same(facts.extensions[name], value)
+        for name, value in settings.exclude_extensions
+    )
+
+
+def _deprecation(change: Change, settings: Settings, today: datetime.date) -> Change:
+    """Which rule a removal or a deprecation is, from the facts the comparison stated."""
+    args = change.extra
+    if change.id in _OPERATION_REMOVALS and args.get("deprecated"):
+        sunset = _date(args.get("sunset"))
+        if sunset is not None and sunset < today:
+            return _as(change, PATHS.OPERATION_REMOVED_AFTER_SUNSET, args)
+        when = f"before its sunset date {args['sunset']}" if sunset is not None else "without a sunset date"
+        return _as(change, PATHS.OPERATION_REMOVED_BEFORE_SUNSET, {**args, "when": when})
+    if change.id == P.PARAMETER_REMOVED and args.get("deprecated"):
+        sunset = _date(args.get("sunset"))
+        if sunset is not None and sunset >= today:
+            when = f"before its sunset date {args['sunset']}"
+            return _as(change, P.PARAMETER_REMOVED_BEFORE_SUNSET, {**args, "when": when})
+        if sunset is None and settings.deprecation_days > 0:
+            return _as(change, P.PARAMETER_REMOVED_BEFORE_SUNSET, {**args, "when": "without a sunset date"})
+    if change.id == PATHS.OPERATION_DEPRECATED and settings.deprecation_days > 0:
+        sunset = _date(args.get("sunset"))
+        needed = today + datetime.timedelta(days=settings.deprecation_days)
+        if sunset is None:
+            when = f"without a sunset date ({settings.deprecation_days} days of notice required)"
+        elif sunset < needed:
+            when = f"with sunset date {args['sunset']}, less than {settings.deprecation_days} days of notice"
+        else:
+            return change
+        return _as(change, PATHS.OPERATION_SUNSET_TOO_SOON, {**args, "when": when})
+    return change
+
+
+def _as(change: Change, rule_id: str, args: Mapping[str, object]) -> Change:
+    """`change` as another rule of the same fact: its level and message; its fingerprint stays
+    that of the fact, so an ignore entry survives the day a sunset date passes."""
+    rule = RULES[rule_id]
+    return replace(
+        change,
+        id=rule.id,
+        level=rule.level,
+        message=render_message(rule, args),
+        extra={**args, "fact": change.extra.get("fact", change.id)},
+    )
+
+
+def _matches(entry: IgnoreEntry, change: Change) -> bool:
+    if entry.rule is not None and entry.rule != change.id:
+        return False
+    if entry.fingerprint is not None and entry.fingerprint != change.fingerprint:
+        return False
+    if entry.operation is not None and not (
+        change.operation is not None and operation_matches(entry.operation, change.operation)
+    ):
+        return False
+    return entry.contains is None or entry.contains in change.message
+
+
+def operation_matches(pattern: str, operation: str) -> bool:
+    """`pattern` is "METHOD /path-glob" (METHOD may be `*`) or a path glob alone."""
+    method, _, path = operation.partition(" ")
+    if pattern.startswith("/"):
+        return fnmatch.fnmatchcase(path, pattern)
+    want_method, _, want_path = pattern.partition(" ")
+    return fnmatch.fnmatchcase(method, want_method.upper()) and fnmatch.fnmatchcase(path, want_path)
+
+
+def _stability(operation: Operation) -> str | None:
+    return str(operation.stability).lower() if operation.stability is not None else None
+
+
+def _same(found: object, wanted: object) -> bool:
+    if isinstance(wanted, bool) or isinstance(found, bool):
+        return found is wanted or (isinstance(found, str) and found.lower() == str(wanted).lower())
+    return found == wanted
+
+
+def _date(text: object) -> datetime.date | None:
+    if text is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None

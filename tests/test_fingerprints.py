@@ -1,0 +1,123 @@
+"""Fingerprints identify a change across runs, so that an ignore entry keeps matching it.
+
+The property (issue 10): for every corpus pair, the fingerprints of its changes are distinct,
+and the same after the revision's keys are reordered, after it is rewritten YAML <-> JSON, and
+after an unrelated path is added to it. And through the command: the same run gives the same
+fingerprints, and an ignore entry by fingerprint keeps ignoring its change when the sunset
+date of a removed operation passes (the rule changes from before- to after-sunset).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import CORPUS, FIXTURES
+from oasguard.engine import diff, run_deep
+from oasguard.errors import OasguardError
+from oasguard.sources import file_spec
+from test_transforms import _read, _write, reorder_keys
+
+PROBE_PATH = "/oasguard-unrelated-probe"
+
+
+def _pairs() -> list[dict]:
+    path = CORPUS / "MANIFEST.json"
+    if not path.exists():
+        return []
+    return json.loads(path.read_text())["pairs"]
+
+
+def _fingerprints(base: Path, revision: Path) -> Counter[str]:
+    report = run_deep(lambda: diff(file_spec(str(base)), file_spec(str(revision)), dangling_as_empty=True))
+    return Counter(change.fingerprint for change in report.changes if PROBE_PATH not in change.location)
+
+
+def _add_unrelated_path(doc: dict) -> dict:
+    doc.setdefault("paths", {})[PROBE_PATH] = {
+        "get": {"responses": {"200": {"description": "an unrelated operation"}}}
+    }
+    return doc
+
+
+def _is_json(path: Path) -> bool:
+    return path.read_text(encoding="utf-8").lstrip()[:1] in ("{", "[")
+
+
+TRANSFORMS = {
+    "keys-reordered": (reorder_keys, False),
+    "yaml-json-switched": (lambda doc: doc, True),
+    "unrelated-path-added": (_add_unrelated_path, False),
+}
+
+
+@pytest.mark.parametrize("pair", _pairs() or [None], ids=lambda p: p["name"] if p else "absent")
+def test_fingerprints_survive_refactors_of_the_revision(pair: dict | None, tmp_path: Path):
+    if pair is None:
+        pytest.skip("the corpus (../shared/corpus) is not here")
+    base, revision = CORPUS / pair["base"], CORPUS / pair["revision"]
+    try:
+        before = _fingerprints(base, revision)
+    except OasguardError as error:  # an invalid corpus pair (tests/test_corpus.py covers it)
+        pytest.skip(f"the pair itself does not diff: {error}")
+    shared = [fingerprint for fingerprint, count in before.items() if count > 1]
+    assert not shared, f"different changes share a fingerprint: {shared[:5]}"
+    tree = _read(revision)
+    # the revision's folder is copied once, so that files it $refs are beside each rewritten entry
+    copy = tmp_path / "revision"
+    shutil.copytree(revision.parent, copy)
+    for name, (transform, switch) in TRANSFORMS.items():
+        as_json = _is_json(revision) != switch
+        target = copy / f"{revision.stem}.{name}.{'json' if as_json else 'yaml'}"
+        _write(transform(tree), target, as_json=as_json)  # the last transform may change `tree`
+        after = _fingerprints(base, target)
+        assert after == before, (
+            f"{name}: fingerprints changed: lost {sorted((before - after).elements())[:5]}, "
+            f"new {sorted((after - before).elements())[:5]}"
+        )
+
+
+def test_fingerprints_ignore_message_pointer_and_path_parameter_names(tmp_path: Path):
+    """A path parameter renamed in the template, and the document moved, give the same
+    fingerprints; a different change gives a different one."""
+    base = FIXTURES / "petstore" / "base.yaml"
+    revision = FIXTURES / "petstore" / "revision.yaml"
+    before = _fingerprints(base, revision)
+    renamed = yaml.safe_load(revision.read_text())
+    renamed["paths"] = {
+        path.replace("{petId}", "{id}"): yaml.safe_load(
+            yaml.safe_dump(item).replace("name: petId", "name: id")
+        )
+        for path, item in renamed["paths"].items()
+    }
+    moved = tmp_path / "elsewhere" / "openapi.yaml"
+    moved.parent.mkdir()
+    moved.write_text(yaml.safe_dump(renamed))
+    assert _fingerprints(base, moved) == before
+    assert len(before) == sum(before.values()), "two different changes share a fingerprint"
+
+
+def test_a_removal_keeps_its_fingerprint_when_its_sunset_passes():
+    case = FIXTURES / "rules" / "operation-removed-before-sunset"
+    doc = yaml.safe_load((case / "base.yaml").read_text())
+    assert doc["paths"]["/pets"]["delete"]["x-sunset"] == "2999-01-01"
+    specs = (file_spec(str(case / "base.yaml")), file_spec(str(case / "revision.yaml")))
+    now = run_deep(lambda: diff(*specs, today=datetime.date(2026, 1, 1)))
+    later = run_deep(lambda: diff(*specs, today=datetime.date(3000, 1, 1)))
+    assert [c.id for c in now.changes] == ["operation-removed-before-sunset"]
+    assert [c.id for c in later.changes] == ["operation-removed-after-sunset"]
+    assert now.changes[0].fingerprint == later.changes[0].fingerprint
+
+
+def test_the_command_prints_the_same_fingerprints_every_run(cli):
+    base, revision = FIXTURES / "petstore" / "base.yaml", FIXTURES / "petstore" / "revision.yaml"
+    runs = [cli("diff", str(base), str(revision), "--format", "json") for _ in range(2)]
+    prints = [[c["fingerprint"] for c in json.loads(run.stdout)["changes"]] for run in runs]
+    assert prints[0] == prints[1]
+    assert all(len(p) == 16 for p in prints[0])
