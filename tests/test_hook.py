@@ -230,6 +230,37 @@ def test_refs_are_read_from_the_index(tmp_path: Path) -> None:
     assert "not in the git index" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_a_staged_schema_file_checks_the_documents_that_use_it(tmp_path: Path) -> None:
+    repo = tmp_path / "split"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    write(
+        repo,
+        {
+            "openapi.yaml": SPLIT_API,
+            "schemas/pet.yaml": PET,
+            "other/openapi.json": '{"openapi": "3.0.3", "info": {"title": "j", "version": "1"}, "paths": {}}',
+            "other/api.yaml": BASE,
+            "broken/openapi.yaml": "openapi: 3.0.3\npaths: [\n",  # broken at HEAD already
+        },
+    )
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.email=a@b.c", "-c", "user.name=a", "commit", "-qm", "base")
+    # only the schema file changes: the document that $refs it is compared, and only that one
+    write(repo, {"schemas/pet.yaml": PET_WITHOUT_NAME})
+    git(repo, "add", "-A")
+    done = run_cli("hook", "schemas/pet.yaml", cwd=repo)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "openapi.yaml (staged) against HEAD" in done.stdout
+    assert "response property 'name' was removed" in done.stdout
+    assert "other/" not in done.stdout and "broken/" not in done.stdout
+    # a schema change that breaks no one passes
+    write(repo, {"schemas/pet.yaml": PET + "    nickname: {type: string}\n"})
+    git(repo, "add", "-A")
+    done = run_cli("hook", "schemas/pet.yaml", cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_new_documents_and_unstaged_files_pass(repo: Path) -> None:
     write(repo, {"api/second.yaml": BREAKING, "api/untracked.yaml": BREAKING})
     git(repo, "add", "api/second.yaml")

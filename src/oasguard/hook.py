@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from oasguard.changes import Level, Report
-from oasguard.errors import SourceError
+from oasguard.errors import OasguardError, SourceError
 from oasguard.report import Format, render
 from oasguard.report.escape import terminal
 from oasguard.sources import IndexTree, Spec, git_spec
@@ -43,14 +43,14 @@ class Checked:
 
 
 def check(files: list[str], base: str = "HEAD", cwd: Path | None = None) -> tuple[list[Checked], list[str]]:
-    """Compare every staged OpenAPI document among `files` with the same path at `base`.
+    """Compare every staged OpenAPI document among `files` with the same path at `base`, and
+    every other OpenAPI document of the index that `$ref`s one of the other staged `files`.
     Returns the comparisons and one note per file passed over (and why)."""
-    from oasguard.engine import diff, run_deep
-
     index = IndexTree.here(cwd)
     here = (cwd or Path.cwd()).resolve()
     first_commit = base == "HEAD" and not _has_commits(index.top)
-    checked: list[Checked] = []
+    documents: list[PurePosixPath] = []
+    others: set[PurePosixPath] = set()  # staged, not OpenAPI documents: perhaps $ref'd by one
     skipped: list[str] = []
     for name in files:
         inside = index.contains(str(here / name))
@@ -58,17 +58,74 @@ def check(files: list[str], base: str = "HEAD", cwd: Path | None = None) -> tupl
             raise SourceError(f"{name}: outside the git repository {index.top}")
         if not index.staged(inside):
             skipped.append(f"{inside}: not staged")
-            continue
-        if not is_openapi(index.read(inside)):
-            continue  # not an OpenAPI document: not this hook's business
-        previous = None if first_commit else git_spec(base, inside.as_posix(), cwd=index.top)
+        elif is_openapi(index.read(inside)):
+            documents.append(inside)
+        else:
+            others.add(inside)
+    checked: list[Checked] = []
+    for path in documents:
+        previous = None if first_commit else git_spec(base, path.as_posix(), cwd=index.top)
         if previous is None or not _exists_as_openapi(previous):
-            skipped.append(f"{inside}: new since {base}, nothing to compare")
+            skipped.append(f"{path}: new since {base}, nothing to compare")
             continue
-        staged = Spec(index, inside, f":{inside}")
-        report = run_deep(lambda previous=previous, staged=staged: diff(previous, staged))
-        checked.append(Checked(inside, report))
+        checked.append(Checked(path, _diff(previous, Spec(index, path, f":{path}"))))
+    if others and not first_commit:
+        checked += _referring(index, base, others, set(documents))
     return checked, skipped
+
+
+def _diff(previous: Spec, staged: Spec) -> Report:
+    from oasguard.engine import diff, run_deep
+
+    return run_deep(lambda: diff(previous, staged))
+
+
+class _Reads:
+    """A tree that remembers every file read through it."""
+
+    def __init__(self, tree: IndexTree) -> None:
+        self._tree = tree
+        self.label = tree.label
+        self.paths: set[PurePosixPath] = set()
+
+    def read(self, path: PurePosixPath) -> bytes:
+        self.paths.add(path)
+        return self._tree.read(path)
+
+    def contains(self, absolute: str) -> PurePosixPath | None:
+        return self._tree.contains(absolute)
+
+    def display(self, path: PurePosixPath) -> str:
+        return self._tree.display(path)
+
+
+def _referring(
+    index: IndexTree, base: str, staged: set[PurePosixPath], done: set[PurePosixPath]
+) -> list[Checked]:
+    """The other OpenAPI documents of the index that read one of the `staged` files through a
+    `$ref` (a schema file changed alone changes the API of the documents that use it)."""
+    found: list[Checked] = []
+    for path in index.grep(_GREP_KEYS, _GREP_FILES):
+        if path in done or path in staged or not is_openapi(index.read(path)):
+            continue
+        previous = git_spec(base, path.as_posix(), cwd=index.top)
+        if not _exists_as_openapi(previous):
+            continue
+        tree = _Reads(index)
+        try:
+            report = _diff(previous, Spec(tree, path, f":{path}"))  # type: ignore[arg-type]
+        except OasguardError:
+            if tree.paths & staged:
+                raise  # the staged file breaks the document that uses it
+            continue  # a document this commit does not touch: not this commit's business
+        if tree.paths & staged:
+            found.append(Checked(path, report))
+    return found
+
+
+#: what `git grep` looks for to find OpenAPI documents in the index (is_openapi confirms)
+_GREP_KEYS = (r"^[\"']?(openapi|swagger)[\"']?[[:space:]]*:", r"\"(openapi|swagger)\"[[:space:]]*:")
+_GREP_FILES = ("*.yaml", "*.yml", "*.json")
 
 
 def _exists_as_openapi(spec: Spec) -> bool:

@@ -266,6 +266,16 @@ class IndexTree:
     def display(self, path: PurePosixPath) -> str:
         return f":{path.as_posix()}"  # git's own name for the staged file (`git show :PATH`)
 
+    def grep(self, patterns: tuple[str, ...], globs: tuple[str, ...]) -> list[PurePosixPath]:
+        """Staged files named by `globs` whose content matches one of the extended regular
+        `patterns` (git grep on the index: no file is read here)."""
+        expressions = [arg for pattern in patterns for arg in ("-e", pattern)]
+        listing = _git_output(self._top, "grep", "--cached", "-lzIE", *expressions, "--", *globs)
+        if not listing:  # git grep exits 1 when nothing matches
+            return []
+        names = listing.decode("utf-8", "surrogateescape").split("\0")
+        return [PurePosixPath(name) for name in names if name]
+
 
 def _git_output(cwd: Path, *args: str) -> bytes | None:
     """The stdout of `git ARGS` run in `cwd`, or None when git fails or is missing."""
