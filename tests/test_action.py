@@ -97,7 +97,11 @@ jobs:
     steps:
       - name: Check out (a copy of the repository and of the action)
         run: |
-          cp -a "$SRC_REPO/." .
+          if [ "$CHECKOUT" = shallow ]; then
+            git clone -q --depth=1 "file://$SRC_REPO" .  # as actions/checkout does by default
+          else
+            cp -a "$SRC_REPO/." .
+          fi
           mkdir .oasguard-action && cp -a "$ACTION_SRC/." .oasguard-action/
           echo ".oasguard-action/" >> .git/info/exclude
           echo "$GH_STUB_DIR" >> "$GITHUB_PATH"
@@ -115,6 +119,11 @@ jobs:
           printf '%s' "$OUTPUTS" > "$OUT/outputs.json"
           printf '%s' "$OUTCOME" > "$OUT/outcome"
 """
+
+
+#: what the workflow's steps and the stub read from the environment
+PASSED = ("SRC_REPO", "ACTION_SRC", "CHECKOUT", "OUT")
+PASSED += ("GH_STUB_DIR", "GH_STUB_STATE", "GH_STUB_LOG", "GH_STUB_MODE")
 
 
 @dataclass
@@ -176,7 +185,9 @@ class Harness:
         self.git("commit", "-qm", message)
         return self.git("rev-parse", "HEAD")
 
-    def run(self, inputs: dict[str, str], labels: tuple[str, ...] = (), mode: str = "") -> Run:
+    def run(
+        self, inputs: dict[str, str], labels: tuple[str, ...] = (), mode: str = "", checkout: str = "copy"
+    ) -> Run:
         self.runs += 1
         work = self.root / f"run{self.runs}"
         (work / "workflows").mkdir(parents=True)
@@ -209,6 +220,7 @@ class Harness:
             "GH_STUB_LOG": str(self.calls_log),
             "GH_STUB_MODE": mode,
             "OUT": str(work / "out"),
+            "CHECKOUT": checkout,
         }
         command = [
             str(ACT),
@@ -220,8 +232,7 @@ class Harness:
             "--action-offline-mode",
             "-s", "GITHUB_TOKEN=stub-token",
             "--env", "GITHUB_REPOSITORY=octo/petstore",
-            *(arg for name in ("SRC_REPO", "ACTION_SRC", "GH_STUB_DIR", "GH_STUB_STATE", "GH_STUB_LOG",
-                               "GH_STUB_MODE", "OUT") for arg in ("--env", f"{name}={env[name]}")),
+            *(arg for name in PASSED for arg in ("--env", f"{name}={env[name]}")),
         ]  # fmt: skip
         done = subprocess.run(command, cwd=self.repo, env=env, capture_output=True, text=True, timeout=900)
         log = done.stdout + done.stderr
@@ -362,3 +373,10 @@ def test_a_run_that_cannot_be_done_fails_with_its_message(pr: Harness) -> None:
     assert done.outcome == "failure"
     assert any("missing.yaml" in a for a in done.annotations("error")), done.log[-4000:]
     assert done.outputs.get("breaking", "") == "" and done.summary == ""
+
+
+def test_shallow_clone_fetches_the_base(pr: Harness) -> None:
+    pr.git("config", "uploadpack.allowAnySHA1InWant", "true")  # as GitHub serves any commit
+    done = pr.run({"specs": "api/openapi.yaml", "comment": "false"}, checkout="shallow")
+    assert "the base revision is not in this clone" in done.log, done.log[-4000:]
+    assert done.outcome == "failure" and done.outputs["breaking"] == "11", done.log[-4000:]
