@@ -207,7 +207,7 @@ class IndexTree:
     def __init__(self, top: Path) -> None:
         self._top = top
         self._blobs: dict[str, str] | None = None
-        self.label = "the index (staged)"
+        self.label = f"the staged files of {top}"
 
     @classmethod
     def here(cls, cwd: Path | None = None) -> IndexTree:
