@@ -309,7 +309,9 @@ def test_breaking_pull_request_comment_created_then_updated_then_cleared(pr: Har
     assert first.calls[0]["endpoint"] == "repos/octo/petstore/issues/7/comments"
     (comment,) = pr.comments()
     assert comment["body"].startswith(MARKER) and "response-property-removed" in comment["body"]
-    assert "https://github.com/octo/petstore/blob/" in comment["body"]  # file:line links
+    # file:line links to the checked-out commit
+    head = pr.git("rev-parse", "HEAD")
+    assert f"https://github.com/octo/petstore/blob/{head}/api/openapi.yaml" in comment["body"]
 
     # a second push, still breaking: the same comment is edited, not a new one posted
     pr.commit(BREAKING + "# a second push\n", "another push")
