@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -296,10 +297,10 @@ def test_breaking_pull_request_comment_created_then_updated_then_cleared(pr: Har
     # the job summary is the Markdown report
     assert "oasguard: breaking" in first.summary
     assert "response-property-removed" in first.summary and "| ❌ breaking | 11 |" in first.summary
-    # annotations on the diff: the file, the rule id as the title
+    # annotations on the diff: the file and line, the rule id as the title
     errors = first.annotations("error")
     assert any(
-        a.startswith("error file=api/openapi.yaml,") and "title=response-property-removed" in a
+        re.match(r"error file=api/openapi\.yaml,line=[1-9][0-9]*,title=response-property-removed::", a)
         for a in errors
     ), errors
     assert first.annotations("warning") and first.annotations("notice")
@@ -311,7 +312,8 @@ def test_breaking_pull_request_comment_created_then_updated_then_cleared(pr: Har
     assert comment["body"].startswith(MARKER) and "response-property-removed" in comment["body"]
     # file:line links to the checked-out commit
     head = pr.git("rev-parse", "HEAD")
-    assert f"https://github.com/octo/petstore/blob/{head}/api/openapi.yaml" in comment["body"]
+    link = rf"https://github\.com/octo/petstore/blob/{head}/api/openapi\.yaml#L[1-9]"
+    assert re.search(link, comment["body"])
 
     # a second push, still breaking: the same comment is edited, not a new one posted
     pr.commit(BREAKING + "# a second push\n", "another push")
