@@ -347,6 +347,30 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="RULE-ID", help="A ru
     sys.stdout.write(explain_rule(rule_id))
 
 
+@app.command()
+def hook(
+    files: Annotated[
+        list[str] | None, typer.Argument(metavar="FILE...", help="Staged files (pre-commit passes them).")
+    ] = None,
+    base_ref: Annotated[
+        str, typer.Option("--base", metavar="REF", help="Revision to compare the staged content with.")
+    ] = "HEAD",
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", metavar="LEVEL", help="breaking | warning | none.")
+    ] = "breaking",
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+) -> None:
+    """Pre-commit hook: compare each staged OpenAPI document (as the index holds it) with REF."""
+    from oasguard.hook import run
+
+    if fail_on not in _FAIL_ON:
+        raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
+    code = run(files or [], base_ref, _FAIL_ON[fail_on], sys.stdout)
+    sys.stdout.flush()
+    if code:
+        raise typer.Exit(code)
+
+
 def _validate(*specs: Spec) -> None:
     """Report every schema violation of both documents and exit 2 if there is any."""
     from oasguard.load import load

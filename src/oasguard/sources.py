@@ -456,3 +456,92 @@ def parse_spec(argument: str, root: Path | None = None) -> Spec:
         return file_spec(argument, root)
     revision, _, path = argument.partition(":")
     return git_spec(revision, path, label=argument)
+
+
+class IndexTree:
+    """The files staged in git's index (what the next commit will hold), read from the index and
+    the object store, never from the working tree. Honours GIT_INDEX_FILE, as `git commit -a`
+    and `git commit PATH` hand their hooks a temporary index."""
+
+    def __init__(self, top: Path) -> None:
+        self._top = top
+        self._blobs: dict[str, str] | None = None
+        self.label = f"the staged files of {top}"
+
+    @classmethod
+    def here(cls, cwd: Path | None = None) -> IndexTree:
+        """The index of the repository that contains `cwd` (default: the current directory)."""
+        folder = (cwd or Path.cwd()).resolve()
+        top = _git_output(folder, "rev-parse", "--show-toplevel")
+        if top is None:
+            raise SourceError(f"{folder}: not inside a git work tree (needed to read staged files)")
+        return cls(Path(top.decode().strip()).resolve())
+
+    @property
+    def top(self) -> Path:
+        return self._top
+
+    def _entries(self) -> dict[str, str]:
+        if self._blobs is None:
+            listing = _git_output(self._top, "ls-files", "--stage", "-z")
+            if listing is None:
+                raise SourceError(f"{self._top}: cannot read the git index")
+            blobs: dict[str, str] = {}
+            for entry in listing.decode("utf-8", "surrogateescape").split("\0"):
+                if not entry:
+                    continue
+                fields, _, name = entry.partition("\t")
+                mode, sha, stage = fields.split(" ")
+                if mode == "160000":  # a submodule: no file here
+                    continue
+                # an unmerged path has stages 1-3 and no stage 0: there is no staged content to read
+                blobs[name] = sha if stage == "0" else ""
+            self._blobs = blobs
+        return self._blobs
+
+    def staged(self, path: PurePosixPath) -> bool:
+        """Whether the index holds `path` (with merged content)."""
+        return bool(self._entries().get(path.as_posix()))
+
+    def read(self, path: PurePosixPath) -> bytes:
+        sha = self._entries().get(path.as_posix())
+        if sha is None:
+            raise SourceError(f"{self.display(path)}: not in the git index (stage it with 'git add')")
+        if not sha:
+            raise SourceError(f"{self.display(path)}: unmerged in the git index (resolve the conflict)")
+        data = _git_output(self._top, "cat-file", "blob", sha)
+        if data is None:
+            raise SourceError(f"{self.display(path)}: cannot read the staged content")
+        if len(data) > MAX_FILE_BYTES:
+            raise SourceError(f"{self.display(path)}: file larger than {MAX_FILE_BYTES} bytes")
+        return data
+
+    def contains(self, absolute: str) -> PurePosixPath | None:
+        real = Path(absolute).resolve()
+        if not real.is_relative_to(self._top):
+            return None
+        return PurePosixPath(real.relative_to(self._top).as_posix())
+
+    def display(self, path: PurePosixPath) -> str:
+        return f":{path.as_posix()}"  # git's own name for the staged file (`git show :PATH`)
+
+    def grep(self, patterns: tuple[str, ...], globs: tuple[str, ...]) -> list[PurePosixPath]:
+        """Staged files named by `globs` whose content matches one of the extended regular
+        `patterns` (git grep on the index: no file is read here)."""
+        expressions = [arg for pattern in patterns for arg in ("-e", pattern)]
+        listing = _git_output(self._top, "grep", "--cached", "-lzIE", *expressions, "--", *globs)
+        if not listing:  # git grep exits 1 when nothing matches
+            return []
+        names = listing.decode("utf-8", "surrogateescape").split("\0")
+        return [PurePosixPath(name) for name in names if name]
+
+
+def _git_output(cwd: Path, *args: str) -> bytes | None:
+    """The stdout of `git ARGS` run in `cwd`, or None when git fails or is missing."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except OSError:
+        return None
+    return done.stdout if done.returncode == 0 else None

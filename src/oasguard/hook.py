@@ -1,0 +1,161 @@
+"""The pre-commit hook: each staged OpenAPI document (as the index holds it) against a revision."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TextIO
+
+from oasguard.changes import Level, Report
+from oasguard.errors import OasguardError, SourceError
+from oasguard.report import Format, render
+from oasguard.report.escape import terminal
+from oasguard.sources import IndexTree, Spec, git_spec
+
+#: A top-level `openapi:` / `swagger:` key of a block-style YAML document: at column 0, where
+#: nothing but a top-level key can start. Cheaper than parsing a large YAML file twice.
+_YAML_KEY = re.compile(rb"^[\"']?(?:openapi|swagger)[\"']?[ \t]*:", re.MULTILINE)
+
+
+def is_openapi(data: bytes) -> bool:
+    """Whether `data` is an OpenAPI or Swagger document: a mapping with an `openapi` or
+    `swagger` key at the top level (by content, whatever the file's name)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.lstrip()[:1] == b"{":
+        try:
+            document = json.loads(data)
+        except (ValueError, RecursionError):
+            pass  # flow-style YAML, or broken: the YAML test below decides
+        else:
+            return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
+    return _YAML_KEY.search(data) is not None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One staged document compared with the base."""
+
+    path: PurePosixPath
+    report: Report
+
+
+def check(files: list[str], base: str = "HEAD", cwd: Path | None = None) -> tuple[list[Checked], list[str]]:
+    """Compare every staged OpenAPI document among `files` with the same path at `base`, and
+    every other OpenAPI document of the index that `$ref`s one of the other staged `files`.
+    Returns the comparisons and one note per file passed over (and why)."""
+    index = IndexTree.here(cwd)
+    here = (cwd or Path.cwd()).resolve()
+    first_commit = base == "HEAD" and not _has_commits(index.top)
+    documents: list[PurePosixPath] = []
+    others: set[PurePosixPath] = set()  # staged, not OpenAPI documents: perhaps $ref'd by one
+    skipped: list[str] = []
+    for name in files:
+        inside = index.contains(str(here / name))
+        if inside is None:
+            raise SourceError(f"{name}: outside the git repository {index.top}")
+        if not index.staged(inside):
+            skipped.append(f"{inside}: not staged")
+        elif is_openapi(index.read(inside)):
+            documents.append(inside)
+        else:
+            others.add(inside)
+    checked: list[Checked] = []
+    for path in documents:
+        previous = None if first_commit else git_spec(base, path.as_posix(), cwd=index.top)
+        if previous is None or not _exists_as_openapi(previous):
+            skipped.append(f"{path}: new since {base}, nothing to compare")
+            continue
+        checked.append(Checked(path, _diff(previous, Spec(index, path, f":{path}"))))
+    if others and not first_commit:
+        checked += _referring(index, base, others, set(documents))
+    return checked, skipped
+
+
+def _diff(previous: Spec, staged: Spec) -> Report:
+    from oasguard.engine import diff, run_deep
+
+    return run_deep(lambda: diff(previous, staged))
+
+
+class _Reads:
+    """A tree that remembers every file read through it."""
+
+    def __init__(self, tree: IndexTree) -> None:
+        self._tree = tree
+        self.label = tree.label
+        self.paths: set[PurePosixPath] = set()
+
+    def read(self, path: PurePosixPath) -> bytes:
+        self.paths.add(path)
+        return self._tree.read(path)
+
+    def contains(self, absolute: str) -> PurePosixPath | None:
+        return self._tree.contains(absolute)
+
+    def display(self, path: PurePosixPath) -> str:
+        return self._tree.display(path)
+
+
+def _referring(
+    index: IndexTree, base: str, staged: set[PurePosixPath], done: set[PurePosixPath]
+) -> list[Checked]:
+    """The other OpenAPI documents of the index that read one of the `staged` files through a
+    `$ref` (a schema file changed alone changes the API of the documents that use it)."""
+    found: list[Checked] = []
+    for path in index.grep(_GREP_KEYS, _GREP_FILES):
+        if path in done or path in staged or not is_openapi(index.read(path)):
+            continue
+        previous = git_spec(base, path.as_posix(), cwd=index.top)
+        if not _exists_as_openapi(previous):
+            continue
+        tree = _Reads(index)
+        try:
+            report = _diff(previous, Spec(tree, path, f":{path}"))  # type: ignore[arg-type]
+        except OasguardError:
+            if tree.paths & staged:
+                raise  # the staged file breaks the document that uses it
+            continue  # a document this commit does not touch: not this commit's business
+        if tree.paths & staged:
+            found.append(Checked(path, report))
+    return found
+
+
+#: what `git grep` looks for to find OpenAPI documents in the index (is_openapi confirms)
+_GREP_KEYS = (r"^[\"']?(openapi|swagger)[\"']?[[:space:]]*:", r"\"(openapi|swagger)\"[[:space:]]*:")
+_GREP_FILES = ("*.yaml", "*.yml", "*.json")
+
+
+def _exists_as_openapi(spec: Spec) -> bool:
+    try:
+        return is_openapi(spec.tree.read(spec.path))
+    except SourceError:  # no such file at the base: the document is new
+        return False
+
+
+def _has_commits(top: Path) -> bool:
+    import subprocess
+
+    done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=top, capture_output=True)
+    return done.returncode == 0
+
+
+def run(files: list[str], base: str, fail_on: Level | None, out: TextIO) -> int:
+    """The hook's whole run: the text report of every compared document; 1 when something is at
+    or above `fail_on` (the commit stops), else 0."""
+    checked, skipped = check(files, base)
+    failed = False
+    for each in checked:
+        worst = each.report.worst()
+        failing = fail_on is not None and worst is not None and worst.rank >= fail_on.rank
+        failed = failed or failing
+        out.write(f"{terminal(str(each.path))} (staged) against {terminal(base)}:\n")
+        render(each.report, Format.TEXT, out)
+        out.write("\n")
+    for note in skipped:
+        out.write(f"oasguard: skipped {terminal(note)}\n")
+    if failed:
+        out.write(f"oasguard: the staged changes break clients (--fail-on {fail_on.value}).\n")  # type: ignore[union-attr]
+    return 1 if failed else 0
