@@ -307,3 +307,24 @@ def test_bad_input_is_one_line_and_exit_2(repo: Path, tmp_path: Path) -> None:
     outside.mkdir()
     done = run_cli("hook", "x.yaml", cwd=outside)
     assert done.returncode == 2 and "not inside a git work tree" in done.stderr
+
+
+def test_the_repository_configuration_applies(repo: Path) -> None:
+    """The hook reads the same configuration as `oasguard diff`: an ignore entry the team agreed
+    on lets the commit through, and lists the change as ignored with its reason."""
+    write(repo, {"api/openapi.yaml": BREAKING})
+    git(repo, "add", "api/openapi.yaml")
+    assert run_cli("hook", "api/openapi.yaml", cwd=repo).returncode == 1
+    ids = sorted({line.split("[")[-1].rstrip("]") for line in _breaking_lines(repo)})
+    ignores = "".join(f"  - {{rule: {rule_id}, reason: agreed in review}}\n" for rule_id in ids)
+    write(repo, {".oasguard.yaml": f"ignore:\n{ignores}"})
+    done = run_cli("hook", "api/openapi.yaml", cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "agreed in review" in done.stdout
+    write(repo, {".oasguard.yaml": "fail-on: none\n"})
+    assert run_cli("hook", "api/openapi.yaml", cwd=repo).returncode == 0
+
+
+def _breaking_lines(repo: Path) -> list[str]:
+    done = run_cli("hook", "api/openapi.yaml", cwd=repo)
+    return [line.strip() for line in done.stdout.splitlines() if "breaking" in line and "[" in line]

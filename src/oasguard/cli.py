@@ -298,6 +298,10 @@ def changelog(
         str,
         typer.Option("--dangling-refs", metavar="HOW", help="error | empty, as for diff."),
     ] = "error",
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", metavar="FILE", help="Configuration file (default: the repository's)."),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
 ) -> None:
     """Write a Markdown changelog of every change from BASE to REVISION, for release notes."""
@@ -310,9 +314,12 @@ def changelog(
         raise UsageError("changelog needs two documents: BASE and REVISION")
     if dangling_refs not in ("error", "empty"):
         raise UsageError(f"--dangling-refs: unknown value '{dangling_refs}' (one of error, empty)")
+    from oasguard.config import load_settings
+
+    settings = load_settings(config)
     base, revision = parse_spec(specs[0], root), parse_spec(specs[1], root)
     lenient = dangling_refs == "empty"
-    report = run_deep(lambda: run_diff(base, revision, dangling_as_empty=lenient))
+    report = run_deep(lambda: run_diff(base, revision, dangling_as_empty=lenient, settings=settings))
     render_changelog(report, sys.stdout)
     sys.stdout.flush()
 
@@ -356,16 +363,24 @@ def hook(
         str, typer.Option("--base", metavar="REF", help="Revision to compare the staged content with.")
     ] = "HEAD",
     fail_on: Annotated[
-        str, typer.Option("--fail-on", metavar="LEVEL", help="breaking | warning | none.")
-    ] = "breaking",
+        str | None,
+        typer.Option("--fail-on", metavar="LEVEL", help="breaking | warning | none (default: the config's)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", metavar="FILE", help="Configuration file (default: the repository's)."),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
 ) -> None:
     """Pre-commit hook: compare each staged OpenAPI document (as the index holds it) with REF."""
+    from oasguard.config import load_settings
     from oasguard.hook import run
 
+    settings = load_settings(config)
+    fail_on = fail_on or settings.fail_on or "breaking"
     if fail_on not in _FAIL_ON:
         raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
-    code = run(files or [], base_ref, _FAIL_ON[fail_on], sys.stdout)
+    code = run(files or [], base_ref, _FAIL_ON[fail_on], sys.stdout, settings)
     sys.stdout.flush()
     if code:
         raise typer.Exit(code)

@@ -35,3 +35,7 @@ class RefError(LoadError):
 
 class SourceError(OasguardError):
     """A file or git revision cannot be found or read."""
+
+
+class MissingFileError(SourceError):
+    """The file is not there (at that revision, or on disk): for a caller, a document that is new."""

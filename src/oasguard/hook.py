@@ -9,7 +9,8 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from oasguard.changes import Level, Report
-from oasguard.errors import OasguardError, SourceError
+from oasguard.config import Settings
+from oasguard.errors import MissingFileError, OasguardError, SourceError
 from oasguard.report import Format, render
 from oasguard.report.escape import terminal
 from oasguard.sources import IndexTree, Spec, git_spec
@@ -42,9 +43,12 @@ class Checked:
     report: Report
 
 
-def check(files: list[str], base: str = "HEAD", cwd: Path | None = None) -> tuple[list[Checked], list[str]]:
+def check(
+    files: list[str], base: str = "HEAD", cwd: Path | None = None, settings: Settings | None = None
+) -> tuple[list[Checked], list[str]]:
     """Compare every staged OpenAPI document among `files` with the same path at `base`, and
     every other OpenAPI document of the index that `$ref`s one of the other staged `files`.
+    `settings` is the policy to apply (the repository's configuration).
     Returns the comparisons and one note per file passed over (and why)."""
     index = IndexTree.here(cwd)
     here = (cwd or Path.cwd()).resolve()
@@ -64,20 +68,20 @@ def check(files: list[str], base: str = "HEAD", cwd: Path | None = None) -> tupl
             others.add(inside)
     checked: list[Checked] = []
     for path in documents:
-        previous = None if first_commit else git_spec(base, path.as_posix(), cwd=index.top)
-        if previous is None or not _exists_as_openapi(previous):
+        previous = None if first_commit else _previous(base, path, index.top)
+        if previous is None:
             skipped.append(f"{path}: new since {base}, nothing to compare")
             continue
-        checked.append(Checked(path, _diff(previous, Spec(index, path, f":{path}"))))
+        checked.append(Checked(path, _diff(previous, Spec(index, path, f":{path}"), settings)))
     if others and not first_commit:
-        checked += _referring(index, base, others, set(documents))
+        checked += _referring(index, base, others, set(documents), settings)
     return checked, skipped
 
 
-def _diff(previous: Spec, staged: Spec) -> Report:
+def _diff(previous: Spec, staged: Spec, settings: Settings | None) -> Report:
     from oasguard.engine import diff, run_deep
 
-    return run_deep(lambda: diff(previous, staged))
+    return run_deep(lambda: diff(previous, staged, settings=settings))
 
 
 class _Reads:
@@ -100,7 +104,11 @@ class _Reads:
 
 
 def _referring(
-    index: IndexTree, base: str, staged: set[PurePosixPath], done: set[PurePosixPath]
+    index: IndexTree,
+    base: str,
+    staged: set[PurePosixPath],
+    done: set[PurePosixPath],
+    settings: Settings | None,
 ) -> list[Checked]:
     """The other OpenAPI documents of the index that read one of the `staged` files through a
     `$ref` (a schema file changed alone changes the API of the documents that use it)."""
@@ -108,12 +116,12 @@ def _referring(
     for path in index.grep(_GREP_KEYS, _GREP_FILES):
         if path in done or path in staged or not is_openapi(index.read(path)):
             continue
-        previous = git_spec(base, path.as_posix(), cwd=index.top)
-        if not _exists_as_openapi(previous):
+        previous = _previous(base, path, index.top)
+        if previous is None:
             continue
         tree = _Reads(index)
         try:
-            report = _diff(previous, Spec(tree, path, f":{path}"))  # type: ignore[arg-type]
+            report = _diff(previous, Spec(tree, path, f":{path}"), settings)  # type: ignore[arg-type]
         except OasguardError:
             if tree.paths & staged:
                 raise  # the staged file breaks the document that uses it
@@ -128,11 +136,13 @@ _GREP_KEYS = (r"^[\"']?(openapi|swagger)[\"']?[[:space:]]*:", r"\"(openapi|swagg
 _GREP_FILES = ("*.yaml", "*.yml", "*.json")
 
 
-def _exists_as_openapi(spec: Spec) -> bool:
+def _previous(base: str, path: PurePosixPath, top: Path) -> Spec | None:
+    """The OpenAPI document at `path` in `base`, or None when there is none (it is new)."""
     try:
-        return is_openapi(spec.tree.read(spec.path))
-    except SourceError:  # no such file at the base: the document is new
-        return False
+        spec = git_spec(base, path.as_posix(), cwd=top)
+        return spec if is_openapi(spec.tree.read(spec.path)) else None
+    except MissingFileError:  # no such file at the base: the document is new
+        return None
 
 
 def _has_commits(top: Path) -> bool:
@@ -142,10 +152,12 @@ def _has_commits(top: Path) -> bool:
     return done.returncode == 0
 
 
-def run(files: list[str], base: str, fail_on: Level | None, out: TextIO) -> int:
+def run(
+    files: list[str], base: str, fail_on: Level | None, out: TextIO, settings: Settings | None = None
+) -> int:
     """The hook's whole run: the text report of every compared document; 1 when something is at
     or above `fail_on` (the commit stops), else 0."""
-    checked, skipped = check(files, base)
+    checked, skipped = check(files, base, settings=settings)
     failed = False
     for each in checked:
         worst = each.report.worst()

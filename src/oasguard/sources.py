@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from oasguard.errors import RefError, SourceError, brief
+from oasguard.errors import MissingFileError, RefError, SourceError, brief
 
 #: Largest file we read; a bigger one is refused before it is parsed.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -67,7 +67,7 @@ class FileTree:
                 raise SourceError(f"{self.display(path)}: file larger than {MAX_FILE_BYTES} bytes")
             return data
         except FileNotFoundError:
-            raise SourceError(f"{self.display(path)}: no such file") from None
+            raise MissingFileError(f"{self.display(path)}: no such file") from None
         except OSError as error:
             raise SourceError(f"{self.display(path)}: cannot read ({error.strerror})") from None
 
@@ -329,7 +329,7 @@ class GitTree:
         if entries is None:
             kind, data = self._object(name, path)
             if kind != "tree":
-                raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
+                raise self._absent(path)
             entries = self._trees[name] = _tree_entries(data)
         return entries
 
@@ -349,14 +349,14 @@ class GitTree:
         object id); RefError if a symlink leaves the revision's tree, SourceError if there is no
         such file."""
         if "\0" in path.as_posix() or "\n" in path.as_posix():
-            raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
+            raise self._absent(path)
         for _ in range(_MAX_LINKS):
             tree = self._tree(f"{self._commit}^{{tree}}", path)
             parts = path.parts
             for index, part in enumerate(parts):
                 entry = tree.get(part)
                 if entry is None:
-                    raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
+                    raise self._absent(path)
                 mode, sha = entry
                 here = PurePosixPath(*parts[: index + 1])
                 if mode == "120000":
@@ -375,10 +375,10 @@ class GitTree:
                 if index == len(parts) - 1:
                     return path, (mode, kind, sha)
                 if kind != "tree":
-                    raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
+                    raise self._absent(path)
                 tree = self._tree(sha, here)
             else:
-                raise SourceError(f"{self.display(path)}: no such file at revision '{self._revision}'")
+                raise self._absent(path)
         raise SourceError(f"{self.display(path)}: too many levels of symbolic links")
 
     def real(self, path: PurePosixPath) -> PurePosixPath:
@@ -395,6 +395,9 @@ class GitTree:
 
     def contains(self, absolute: str) -> PurePosixPath | None:
         return None  # an absolute path names the disk, never a revision
+
+    def _absent(self, path: PurePosixPath) -> MissingFileError:
+        return MissingFileError(f"{self.display(path)}: no such file at revision '{self._revision}'")
 
     def display(self, path: PurePosixPath) -> str:
         return f"{self._revision}:{path.as_posix()}"
