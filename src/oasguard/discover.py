@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -12,13 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from oasguard.errors import SourceError
+from oasguard.load.parse import looks_like_openapi
 
 #: YAML: a top-level (unindented) `openapi:` / `swagger:` key with a version
-_YAML_MARKER = re.compile(
-    rb'^(?:\xef\xbb\xbf)?["\']?(?:openapi|swagger)["\']?[ \t]*:[ \t]*["\']?[23]\.', re.MULTILINE
-)
 #: JSON: the key anywhere (the parse then checks it is at the top level)
-_JSON_MARKER = re.compile(rb'"(?:openapi|swagger)"\s*:\s*"[23]\.')
 #: the file part of a `$ref` (`$ref: schemas/user.yaml#/User`); local refs (`#/...`) do not match
 _FILE_REF = re.compile(rb'\$ref["\']?\s*:\s*["\']?([^"\'\s#}{,]+)')
 #: files looked at for `$ref`s of a changed part, by name only (detection proper is by content)
@@ -135,26 +131,12 @@ def _is_openapi(path: Path) -> bool:
         data = path.read_bytes()[:_MAX_SCAN_BYTES]
     except OSError:
         return False
-    return _looks_openapi(data)
-
-
-def _looks_openapi(data: bytes) -> bool:
-    if b"\0" in data[:65536]:
-        return False
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
-        if not _JSON_MARKER.search(data):
-            return False
-        try:
-            document = json.loads(data)
-        except (ValueError, RecursionError):
-            return False
-        return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
-    return bool(_YAML_MARKER.search(data))
+    return looks_like_openapi(data)
 
 
 def _was_openapi(top: Path, ref: str, path: str) -> bool:
     done = subprocess.run(["git", "cat-file", "-p", f"{ref}:{path}"], cwd=top, capture_output=True)
-    return done.returncode == 0 and _looks_openapi(done.stdout)
+    return done.returncode == 0 and looks_like_openapi(done.stdout)
 
 
 def _exists_at(top: Path, ref: str, path: str) -> bool:

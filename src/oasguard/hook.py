@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TextIO
@@ -11,28 +9,13 @@ from typing import TextIO
 from oasguard.changes import Level, Report
 from oasguard.config import Settings
 from oasguard.errors import MissingFileError, OasguardError, SourceError
+from oasguard.load.parse import looks_like_openapi
 from oasguard.report import Format, render
 from oasguard.report.escape import terminal
 from oasguard.sources import IndexTree, Spec, git_spec
 
 #: A top-level `openapi:` / `swagger:` key of a block-style YAML document: at column 0, where
 #: nothing but a top-level key can start. Cheaper than parsing a large YAML file twice.
-_YAML_KEY = re.compile(rb"^[\"']?(?:openapi|swagger)[\"']?[ \t]*:", re.MULTILINE)
-
-
-def is_openapi(data: bytes) -> bool:
-    """Whether `data` is an OpenAPI or Swagger document: a mapping with an `openapi` or
-    `swagger` key at the top level (by content, whatever the file's name)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if data.lstrip()[:1] == b"{":
-        try:
-            document = json.loads(data)
-        except (ValueError, RecursionError):
-            pass  # flow-style YAML, or broken: the YAML test below decides
-        else:
-            return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
-    return _YAML_KEY.search(data) is not None
 
 
 @dataclass(frozen=True)
@@ -62,7 +45,7 @@ def check(
             raise SourceError(f"{name}: outside the git repository {index.top}")
         if not index.staged(inside):
             skipped.append(f"{inside}: not staged")
-        elif is_openapi(index.read(inside)):
+        elif looks_like_openapi(index.read(inside)):
             documents.append(inside)
         else:
             others.add(inside)
@@ -114,7 +97,7 @@ def _referring(
     `$ref` (a schema file changed alone changes the API of the documents that use it)."""
     found: list[Checked] = []
     for path in index.grep(_GREP_KEYS, _GREP_FILES):
-        if path in done or path in staged or not is_openapi(index.read(path)):
+        if path in done or path in staged or not looks_like_openapi(index.read(path)):
             continue
         previous = _previous(base, path, index.top)
         if previous is None:
@@ -131,7 +114,7 @@ def _referring(
     return found
 
 
-#: what `git grep` looks for to find OpenAPI documents in the index (is_openapi confirms)
+#: what `git grep` looks for to find OpenAPI documents in the index (looks_like_openapi confirms)
 _GREP_KEYS = (r"^[\"']?(openapi|swagger)[\"']?[[:space:]]*:", r"\"(openapi|swagger)\"[[:space:]]*:")
 _GREP_FILES = ("*.yaml", "*.yml", "*.json")
 
@@ -140,7 +123,7 @@ def _previous(base: str, path: PurePosixPath, top: Path) -> Spec | None:
     """The OpenAPI document at `path` in `base`, or None when there is none (it is new)."""
     try:
         spec = git_spec(base, path.as_posix(), cwd=top)
-        return spec if is_openapi(spec.tree.read(spec.path)) else None
+        return spec if looks_like_openapi(spec.tree.read(spec.path)) else None
     except MissingFileError:  # no such file at the base: the document is new
         return None
 

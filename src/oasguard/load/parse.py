@@ -325,3 +325,27 @@ def _check_expansion(document: object, name: str) -> None:
                 f"{name}: YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?)"
             )
         sizes[id(node)] = total
+
+
+#: `openapi: 3...` or `swagger: "2.0"` unindented (a top-level key of a YAML document)
+_YAML_MARKER = re.compile(
+    rb'^(?:\xef\xbb\xbf)?["\']?(?:openapi|swagger)["\']?[ \t]*:[ \t]*["\']?[23]\.', re.MULTILINE
+)
+_JSON_MARKER = re.compile(rb'"(?:openapi|swagger)"\s*:\s*"[23]\.')
+
+
+def looks_like_openapi(data: bytes) -> bool:
+    """Whether `data` is an OpenAPI or Swagger document by its content, without parsing YAML
+    (seconds on a large document, which the diff parses anyway): JSON with an `openapi` or
+    `swagger` key at the top level, or YAML with such a key unindented."""
+    if b"\0" in data[:65536]:
+        return False
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        if not _JSON_MARKER.search(data):
+            return False
+        try:
+            document = json.loads(data)
+        except (ValueError, RecursionError):
+            return False
+        return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
+    return bool(_YAML_MARKER.search(data))
