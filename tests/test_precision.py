@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CORPUS, FIXTURES, NOWHERE, pointer_target, run_cli
+from conftest import FIXTURES, NOWHERE, pointer_target, run_cli
 from oasguard.engine import diff_paths
-from oasguard.errors import OasguardError
 
 CASES_DIR = FIXTURES / "precision"
 
@@ -137,36 +136,4 @@ def test_a_removed_path_points_at_its_entry_under_paths():
     assert change.in_base and change.pointer == "/paths/~1pets~1{petId}"
 
 
-# --- every corpus pair ---------------------------------------------------------------------------
-
-
-def _corpus_pairs() -> list[dict]:
-    path = CORPUS / "MANIFEST.json"
-    return json.loads(path.read_text())["pairs"] if path.exists() else []
-
-
-def _read(path: Path) -> object:
-    text = path.read_text(encoding="utf-8")
-    return json.loads(text) if text.lstrip()[:1] in ("{", "[") else yaml.load(text, Loader=yaml.CSafeLoader)
-
-
-@pytest.mark.skipif(not (CORPUS / "MANIFEST.json").exists(), reason="no corpus here")
-@pytest.mark.parametrize("pair", _corpus_pairs(), ids=lambda p: p["name"])
-def test_every_corpus_pointer_resolves_in_the_file_it_names(pair: dict):
-    """`Change.file` (relative to the entry document's folder) and `Change.pointer` name something
-    that exists, in the base for a change `in_base`, else in the revision."""
-    base, revision = CORPUS / pair["base"], CORPUS / pair["revision"]
-    try:
-        changes = diff_paths(base, revision).changes
-    except OasguardError:  # an invalid pair is test_corpus.py's business
-        pytest.skip(f"{pair['name']} cannot be diffed")
-    files: dict[Path, object] = {}
-    unresolved = []
-    for c in changes:
-        entry = base if c.in_base else revision
-        path = entry.parent / c.file if c.file else entry
-        if path not in files:
-            files[path] = _read(path) if path.is_file() else NOWHERE
-        if files[path] is NOWHERE or pointer_target(files[path], c.pointer) is NOWHERE:
-            unresolved.append(f"{c.id} {'base' if c.in_base else 'revision'} {c.file}#{c.pointer}")
-    assert unresolved == [], f"{len(unresolved)} of {len(changes)}: {unresolved[:5]}"
+# Every change of every corpus pair resolves in the file it names: tests/test_corpus_pointers.py
