@@ -517,6 +517,38 @@ def test_a_property_chain_of_10000_refs_is_reported_in_full(tmp_path: Path, chan
     assert change["pointer"] == f"/components/schemas/A{CHAIN - 1}/properties/name/type"
 
 
+def _changed_at_every_level(count: int, kind: str) -> str:
+    """A0 … A{count-1}, each with a property `v` of type `kind` and the next one as `next`."""
+    lines = [HEAD, f"{INDENT}$ref: '#/components/schemas/A0'\n", "components:\n  schemas:\n"]
+    for i in range(count):
+        below = f"\n        next: {{$ref: '#/components/schemas/A{i + 1}'}}" if i < count - 1 else ""
+        lines.append(
+            f"    A{i}:\n      type: object\n      properties:\n        v: {{type: {kind}}}{below}\n"
+        )
+    return "".join(lines)
+
+
+def test_a_property_chain_changed_at_every_level_is_refused_by_name(tmp_path: Path):
+    """3,000 levels, each changed: the report alone would name 3,000 paths of up to 3,000
+    properties, and each fact is found once per level above it (4.5 million). The comparison
+    stops at its budget with an error naming the document, before memory runs out (issue 11)."""
+    base = _hostile(tmp_path, "every-base.yaml", _changed_at_every_level(3_000, "string"))
+    revision = _hostile(tmp_path, "every.yaml", _changed_at_every_level(3_000, "integer"))
+    result = run("diff", "--format", "json", str(base), str(revision), hostile=True, watch=(tmp_path,))
+    assert_cannot_run(result, "every.yaml", "too many to report")
+
+
+def test_a_property_chain_changed_at_every_level_below_the_budget_is_reported(tmp_path: Path):
+    """1,000 levels, each changed (half a million facts found): every change reported once."""
+    base = _hostile(tmp_path, "every-base.yaml", _changed_at_every_level(1_000, "string"))
+    revision = _hostile(tmp_path, "every.yaml", _changed_at_every_level(1_000, "integer"))
+    result = run("diff", "--format", "json", str(base), str(revision), hostile=True, watch=(tmp_path,))
+    assert result.code == 1, repr(result)
+    locations = [change["location"] for change in json.loads(result.stdout)["changes"]]
+    prefix = "GET /pets › response 200 › application/json"
+    assert sorted(locations) == sorted(" › ".join([prefix, *["next"] * i, "v"]) for i in range(1_000))
+
+
 #: run in a child: the diff of two documents, then its changes and the peak resident memory (kB)
 #: it added to the interpreter (VmHWM: this process's own high-water mark, unlike ru_maxrss,
 #: which starts from the parent's)

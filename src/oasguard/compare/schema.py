@@ -17,6 +17,7 @@ from oasguard.compare import keywords, renames, variants
 from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types
 from oasguard.compare.keywords.discriminator import check_discriminator
 from oasguard.compare.paths import Path, join, materialise
+from oasguard.errors import LoadError
 from oasguard.model.nodes import Schema, Where
 from oasguard.rules import schema as kinds
 
@@ -36,6 +37,12 @@ class SchemaFact:
 
 
 _Edge = Edge
+
+#: How many facts a diff may splice in below the paths that reach components. A chain of `$ref`s
+#: with a change at every level splices each fact once per level above it (N²/2, and the report
+#: alone names N paths of up to N properties): past this it is an error, not an exhausted memory.
+#: The corpus splices at most 120,000 (stripe-json-long, 60,742 changes).
+SPLICE_BUDGET = 1_000_000
 #: a fact found by a search: (the node pair it is about, the route to that pair, the fact)
 _Found = tuple[tuple[int, int], Path, SchemaFact]
 
@@ -61,6 +68,8 @@ class SchemaComparer:
         #: test can guard against quadratic work; see tests/test_growth.py)
         self.comparisons = 0
         self.visits = 0
+        #: how many facts were spliced in below a path from a component's search (SPLICE_BUDGET)
+        self.spliced = 0
 
     def same(self, a: Schema, b: Schema) -> bool:
         return a is b or (a.key is not None and a.key == b.key and a.key in self.unchanged)
@@ -110,6 +119,12 @@ class SchemaComparer:
             if path and a.key is not None and b.key is not None:
                 found = self._component(a, b, side)
                 if found is not None:
+                    self.spliced += len(found)
+                    if self.spliced > SPLICE_BUDGET:
+                        raise LoadError(
+                            f"{b.where.file}: more than {SPLICE_BUDGET:,} changes below nested $refs "
+                            f"(at {b.where.pointer}): too many to report"
+                        )
                     for inner, route, fact in found:
                         fact = replace(fact, path=join(path, fact.path))
                         yield inner, join(path, route), _flip(fact) if flipped else fact
