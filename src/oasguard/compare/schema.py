@@ -126,7 +126,9 @@ class SchemaComparer:
                             f"(at {b.where.pointer}): too many to report"
                         )
                     for inner, route, fact in found:
-                        fact = replace(fact, path=join(path, fact.path))
+                        fact = SchemaFact(
+                            fact.rule, fact.args, join(path, fact.path), fact.where, fact.in_base
+                        )
                         yield inner, join(path, route), _flip(fact) if flipped else fact
                     continue
             self.visits += 1
