@@ -492,6 +492,103 @@ def test_a_chain_of_2000_refs(tmp_path: Path, kind: str):
     _check_hostile(tmp_path, revision, base=base)
 
 
+CHAIN = 10_000
+
+
+@pytest.mark.parametrize("changed", [True, False], ids=["changed-at-the-bottom", "unchanged"])
+def test_a_property_chain_of_10000_refs_is_reported_in_full(tmp_path: Path, changed: bool):
+    """`A0.next → A1.next → … → A9999.name`: a change at the bottom is reported once, named by the
+    whole property path, within 20 s and 1 GB (issue 11: the facts found below each `$ref` share
+    their path with the level below instead of copying it, which took ~1 GB at this depth)."""
+    base = _hostile(tmp_path, "chain-base.yaml", _chain("property", CHAIN, "string"))
+    revision = _hostile(tmp_path, "chain.yaml", _chain("property", CHAIN, "integer" if changed else "string"))
+    result = run("diff", "--format", "json", str(base), str(revision), hostile=True, watch=(tmp_path,))
+    assert "Traceback" not in result.stderr and result.code == (1 if changed else 0), repr(result)
+    changes = json.loads(result.stdout)["changes"]
+    if not changed:
+        assert changes == [], repr(result)
+        return
+    assert len(changes) == 1, repr(result)
+    (change,) = changes
+    names = [*["next"] * (CHAIN - 1), "name"]
+    assert change["id"] == "response-type-changed"
+    assert change["location"] == " › ".join(["GET /pets", "response 200", "application/json", *names])
+    assert f"response property '{'.'.join(names)}'" in change["message"]
+    assert change["pointer"] == f"/components/schemas/A{CHAIN - 1}/properties/name/type"
+
+
+def _changed_at_every_level(count: int, kind: str) -> str:
+    """A0 … A{count-1}, each with a property `v` of type `kind` and the next one as `next`."""
+    lines = [HEAD, f"{INDENT}$ref: '#/components/schemas/A0'\n", "components:\n  schemas:\n"]
+    for i in range(count):
+        below = f"\n        next: {{$ref: '#/components/schemas/A{i + 1}'}}" if i < count - 1 else ""
+        lines.append(
+            f"    A{i}:\n      type: object\n      properties:\n        v: {{type: {kind}}}{below}\n"
+        )
+    return "".join(lines)
+
+
+def test_a_property_chain_changed_at_every_level_is_refused_by_name(tmp_path: Path):
+    """3,000 levels, each changed: the report alone would name 3,000 paths of up to 3,000
+    properties, and each fact is found once per level above it (4.5 million). The comparison
+    stops at its budget with an error naming the document, before memory runs out (issue 11)."""
+    base = _hostile(tmp_path, "every-base.yaml", _changed_at_every_level(3_000, "string"))
+    revision = _hostile(tmp_path, "every.yaml", _changed_at_every_level(3_000, "integer"))
+    result = run("diff", "--format", "json", str(base), str(revision), hostile=True, watch=(tmp_path,))
+    assert_cannot_run(result, "every.yaml", "too many to report")
+
+
+def test_a_property_chain_changed_at_every_level_below_the_budget_is_reported(tmp_path: Path):
+    """1,000 levels, each changed (half a million facts found): every change reported once."""
+    base = _hostile(tmp_path, "every-base.yaml", _changed_at_every_level(1_000, "string"))
+    revision = _hostile(tmp_path, "every.yaml", _changed_at_every_level(1_000, "integer"))
+    result = run("diff", "--format", "json", str(base), str(revision), hostile=True, watch=(tmp_path,))
+    assert result.code == 1, repr(result)
+    locations = [change["location"] for change in json.loads(result.stdout)["changes"]]
+    prefix = "GET /pets › response 200 › application/json"
+    assert sorted(locations) == sorted(" › ".join([prefix, *["next"] * i, "v"]) for i in range(1_000))
+
+
+#: run in a child: the diff of two documents, then its changes and the peak resident memory (kB)
+#: it added to the interpreter (VmHWM: this process's own high-water mark, unlike ru_maxrss,
+#: which starts from the parent's)
+_PEAK = """
+import sys
+from oasguard.engine import diff, run_deep
+from oasguard.sources import file_spec
+
+def kb(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+
+before = kb("VmRSS")
+report = run_deep(lambda: diff(file_spec(sys.argv[1]), file_spec(sys.argv[2])))
+print(len(report.changes), kb("VmHWM") - before)
+"""
+
+
+def test_a_property_chain_costs_memory_linear_in_its_length(tmp_path: Path):
+    """Doubling a chain of `$ref`s through properties (a change at the bottom) doubles the memory
+    of the diff, it does not quadruple it (issue 11; before the fix: 81, 264, 963 MB for 2,500,
+    5,000, 10,000 levels, now about 30, 57, 113 MB)."""
+    peak = {}
+    for levels in (2_500, 5_000, 10_000):
+        base = _hostile(tmp_path, f"chain-{levels}-base.yaml", _chain("property", levels, "string"))
+        revision = _hostile(tmp_path, f"chain-{levels}.yaml", _chain("property", levels, "integer"))
+        done = subprocess.run(
+            [sys.executable, "-c", _PEAK, str(base), str(revision)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        changes, peak[levels] = map(int, done.stdout.split())
+        assert changes == 1, done.stdout
+    assert peak[5_000] < 2.5 * peak[2_500] and peak[10_000] < 2.5 * peak[5_000], peak
+
+
 @pytest.mark.parametrize(
     "anchor", ["&a [*a]", "&m {self: *m}"], ids=["recursive-sequence", "recursive-mapping"]
 )

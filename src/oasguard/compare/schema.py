@@ -16,24 +16,35 @@ from oasguard.changes import Side
 from oasguard.compare import keywords, renames, variants
 from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types
 from oasguard.compare.keywords.discriminator import check_discriminator
+from oasguard.compare.paths import Path, join, materialise
+from oasguard.errors import LoadError
 from oasguard.model.nodes import Schema, Where
 from oasguard.rules import schema as kinds
 
 
 @dataclass(frozen=True)
 class SchemaFact:
-    """A fact found by a walk: the rule id, its message arguments and where it is."""
+    """A fact found by a walk: the rule id, its message arguments and where it is.
+
+    While a search runs, `path` may be a `Joined` path sharing its tail with the facts below a
+    `$ref` (compare/paths.py); `walk` hands out plain tuples."""
 
     rule: str
     args: dict[str, object]
-    path: tuple[Token, ...]
+    path: Path
     where: Where
     in_base: bool
 
 
 _Edge = Edge
+
+#: How many facts a diff may splice in below the paths that reach components. A chain of `$ref`s
+#: with a change at every level splices each fact once per level above it (N²/2, and the report
+#: alone names N paths of up to N properties): past this it is an error, not an exhausted memory.
+#: The corpus splices at most 120,000 (stripe-json-long, 60,742 changes).
+SPLICE_BUDGET = 1_000_000
 #: a fact found by a search: (the node pair it is about, the route to that pair, the fact)
-_Found = tuple[tuple[int, int], tuple[Token, ...], SchemaFact]
+_Found = tuple[tuple[int, int], Path, SchemaFact]
 
 
 class SchemaComparer:
@@ -57,6 +68,8 @@ class SchemaComparer:
         #: test can guard against quadratic work; see tests/test_growth.py)
         self.comparisons = 0
         self.visits = 0
+        #: how many facts were spliced in below a path from a component's search (SPLICE_BUDGET)
+        self.spliced = 0
 
     def same(self, a: Schema, b: Schema) -> bool:
         return a is b or (a.key is not None and a.key == b.key and a.key in self.unchanged)
@@ -73,7 +86,10 @@ class SchemaComparer:
         known = self._walks.get(key)
         if known is None:
             found = _shortest(self._search(base, rev, side, skip_root_default))
-            known = self._walks[key] = [fact for _, _, fact in found]
+            known = self._walks[key] = [
+                fact if isinstance(fact.path, tuple) else replace(fact, path=materialise(fact.path))
+                for _, _, fact in found
+            ]
         return known
 
     def _walk(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[SchemaFact]:
@@ -85,7 +101,9 @@ class SchemaComparer:
         A pair of `$ref` targets met on the way is searched once for all walks (`_component`)
         and its facts are spliced in below the path that reached it: a changed component used by
         a thousand inline schemas is searched once, not a thousand times. A pair may then come
-        up more than once, by different paths; `_shortest` keeps one.
+        up more than once, by different paths; `_shortest` keeps one. The spliced paths share
+        the component's (`join`): a chain of 10,000 `$ref`s costs 10,000 short paths, not
+        10,000 paths of up to 10,000 tokens.
 
         Below a `not` the pair is (revision, base): its facts point into the other document than
         they say, so `in_base` is turned over for them (`flipped`).
@@ -101,9 +119,17 @@ class SchemaComparer:
             if path and a.key is not None and b.key is not None:
                 found = self._component(a, b, side)
                 if found is not None:
+                    self.spliced += len(found)
+                    if self.spliced > SPLICE_BUDGET:
+                        raise LoadError(
+                            f"{b.where.file}: more than {SPLICE_BUDGET:,} changes below nested $refs "
+                            f"(at {b.where.pointer}): too many to report"
+                        )
                     for inner, route, fact in found:
-                        fact = replace(fact, path=(*path, *fact.path))
-                        yield inner, (*path, *route), _flip(fact) if flipped else fact
+                        fact = SchemaFact(
+                            fact.rule, fact.args, join(path, fact.path), fact.where, fact.in_base
+                        )
+                        yield inner, join(path, route), _flip(fact) if flipped else fact
                     continue
             self.visits += 1
             facts, edges = self._pair(a, b, side)
@@ -385,12 +411,12 @@ def _flip(fact: SchemaFact) -> SchemaFact:
 
 def _shortest(found: Iterator[_Found]) -> list[_Found]:
     """The facts of each node pair once: those of the shortest route found to it (the first)."""
-    best: dict[tuple[int, int], tuple[tuple[Token, ...], list[_Found]]] = {}
+    best: dict[tuple[int, int], tuple[Path, list[_Found]]] = {}
     for item in found:
         pair, route = item[0], item[1]
         known = best.get(pair)
         if known is None or len(route) < len(known[0]):
             best[pair] = known = (route, [])
-        if known[0] == route:
+        if known[0] == route:  # by length, then token by token up to a shared tail (paths.equal)
             known[1].append(item)
     return [item for _, items in best.values() for item in items]
