@@ -184,6 +184,12 @@ class Pair:
 # --- processes -------------------------------------------------------------------------------------
 
 
+#: the environment of every measured process: as a user's, whose installed package has its
+#: bytecode cached (PYTHONDONTWRITEBYTECODE, set in some sandboxes, makes every run compile the
+#: whole package from source: 40 ms of a 0.6 s run)
+_MEASURED_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_process(argv: list[str], *, cwd: Path, stdout_path: Path | None = None) -> Sample:
     """Run one process to completion; time it and read its own peak memory from os.wait4."""
     with (
@@ -192,7 +198,9 @@ def run_process(argv: list[str], *, cwd: Path, stdout_path: Path | None = None) 
     ):
         parent_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.perf_counter()
-        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd)
+        process = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd, env=_MEASURED_ENV
+        )
         # A hung child must not hang the whole benchmark; kill it and record the failure.
         timer = threading.Timer(TIMEOUT_SECONDS, process.kill)
         timer.start()
