@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from oasguard.changes import Level, Side
 from oasguard.compare.facts import canonical
 from oasguard.model.nodes import MISSING, Keywords, Schema, Where
-from oasguard.model.schema import ANNOTATION_KEYWORDS
+from oasguard.model.schema import ANNOTATION_KEYWORDS, is_empty
 from oasguard.rules import schema as kinds
 from oasguard.rules.registry import RULES
 
@@ -59,18 +59,9 @@ def plain(c: SchemaComparer, schema: Schema) -> tuple[tuple[Schema, ...], tuple[
 
 
 def _own_empty(schema: Schema) -> bool:
-    return (
-        schema.format is None
-        and schema.enum is None
-        and not schema.bounds
-        and schema.pattern is None
-        and not schema.properties
-        and not schema.required
-        and schema.additional is None
-        and schema.items is None
-        # 2020-12 keywords of its own (not, if, contains, ...); deprecation says nothing of values
-        and (schema.keywords is None or schema.keywords.present <= ANNOTATION_KEYWORDS)
-    )
+    """No constraint of its own besides a type, nullability and its composition; deprecation
+    and stability say nothing of values."""
+    return is_empty(schema, types=False, composition=False)
 
 
 def _enum_union(variants: tuple[Schema, ...]) -> tuple[Schema, ...]:

@@ -452,7 +452,7 @@ class SchemaBuilder:
             node.nullable = True
             setattr(node, attribute, ())
             only = rest[0] if len(rest) == 1 else None
-            if only is not None and _is_empty(node) and id(only) not in self._building:
+            if only is not None and is_empty(node) and id(only) not in self._building:
                 self._merge_into(node, [only], keep_nullable=True)
             else:
                 setattr(node, attribute, rest)
@@ -714,11 +714,12 @@ def _is_null_only(schema: Schema) -> bool:
             and raw.get("type") in ("null", ["null"])
             and all(key in _DOC_KEYWORDS or key == "type" for key in raw)
         )
-    return schema.types == frozenset() and schema.nullable and _is_empty(schema, types=False)
+    return schema.types == frozenset() and schema.nullable and is_empty(schema, types=False)
 
 
-def _is_empty(schema: Schema, types: bool = True) -> bool:
-    """No constraint at all besides (optionally) nullability."""
+def is_empty(schema: Schema, types: bool = True, composition: bool = True) -> bool:
+    """No constraint at all besides nullability (and, with `types` False, a type; with
+    `composition` False, a `oneOf`/`anyOf` and its discriminator)."""
     return (
         (not types or schema.types is None)
         and schema.format is None
@@ -729,9 +730,7 @@ def _is_empty(schema: Schema, types: bool = True) -> bool:
         and not schema.required
         and schema.additional is None
         and schema.items is None
-        and not schema.one_of
-        and not schema.any_of
-        and schema.discriminator is None
+        and (not composition or (not schema.one_of and not schema.any_of and schema.discriminator is None))
         and (schema.keywords is None or schema.keywords.present <= ANNOTATION_KEYWORDS)
     )
 
