@@ -34,6 +34,39 @@ _MAX_MESSAGE = 1000
 
 _FAIL_ON = {"breaking": Level.BREAKING, "warning": Level.WARNING, "none": None}
 
+# Options more than one command takes, declared once.
+_Specs = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="BASE REVISION", help="Two documents: file paths, or GITREF:PATH.", show_default=False
+    ),
+]
+_Root = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="Directory that $refs may not leave (default: the git work tree, else the document's folder).",
+    ),
+]
+_DanglingRefs = Annotated[
+    str,
+    typer.Option(
+        "--dangling-refs",
+        metavar="HOW",
+        help="error | empty: a $ref to nothing is an error (default), or an empty schema.",
+    ),
+]
+_Config = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Configuration file (default: .oasguard.yaml, else [tool.oasguard] in pyproject.toml, "
+        "at the repository root).",
+    ),
+]
+_Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+
 
 def _print_version(value: bool) -> None:
     if value:
@@ -53,12 +86,7 @@ def _main(
 
 @app.command()
 def diff(
-    specs: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="BASE REVISION", help="Two documents: file paths, or GITREF:PATH.", show_default=False
-        ),
-    ] = None,
+    specs: _Specs = None,
     format: Annotated[
         str,
         typer.Option(
@@ -81,27 +109,13 @@ def diff(
             "--base", metavar="REF", help="Compare each SPEC in the working tree with the same path at REF."
         ),
     ] = None,
-    root: Annotated[
-        Path | None,
-        typer.Option(
-            "--root",
-            help="Directory that $refs may not leave (default: the git work tree, "
-            "else the document's folder).",
-        ),
-    ] = None,
+    root: _Root = None,
     validate: Annotated[
         bool,
         typer.Option("--validate", help="Validate both documents against the OpenAPI schema first (slow)."),
     ] = False,
-    dangling_refs: Annotated[
-        str,
-        typer.Option(
-            "--dangling-refs",
-            metavar="HOW",
-            help="error | empty: a $ref to nothing is an error (default), or an empty schema.",
-        ),
-    ] = "error",
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    dangling_refs: _DanglingRefs = "error",
+    debug: _Debug = False,
     output: Annotated[
         list[str] | None,
         typer.Option(
@@ -128,15 +142,7 @@ def diff(
             help="The breaking changes are approved (e.g. by a label): say so, and by what, in markdown.",
         ),
     ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            metavar="FILE",
-            help="Configuration file (default: .oasguard.yaml, else [tool.oasguard] in pyproject.toml, "
-            "at the repository root).",
-        ),
-    ] = None,
+    config: _Config = None,
 ) -> None:
     """Compare BASE with REVISION and report every change to the API contract.
 
@@ -155,15 +161,13 @@ def diff(
             f"--format: unknown format '{format}' (one of {', '.join(f.value for f in Format)})"
         ) from None
     outputs = _outputs(output or [])
-    if dangling_refs not in ("error", "empty"):
-        raise UsageError(f"--dangling-refs: unknown value '{dangling_refs}' (one of error, empty)")
-    if fail_on is not None and fail_on not in _FAIL_ON:
-        raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
+    lenient = _lenient(dangling_refs)
+    if fail_on is not None:
+        _threshold(fail_on)
     from oasguard.config import load_settings
 
     settings = load_settings(config)
     fail_on = fail_on or settings.fail_on or "breaking"
-    lenient = dangling_refs == "empty"
     pairs: list[tuple[Spec, Spec]] = []
     documents: list[str | None] = []  # each pair's path from the repository root, for --base
     options = RenderOptions(link=link, approved=approved_by)
@@ -284,25 +288,11 @@ def _write(report: Report, format: Format, path: Path, options: RenderOptions) -
 
 @app.command()
 def changelog(
-    specs: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="BASE REVISION", help="Two documents: file paths, or GITREF:PATH.", show_default=False
-        ),
-    ] = None,
-    root: Annotated[
-        Path | None,
-        typer.Option("--root", help="Directory that $refs may not leave."),
-    ] = None,
-    dangling_refs: Annotated[
-        str,
-        typer.Option("--dangling-refs", metavar="HOW", help="error | empty, as for diff."),
-    ] = "error",
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", metavar="FILE", help="Configuration file (default: the repository's)."),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    specs: _Specs = None,
+    root: _Root = None,
+    dangling_refs: _DanglingRefs = "error",
+    config: _Config = None,
+    debug: _Debug = False,
 ) -> None:
     """Write a Markdown changelog of every change from BASE to REVISION, for release notes."""
     from oasguard.engine import diff as run_diff
@@ -312,13 +302,11 @@ def changelog(
 
     if not specs or len(specs) != 2:
         raise UsageError("changelog needs two documents: BASE and REVISION")
-    if dangling_refs not in ("error", "empty"):
-        raise UsageError(f"--dangling-refs: unknown value '{dangling_refs}' (one of error, empty)")
+    lenient = _lenient(dangling_refs)
     from oasguard.config import load_settings
 
     settings = load_settings(config)
     base, revision = parse_spec(specs[0], root), parse_spec(specs[1], root)
-    lenient = dangling_refs == "empty"
     report = run_deep(lambda: run_diff(base, revision, dangling_as_empty=lenient, settings=settings))
     render_changelog(report, sys.stdout)
     sys.stdout.flush()
@@ -366,11 +354,8 @@ def hook(
         str | None,
         typer.Option("--fail-on", metavar="LEVEL", help="breaking | warning | none (default: the config's)."),
     ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", metavar="FILE", help="Configuration file (default: the repository's)."),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    config: _Config = None,
+    debug: _Debug = False,
 ) -> None:
     """Pre-commit hook: compare each staged OpenAPI document (as the index holds it) with REF."""
     from oasguard.config import load_settings
@@ -378,12 +363,24 @@ def hook(
 
     settings = load_settings(config)
     fail_on = fail_on or settings.fail_on or "breaking"
-    if fail_on not in _FAIL_ON:
-        raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
-    code = run(files or [], base_ref, _FAIL_ON[fail_on], sys.stdout, settings)
+    code = run(files or [], base_ref, _threshold(fail_on), sys.stdout, settings)
     sys.stdout.flush()
     if code:
         raise typer.Exit(code)
+
+
+def _threshold(fail_on: str) -> Level | None:
+    """The level `--fail-on` names (None: nothing fails the run)."""
+    if fail_on not in _FAIL_ON:
+        raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
+    return _FAIL_ON[fail_on]
+
+
+def _lenient(dangling_refs: str) -> bool:
+    """Whether `--dangling-refs` reads a `$ref` to nothing as an empty schema."""
+    if dangling_refs not in ("error", "empty"):
+        raise UsageError(f"--dangling-refs: unknown value '{dangling_refs}' (one of error, empty)")
+    return dangling_refs == "empty"
 
 
 def _validate(*specs: Spec) -> None:
