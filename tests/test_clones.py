@@ -171,3 +171,14 @@ def test_base_compares_the_symlinks_own_path_at_the_revision(origin: Path, tmp_p
     git(clone.path, "add", "openapi.yaml")
     git(clone.path, "commit", "-qm", "escape")
     _one_line(clone.run("diff", "HEAD:openapi.yaml", "HEAD~1:openapi.yaml"), "HEAD:openapi.yaml", "leaves")
+
+
+@pytest.mark.parametrize("kind", ["blob:none", "tree:0"], ids=["blobless", "treeless"])
+def test_discovery_in_a_partial_clone_never_fetches(origin: Path, tmp_path: Path, kind: str):
+    """`diff --base REF` with no SPEC asks git which documents changed (rename detection reads
+    blobs): in a partial clone that is a named error or a report, never a fetch."""
+    clone = _clone(origin, tmp_path, f"--filter={kind}")
+    result = clone.run("diff", "--base", "v1")
+    assert result.returncode in (0, 1, 2), result
+    if result.returncode == 2:
+        _one_line(result, "v1")

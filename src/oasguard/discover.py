@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from oasguard.errors import SourceError
 from oasguard.load.parse import looks_like_openapi
+from oasguard.sources import run_git
 
 #: YAML: a top-level (unindented) `openapi:` / `swagger:` key with a version
 #: JSON: the key anywhere (the parse then checks it is at the top level)
@@ -135,22 +135,19 @@ def _is_openapi(path: Path) -> bool:
 
 
 def _was_openapi(top: Path, ref: str, path: str) -> bool:
-    done = subprocess.run(["git", "cat-file", "-p", f"{ref}:{path}"], cwd=top, capture_output=True)
-    return done.returncode == 0 and looks_like_openapi(done.stdout)
+    code, out, _ = run_git(top, "cat-file", "-p", f"{ref}:{path}")
+    return code == 0 and looks_like_openapi(out)
 
 
 def _exists_at(top: Path, ref: str, path: str) -> bool:
-    done = subprocess.run(
-        ["git", "cat-file", "-e", f"{ref}:{path}"], cwd=top, capture_output=True, check=False
-    )
-    return done.returncode == 0
+    return run_git(top, "cat-file", "-e", f"{ref}:{path}")[0] == 0
 
 
 def _git(top: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=top, capture_output=True, check=False)
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    code, out, err = run_git(top, *args, patterns=True)
+    if code != 0:
+        message = err.strip().splitlines()
         if args[0] == "diff":
             raise SourceError(f"unknown git revision '{args[-2]}'")
-        raise SourceError(f"git {args[0]} failed: {message[0] if message else done.returncode}")
-    return done.stdout.decode("utf-8", "surrogateescape")
+        raise SourceError(f"git {args[0]} failed: {message[0] if message else code}")
+    return out.decode("utf-8", "surrogateescape")

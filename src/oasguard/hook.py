@@ -12,7 +12,7 @@ from oasguard.errors import MissingFileError, OasguardError, SourceError
 from oasguard.load.parse import looks_like_openapi
 from oasguard.report import Format, render
 from oasguard.report.escape import terminal
-from oasguard.sources import IndexTree, Spec, git_spec
+from oasguard.sources import IndexTree, Spec, git_spec, run_git
 
 #: A top-level `openapi:` / `swagger:` key of a block-style YAML document: at column 0, where
 #: nothing but a top-level key can start. Cheaper than parsing a large YAML file twice.
@@ -129,10 +129,7 @@ def _previous(base: str, path: PurePosixPath, top: Path) -> Spec | None:
 
 
 def _has_commits(top: Path) -> bool:
-    import subprocess
-
-    done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=top, capture_output=True)
-    return done.returncode == 0
+    return run_git(top, "rev-parse", "--verify", "--quiet", "HEAD")[0] == 0
 
 
 def run(

@@ -140,25 +140,28 @@ def file_spec(argument: str, root: Path | None = None) -> Spec:
 #: Git runs with no way to reach a remote: a partial clone never fetches a missing object on
 #: demand (GIT_NO_LAZY_FETCH), no transport is allowed should anything try, nothing prompts, and
 #: no optional lock or index refresh writes into the repository.
-_GIT_ENV = {
+#: Every git command oasguard runs has these (`run_git`).
+GIT_SAFE_ENV = {
     "GIT_NO_LAZY_FETCH": "1",
     "GIT_ALLOW_PROTOCOL": "none",
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_OPTIONAL_LOCKS": "0",
-    "GIT_LITERAL_PATHSPECS": "1",
 }
+#: ... and where a path is one the user named, it is a path, never a pathspec pattern.
+_GIT_ENV = {**GIT_SAFE_ENV, "GIT_LITERAL_PATHSPECS": "1"}
 #: symlinks followed inside one revision before giving up (git's own limit)
 _MAX_LINKS = 40
 
 
-def _run_git(top: Path, *args: str) -> tuple[int, bytes, str]:
-    """Exit status, stdout and stderr of `git ARGS` in `top`."""
+def run_git(top: Path, *args: str, patterns: bool = False) -> tuple[int, bytes, str]:
+    """Exit status, stdout and stderr of `git ARGS` in `top`, never reaching a remote; with
+    `patterns`, pathspecs are globs (`*.yaml`), else literal paths."""
     try:
         done = subprocess.run(
             ["git", "-C", str(top), *args],
             stdin=subprocess.DEVNULL,
             capture_output=True,
-            env={**os.environ, **_GIT_ENV},
+            env={**os.environ, **(GIT_SAFE_ENV if patterns else _GIT_ENV)},
         )
     except OSError as error:
         raise SourceError(f"cannot run git ({error.strerror})") from None
@@ -183,14 +186,14 @@ class _Repository:
 
     @property
     def partial(self) -> bool:
-        code, out, _ = _run_git(
+        code, out, _ = run_git(
             self.top, "config", "--get-regexp", r"^(extensions\.partialclone|remote\..*\.promisor)$"
         )
         return code == 0 and bool(out.strip())
 
 
 def _repository(start: Path) -> _Repository:
-    code, out, _ = _run_git(
+    code, out, _ = run_git(
         start, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--is-shallow-repository"
     )
     lines = out.decode("utf-8", "surrogateescape").splitlines()
@@ -205,18 +208,18 @@ def _commit(repo: _Repository, revision: str) -> str:
         raise SourceError(f"'{revision}': not a git revision (it may not start with '-')")
     if "\0" in revision or "\n" in revision:
         raise SourceError(f"{brief(revision)}: not a git revision (it holds a control character)")
-    code, out, _ = _run_git(repo.top, "rev-parse", "--verify", "--quiet", revision)
+    code, out, _ = run_git(repo.top, "rev-parse", "--verify", "--quiet", revision)
     if code == 0:
         sha = out.decode().strip()
-        code, out, err = _run_git(repo.top, "rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}")
+        code, out, err = run_git(repo.top, "rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}")
         if code == 0:
             return out.decode().strip()
-        code, kind, _ = _run_git(repo.top, "cat-file", "-t", sha)
+        code, kind, _ = run_git(repo.top, "cat-file", "-t", sha)
         if code == 0:
             raise SourceError(f"git revision '{revision}' names a {kind.decode().strip()}, not a commit")
         reason = f"its object {sha[:12]} is not in this clone"
     else:
-        _, _, err = _run_git(repo.top, "rev-parse", revision, "--")
+        _, _, err = run_git(repo.top, "rev-parse", revision, "--")
         reason = _reason(err)
     hint = ""
     if repo.shallow:
@@ -540,11 +543,6 @@ class IndexTree:
 
 
 def _git_output(cwd: Path, *args: str) -> bytes | None:
-    """The stdout of `git ARGS` run in `cwd`, or None when git fails or is missing."""
-    import subprocess
-
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
-    except OSError:
-        return None
-    return done.stdout if done.returncode == 0 else None
+    """The stdout of `git ARGS` run in `cwd` (pathspecs are globs), or None when git fails."""
+    code, out, _ = run_git(cwd, *args, patterns=True)
+    return out if code == 0 else None
