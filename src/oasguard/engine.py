@@ -57,7 +57,7 @@ def diff(
         base.label,
         revision.label,
         ignored=outcome.ignored,
-        notes=policy.notes(settings, outcome.used, today),
+        notes=[*outcome.warnings, *policy.notes(settings, outcome.used, today)],
     )
 
 
@@ -86,6 +86,11 @@ def judge(
     step("comparing")
     facts = settle(compare(base_api, revision_api, schemas), base_document, revision_document)
     changes = classify(facts)
+    twins = {f"{method.upper()} {path}" for path, method in base_api.twins | revision_api.twins}
+    if twins:  # their fingerprints keep the parameter names that tell them apart
+        changes = [
+            replace(c, extra={**c.extra, "twin": True}) if c.operation in twins else c for c in changes
+        ]
     if sources:
         from oasguard.load.lines import with_sources
 
@@ -93,7 +98,11 @@ def judge(
         changes = with_sources(changes, base_document, revision_document)
     if document is not None:
         changes = [replace(change, document=document) for change in changes]
-    return policy.apply(changes, settings, policy.operation_facts(base_api, revision_api), today)
+    outcome = policy.apply(changes, settings, policy.operation_facts(base_api, revision_api), today)
+    warnings = dict.fromkeys((*base_api.warnings, *revision_api.warnings))  # once when both say it
+    if document is not None:
+        warnings = {f"{document}: {warning}": None for warning in warnings}
+    return replace(outcome, warnings=tuple(warnings))
 
 
 @dataclass(frozen=True)
@@ -157,7 +166,7 @@ def diff_many(
     return Report(
         changes,
         ignored=[ignored for outcome in outcomes for ignored in outcome.ignored],
-        notes=policy.notes(settings, used, today),
+        notes=[*(w for outcome in outcomes for w in outcome.warnings), *policy.notes(settings, used, today)],
     )
 
 

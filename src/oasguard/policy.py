@@ -63,6 +63,8 @@ class Outcome:
     ignored: list[Ignored]
     #: indexes of the ignore entries that matched something
     used: frozenset[int]
+    #: what the documents break that the comparison survived (a note for the user)
+    warnings: tuple[str, ...] = ()
 
 
 def operation_facts(base: Api, revision: Api) -> dict[str, OperationFacts]:

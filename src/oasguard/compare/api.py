@@ -22,6 +22,7 @@ from oasguard.model.nodes import (
     Schema,
     SecurityScheme,
     Where,
+    path_key,
     same_value,
 )
 from oasguard.rules import parameters as P
@@ -97,12 +98,13 @@ class _Comparison:
         if moved is None:
             yield from self._servers()
         yield from self._unused_schemes()
+        order = _by_path
+        if self.base.twins or self.rev.twins:
+            base_operations, rev_operations = _pair_twins(base_operations, rev_operations)
+            order = _by_shape
         base_paths = {key[0] for key in base_operations}
         rev_paths = {key[0] for key in rev_operations}
-        keys = sorted(
-            base_operations.keys() | rev_operations.keys(),
-            key=lambda k: (k[0], _METHOD_ORDER.get(k[1], 99)),
-        )
+        keys = sorted(base_operations.keys() | rev_operations.keys(), key=order)
         for key in keys:
             old, new = base_operations.get(key), rev_operations.get(key)
             if old is not None and new is not None:
@@ -756,6 +758,57 @@ def _split(url: str) -> tuple[str, str]:
     """A server URL as (scheme and host, path without a trailing slash)."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "", parts.path.rstrip("/")
+
+
+def _by_path(key: tuple[str, str]) -> tuple[str, int]:
+    return key[0], _METHOD_ORDER.get(key[1], 99)
+
+
+def _by_shape(key: tuple[str, str]) -> tuple[str, int, str]:
+    """Twins (keyed by their templates) beside the other operations of their shape."""
+    return path_key(key[0]), _METHOD_ORDER.get(key[1], 99), key[0]
+
+
+def _pair_twins(
+    base: dict[tuple[str, str], Operation], rev: dict[tuple[str, str], Operation]
+) -> tuple[dict[tuple[str, str], Operation], dict[tuple[str, str], Operation]]:
+    """Both sides keyed so that twins (operations declared under templates that differ only in
+    parameter names, keyed by their literal template) meet their own former selves: by literal
+    template first, then, for what is left of a shape on both sides, in document order (a
+    parameter renamed in the template is no change for clients)."""
+    shapes: dict[tuple[str, str], tuple[list, list]] = {}
+    for side, operations in enumerate((base, rev)):
+        for key in operations:
+            shapes.setdefault((path_key(key[0]), key[1]), ([], []))[side].append(key)
+    keyed: tuple[dict, dict] = ({}, {})
+    for (_, method), (base_keys, rev_keys) in shapes.items():
+        if base_keys == rev_keys or not base_keys or not rev_keys:
+            for side, keys in enumerate((base_keys, rev_keys)):
+                keyed[side].update((key, (base, rev)[side][key]) for key in keys)
+            continue
+        literal = [
+            {_literal(key, operations[key]): key for key in keys}
+            for keys, operations in ((base_keys, base), (rev_keys, rev))
+        ]
+        same = [template for template in literal[0] if template in literal[1]]
+        left = [[template for template in side if template not in same] for side in literal]
+        pairs = [(template, template) for template in same] + list(zip(left[0], left[1], strict=False))
+        for old, new in pairs:
+            keyed[0][(old, method)] = base[literal[0][old]]
+            keyed[1][(old, method)] = rev[literal[1][new]]
+        for side, templates in enumerate(left):
+            for template in templates[len(pairs) - len(same) :]:
+                keyed[side][(template, method)] = (base, rev)[side][literal[side][template]]
+    return keyed
+
+
+def _literal(key: tuple[str, str], operation: Operation) -> str:
+    """The literal template of the operation at `key`: a twin's key is its template already;
+    a shape keeps the prefix it carries when operations are matched by full URL."""
+    if path_key(key[0]) != key[0]:
+        return key[0]
+    shape = path_key(operation.path)
+    return (key[0][: len(key[0]) - len(shape)] if key[0].endswith(shape) else "") + operation.path
 
 
 def _prefixed(operations: dict[tuple[str, str], Operation], prefix: str) -> dict[tuple[str, str], Operation]:

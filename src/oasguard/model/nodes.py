@@ -294,7 +294,8 @@ def path_key(path: str) -> str:
 
 @dataclass(eq=False)
 class Api:
-    """One side, normalised: operations by (path key, method), webhooks by (name, method)."""
+    """One side, normalised: operations by (path key, method) (twins by their literal path),
+    webhooks by (name, method)."""
 
     version: str
     operations: dict[tuple[str, str], Operation]
@@ -305,6 +306,11 @@ class Api:
     dependencies: dict[str, frozenset[str]]
     entry: PurePosixPath
     security_schemes: dict[str, SecurityScheme] = field(default_factory=dict)
+    #: operations declared under templates that differ only in parameter names (which OpenAPI
+    #: forbids): these are keyed by their literal (path, method), not by the path's shape
+    twins: frozenset[tuple[str, str]] = frozenset()
+    #: what the user must hear about the document (it breaks a rule the comparison survives)
+    warnings: tuple[str, ...] = ()
 
 
 def same_value(a: object, b: object) -> bool:

@@ -109,6 +109,7 @@ class _Normaliser:
         operations: dict[tuple[str, str], Operation] = {}
         paths = root.get("paths") or {}
         self._check_paths(paths, top)
+        twins, warnings = self._twins(paths, top)
         for path, item in paths.items():
             if path.startswith("x-"):
                 continue  # an extension of the Paths object, not a path
@@ -116,15 +117,8 @@ class _Normaliser:
                 continue  # equal in both documents, and all it refers to as well: no change there
             where = top.child("paths", str(path))
             for operation in self._path_item(str(path), item, where):
-                other = operations.setdefault((path_key(str(path)), operation.method), operation)
-                if other is not operation:
-                    # `/users/{id}` and `/users/{name}` are one path to a server: with the same
-                    # method in both, which one a request reaches is undefined
-                    raise self.fail(
-                        operation.where,
-                        f"'{other.path}' and '{path}' differ only in parameter names and both have "
-                        f"{operation.method.upper()} (the same operation twice)",
-                    )
+                key = (str(path), operation.method)  # a twin keeps its template; the rest their shape
+                operations[key if key in twins else (path_key(key[0]), key[1])] = operation
         webhooks: dict[tuple[str, str], Operation] = {}
         for name, item in (root.get("webhooks") or {}).items():
             where = top.child("webhooks", str(name))
@@ -139,6 +133,8 @@ class _Normaliser:
             dependencies=self.schemas.dependencies,
             entry=self.entry,
             security_schemes=self._security_schemes(top),
+            twins=twins,
+            warnings=warnings,
         )
 
     def _security_schemes(self, top: Where) -> dict[str, SecurityScheme]:
@@ -177,6 +173,43 @@ class _Normaliser:
         for path in paths:
             if not path.startswith(("/", "x-")):
                 raise self.fail(top.child("paths", path), f"the path '{path}' must start with '/'")
+
+    def _twins(self, paths: Mapping, top: Where) -> tuple[frozenset[tuple[str, str]], tuple[str, ...]]:
+        """The (path, method) pairs declared under two or more templates that differ only in
+        parameter names (`/a/{id}` and `/a/{name}`, both with PUT), and a warning for each set.
+
+        OpenAPI forbids them (a server cannot tell which one a request reaches), yet vendors
+        publish such documents and their users cannot fix them: each twin is keyed by its literal
+        template instead of its shape, so the comparison pairs it with itself on the other side.
+        Found on the raw paths, so that the warning does not depend on what changed."""
+        shapes: dict[str, list[str]] = {}
+        for path in paths:
+            if isinstance(path, str) and not path.startswith("x-"):
+                shapes.setdefault(path_key(path), []).append(path)
+        twins: set[tuple[str, str]] = set()
+        warnings = []
+        for group in shapes.values():
+            if len(group) < 2:
+                continue
+            declared: dict[str, list[str]] = {}
+            for path in group:
+                item, _ = self.deref(paths[path], top.child("paths", path))
+                if isinstance(item, Mapping):
+                    for method in METHODS:
+                        if method in item:
+                            declared.setdefault(method, []).append(path)
+            for method, same in declared.items():
+                if len(same) < 2:
+                    continue
+                twins.update((path, method) for path in same)
+                named = f"'{same[0]}' and '{same[1]}'"
+                if len(same) > 2:
+                    named = f"'{same[0]}', '{same[1]}' and {len(same) - 2} more templates of that shape"
+                warnings.append(
+                    f"{named} differ only in parameter names and declare {method.upper()} each, "
+                    "which OpenAPI forbids; each is compared by its own template"
+                )
+        return frozenset(twins), tuple(warnings)
 
     def _components(self, top: Where) -> None:
         """Check every named schema, so an invalid one or a dangling `$ref` anywhere in them is
@@ -332,6 +365,11 @@ class _Normaliser:
             for scheme, scopes in requirement.items():
                 if scopes is not None and not isinstance(scopes, list):
                     raise self.fail(where.child(str(index), str(scheme)), "the scopes must be a list")
+                for position, scope in enumerate(scopes or ()):
+                    if not isinstance(scope, str):  # never turned into text: it may be an alias tree
+                        raise self.fail(
+                            where.child(str(index), str(scheme), str(position)), "a scope must be a string"
+                        )
             alternatives.append(
                 frozenset(
                     (str(scheme), frozenset(str(s) for s in scopes or ()))
