@@ -189,14 +189,12 @@ def lookup(document: object, pointer: str) -> object:
     for token in pointer.split("/")[1:]:
         token = token.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict):
-            if token in node:
+            if token in node:  # keys are the text written, never numbers (docs/decisions.md)
                 node = node[token]
-            elif _index(token) and int(token) in node:
-                node = node[int(token)]
             else:
                 return _NOWHERE
         elif isinstance(node, list) and _index(token):
-            if int(token) >= len(node):
+            if len(token) > len(str(len(node))) or int(token) >= len(node):  # never int() 5,000 digits
                 return _NOWHERE
             node = node[int(token)]
         else:

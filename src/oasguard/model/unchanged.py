@@ -62,7 +62,7 @@ class Unchanged:
             name
             for name, schema in base.items()
             if isinstance(schema, Mapping)
-            and same_value(revision.get(name, revision.get(_number(name))), schema)
+            and same_value(revision.get(name), schema)
         }
         targets: dict[str, set[str]] = {}
         dirty: set[str] = set()
@@ -205,8 +205,3 @@ class Unchanged:
 
 _COMPONENT_SECTIONS = ("parameters", "responses", "requestBodies", "headers", "examples", "links")
 _COMPONENT_SECTIONS += ("callbacks", "pathItems")
-
-
-def _number(name: str) -> object:
-    """The YAML integer key `name` spells, if it spells one (`200:` unquoted is the int 200)."""
-    return int(name) if name.isdigit() else name
