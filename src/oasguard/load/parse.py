@@ -263,8 +263,26 @@ def _loader() -> type:
     resolver(merge_tag, re.compile(r"^(?:<<)$"), ["<"])  # not YAML 1.2, but used in OpenAPI documents
     constructors = Loader.yaml_constructors
     constructors["tag:yaml.org,2002:int"] = at_line(construct_int)
-    for tag in ("float", "timestamp", "binary", "bool"):
+    for tag in ("float", "bool"):
         constructors[f"tag:yaml.org,2002:{tag}"] = at_line(constructors[f"tag:yaml.org,2002:{tag}"])
+    # What JSON has no type for is read as JSON would carry it, so that no report ever shows a
+    # Python value (`b'...'`, `datetime(...)`, `{'a'}`): a `!!binary` value is its base64 text,
+    # a `!!timestamp` the text written (once checked to be a date), a `!!set` its mapping form.
+    written = {
+        "timestamp": lambda text: text,  # `!!timestamp 2024-01-02` stays `2024-01-02`
+        "binary": lambda text: "".join(text.split()),  # base64 without its line breaks
+    }
+    for tag, text_of in written.items():
+        check = constructors[f"tag:yaml.org,2002:{tag}"]
+
+        def as_written(loader, node, check=check, text_of=text_of):
+            check(loader, node)  # an invalid date or base64 text is still an error at its line
+            return text_of(str(loader.construct_scalar(node)))
+
+        constructors[f"tag:yaml.org,2002:{tag}"] = at_line(as_written)
+    constructors["tag:yaml.org,2002:set"] = lambda loader, node: dict.fromkeys(
+        loader.construct_mapping(node, deep=True)
+    )
     _LOADER = Loader
     return Loader
 
