@@ -61,8 +61,7 @@ class Unchanged:
         equal = {
             name
             for name, schema in base.items()
-            if isinstance(schema, Mapping)
-            and same_value(revision.get(name), schema)
+            if isinstance(schema, Mapping) and same_value(revision.get(name), schema)
         }
         targets: dict[str, set[str]] = {}
         dirty: set[str] = set()
