@@ -7,6 +7,7 @@ import base64
 import ipaddress
 import json
 import os
+import re
 import ssl
 import time
 import urllib.error
@@ -28,6 +29,8 @@ USERNAME_VARIABLE = "PACT_BROKER_USERNAME"
 PASSWORD_VARIABLE = "PACT_BROKER_PASSWORD"
 
 _CHUNK = 64 * 1024
+#: the `user:password@` of a URL, as a message must leave it out
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 _ACCEPT = "application/hal+json, application/json;q=0.9"
 #: the HAL relations that list a provider's pacts: `pb:pacts`, and the deprecated `pacts` that
 #: older Brokers give alone
@@ -88,21 +91,21 @@ def fetch_pacts(
 def _base_url(url: str) -> str:
     """The Broker's base URL, checked, without a trailing `/`: an http or https URL with a host,
     no credentials (they come from the environment), no query and no fragment."""
+    shown = _shown(_USERINFO.sub(r"\1", url.strip()))  # a message never repeats a password
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - a port that is not a number raises here
-    except ValueError as error:
-        raise BrokerError(f"the Pact Broker URL {_shown(url)} is not a URL ({error})") from None
+    except ValueError:
+        raise BrokerError(f"the Pact Broker URL {shown} is not a URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BrokerError(f"the Pact Broker URL {_shown(url)} is not an http:// or https:// URL")
+        raise BrokerError(f"the Pact Broker URL {shown} is not an http:// or https:// URL")
     if parts.username is not None or parts.password is not None:
-        shown = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
         raise BrokerError(
-            f"the Pact Broker URL {_shown(shown)} holds credentials: give them in"
+            f"the Pact Broker URL {shown} holds credentials: give them in"
             f" {TOKEN_VARIABLE} or {USERNAME_VARIABLE}/{PASSWORD_VARIABLE}, never in the URL"
         )
     if parts.query or parts.fragment or "?" in url or "#" in url:
-        raise BrokerError(f"the Pact Broker URL {_shown(url)} has a query or a fragment: give its base URL")
+        raise BrokerError(f"the Pact Broker URL {shown} has a query or a fragment: give its base URL")
     return urlunsplit(parts._replace(path=parts.path.rstrip("/"))).strip()
 
 
