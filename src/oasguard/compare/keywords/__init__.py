@@ -12,18 +12,30 @@ from __future__ import annotations
 from oasguard.compare.keywords import (
     arrays,
     bounds,
+    compositions,
     conditionals,
     content,
     discriminator,
     enum,
     metadata,
     objects,
+    properties,
     types,
 )
 from oasguard.compare.keywords.base import Checker, Comparer, Edge, LocalFact, Token
 from oasguard.compare.keywords.types import compare_types
 
-__all__ = ["ALWAYS", "BY_KEYWORD", "Checker", "Comparer", "Edge", "LocalFact", "Token", "compare_types"]
+__all__ = [
+    "ALWAYS",
+    "BY_KEYWORD",
+    "Checker",
+    "Comparer",
+    "Edge",
+    "LocalFact",
+    "Token",
+    "compare_types",
+    "compositions",
+]
 
 #: checkers run on every pair whose types allow comparing further (after `compare_types`)
 ALWAYS: tuple[Checker, ...] = (
@@ -36,6 +48,8 @@ ALWAYS: tuple[Checker, ...] = (
     objects.check_additional,
     arrays.check_items,
     discriminator.check_discriminator,
+    properties.check_properties,
+    compositions.check_variants,
 )
 
 #: keyword -> its checker, run when either node writes the keyword (see model `Keywords`)
