@@ -2,9 +2,11 @@
 
 The walk (compare/schema.py) meets a pair of nodes and asks each checker below about its own
 keywords; a checker appends facts and the child pairs to walk next. `ALWAYS` run on every pair
-(the OpenAPI 3.0 core); `BY_KEYWORD` only when one side of the pair writes that keyword, so a
-document that uses none of them costs nothing more. A new keyword is one checker in the module
-of its family and one line here.
+(the OpenAPI 3.0 core, with `properties` and the `oneOf`/`anyOf` of a schema that constrains
+more); `BY_KEYWORD` only when one side of the pair writes that keyword, so a document that uses
+none of them costs nothing more. A new keyword is one checker in the module of its family and
+one line here. A checker recurses only through the `Comparer` it is handed (base.py): walks,
+fits and memo tables, as jsonschema's keywords recurse only through their validator.
 """
 
 from __future__ import annotations
