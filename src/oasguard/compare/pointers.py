@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from oasguard.compare.facts import Fact
 from oasguard.errors import OasguardError
-from oasguard.load.document import _NOWHERE, Document, lookup
+from oasguard.load.document import NOWHERE, Document, lookup
 from oasguard.model.nodes import Where
 
 
@@ -42,17 +42,17 @@ def _content(document: Document, where: Where) -> object:
     try:
         return document.resolver.file_content(where.file)
     except OasguardError:
-        return _NOWHERE
+        return NOWHERE
 
 
 def _resolves(document: Document, where: Where) -> bool:
     content = _content(document, where)
-    return content is not _NOWHERE and lookup(content, where.pointer) is not _NOWHERE
+    return content is not NOWHERE and lookup(content, where.pointer) is not NOWHERE
 
 
 def _nearest(document: Document, where: Where) -> Where:
     content = _content(document, where)
     pointer = where.pointer
-    while pointer and (content is _NOWHERE or lookup(content, pointer) is _NOWHERE):
+    while pointer and (content is NOWHERE or lookup(content, pointer) is NOWHERE):
         pointer = pointer.rsplit("/", 1)[0]
     return Where(where.file, pointer)

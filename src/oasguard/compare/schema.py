@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from oasguard.changes import Side
-from oasguard.compare import keywords, renames, variants
-from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types
+from oasguard.compare import keywords
+from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types, compositions
+from oasguard.compare.keywords.compositions import Variants
 from oasguard.compare.keywords.discriminator import check_discriminator
 from oasguard.compare.paths import Path, join, materialise
 from oasguard.errors import LoadError
 from oasguard.model.nodes import Schema, Where
-from oasguard.rules import schema as kinds
+from oasguard.rules.registry import COMPATIBLE
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,13 @@ class SchemaFact:
     in_base: bool
 
 
-_Edge = Edge
-
 #: How many facts a diff may splice in below the paths that reach components. A chain of `$ref`s
 #: with a change at every level splices each fact once per level above it (N²/2, and the report
 #: alone names N paths of up to N properties): past this it is an error, not an exhausted memory.
 #: The corpus splices at most 120,000 (stripe-json-long, 60,742 changes).
 SPLICE_BUDGET = 1_000_000
+#: a parameter's default is compared by the parameter's own check (compare/operations)
+_DEFAULTS = frozenset({"request-default-changed", "response-default-changed"})
 #: a fact found by a search: (the node pair it is about, the route to that pair, the fact)
 _Found = tuple[tuple[int, int], Path, SchemaFact]
 
@@ -53,16 +54,14 @@ class SchemaComparer:
     def __init__(self, unchanged: frozenset[str] = frozenset()) -> None:
         #: `$ref` targets whose whole reachable graph is identical in both documents
         self.unchanged = unchanged
-        self._local: dict[tuple[int, int, Side], tuple[list[LocalFact], list[_Edge]]] = {}
+        self._local: dict[tuple[int, int, Side], tuple[list[LocalFact], list[Edge]]] = {}
         self._in_progress: set[tuple[int, int, Side]] = set()
         self._equivalent: dict[tuple[int, int], bool] = {}
         self._walks: dict[tuple[int, int, Side, bool], list[SchemaFact]] = {}
         self._components: dict[tuple[int, int, Side], list[_Found]] = {}
         self._searching: set[tuple[int, int, Side]] = set()
-        #: compositions as compared (compare/variants.py), by schema id, with the schema kept
-        self._views: dict[int, tuple[Schema, variants.View | None]] = {}
-        self._nullable_copies: dict[int, tuple[Schema, Schema]] = {}
-        self._default_copies: dict[tuple[int, int], tuple[Schema, Schema, Schema]] = {}
+        #: the checkers' own tables (`memo`): compositions as compared, copies of variants
+        self._memos: dict[str, dict] = {}
         self._fits: dict[tuple[int, int, Side], bool] = {}
         #: how many node pairs were compared, and how many were visited by walks (counted so that a
         #: test can guard against quadratic work; see tests/test_growth.py)
@@ -72,7 +71,30 @@ class SchemaComparer:
         self.spliced = 0
 
     def same(self, a: Schema, b: Schema) -> bool:
+        """The same node, or one unchanged component on both sides."""
         return a is b or (a.key is not None and a.key == b.key and a.key in self.unchanged)
+
+    def memo(self, name: str) -> dict:
+        """A table, named by the checker that keeps it, that lives as long as this comparer."""
+        table = self._memos.get(name)
+        if table is None:
+            table = self._memos[name] = {}
+        return table
+
+    def fits(self, old: Schema, new: Schema, side: Side) -> bool:
+        """Whether the walk of (old, new) on `side` finds only compatible facts (rules/base.py:
+        `compatible`), stopping at the first that is not. Memoised; assumed true while being
+        decided (a cycle back to the same pair)."""
+        if self.same(old, new):
+            return True
+        key = (id(old), id(new), side)
+        known = self._fits.get(key)
+        if known is not None:
+            return known
+        self._fits[key] = True
+        result = all(fact.rule in COMPATIBLE for fact in self._walk(old, new, side, False))
+        self._fits[key] = result
+        return result
 
     def walk(
         self, base: Schema, rev: Schema, side: Side, skip_root_default: bool = False
@@ -134,10 +156,10 @@ class SchemaComparer:
             self.visits += 1
             facts, edges = self._pair(a, b, side)
             for fact in facts:
-                if skip_root_default and not path and fact.kind == kinds.DEFAULT_CHANGED:
+                rule = fact.rule_on(side)
+                if skip_root_default and not path and rule in _DEFAULTS:
                     continue
                 full = (*path, Token("property", fact.prop)) if fact.prop is not None else path
-                rule = f"{side.value}-{fact.kind}"
                 found = SchemaFact(rule, fact.args, full, fact.where, fact.in_base)
                 yield pair, path, _flip(found) if flipped else found
             for token, child_a, child_b in edges:
@@ -171,7 +193,7 @@ class SchemaComparer:
         self._equivalent[key] = result
         return result
 
-    def _pair(self, a: Schema, b: Schema, side: Side) -> tuple[list[LocalFact], list[_Edge]]:
+    def _pair(self, a: Schema, b: Schema, side: Side) -> tuple[list[LocalFact], list[Edge]]:
         key = (id(a), id(b), side)
         cached = self._local.get(key)
         if cached is not None:
@@ -182,12 +204,12 @@ class SchemaComparer:
         try:
             self.comparisons += 1
             facts: list[LocalFact] = []
-            edges: list[_Edge] = []
-            old_view, new_view = variants.composition(self, a), variants.composition(self, b)
+            edges: list[Edge] = []
+            old_view, new_view = compositions.composition(self, a), compositions.composition(self, b)
             if old_view is not None or new_view is not None:
-                self._compositions(a, b, old_view, new_view, side, facts, edges)
+                self._compositions(a, b, (old_view, new_view), side, facts, edges)
             elif compare_types(a, b, side, facts):
-                for check in _CHECKS:
+                for check in keywords.ALWAYS:
                     check(self, a, b, side, facts, edges)
                 if a.keywords is not None or b.keywords is not None:
                     self._dispatch(a, b, side, facts, edges)
@@ -200,17 +222,16 @@ class SchemaComparer:
         self,
         a: Schema,
         b: Schema,
-        old_view: variants.View | None,
-        new_view: variants.View | None,
+        views: tuple[compositions.View | None, compositions.View | None],
         side: Side,
         facts: list[LocalFact],
-        edges: list[_Edge],
+        edges: list[Edge],
     ) -> None:
         """A pair where either side is a composition: compared by what the variants accept."""
-        old, old_labels, old_null = old_view[1:] if old_view else variants.plain(self, a)
-        new, new_labels, new_null = new_view[1:] if new_view else variants.plain(self, b)
-        if old_null != new_null:
-            facts.append(LocalFact(kinds.NULLABLE_ADDED if new_null else kinds.NULLABLE_REMOVED, {}, b.where))
+        old_view, new_view = views
+        old, old_labels, old_null = old_view[1:] if old_view else compositions.plain(self, a)
+        new, new_labels, new_null = new_view[1:] if new_view else compositions.plain(self, b)
+        compositions.check_null(old_null, new_null, b, facts)
         if len(old) == 1 and len(new) == 1 and (old_view is None or new_view is None):
             # a plain schema and a composition of one: one schema on each side, however written
             inner_facts, inner_edges = self._pair(old[0], new[0], side)
@@ -218,22 +239,12 @@ class SchemaComparer:
             edges.extend(inner_edges)
             return
         keyword = (new_view or old_view)[0]  # type: ignore[index]
-        variants.compare(
-            self,
-            keyword,
-            old,
-            new,
-            old_labels,
-            new_labels,
-            a.where.child(old_view[0]) if old_view else None,
-            b.where.child(new_view[0]) if new_view else None,
-            side,
-            facts,
-            edges,
-        )
+        before = Variants(old, old_labels, a.where.child(old_view[0]) if old_view else None)
+        after = Variants(new, new_labels, b.where.child(new_view[0]) if new_view else None)
+        compositions.compare(self, keyword, before, after, side, facts, edges)
         check_discriminator(self, a, b, side, facts, edges)
 
-    def _dispatch(self, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]) -> None:
+    def _dispatch(self, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]) -> None:
         """Run the checker of each 2020-12 keyword either node writes, each checker once."""
         present = (a.keywords.present if a.keywords else frozenset()) | (
             b.keywords.present if b.keywords else frozenset()
@@ -244,138 +255,6 @@ class SchemaComparer:
             if check is not None and check not in done:
                 done.add(check)
                 check(self, a, b, side, facts, edges)
-
-
-# -- the checks that live here: properties (and renames) and oneOf/anyOf variants ------------
-
-
-def _visible(schema: Schema, side: Side) -> bool:
-    """readOnly properties are not part of requests, writeOnly ones not part of responses."""
-    return not (schema.read_only if side is Side.REQUEST else schema.write_only)
-
-
-def _check_properties(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    if not a.properties and not b.properties and a.required == b.required:
-        return
-    request = side is Side.REQUEST
-    removed, added = [], []
-    for name, old in a.properties.items():
-        new = b.properties.get(name)
-        old_visible = _visible(old, side)
-        if new is None:
-            if old_visible:
-                removed.append(name)
-            continue
-        new_visible = _visible(new, side)
-        if old_visible and not new_visible:
-            kind = kinds.PROPERTY_BECAME_READ_ONLY if request else kinds.PROPERTY_BECAME_WRITE_ONLY
-            facts.append(LocalFact(kind, {}, _slot(b, name), prop=name))
-            continue
-        if not old_visible and new_visible:
-            added.append(name)
-            continue
-        if not old_visible:
-            continue
-        was, now = name in a.required, name in b.required
-        if was and not now:
-            facts.append(LocalFact(kinds.PROPERTY_BECAME_OPTIONAL, {}, _slot(b, name), prop=name))
-        elif now and not was:
-            facts.append(LocalFact(kinds.PROPERTY_BECAME_REQUIRED, {}, _slot(b, name), prop=name))
-        edges.append((Token("property", name), old, new))
-    for name, new in b.properties.items():
-        if name not in a.properties and (_visible(new, side) or request):
-            added.append(name)
-
-    for old_name, new_name in _renames(c, a, b, removed, added):
-        removed.remove(old_name)
-        added.remove(new_name)
-        facts.append(
-            LocalFact(
-                kinds.PROPERTY_RENAMED,
-                {"old": old_name, "new": new_name},
-                _slot(b, new_name),
-                prop=new_name,
-            )
-        )
-    for name in removed:
-        if request:
-            kind = (
-                kinds.PROPERTY_REMOVED_FROM_CLOSED_OBJECT if b.additional is False else kinds.PROPERTY_REMOVED
-            )
-            why = ""
-        elif name in a.required:
-            kind, why = kinds.PROPERTY_REMOVED, " (it was required)"
-        else:
-            kind, why = kinds.OPTIONAL_PROPERTY_REMOVED, ""
-        facts.append(LocalFact(kind, {"why": why}, _slot(a, name), in_base=True, prop=name))
-    for name in added:
-        required = name in b.required and _visible(b.properties[name], side)
-        kind = kinds.REQUIRED_PROPERTY_ADDED if required else kinds.PROPERTY_ADDED
-        facts.append(LocalFact(kind, {}, _slot(b, name), prop=name))
-    if a.required != b.required:
-        _check_undeclared_required(a, b, facts)
-
-
-def _check_undeclared_required(a: Schema, b: Schema, facts: list[LocalFact]) -> None:
-    """A `required` entry naming a property declared on neither side is still a requirement."""
-    for name in sorted(a.required ^ b.required):
-        if name in a.properties or name in b.properties:
-            continue
-        now = name in b.required
-        kind = kinds.PROPERTY_BECAME_REQUIRED if now else kinds.PROPERTY_BECAME_OPTIONAL
-        facts.append(
-            LocalFact(kind, {}, (b if now else a).where.child("required"), in_base=not now, prop=name)
-        )
-
-
-def _slot(schema: Schema, name: str) -> Where:
-    """Where property `name` of `schema` is written (not where a `$ref` of it leads)."""
-    return schema.property_where.get(name) or schema.properties[name].where
-
-
-def _renames(
-    c: SchemaComparer, a: Schema, b: Schema, removed: list[str], added: list[str]
-) -> list[tuple[str, str]]:
-    """Pairs (removed, added) that are one property renamed (compare/renames.py)."""
-    return renames.renames(c, a, b, removed, added)
-
-
-def _component_name(schema: Schema) -> str:
-    """The last pointer token of a `$ref` target ("Cat"), or "" for an inline schema."""
-    return schema.key.rsplit("/", 1)[-1] if schema.key is not None else ""
-
-
-def _variant_label(schema: Schema, index: int) -> str:
-    return variants.label(schema, index)
-
-
-def _check_variants(
-    c: SchemaComparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[_Edge]
-) -> None:
-    """The `oneOf`/`anyOf` of schemas that have constraints of their own as well (an object
-    whose variants each require other properties): variants matched by what they accept."""
-    for keyword, old_variants, new_variants in (("oneOf", a.one_of, b.one_of), ("anyOf", a.any_of, b.any_of)):
-        if not old_variants and not new_variants:
-            continue
-        variants.compare(
-            c,
-            keyword,
-            old_variants,
-            new_variants,
-            old_variants,
-            new_variants,
-            a.where.child(keyword),
-            b.where.child(keyword),
-            side,
-            facts,
-            edges,
-        )
-
-
-#: the checkers of every pair: the keyword table's, and the two that live here
-_CHECKS = (*keywords.ALWAYS, _check_properties, _check_variants)
 
 
 def describe(path: tuple[Token, ...], side: Side, root: str) -> tuple[str, str]:

@@ -149,9 +149,9 @@ class RefResolver:
             raise RefError(f"{where}: $ref '{ref}' has a fragment that is not a JSON pointer")
         pointer = unquote(fragment)
         found = lookup(self._files[target], pointer)
-        if found is _NOWHERE and self._dangling_as_empty:
+        if found is NOWHERE and self._dangling_as_empty:
             return {}, target, pointer
-        if found is _NOWHERE:
+        if found is NOWHERE:
             raise RefError(f"{where}: dangling $ref '{ref}' (nothing at that pointer)")
         return found, target, pointer
 
@@ -175,11 +175,12 @@ class RefResolver:
         self._files[target] = parse(data, self.display(target))
 
 
-_NOWHERE = object()
+#: what `lookup` returns for a pointer that leads nowhere
+NOWHERE = object()
 
 
 def lookup(document: object, pointer: str) -> object:
-    """What the RFC 6901 `pointer` (already percent-decoded) points to in `document`, or _NOWHERE.
+    """What the RFC 6901 `pointer` (already percent-decoded) points to in `document`, or NOWHERE.
 
     A token also finds a YAML integer key (`200:` unquoted) and a list index.
     """
@@ -192,13 +193,13 @@ def lookup(document: object, pointer: str) -> object:
             if token in node:  # keys are the text written, never numbers (docs/decisions.md)
                 node = node[token]
             else:
-                return _NOWHERE
+                return NOWHERE
         elif isinstance(node, list) and _index(token):
             if len(token) > len(str(len(node))) or int(token) >= len(node):  # never int() 5,000 digits
-                return _NOWHERE
+                return NOWHERE
             node = node[int(token)]
         else:
-            return _NOWHERE
+            return NOWHERE
     return node
 
 

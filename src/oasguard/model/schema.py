@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from oasguard.errors import LoadError
 from oasguard.load.document import Document, escape
 from oasguard.model.nodes import MISSING, Keywords, LazySchema, Schema, Where
-
-if TYPE_CHECKING:
-    from oasguard.model.unchanged import Unchanged
 
 #: Schemas nested deeper than this (inline levels plus `$ref` hops on one path) are refused.
 MAX_NESTING = 3000
@@ -175,10 +172,24 @@ def _spell(at: object) -> str:
     return _short(str(at) + "".join("/" + escape(token) for token in reversed(tokens)))
 
 
+class SharedComponents(Protocol):
+    """The component schemas equal in both documents, whose one node both sides' builders
+    share (model/unchanged.py: Unchanged): all a builder asks of them."""
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The `$ref` keys (as the builder spells them) of the shared components."""
+        ...
+
+    def component(self, key: str, make: Callable[[], Schema]) -> Schema:
+        """The one node of the shared component `key`, made by `make` for the first to ask."""
+        ...
+
+
 class SchemaBuilder:
     """Turns raw schemas of one document into Schema nodes, memoised by `$ref` target."""
 
-    def __init__(self, document: Document, unchanged: Unchanged | None = None) -> None:
+    def __init__(self, document: Document, unchanged: SharedComponents | None = None) -> None:
         self._document = document
         self._resolver = document.resolver
         self._version = document.version

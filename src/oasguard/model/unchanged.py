@@ -19,12 +19,56 @@ All of it only in the entry file of documents of the same version:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from urllib.parse import unquote
 
 from oasguard.load.document import Document, escape, lookup
-from oasguard.model.nodes import LazySchema, Schema, Where, same_value
+from oasguard.model.nodes import Api, LazySchema, Schema, Where, same_value
 from oasguard.model.schema import SchemaBuilder, raw_refs
+
+
+def closure(
+    candidates: Collection[str], dependencies: Mapping[str, Iterable[str]], dirty: Iterable[str]
+) -> frozenset[str]:
+    """The candidates still unchanged once every one that refers (through `dependencies`, however
+    indirectly) to a `dirty` one is dirty too: whatever refers to a changed part has changed."""
+    users: dict[str, set[str]] = {}
+    for key in candidates:
+        for dependency in dependencies.get(key, ()):
+            users.setdefault(dependency, set()).add(key)
+    changed: set[str] = set()
+    pending = list(dirty)
+    while pending:
+        key = pending.pop()
+        if key not in changed:
+            changed.add(key)
+            pending.extend(users.get(key, ()))
+    return frozenset(key for key in candidates if key not in changed)
+
+
+def unchanged_components(base: Api, rev: Api) -> frozenset[str]:
+    """`$ref` targets of the two normalised graphs whose raw content is equal on both sides, and
+    all they refer to as well: the comparison skips them (compare/schema.py: `same`).
+
+    Wider than `Unchanged.keys` (the entry file's component schemas, found before normalising,
+    whose nodes both sides share): any file's `$ref` targets, as the normalisers built them."""
+    if base.version != rev.version:
+        return frozenset()
+    candidates = {  # a LazySchema not filled yet has no known dependencies: not a candidate
+        key
+        for key, node in base.components.items()
+        if (other := rev.components.get(key)) is not None
+        and not isinstance(node, LazySchema)
+        and not isinstance(other, LazySchema)
+        and same_value(node.raw, other.raw)
+    }
+    dirty = [
+        key
+        for key in candidates
+        if any(d not in candidates for d in base.dependencies.get(key, ()))
+        or base.dependencies.get(key) != rev.dependencies.get(key)
+    ]
+    return closure(candidates, base.dependencies, dirty)
 
 
 class Unchanged:
@@ -72,17 +116,7 @@ class Unchanged:
                 dirty.add(name)
             else:
                 targets[name] = found
-        users: dict[str, set[str]] = {}
-        for name, found in targets.items():
-            for target in found:
-                users.setdefault(target, set()).add(name)
-        pending = list(dirty)
-        while pending:  # whatever refers to a changed component has changed too
-            for user in users.get(pending.pop(), ()):
-                if user not in dirty:
-                    dirty.add(user)
-                    pending.append(user)
-        return frozenset("#" + where + escape(name) for name in equal - dirty)
+        return frozenset("#" + where + escape(name) for name in closure(equal, targets, dirty))
 
     def _names(self, refs: list[tuple[object, str]]) -> set[str] | None:
         """The component names `refs` (from `raw_refs`) lead to; None if one leads elsewhere."""

@@ -29,6 +29,16 @@ class Rule:
     doc: str
     #: older ids that name this rule (kept when a rule is renamed, never reused)
     aliases: tuple[str, ...] = ()
+    #: no client that worked before is hurt by this change, whatever level a policy gives it:
+    #: a variant of a composition may differ from its counterpart by such facts and still fit
+    #: (compare/keywords/compositions.py). By default: the rules whose default level is safe.
+    compatible: bool | None = None
+    #: the code that finds it, `module:function` (rules/checkers.py, filled in by the registry)
+    checkers: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.compatible is None:
+            object.__setattr__(self, "compatible", self.level is Level.SAFE)
 
     @property
     def summary(self) -> str:

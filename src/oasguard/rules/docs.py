@@ -56,6 +56,17 @@ def catalogue() -> list[dict[str, str]]:
     ]
 
 
+def checker_places(rule: Rule) -> list[str]:
+    """Where the code that finds `rule` is, as a reader looks for it:
+    `compare/keywords/properties.py::check_properties`, `policy.py`."""
+    places = []
+    for name in rule.checkers:
+        module, _, function = name.partition(":")
+        path = "/".join(module.split(".")[1:]) + ".py"
+        places.append(f"{path}::{function}" if function else path)
+    return places
+
+
 def explain(rule_id: str) -> str:
     """A rule's documentation as `oasguard explain` prints it; UsageError for an unknown id."""
     rule = RULES.get(rule_id)
@@ -71,6 +82,7 @@ def explain(rule_id: str) -> str:
     if rule.id != rule_id:
         lines.append(f"('{rule_id}' is an older name of this rule.)")
     lines += ["", documentation(rule), "", f"Message: {rule.message}"]
+    lines.append(f"Found by: {', '.join(checker_places(rule))} (under src/oasguard/)")
     lines += [f'Its level can be changed in the configuration: levels = {{ {rule.id} = "warning" }}', ""]
     return "\n".join(lines)
 
@@ -105,6 +117,8 @@ def render() -> str:
             ]
             lines.append("")
             lines.append(f"Message: `{rule.message}`")
+            found = ", ".join(f"`{place}`" for place in checker_places(rule))
+            lines += ["", f"Found by: {found}."]
             if rule.id in WAIVERS:
                 lines += ["", f"No mirror on the other side: {WAIVERS[rule.id]}."]
     return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ from oasguard.changes import Level
 from oasguard.rules.base import Area, B, Rule, S, W
 
 
-def _pair(
+def mirrored(
     kind: str, request: Level, response: Level, message: str, doc: str, response_doc: str | None = None
 ) -> tuple[Rule, Rule]:
     """Declare the request and the response rule of one kind of schema change."""
@@ -84,7 +84,7 @@ WAIVERS = {
 }
 
 RULES = (
-    *_pair(
+    *mirrored(
         REQUIRED_PROPERTY_ADDED,
         B,
         S,
@@ -101,7 +101,7 @@ A required property was added to a response schema.
 Readers ignore properties they do not know; it is a promise added.
 """,
     ),
-    *_pair(
+    *mirrored(
         PROPERTY_ADDED,
         S,
         S,
@@ -117,7 +117,7 @@ A property was added to a response schema.
 Readers ignore properties they do not know.
 """,
     ),
-    *_pair(
+    *mirrored(
         PROPERTY_REMOVED,
         W,
         B,
@@ -156,7 +156,7 @@ An optional response property was removed.
 Readers had to cope with its absence, but many read it whenever it is there.
 """,
     ),
-    *_pair(
+    *mirrored(
         PROPERTY_BECAME_REQUIRED,
         B,
         S,
@@ -172,7 +172,7 @@ An optional response property became required.
 It is now always returned; readers that coped with its absence still work.
 """,
     ),
-    *_pair(
+    *mirrored(
         PROPERTY_BECAME_OPTIONAL,
         S,
         B,
@@ -210,7 +210,7 @@ A response property became `writeOnly`: it is no longer returned.
 Readers count on it and now find nothing.
 """,
     ),
-    *_pair(
+    *mirrored(
         PROPERTY_RENAMED,
         B,
         B,
@@ -227,7 +227,7 @@ A response property was renamed (one removed, one added with an equivalent schem
 Readers look for the old name and find nothing.
 """,
     ),
-    *_pair(
+    *mirrored(
         TYPE_CHANGED,
         B,
         B,
@@ -243,7 +243,7 @@ The type of a response value changed, or its body changed shape (array → objec
 Readers parse the old type and fail.
 """,
     ),
-    *_pair(
+    *mirrored(
         TYPE_WIDENED,
         S,
         B,
@@ -259,7 +259,7 @@ A response type was widened (integer → number).
 Readers that parse integers now receive 1.5.
 """,
     ),
-    *_pair(
+    *mirrored(
         TYPE_NARROWED,
         B,
         S,
@@ -275,7 +275,7 @@ A response type was narrowed (number → integer).
 Every integer is still a number to readers.
 """,
     ),
-    *_pair(
+    *mirrored(
         FORMAT_CHANGED,
         B,
         B,
@@ -291,7 +291,7 @@ The format of a response value changed (date-time → date, or uuid → none).
 Readers parse the old format and fail.
 """,
     ),
-    *_pair(
+    *mirrored(
         FORMAT_WIDENED,
         S,
         W,
@@ -307,7 +307,7 @@ A response format was widened (int32 → int64, float → double) or removed.
 Readers that store the value in 32 bits may overflow.
 """,
     ),
-    *_pair(
+    *mirrored(
         FORMAT_NARROWED,
         B,
         S,
@@ -323,7 +323,7 @@ A response format was narrowed (int64 → int32).
 Every returned value still fits what readers expect.
 """,
     ),
-    *_pair(
+    *mirrored(
         NULLABLE_ADDED,
         S,
         B,
@@ -339,7 +339,7 @@ A response value became nullable.
 Readers that do not expect `null` crash on it.
 """,
     ),
-    *_pair(
+    *mirrored(
         NULLABLE_REMOVED,
         B,
         S,
@@ -355,7 +355,7 @@ A response value is no longer nullable.
 Readers that handle `null` simply never see it.
 """,
     ),
-    *_pair(
+    *mirrored(
         ENUM_VALUE_ADDED,
         S,
         W,
@@ -372,7 +372,7 @@ Readers with a closed set of cases (generated enums, switch statements) may fail
 reviewer must look.
 """,
     ),
-    *_pair(
+    *mirrored(
         ENUM_VALUE_REMOVED,
         B,
         S,
@@ -389,7 +389,7 @@ An enum value was removed from a response value.
 Readers simply never see it.
 """,
     ),
-    *_pair(
+    *mirrored(
         BOUND_TIGHTENED,
         B,
         S,
@@ -407,7 +407,7 @@ Before: `limit: {type: integer}`. After: `limit: {type: integer, maximum: 100}`.
 A bound of a response value was tightened: a stronger promise, readers are not affected.
 """,
     ),
-    *_pair(
+    *mirrored(
         BOUND_LOOSENED,
         S,
         W,
@@ -424,7 +424,7 @@ Readers that relied on the old bound (buffer sizes, non-empty lists) may fail; a
 look.
 """,
     ),
-    *_pair(
+    *mirrored(
         PATTERN_ADDED,
         B,
         S,
@@ -438,7 +438,7 @@ Strings clients sent may not match it.
 A `pattern` was added to a response string: a stronger promise.
 """,
     ),
-    *_pair(
+    *mirrored(
         PATTERN_REMOVED,
         S,
         W,
@@ -452,7 +452,7 @@ A `pattern` was removed from a response string.
 Readers that relied on the shape of the string may fail; a reviewer must look.
 """,
     ),
-    *_pair(
+    *mirrored(
         PATTERN_CHANGED,
         W,
         W,
@@ -467,7 +467,7 @@ look.
 A response `pattern` was replaced by another; a reviewer must look.
 """,
     ),
-    *_pair(
+    *mirrored(
         ADDITIONAL_PROPERTIES_CLOSED,
         B,
         S,
@@ -481,7 +481,7 @@ Clients that send extra properties are now rejected.
 A response object was closed: a stronger promise.
 """,
     ),
-    *_pair(
+    *mirrored(
         ADDITIONAL_PROPERTIES_OPENED,
         S,
         W,
@@ -497,7 +497,7 @@ A response object was opened: it may now carry properties readers do not know.
 Strict readers may reject them; a reviewer must look.
 """,
     ),
-    *_pair(
+    *mirrored(
         VARIANT_ADDED,
         S,
         W,
@@ -513,7 +513,7 @@ A `oneOf`/`anyOf` variant was added to a response value.
 Readers that switch over the known variants may not handle it; a reviewer must look.
 """,
     ),
-    *_pair(
+    *mirrored(
         VARIANT_REMOVED,
         B,
         S,
@@ -527,7 +527,7 @@ Clients that send values of that variant are now rejected.
 A `oneOf`/`anyOf` variant was removed from a response value: readers never see it.
 """,
     ),
-    *_pair(
+    *mirrored(
         DISCRIMINATOR_CHANGED,
         B,
         B,
@@ -543,7 +543,7 @@ The discriminator of a response value changed (property name or a mapping value)
 Readers pick the variant from the discriminator and now pick the wrong one.
 """,
     ),
-    *_pair(
+    *mirrored(
         DEFAULT_CHANGED,
         W,
         S,

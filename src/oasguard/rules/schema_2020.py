@@ -25,11 +25,11 @@ from oasguard.rules.schema import (
     SCHEMA_UNDEPRECATED,
     STABILITY_DECREASED,
     STABILITY_INCREASED,
-    _pair,
+    mirrored,
 )
 
 RULES = (
-    *_pair(
+    *mirrored(
         CONSTRAINT_ADDED,
         B,
         S,
@@ -48,7 +48,7 @@ A constraint was added to a response value: a stronger promise, readers are not 
 Before: `tags: {type: array}`. After: `tags: {type: array, contains: {const: primary}}`.
 """,
     ),
-    *_pair(
+    *mirrored(
         CONSTRAINT_REMOVED,
         S,
         W,
@@ -68,7 +68,7 @@ reviewer must look.
 Before: `kind: {const: cat}`. After: `kind: {type: string}`.
 """,
     ),
-    *_pair(
+    *mirrored(
         CONST_CHANGED,
         B,
         B,
@@ -86,7 +86,7 @@ Readers compare against the old value (a discriminating tag) and now match nothi
 Before: `kind: {const: cat}`. After: `kind: {const: feline}`.
 """,
     ),
-    *_pair(
+    *mirrored(
         CONDITION_CHANGED,
         W,
         W,
@@ -102,7 +102,7 @@ Before: `if: {properties: {country: {const: US}}}`. After: `... {const: CA}`.
 The `if` of an `if`/`then`/`else` in a response value changed; a reviewer must look.
 """,
     ),
-    *_pair(
+    *mirrored(
         CONTENT_CHANGED,
         B,
         B,
@@ -120,7 +120,7 @@ The `contentMediaType` or `contentEncoding` of a response string changed.
 Readers decode the string the old way and fail.
 """,
     ),
-    *_pair(
+    *mirrored(
         DISCRIMINATOR_ADDED,
         B,
         B,
@@ -138,7 +138,7 @@ A `discriminator` was added to a response value.
 Generated readers change how they pick the variant, and fail on payloads without it.
 """,
     ),
-    *_pair(
+    *mirrored(
         DISCRIMINATOR_REMOVED,
         B,
         B,
@@ -156,7 +156,7 @@ Readers pick the variant from it and can no longer.
 Before: `discriminator: {propertyName: kind}`. After: none.
 """,
     ),
-    *_pair(
+    *mirrored(
         DISCRIMINATOR_MAPPING_ADDED,
         S,
         W,
@@ -172,7 +172,7 @@ A response discriminator mapping gained an entry: a value readers may not know (
 value added); a reviewer must look.
 """,
     ),
-    *_pair(
+    *mirrored(
         SCHEMA_ADDED,
         B,
         S,
@@ -187,7 +187,7 @@ Before: `application/json: {}`. After: `application/json: {schema: {type: object
 A response media type that had no schema gained one: a promise added.
 """,
     ),
-    *_pair(
+    *mirrored(
         SCHEMA_REMOVED,
         S,
         W,
@@ -201,7 +201,7 @@ A response media type lost its schema: the API may now return anything there.
 Readers that relied on the shape may fail; a reviewer must look.
 """,
     ),
-    *_pair(
+    *mirrored(
         SCHEMA_DEPRECATED,
         S,
         S,
@@ -216,7 +216,7 @@ Before: `nickname: {type: string}`. After: `nickname: {type: string, deprecated:
 A response value or property was marked `deprecated: true`: readers should plan for its removal.
 """,
     ),
-    *_pair(
+    *mirrored(
         SCHEMA_UNDEPRECATED,
         S,
         S,
@@ -228,7 +228,7 @@ A request value or property is no longer `deprecated`.
 A response value or property is no longer `deprecated`.
 """,
     ),
-    *_pair(
+    *mirrored(
         STABILITY_DECREASED,
         B,
         B,
@@ -247,7 +247,7 @@ The `x-stability-level` of a response schema or property was lowered (stable →
 Readers relied on a stable contract that may now change without notice.
 """,
     ),
-    *_pair(
+    *mirrored(
         STABILITY_INCREASED,
         S,
         S,

@@ -2,9 +2,11 @@
 
 The walk (compare/schema.py) meets a pair of nodes and asks each checker below about its own
 keywords; a checker appends facts and the child pairs to walk next. `ALWAYS` run on every pair
-(the OpenAPI 3.0 core); `BY_KEYWORD` only when one side of the pair writes that keyword, so a
-document that uses none of them costs nothing more. A new keyword is one checker in the module
-of its family and one line here.
+(the OpenAPI 3.0 core, with `properties` and the `oneOf`/`anyOf` of a schema that constrains
+more); `BY_KEYWORD` only when one side of the pair writes that keyword, so a document that uses
+none of them costs nothing more. A new keyword is one checker in the module of its family and
+one line here. A checker recurses only through the `Comparer` it is handed (base.py): walks,
+fits and memo tables, as jsonschema's keywords recurse only through their validator.
 """
 
 from __future__ import annotations
@@ -12,18 +14,30 @@ from __future__ import annotations
 from oasguard.compare.keywords import (
     arrays,
     bounds,
+    compositions,
     conditionals,
     content,
     discriminator,
     enum,
     metadata,
     objects,
+    properties,
     types,
 )
 from oasguard.compare.keywords.base import Checker, Comparer, Edge, LocalFact, Token
 from oasguard.compare.keywords.types import compare_types
 
-__all__ = ["ALWAYS", "BY_KEYWORD", "Checker", "Comparer", "Edge", "LocalFact", "Token", "compare_types"]
+__all__ = [
+    "ALWAYS",
+    "BY_KEYWORD",
+    "Checker",
+    "Comparer",
+    "Edge",
+    "LocalFact",
+    "Token",
+    "compare_types",
+    "compositions",
+]
 
 #: checkers run on every pair whose types allow comparing further (after `compare_types`)
 ALWAYS: tuple[Checker, ...] = (
@@ -36,6 +50,8 @@ ALWAYS: tuple[Checker, ...] = (
     objects.check_additional,
     arrays.check_items,
     discriminator.check_discriminator,
+    properties.check_properties,
+    compositions.check_variants,
 )
 
 #: keyword -> its checker, run when either node writes the keyword (see model `Keywords`)

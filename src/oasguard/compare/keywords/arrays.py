@@ -5,9 +5,6 @@ from __future__ import annotations
 from oasguard.changes import Side
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token, keywords, presence
 from oasguard.model.nodes import Schema
-from oasguard.rules import schema as kinds
-
-ADDED, REMOVED = kinds.CONSTRAINT_ADDED, kinds.CONSTRAINT_REMOVED
 
 
 def check_items(
@@ -24,16 +21,25 @@ def check_prefix_items(
     if old is None and new is None:
         return
     if old is None or new is None:
-        presence(ADDED, REMOVED, "prefixItems", "prefixItems", old and a, new and b, a, b, facts, edges)
+        presence("prefixItems", "prefixItems", old and a, new and b, a, b, facts, edges)
         return
     for i, (old_item, new_item) in enumerate(zip(old, new, strict=False)):
         edges.append((Token("keyword", f"prefixItems[{i}]"), old_item, new_item))
     for i in range(len(old), len(new)):  # an entry appended: item i is now constrained
-        facts.append(LocalFact(ADDED, {"keyword": f"prefixItems[{i}]"}, b.where.child("prefixItems", str(i))))
+        facts.append(
+            LocalFact(
+                ("request-constraint-added", "response-constraint-added"),
+                {"keyword": f"prefixItems[{i}]"},
+                b.where.child("prefixItems", str(i)),
+            )
+        )
     for i in range(len(new), len(old)):
         facts.append(
             LocalFact(
-                REMOVED, {"keyword": f"prefixItems[{i}]"}, a.where.child("prefixItems", str(i)), in_base=True
+                ("request-constraint-removed", "response-constraint-removed"),
+                {"keyword": f"prefixItems[{i}]"},
+                a.where.child("prefixItems", str(i)),
+                in_base=True,
             )
         )
 
@@ -42,7 +48,7 @@ def check_contains(
     c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
 ) -> None:
     old, new = keywords(a).contains, keywords(b).contains
-    presence(ADDED, REMOVED, "contains", "contains", old, new, a, b, facts, edges)
+    presence("contains", "contains", old, new, a, b, facts, edges)
 
 
 def check_unevaluated_items(
@@ -73,7 +79,20 @@ def unevaluated(
         return
     if new is False or old is None:  # closed, or a schema where there was none
         label = f"{keyword}: false" if new is False else keyword
-        facts.append(LocalFact(ADDED, {"keyword": label}, b.where.child(keyword)))
+        facts.append(
+            LocalFact(
+                ("request-constraint-added", "response-constraint-added"),
+                {"keyword": label},
+                b.where.child(keyword),
+            )
+        )
     else:
         label = f"{keyword}: false" if old is False else keyword
-        facts.append(LocalFact(REMOVED, {"keyword": label}, a.where.child(keyword), in_base=True))
+        facts.append(
+            LocalFact(
+                ("request-constraint-removed", "response-constraint-removed"),
+                {"keyword": label},
+                a.where.child(keyword),
+                in_base=True,
+            )
+        )

@@ -21,23 +21,64 @@ class Token:
     swap: bool = False
 
 
+#: a fact's rule: its registry id on either side, as (request id, response id), or the one id of
+#: a fact found on one side only (`request-property-became-read-only`)
+Rules = tuple[str, str] | str
+
+
 @dataclass(frozen=True)
 class LocalFact:
-    kind: str
+    """A fact of one node pair's own keywords, before the walk says where below the root it is."""
+
+    rule: Rules
     args: dict[str, object]
     where: Where
     in_base: bool = False
     #: the property this fact is about, below the pair being compared
     prop: str | None = None
 
+    def rule_on(self, side: Side) -> str:
+        """The registry id of this fact when found on `side`."""
+        rule = self.rule
+        if isinstance(rule, str):
+            return rule
+        return rule[1] if side is Side.RESPONSE else rule[0]
+
 
 Edge = tuple[Token, Schema, Schema]
 
 
-class Comparer(Protocol):
-    """What a checker may ask of the comparison (compare/schema.py: SchemaComparer)."""
+class Found(Protocol):
+    """A fact found by a walk (compare/schema.py: SchemaFact), as a checker may read it."""
 
-    def equivalent(self, a: Schema, b: Schema) -> bool: ...
+    @property
+    def rule(self) -> str: ...
+
+
+class Comparer(Protocol):
+    """What a checker may ask of the comparison (compare/schema.py: SchemaComparer): a checker
+    recurses only through these, the way a jsonschema keyword recurses through its validator."""
+
+    def same(self, a: Schema, b: Schema) -> bool:
+        """The same node, or one unchanged component on both sides."""
+        ...
+
+    def equivalent(self, a: Schema, b: Schema) -> bool:
+        """No rule on either side sees a difference between `a` and `b`."""
+        ...
+
+    def walk(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool = False) -> list[Found]:
+        """Every fact reachable from the pair, memoised per root pair."""
+        ...
+
+    def fits(self, old: Schema, new: Schema, side: Side) -> bool:
+        """The walk of the pair on `side` finds only compatible facts (rules/base.py: a rule's
+        `compatible`); memoised, and assumed true while it is being decided (a cycle)."""
+        ...
+
+    def memo(self, name: str) -> dict:
+        """A table, named by the checker that keeps it, that lives as long as the comparison."""
+        ...
 
 
 class Checker(Protocol):
@@ -58,8 +99,6 @@ def keywords(schema: Schema) -> Keywords:
 
 
 def presence(
-    kind_added: str,
-    kind_removed: str,
     keyword: str,
     label: str,
     old: Schema | None,
@@ -74,9 +113,11 @@ def presence(
     if old is None and new is None:
         return
     if old is None:
-        facts.append(LocalFact(kind_added, {"keyword": label}, b.where.child(keyword)))
+        rule = ("request-constraint-added", "response-constraint-added")
+        facts.append(LocalFact(rule, {"keyword": label}, b.where.child(keyword)))
     elif new is None:
-        facts.append(LocalFact(kind_removed, {"keyword": label}, a.where.child(keyword), in_base=True))
+        rule = ("request-constraint-removed", "response-constraint-removed")
+        facts.append(LocalFact(rule, {"keyword": label}, a.where.child(keyword), in_base=True))
     elif swap:
         edges.append((Token("keyword", label, swap=True), new, old))
     else:

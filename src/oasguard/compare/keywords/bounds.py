@@ -7,7 +7,6 @@ from oasguard.changes import Side
 from oasguard.compare.facts import show
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact
 from oasguard.model.nodes import Schema
-from oasguard.rules import schema as kinds
 
 #: bound keyword -> +1 when a larger value accepts more, -1 when it accepts less
 _DIRECTION = {
@@ -31,14 +30,7 @@ def check_bounds(
         return
 
     def add(tightened: bool, keyword: str, old: object, new: object) -> None:
-        kind = kinds.BOUND_TIGHTENED if tightened else kinds.BOUND_LOOSENED
-        facts.append(
-            LocalFact(
-                kind,
-                {"keyword": keyword, "old": _show_bound(old), "new": _show_bound(new)},
-                b.where.child(keyword),
-            )
-        )
+        facts.append(bound_fact(tightened, keyword, _show_bound(old), _show_bound(new), b))
 
     for keyword, direction in _DIRECTION.items():
         old, new = a.bounds.get(keyword), b.bounds.get(keyword)
@@ -54,27 +46,7 @@ def check_bounds(
                 add(False, keyword, old, new)
         else:
             add((new - old) * direction < 0, keyword, old, new)  # type: ignore[operator]
-    for upper in (True, False):
-        old_bound, new_bound = _limit(a.bounds, upper), _limit(b.bounds, upper)
-        if old_bound == new_bound:
-            continue
-        keyword = (new_bound or old_bound)[2]  # type: ignore[index]
-        old_show = _show_limit(old_bound, keyword)
-        new_show = _show_limit(new_bound, keyword)
-        if old_bound is None:
-            tightened = True
-        elif new_bound is None:
-            tightened = False
-        else:
-            tightened = _tighter(new_bound, old_bound, upper)
-        kind = kinds.BOUND_TIGHTENED if tightened else kinds.BOUND_LOOSENED
-        facts.append(
-            LocalFact(
-                kind,
-                {"keyword": keyword, "old": old_show or "none", "new": new_show or "none"},
-                b.where.child(keyword),
-            )
-        )
+    _check_limits(a, b, facts)
     if a.bounds.get("uniqueItems") != b.bounds.get("uniqueItems"):
         add(
             bool(b.bounds.get("uniqueItems")),
@@ -91,6 +63,34 @@ def check_bounds(
         else:
             loosened = _divides(new_multiple, old_multiple)
         add(not loosened, "multipleOf", old_multiple, new_multiple)
+
+
+def bound_fact(tightened: bool, keyword: str, old: str, new: str, b: Schema) -> LocalFact:
+    """A bound made tighter or looser (`old` and `new` as the message shows them)."""
+    rule = (
+        ("request-bound-tightened", "response-bound-tightened")
+        if tightened
+        else ("request-bound-loosened", "response-bound-loosened")
+    )
+    return LocalFact(rule, {"keyword": keyword, "old": old, "new": new}, b.where.child(keyword))
+
+
+def _check_limits(a: Schema, b: Schema, facts: list[LocalFact]) -> None:
+    """The effective upper and lower numeric bounds, however each side spells them."""
+    for upper in (True, False):
+        old_bound, new_bound = _limit(a.bounds, upper), _limit(b.bounds, upper)
+        if old_bound == new_bound:
+            continue
+        keyword = (new_bound or old_bound)[2]  # type: ignore[index]
+        old_show = _show_limit(old_bound, keyword)
+        new_show = _show_limit(new_bound, keyword)
+        if old_bound is None:
+            tightened = True
+        elif new_bound is None:
+            tightened = False
+        else:
+            tightened = _tighter(new_bound, old_bound, upper)
+        facts.append(bound_fact(tightened, keyword, old_show or "none", new_show or "none", b))
 
 
 def _limit(bounds: dict[str, object], upper: bool) -> tuple[float, bool, str] | None:
@@ -145,8 +145,16 @@ def check_pattern(
         return
     args = {"old": a.pattern, "new": b.pattern}
     if a.pattern is None:
-        facts.append(LocalFact(kinds.PATTERN_ADDED, args, b.where.child("pattern")))
+        facts.append(
+            LocalFact(("request-pattern-added", "response-pattern-added"), args, b.where.child("pattern"))
+        )
     elif b.pattern is None:
-        facts.append(LocalFact(kinds.PATTERN_REMOVED, args, a.where.child("pattern"), True))
+        facts.append(
+            LocalFact(
+                ("request-pattern-removed", "response-pattern-removed"), args, a.where.child("pattern"), True
+            )
+        )
     else:
-        facts.append(LocalFact(kinds.PATTERN_CHANGED, args, b.where.child("pattern")))
+        facts.append(
+            LocalFact(("request-pattern-changed", "response-pattern-changed"), args, b.where.child("pattern"))
+        )

@@ -6,7 +6,6 @@ from oasguard.changes import Side
 from oasguard.compare.facts import show
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, keywords, presence
 from oasguard.model.nodes import Schema
-from oasguard.rules import schema as kinds
 
 
 def check_content(
@@ -20,11 +19,14 @@ def check_content(
         if before != after:
             args = {"keyword": keyword, "old": _show(before), "new": _show(after)}
             facts.append(
-                LocalFact(kinds.CONTENT_CHANGED, args, (b if after else a).where.child(keyword), not after)
+                LocalFact(
+                    ("request-content-changed", "response-content-changed"),
+                    args,
+                    (b if after else a).where.child(keyword),
+                    not after,
+                )
             )
     presence(
-        kinds.CONSTRAINT_ADDED,
-        kinds.CONSTRAINT_REMOVED,
         "contentSchema",
         "contentSchema",
         old.content_schema,

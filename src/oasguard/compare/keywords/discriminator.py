@@ -5,8 +5,7 @@ from __future__ import annotations
 from oasguard.changes import Side
 from oasguard.compare.facts import show
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact
-from oasguard.model.nodes import Schema
-from oasguard.rules import schema as kinds
+from oasguard.model.nodes import Schema, Where
 
 
 def _component_name(schema: Schema) -> str:
@@ -28,12 +27,19 @@ def check_discriminator(
     if old is None or new is None:
         if new is not None:
             facts.append(
-                LocalFact(kinds.DISCRIMINATOR_ADDED, {"new": show(new[0])}, b.where.child("discriminator"))
+                LocalFact(
+                    ("request-discriminator-added", "response-discriminator-added"),
+                    {"new": show(new[0])},
+                    b.where.child("discriminator"),
+                )
             )
         else:
             facts.append(
                 LocalFact(
-                    kinds.DISCRIMINATOR_REMOVED, {"old": show(old[0])}, a.where.child("discriminator"), True
+                    ("request-discriminator-removed", "response-discriminator-removed"),
+                    {"old": show(old[0])},
+                    a.where.child("discriminator"),
+                    True,
                 )
             )
         return
@@ -41,21 +47,38 @@ def check_discriminator(
     if old[0] != new[0]:
         facts.append(
             LocalFact(
-                kinds.DISCRIMINATOR_CHANGED,
+                ("request-discriminator-changed", "response-discriminator-changed"),
                 {"what": "propertyName", "old": show(old[0]), "new": show(new[0])},
                 where,
             )
         )
     old_values = _values(a, old[1])
     for value in sorted(_values(b, new[1]) - old_values):
-        facts.append(LocalFact(kinds.DISCRIMINATOR_MAPPING_ADDED, {"value": show(value)}, where))
-    new_mapping = dict(new[1])
-    for value, target in old[1]:
+        facts.append(
+            LocalFact(
+                ("request-discriminator-mapping-added", "response-discriminator-mapping-added"),
+                {"value": show(value)},
+                where,
+            )
+        )
+    _check_mapping(c, old[1], new[1], where, facts)
+
+
+def _check_mapping(
+    c: Comparer,
+    old: tuple[tuple[str, Schema], ...],
+    new: tuple[tuple[str, Schema], ...],
+    where: Where,
+    facts: list[LocalFact],
+) -> None:
+    """Each mapping value of the base: removed, or mapped to another schema."""
+    new_mapping = dict(new)
+    for value, target in old:
         other = new_mapping.get(value)
         if other is None:
             facts.append(
                 LocalFact(
-                    kinds.DISCRIMINATOR_CHANGED,
+                    ("request-discriminator-changed", "response-discriminator-changed"),
                     {"what": f"mapping {show(value)}", "old": show(_label(target, 0)), "new": "none"},
                     where,
                 )
@@ -63,7 +86,7 @@ def check_discriminator(
         elif not c.equivalent(target, other) and _component_name(target) != _component_name(other):
             facts.append(
                 LocalFact(
-                    kinds.DISCRIMINATOR_CHANGED,
+                    ("request-discriminator-changed", "response-discriminator-changed"),
                     {
                         "what": f"mapping {show(value)}",
                         "old": show(_label(target, 0)),

@@ -6,7 +6,6 @@ from oasguard.changes import Side
 from oasguard.compare.facts import canonical, show
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, keywords
 from oasguard.model.nodes import MISSING, Schema
-from oasguard.rules import schema as kinds
 
 #: `x-stability-level` values, least stable first; a schema without one is stable
 STABILITY = {"draft": 0, "alpha": 1, "beta": 2, "stable": 3}
@@ -21,7 +20,7 @@ def check_default(
         return
     facts.append(
         LocalFact(
-            kinds.DEFAULT_CHANGED,
+            ("request-default-changed", "response-default-changed"),
             {
                 "old": "none" if a.default is MISSING else show(a.default),
                 "new": "none" if b.default is MISSING else show(b.default),
@@ -36,7 +35,11 @@ def check_deprecated(
 ) -> None:
     was, now = keywords(a).deprecated, keywords(b).deprecated
     if was != now:
-        kind = kinds.SCHEMA_DEPRECATED if now else kinds.SCHEMA_UNDEPRECATED
+        kind = (
+            ("request-schema-deprecated", "response-schema-deprecated")
+            if now
+            else ("request-schema-undeprecated", "response-schema-undeprecated")
+        )
         facts.append(LocalFact(kind, {}, (b.where.child("deprecated") if now else b.where)))
 
 
@@ -46,6 +49,10 @@ def check_stability(
     old, new = keywords(a).stability or "stable", keywords(b).stability or "stable"
     if old == new or old not in STABILITY or new not in STABILITY:
         return
-    kind = kinds.STABILITY_DECREASED if STABILITY[new] < STABILITY[old] else kinds.STABILITY_INCREASED
+    kind = (
+        ("request-stability-decreased", "response-stability-decreased")
+        if STABILITY[new] < STABILITY[old]
+        else ("request-stability-increased", "response-stability-increased")
+    )
     where = b.where.child("x-stability-level") if keywords(b).stability else b.where
     facts.append(LocalFact(kind, {"old": show(old), "new": show(new)}, where))

@@ -8,9 +8,6 @@ from oasguard.compare.facts import show
 from oasguard.compare.keywords.arrays import unevaluated
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token, keywords, presence
 from oasguard.model.nodes import Schema
-from oasguard.rules import schema as kinds
-
-ADDED, REMOVED = kinds.CONSTRAINT_ADDED, kinds.CONSTRAINT_REMOVED
 
 
 def check_additional(
@@ -20,9 +17,21 @@ def check_additional(
     if old is new:
         return
     if new is False and old is not False:
-        facts.append(LocalFact(kinds.ADDITIONAL_PROPERTIES_CLOSED, {}, b.where.child("additionalProperties")))
+        facts.append(
+            LocalFact(
+                ("request-additional-properties-closed", "response-additional-properties-closed"),
+                {},
+                b.where.child("additionalProperties"),
+            )
+        )
     elif old is False and new is not False:
-        facts.append(LocalFact(kinds.ADDITIONAL_PROPERTIES_OPENED, {}, b.where.child("additionalProperties")))
+        facts.append(
+            LocalFact(
+                ("request-additional-properties-opened", "response-additional-properties-opened"),
+                {},
+                b.where.child("additionalProperties"),
+            )
+        )
     elif isinstance(old, Schema) and isinstance(new, Schema):
         edges.append((Token("values"), old, new))
 
@@ -31,10 +40,10 @@ def check_property_names(
     c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
 ) -> None:
     old, new = keywords(a).property_names, keywords(b).property_names
-    presence(ADDED, REMOVED, "propertyNames", "propertyNames", old, new, a, b, facts, edges)
+    presence("propertyNames", "propertyNames", old, new, a, b, facts, edges)
 
 
-def _schema_map(
+def check_schema_map(
     keyword: str, old: dict[str, Schema], new: dict[str, Schema], a: Schema, b: Schema, facts, edges
 ) -> None:
     """A map of schemas (`patternProperties`, `dependentSchemas`): each entry added, removed, or
@@ -43,9 +52,22 @@ def _schema_map(
         label = f"{keyword} {show(name)}"
         before, after = old.get(name), new.get(name)
         if before is None:
-            facts.append(LocalFact(ADDED, {"keyword": label}, b.where.child(keyword, name)))
+            facts.append(
+                LocalFact(
+                    ("request-constraint-added", "response-constraint-added"),
+                    {"keyword": label},
+                    b.where.child(keyword, name),
+                )
+            )
         elif after is None:
-            facts.append(LocalFact(REMOVED, {"keyword": label}, a.where.child(keyword, name), in_base=True))
+            facts.append(
+                LocalFact(
+                    ("request-constraint-removed", "response-constraint-removed"),
+                    {"keyword": label},
+                    a.where.child(keyword, name),
+                    in_base=True,
+                )
+            )
         else:
             edges.append((Token("keyword", label), before, after))
 
@@ -54,14 +76,14 @@ def check_pattern_properties(
     c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
 ) -> None:
     old, new = keywords(a).pattern_properties, keywords(b).pattern_properties
-    _schema_map("patternProperties", old, new, a, b, facts, edges)
+    check_schema_map("patternProperties", old, new, a, b, facts, edges)
 
 
 def check_dependent_schemas(
     c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
 ) -> None:
     old, new = keywords(a).dependent_schemas, keywords(b).dependent_schemas
-    _schema_map("dependentSchemas", old, new, a, b, facts, edges)
+    check_schema_map("dependentSchemas", old, new, a, b, facts, edges)
 
 
 def check_dependent_required(
@@ -73,8 +95,8 @@ def check_dependent_required(
     for name in sorted(old.keys() | new.keys()):
         before, after = old.get(name, frozenset()), new.get(name, frozenset())
         for needed, kind, schema, in_base in (
-            (after - before, ADDED, b, False),
-            (before - after, REMOVED, a, True),
+            (after - before, ("request-constraint-added", "response-constraint-added"), b, False),
+            (before - after, ("request-constraint-removed", "response-constraint-removed"), a, True),
         ):
             for other in sorted(needed):
                 label = f"dependentRequired {show(name)} -> {show(other)}"

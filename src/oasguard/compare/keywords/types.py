@@ -5,7 +5,6 @@ from __future__ import annotations
 from oasguard.changes import Side
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact
 from oasguard.model.nodes import Schema
-from oasguard.rules import schema as kinds
 
 #: (int32 → int64)-like format changes that accept every old value
 WIDER_FORMATS = {
@@ -35,12 +34,12 @@ def compare_types(a: Schema, b: Schema, side: Side, facts: list[LocalFact]) -> b
     args = {"old": _show_types(a.types), "new": _show_types(b.types)}
     where = b.where.child("type")
     if widened and not narrowed:
-        facts.append(LocalFact(kinds.TYPE_WIDENED, args, where))
+        facts.append(LocalFact(("request-type-widened", "response-type-widened"), args, where))
         return True
     if narrowed and not widened:
-        facts.append(LocalFact(kinds.TYPE_NARROWED, args, where))
+        facts.append(LocalFact(("request-type-narrowed", "response-type-narrowed"), args, where))
         return True
-    facts.append(LocalFact(kinds.TYPE_CHANGED, args, where))
+    facts.append(LocalFact(("request-type-changed", "response-type-changed"), args, where))
     return False
 
 
@@ -49,7 +48,11 @@ def check_nullable(
 ) -> None:
     if a.nullable == b.nullable or a.types is None or b.types is None:
         return
-    kind = kinds.NULLABLE_ADDED if b.nullable else kinds.NULLABLE_REMOVED
+    kind = (
+        ("request-nullable-added", "response-nullable-added")
+        if b.nullable
+        else ("request-nullable-removed", "response-nullable-removed")
+    )
     facts.append(LocalFact(kind, {}, b.where))
 
 
@@ -61,8 +64,8 @@ def check_format(
     args = {"old": a.format or "none", "new": b.format or "none"}
     where = b.where.child("format")
     if b.format is None or (a.format, b.format) in WIDER_FORMATS:
-        facts.append(LocalFact(kinds.FORMAT_WIDENED, args, where))
+        facts.append(LocalFact(("request-format-widened", "response-format-widened"), args, where))
     elif a.format is None or (b.format, a.format) in WIDER_FORMATS:
-        facts.append(LocalFact(kinds.FORMAT_NARROWED, args, where))
+        facts.append(LocalFact(("request-format-narrowed", "response-format-narrowed"), args, where))
     else:
-        facts.append(LocalFact(kinds.FORMAT_CHANGED, args, where))
+        facts.append(LocalFact(("request-format-changed", "response-format-changed"), args, where))

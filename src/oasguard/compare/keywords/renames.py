@@ -10,12 +10,9 @@ unrelated names that share a `$ref` with their siblings (`core`, `search`,
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from oasguard.compare.keywords.base import Comparer
 from oasguard.model.nodes import Schema
-
-if TYPE_CHECKING:
-    from oasguard.compare.schema import SchemaComparer
 
 #: properties compared pairwise for renames at most (removed × added)
 MAX_PAIRS = 64
@@ -24,9 +21,7 @@ _SHORT_EDIT = 1
 _SEPARATORS = re.compile(r"[\s_\-.]+")
 
 
-def renames(
-    c: SchemaComparer, a: Schema, b: Schema, removed: list[str], added: list[str]
-) -> list[tuple[str, str]]:
+def renames(c: Comparer, a: Schema, b: Schema, removed: list[str], added: list[str]) -> list[tuple[str, str]]:
     """Pairs (removed, added) of `a` → `b` that are one property renamed."""
     if not removed or not added or len(removed) * len(added) > MAX_PAIRS:
         return []
@@ -65,7 +60,7 @@ def _distance(x: str, y: str, limit: int) -> int:
     return previous[-1]
 
 
-def _distinctive(c: SchemaComparer, a: Schema, b: Schema, old: str, new: str) -> bool:
+def _distinctive(c: Comparer, a: Schema, b: Schema, old: str, new: str) -> bool:
     """No other property of either object has a schema equivalent to the pair's."""
     schema = b.properties[new]
     for name, other in b.properties.items():

@@ -1,0 +1,109 @@
+"""Request bodies, the media types of any content, and the schemas below them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from oasguard.changes import Side
+from oasguard.compare.facts import Fact
+from oasguard.compare.operations.context import Here
+from oasguard.compare.schema import describe, location
+from oasguard.model.nodes import Body, MediaType, Schema
+
+
+def check_request_body(
+    here: Here, old: Body | None, new: Body | None, flipped: bool = False
+) -> Iterator[Fact]:
+    """A request body added, removed, made required or optional, deprecated, and its content.
+    In a callback (`flipped`) the API sends this body and the subscriber reads it."""
+    here = here.at("request body")
+    if old is None and new is None:
+        return
+    if flipped:
+        old_content, new_content = old.content if old else {}, new.content if new else {}
+        yield from check_content(here, old_content, new_content, Side.RESPONSE, "request body", status=None)
+        return
+    if old is None:
+        assert new is not None
+        rule = "required-request-body-added" if new.required else "optional-request-body-added"
+        yield here.fact(rule, {}, where=new.where)
+        return
+    if new is None:
+        yield here.fact("request-body-removed", {}, where=old.where, in_base=True)
+        return
+    if new.required and not old.required:
+        yield here.fact("request-body-became-required", {}, where=new.where)
+    elif old.required and not new.required:
+        yield here.fact("request-body-became-optional", {}, where=new.where)
+    if old.deprecated != new.deprecated:
+        rule = "request-body-deprecated" if new.deprecated else "request-body-undeprecated"
+        yield here.fact(rule, {}, where=new.where.child("deprecated") if new.deprecated else new.where)
+    yield from check_content(here, old.content, new.content, Side.REQUEST, "request body", status=None)
+
+
+def check_content(
+    here: Here,
+    old: dict[str, MediaType],
+    new: dict[str, MediaType],
+    side: Side,
+    root: str,
+    status: str | None,
+) -> Iterator[Fact]:
+    """Media types removed or added, a schema given or taken away, and each schema compared.
+
+    Media types that share one schema on both sides (Swagger 2.0 `produces`) are compared once,
+    and the location says which: all of them, or the list."""
+    reading = side is Side.RESPONSE
+    for name in sorted(old.keys() - new.keys()):
+        rule = "response-media-type-removed" if reading else "request-media-type-removed"
+        args = {"media_type": old[name].name, "status": status}
+        yield here.fact(rule, args, where=old[name].where, in_base=True, below=(old[name].name,))
+    for name in sorted(new.keys() - old.keys()):
+        rule = "response-media-type-added" if reading else "request-media-type-added"
+        args = {"media_type": new[name].name, "status": status}
+        yield here.fact(rule, args, where=new[name].where, below=(new[name].name,))
+    groups: dict[tuple[int, int], list[str]] = {}
+    for name in sorted(old.keys() & new.keys()):
+        before, after = old[name], new[name]
+        if (before.schema is None) != (after.schema is None):  # any content, or a schema
+            yield check_schema_presence(here, before, after, side, root)
+        groups.setdefault((id(before.schema), id(after.schema)), []).append(name)
+    for names in groups.values():
+        first = names[0]
+        if len(names) == 1:
+            label = new[first].name
+        elif len(names) == len(old) == len(new):
+            label = "every media type"
+        else:
+            label = ", ".join(new[name].name for name in names)
+        yield from check_schema(here.at(label), old[first].schema, new[first].schema, side, root)
+
+
+def check_schema_presence(here: Here, before: MediaType, after: MediaType, side: Side, root: str) -> Fact:
+    """A media type that had any content and now has a schema, or the other way round."""
+    gone = after.schema is None
+    if side is Side.RESPONSE:
+        rule = "response-schema-removed" if gone else "response-schema-added"
+    else:
+        rule = "request-schema-removed" if gone else "request-schema-added"
+    args = {"side": side.value, "subject": f"{root} ({after.name})"}
+    where = before.where.child("schema") if gone else after.where.child("schema")
+    return here.fact(rule, args, where=where, in_base=gone, below=(after.name,))
+
+
+def check_schema(
+    here: Here,
+    old: Schema | None,
+    new: Schema | None,
+    side: Side,
+    root: str,
+    skip_root_default: bool = False,
+) -> Iterator[Fact]:
+    """The facts of the schema walk (compare/schema.py), each named for the thing it is about
+    (`root`: "request body", "query parameter 'limit'") and placed below `here`."""
+    if old is None or new is None:
+        return
+    for fact in here.run.schemas.walk(old, new, side, skip_root_default):
+        name, subject = describe(fact.path, side, root)
+        args = {"side": side.value, "name": name, "subject": subject, **fact.args}
+        yield here.fact(fact.rule, args, where=fact.where, in_base=fact.in_base, below=location(fact.path))
