@@ -103,16 +103,17 @@ def _title_key(title: str) -> str:
     return _key(method, path)
 
 
-def attribute(report: Report, consumers: Consumers, apis: Sequence[tuple[Api, Api, str | None]]) -> Report:
+def attribute(report: Report, consumers: Consumers, apis: Sequence[tuple]) -> Report:
     """`report` with every change's `consumers` filled, the unmatched interactions listed, and a
-    note per interaction skipped on purpose. `apis`: (base, revision, document) of each document
-    compared (document None for a single pair)."""
+    note per interaction skipped on purpose. `apis`: (base Api, revision Api, document name, and
+    the loaded base Document when the base Api leaves out what is unchanged) of each document
+    compared (the name None for a single pair)."""
     documents: dict[str | None, _Document] = {}
     matched: set[int] = set()
-    for base, revision, name in apis:
+    for base, revision, name, *loaded in apis:
         document = documents[name] = _Document()
-        base_index = OperationIndex(base)
-        document.base = {_key(o.method, o.path): o for o in base.operations.values()}
+        base_index = OperationIndex(base, loaded[0] if loaded else None)
+        document.base = {_key(o.method, o.path): o for o in base.operations.values()}  # changed ones
         document.revision = {_key(o.method, o.path): o for o in revision.operations.values()}
         document.bases = base_index.bases
         for number, interaction in enumerate(consumers.interactions):
@@ -442,7 +443,7 @@ def _response(
     return hit
 
 
-def load_apis(jobs: Sequence, dangling_as_empty: bool) -> list[tuple[Api, Api, str | None]]:
+def load_apis(jobs: Sequence, dangling_as_empty: bool) -> list[tuple[Api, Api, str | None, object]]:
     """(base, revision, document) of each job of a many-document run (`diff --base REF`), whose
     workers keep their normalised documents to themselves."""
     from oasguard.errors import MissingFileError
@@ -459,5 +460,6 @@ def load_apis(jobs: Sequence, dangling_as_empty: bool) -> list[tuple[Api, Api, s
             continue
         revision = load(revision_spec, dangling_as_empty)
         unchanged = Unchanged(base, revision)
-        found.append((normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1), job.path))
+        pair = (normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1))
+        found.append((*pair, job.path, base))
     return found

@@ -5,45 +5,97 @@ template winning."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from oasguard.consumers.model import Interaction
 from oasguard.consumers.values import accepts, from_text
-from oasguard.model.nodes import Api, Operation, Parameter
+from oasguard.load.document import Document
+from oasguard.model.nodes import Api, Operation, Parameter, Where, path_key
+from oasguard.model.normalise import METHODS
 
 _PLACEHOLDER = re.compile(r"\{([^{}/]*)\}")
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Template:
-    operation: Operation
+    method: str
+    path: str
     regex: re.Pattern[str]
-    #: path parameter of each group, in order (None when the template names none)
-    parameters: tuple[Parameter | None, ...]
     #: how specific: literal characters first, then fewer parameters
     rank: tuple[int, int]
     #: a sample path of the template (each parameter as "1"), for WireMock's path patterns
     sample: tuple[str, ...]
+    #: the operation, or how to build it (a path item the comparison skipped as unchanged)
+    built: Operation | None = None
+    build: Callable[[], Operation | None] | None = None
+
+    @property
+    def operation(self) -> Operation | None:
+        if self.built is None and self.build is not None:
+            self.built, self.build = self.build(), None
+        return self.built
+
+    @property
+    def parameters(self) -> tuple[Parameter | None, ...]:
+        """The path parameter of each group, in order (None when the template names none)."""
+        operation = self.operation
+        if operation is None:
+            return ()
+        count = len(_PLACEHOLDER.findall(self.path))
+        return tuple(operation.parameters.get(("path", f"#{index}")) for index in range(count))
 
 
 class OperationIndex:
     """The operations of one document, ready to match interactions (built once per run)."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, document: Document | None = None) -> None:
+        """`document`: the loaded document `api` was normalised from, when the comparison left
+        out the path items equal in both sides (engine's Api): they are matched too, and built
+        only when an interaction may call them."""
         self.api = api
         bases = {urlsplit(url).path.rstrip("/") for url in api.servers if isinstance(url, str)}
         # the longest base first: `/v1/pets` under servers `/v1`; "" always last
         self.bases = (*tuple(sorted((b for b in bases if b and "{" not in b), key=len, reverse=True)), "")
         self.templates: dict[tuple[str, int], list[_Template]] = {}
         self.all: list[_Template] = []
+        known = set()
         for operation in api.operations.values():
-            template = _template(operation)
-            segments = operation.path.count("/")
-            self.templates.setdefault((operation.method.lower(), segments), []).append(template)
-            self.all.append(template)
+            known.add((path_key(operation.path), operation.method.lower()))
+            self._add(_template(operation.method, operation.path, built=operation))
+        if document is not None:
+            self._skipped(document, known)
         for templates in self.templates.values():
             templates.sort(key=lambda t: t.rank, reverse=True)
+
+    def _add(self, template: _Template) -> None:
+        key = (template.method, template.path.count("/"))
+        self.templates.setdefault(key, []).append(template)
+        self.all.append(template)
+
+    def _skipped(self, document: Document, known: set[tuple[str, str]]) -> None:
+        """Templates for the path items missing from the Api, each built on first use."""
+        paths = document.root.get("paths") if isinstance(document.root, dict) else None
+        if not isinstance(paths, dict):
+            return
+        items: dict[str, list[Operation]] = {}
+
+        def build(path: str, method: str) -> Operation | None:
+            if path not in items:
+                from oasguard.model.normalise import _Normaliser  # one path item, as normalise reads it
+
+                normaliser = _Normaliser(document, None, 0)
+                where = Where(document.spec.path, "").child("paths", path)
+                items[path] = normaliser._path_item(path, paths[path], where)
+            return next((o for o in items[path] if o.method.lower() == method), None)
+
+        for path, item in paths.items():
+            if not isinstance(path, str) or path.startswith("x-") or not isinstance(item, dict):
+                continue
+            for method in METHODS:
+                if method in item and (path_key(path), method) not in known:
+                    self._add(_template(method, path, build=lambda p=path, m=method: build(p, m)))
 
     def match(self, interaction: Interaction) -> Operation | None:
         """The operation `interaction` calls, or None (unmatched)."""
@@ -67,7 +119,7 @@ class OperationIndex:
         request = interaction.request
         if request.path_pattern is not None:
             return None
-        template = _template(operation)
+        template = _template(operation.method, operation.path, built=operation)
         path = request.path.split("?", 1)[0].split("#", 1)[0] or "/"
         for base in self.bases:
             if base and not (path == base or path.startswith(base + "/")):
@@ -83,7 +135,9 @@ class OperationIndex:
             for template in self.templates.get((each, path.count("/")), ()):
                 found = template.regex.fullmatch(path)
                 if found is not None and _parameters_fit(template, found.groups()):
-                    return template.operation
+                    operation = template.operation
+                    if operation is not None:
+                        return operation
         return None
 
     def _match_pattern(self, method: str, pattern: str) -> Operation | None:
@@ -93,16 +147,21 @@ class OperationIndex:
             return None
         candidates = sorted(self.all, key=lambda t: t.rank, reverse=True)
         for template in candidates:
-            if method not in ("any", "*") and template.operation.method.lower() != method:
+            if method not in ("any", "*") and template.method != method:
                 continue
             for base in self.bases:
-                if any(regex.fullmatch(base + sample) for sample in template.sample):
+                fits = any(regex.fullmatch(base + sample) for sample in template.sample)
+                if fits and template.operation is not None:
                     return template.operation
         return None
 
 
-def _template(operation: Operation) -> _Template:
-    path = operation.path
+def _template(
+    method: str,
+    path: str,
+    built: Operation | None = None,
+    build: Callable[[], Operation | None] | None = None,
+) -> _Template:
     names = _PLACEHOLDER.findall(path)
     pieces, last = [], 0
     for found in _PLACEHOLDER.finditer(path):
@@ -110,10 +169,11 @@ def _template(operation: Operation) -> _Template:
         pieces.append("([^/]+)")
         last = found.end()
     pieces.append(re.escape(path[last:]))
-    parameters = tuple(operation.parameters.get(("path", f"#{index}")) for index in range(len(names)))
     literal = len(_PLACEHOLDER.sub("", path))
     samples = tuple(_PLACEHOLDER.sub(value, path) for value in ("1", "a1"))
-    return _Template(operation, re.compile("".join(pieces)), parameters, (literal, -len(names)), samples)
+    return _Template(
+        method.lower(), path, re.compile("".join(pieces)), (literal, -len(names)), samples, built, build
+    )
 
 
 def _parameters_fit(template: _Template, values: tuple[str, ...]) -> bool:

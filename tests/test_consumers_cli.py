@@ -1,0 +1,186 @@
+"""Who a change breaks (SPEC 5.3), through the command line: `diff --consumers` on the petstore
+pair with the consumers of fixtures/consumers (Pact files written by pact-python, a
+hand-written v2 Pact, a HAR recording, Keploy recordings, WireMock stubs)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import FIXTURES, ROOT, run_cli
+
+PETSTORE = FIXTURES / "petstore"
+EVIDENCE = FIXTURES / "consumers"
+ALL = (
+    "fixtures/consumers/pacts/*.json",
+    "fixtures/consumers/handwritten/*.json",
+    "browser=fixtures/consumers/har/*.har",
+    "catalog-tests=fixtures/consumers/keploy/test-set-*/tests/*.yaml",
+    "orders-service=fixtures/consumers/keploy/orders-service/mocks.yaml",
+    "checkout-stubs=fixtures/consumers/wiremock/mappings/*.json",
+)
+
+
+def _consumers(*patterns: str) -> list[str]:
+    return [argument for pattern in patterns for argument in ("--consumers", pattern)]
+
+
+def _diff(base, revision, *extra: str):
+    return run_cli(
+        "diff", str(base), str(revision), "--format", "json", *_consumers(*ALL), *extra, cwd=ROOT
+    )
+
+
+@pytest.fixture(scope="module")
+def petstore() -> dict:
+    done = _diff(PETSTORE / "base.yaml", PETSTORE / "revision.yaml")
+    assert done.returncode == 1, done.stderr
+    return json.loads(done.stdout)
+
+
+def _changes(report: dict, rule: str, operation: str) -> list[dict]:
+    found = [c for c in report["changes"] if c["id"] == rule and c["operation"] == operation]
+    assert found, f"no {rule} on {operation}"
+    return found
+
+
+def test_a_removed_response_property_names_only_the_consumers_that_read_it(petstore):
+    # web's Pact (v4) and the browser's HAR read `name` of GET /pets; mobile-ios's Pact (v3) reads
+    # `id` and `tag` only, admin's hand-written v2 Pact `id` and `status`
+    (removed,) = _changes(petstore, "response-property-removed", "GET /pets")
+    assert removed["consumers"] == ["browser", "web"]
+    # POST /pets: billing (v2) and the recordings hold `name` in the 201; mobile-ios reads `id`
+    (removed,) = _changes(petstore, "response-property-removed", "POST /pets")
+    assert removed["consumers"] == ["billing", "browser", "orders-service"]
+
+
+def test_a_new_required_query_parameter_names_the_consumers_that_do_not_send_it(petstore):
+    # every other consumer of GET /pets sends `owner` (web, admin, browser, checkout-stubs)
+    (added,) = _changes(petstore, "required-request-parameter-added", "GET /pets")
+    assert added["consumers"] == ["mobile-ios"]
+
+
+def test_a_tightened_request_bound_names_only_the_consumers_whose_value_no_longer_fits(petstore):
+    # `limit` gains maximum 100: mobile-ios asks for 500; web 20, browser 10, the stubs 5
+    (tightened,) = _changes(petstore, "request-bound-tightened", "GET /pets")
+    assert tightened["consumers"] == ["mobile-ios"]
+    # enum value `sold` removed from `status`: only admin sends status=sold
+    (removed,) = _changes(petstore, "request-enum-value-removed", "GET /pets")
+    assert removed["consumers"] == ["admin"]
+
+
+def test_a_request_property_made_required_names_the_consumers_that_do_not_send_it(petstore):
+    (required,) = _changes(petstore, "request-property-became-required", "POST /pets")
+    assert required["consumers"] == ["billing"]
+
+
+def test_operation_level_changes_name_every_consumer_of_the_operation(petstore):
+    (removed,) = _changes(petstore, "operation-removed", "DELETE /pets/{petId}")
+    assert removed["consumers"] == ["billing", "checkout-stubs"]
+    (secured,) = _changes(petstore, "security-requirement-added", "GET /stores/{storeId}/inventory")
+    assert secured["consumers"] == ["billing", "orders-service"]
+
+
+def test_a_path_value_still_accepted_is_no_break_and_a_stub_pattern_is_over_approximated(petstore):
+    # petId integer -> string: "/pets/1" is still accepted; the WireMock pattern cannot be judged
+    (changed,) = _changes(petstore, "request-type-changed", "GET /pets/{petId}")
+    assert changed["consumers"] == ["checkout-stubs"]
+
+
+def test_safe_changes_and_untouched_consumers_are_never_named(petstore):
+    for change in petstore["changes"]:
+        if change["level"] == "safe":
+            assert "consumers" not in change, change
+    # admin's only matched interaction is GET /pets: it is never named on another operation
+    for change in petstore["changes"]:
+        if "admin" in change.get("consumers", []):
+            assert change["operation"] == "GET /pets", change
+
+
+def test_an_unmatched_interaction_is_listed_in_json_and_noted(petstore):
+    # /pets/mine is not /pets/{petId}: petId is an integer in the base
+    assert petstore["unmatched"] == [
+        {
+            "consumer": "admin",
+            "description": "a request for my own pets",
+            "file": "fixtures/consumers/handwritten/admin-petstore.json",
+            "index": 1,
+            "method": "GET",
+            "path": "/pets/mine",
+        }
+    ]
+    assert any("unmatched interaction: admin: a request for my own pets" in n for n in petstore["notes"])
+    # the message interaction of web's v4 Pact and the Postgres mock are skipped with a note
+    assert any("web-petstore.json#0" in n and "not HTTP" in n for n in petstore["notes"])
+    assert any("mocks.yaml#1" in n and "Postgres" in n for n in petstore["notes"])
+
+
+def test_text_and_markdown_name_consumers_and_unmatched_interactions():
+    args = ("diff", str(PETSTORE / "base.yaml"), str(PETSTORE / "revision.yaml"), *_consumers(*ALL))
+    text = run_cli(*args, cwd=ROOT)
+    assert text.returncode == 1, text.stderr
+    assert "mobile-ios" in text.stdout
+    assert "unmatched interaction: admin: a request for my own pets" in text.stdout
+    markdown = run_cli(*args, "--format", "markdown", cwd=ROOT)
+    assert markdown.returncode == 1, markdown.stderr
+    assert "mobile-ios" in markdown.stdout
+    assert "a request for my own pets" in markdown.stdout
+
+
+MAXLENGTH = EVIDENCE / "petstore-maxlength.yaml"
+
+
+def test_a_tightened_max_length_names_only_the_consumer_whose_value_is_too_long():
+    done = _diff(PETSTORE / "base.yaml", MAXLENGTH)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    (change,) = report["changes"]
+    assert change["id"] == "request-bound-tightened"
+    # the browser's HAR posts "Sir Reginald Fluffington" (24 characters); the others' names
+    # ("Rex", "Order pet") still fit in 12
+    assert change["consumers"] == ["browser"]
+
+
+def test_fail_on_consumers_exits_0_when_no_consumer_uses_the_breaking_change():
+    short = ("fixtures/consumers/pacts/*.json", "orders-service=fixtures/consumers/keploy/orders-service/mocks.yaml")
+    args = ("diff", str(PETSTORE / "base.yaml"), str(MAXLENGTH), *_consumers(*short))
+    plain = run_cli(*args, cwd=ROOT)
+    assert plain.returncode == 1, plain.stderr  # a breaking change...
+    assert "affects" not in plain.stdout  # ...that no consumer is hit by
+    chosen = run_cli(*args, "--fail-on-consumers", cwd=ROOT)
+    assert chosen.returncode == 0, chosen.stdout + chosen.stderr
+    assert "request-bound-tightened" in chosen.stdout  # still listed
+    # with the consumer that sends a long name, the change counts again
+    hit = run_cli(*args, *_consumers("browser=fixtures/consumers/har/*.har"), "--fail-on-consumers", cwd=ROOT)
+    assert hit.returncode == 1, hit.stdout + hit.stderr
+
+
+def test_the_configuration_names_consumers_and_fail_on_consumers(tmp_path):
+    (tmp_path / "pacts").mkdir()
+    for pact in (EVIDENCE / "pacts").glob("*.json"):
+        (tmp_path / "pacts" / pact.name).write_bytes(pact.read_bytes())
+    (tmp_path / ".oasguard.yaml").write_text("consumers: ['pacts/*.json']\nfail-on-consumers: true\n")
+    done = run_cli("diff", str(PETSTORE / "base.yaml"), str(MAXLENGTH), "--format", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["unmatched"] == []
+    assert "consumers" not in report["changes"][0]
+    done = run_cli("diff", str(PETSTORE / "base.yaml"), str(PETSTORE / "revision.yaml"), cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "mobile-ios" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("fail-on-consumers: 'yes'", "fail-on-consumers"),
+        ("consumers: 3", "consumers"),
+    ],
+)
+def test_bad_configuration_values_are_one_line_errors(tmp_path, value, message):
+    (tmp_path / ".oasguard.yaml").write_text(value + "\n")
+    done = run_cli("diff", str(PETSTORE / "base.yaml"), str(MAXLENGTH), cwd=tmp_path)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
