@@ -27,9 +27,7 @@ def _consumers(*patterns: str) -> list[str]:
 
 
 def _diff(base, revision, *extra: str):
-    return run_cli(
-        "diff", str(base), str(revision), "--format", "json", *_consumers(*ALL), *extra, cwd=ROOT
-    )
+    return run_cli("diff", str(base), str(revision), "--format", "json", *_consumers(*ALL), *extra, cwd=ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +141,10 @@ def test_a_tightened_max_length_names_only_the_consumer_whose_value_is_too_long(
 
 
 def test_fail_on_consumers_exits_0_when_no_consumer_uses_the_breaking_change():
-    short = ("fixtures/consumers/pacts/*.json", "orders-service=fixtures/consumers/keploy/orders-service/mocks.yaml")
+    short = (
+        "fixtures/consumers/pacts/*.json",
+        "orders-service=fixtures/consumers/keploy/orders-service/mocks.yaml",
+    )
     args = ("diff", str(PETSTORE / "base.yaml"), str(MAXLENGTH), *_consumers(*short))
     plain = run_cli(*args, cwd=ROOT)
     assert plain.returncode == 1, plain.stderr  # a breaking change...
