@@ -140,6 +140,13 @@ def test_a_tightened_max_length_names_only_the_consumer_whose_value_is_too_long(
     assert change["consumers"] == ["browser"]
 
 
+def test_markdown_says_when_no_known_consumer_is_broken():
+    short = ("fixtures/consumers/pacts/*.json",)
+    args = ("diff", str(PETSTORE / "base.yaml"), str(MAXLENGTH), "--format", "markdown", *_consumers(*short))
+    done = run_cli(*args, cwd=ROOT)
+    assert "Breaks none of the 3 known consumers." in done.stdout
+
+
 def test_fail_on_consumers_exits_0_when_no_consumer_uses_the_breaking_change():
     short = (
         "fixtures/consumers/pacts/*.json",
@@ -185,3 +192,47 @@ def test_bad_configuration_values_are_one_line_errors(tmp_path, value, message):
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def _format(name: str) -> str:
+    args = ("diff", str(PETSTORE / "base.yaml"), str(PETSTORE / "revision.yaml"), "--format", name)
+    done = run_cli(*args, *_consumers(*ALL), cwd=ROOT)
+    assert done.returncode == 1, done.stderr
+    return done.stdout
+
+
+def test_sarif_results_carry_the_consumers_as_a_property():
+    sarif = json.loads(_format("sarif"))
+    results = sarif["runs"][0]["results"]
+    owner = [r for r in results if r["ruleId"] == "required-request-parameter-added"]
+    assert [r["properties"]["consumers"] for r in owner] == [["mobile-ios"]]
+    added = [r for r in results if r["ruleId"] == "operation-added"]
+    assert all("consumers" not in r.get("properties", {}) for r in added)
+
+
+def test_junit_and_github_annotations_name_the_consumers():
+    import xml.etree.ElementTree as ET
+
+    suite = ET.fromstring(_format("junit"))
+    texts = [
+        (case.get("name") or "") + " ".join((f.text or "") + (f.get("message") or "") for f in case)
+        for case in suite.iter("testcase")
+    ]
+    assert any("owner" in t and "affects mobile-ios" in t for t in texts), texts
+    github = _format("github").splitlines()
+    assert any(
+        line.startswith("::error") and "owner" in line and "affects mobile-ios" in line for line in github
+    )
+
+
+def test_markdown_headline_and_per_consumer_summary():
+    from markdown_it import MarkdownIt
+
+    text = _format("markdown")
+    every = "admin, billing, browser, catalog-tests, checkout-stubs, mobile-ios, orders-service, web"
+    assert f"Breaks 8 of 8 known consumers: {every}." in text
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    cells = [t.children[0].content for t in tokens if t.type == "inline" and t.children]
+    row = cells.index("mobile-ios")
+    assert cells[row : row + 3] == ["mobile-ios", "2", "0"]  # owner, limit: 2 breaking changes
+    assert "1 interaction matched no operation" in text
