@@ -233,7 +233,7 @@ def diff(
     if evidence is not None:  # after policy: attribution joins the changes as they stand
         from oasguard.consumers.attribute import attribute
 
-        report = attribute(report, evidence, apis)
+        report = run_deep(lambda: attribute(report, evidence, apis))
     _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
 
 

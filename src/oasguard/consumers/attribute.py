@@ -113,8 +113,9 @@ def attribute(report: Report, consumers: Consumers, apis: Sequence[tuple]) -> Re
     for base, revision, name, *loaded in apis:
         document = documents[name] = _Document()
         base_index = OperationIndex(base, loaded[0] if loaded else None)
-        document.base = {_key(o.method, o.path): o for o in base.operations.values()}  # changed ones
-        document.revision = {_key(o.method, o.path): o for o in revision.operations.values()}
+        # the operations the comparison kept (the changed ones), by the shape of their path
+        document.base = _by_shape(base)
+        document.revision = _by_shape(revision)
         document.bases = base_index.bases
         for number, interaction in enumerate(consumers.interactions):
             # consumers were written against the base: an interaction is judged where it worked
@@ -149,6 +150,15 @@ def attribute(report: Report, consumers: Consumers, apis: Sequence[tuple]) -> Re
         unmatched=[u.as_dict() for u in unmatched],
         known_consumers=consumers.names,
     )
+
+
+def _by_shape(api: Api) -> dict[str, Operation]:
+    """The operations of `api` by "METHOD /shape" (the keys already hold the shape, except a
+    twin's, which holds its literal template)."""
+    return {
+        _key(o.method, o.path) if (p, m) in api.twins else f"{m.upper()} {p}": o
+        for (p, m), o in api.operations.items()
+    }
 
 
 def _attributed(change: Change, documents: dict[str | None, _Document]) -> Change:

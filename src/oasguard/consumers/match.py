@@ -22,14 +22,57 @@ _PLACEHOLDER = re.compile(r"\{([^{}/]*)\}")
 class _Template:
     method: str
     path: str
-    regex: re.Pattern[str]
+    #: the literal text before the first parameter: a cheap test before the expression
+    prefix: str
     #: how specific: literal characters first, then fewer parameters
     rank: tuple[int, int]
-    #: a sample path of the template (each parameter as "1"), for WireMock's path patterns
-    sample: tuple[str, ...]
     #: the operation, or how to build it (a path item the comparison skipped as unchanged)
     built: Operation | None = None
     build: Callable[[], Operation | None] | None = None
+    compiled: re.Pattern[str] | None = None
+    #: the template's segments: a literal, None for a whole-segment parameter, or an
+    #: expression for a segment that mixes text and parameters (`{name}.json`)
+    segments: tuple[str | re.Pattern[str] | None, ...] | None = None
+
+    def fit(self, parts: list[str]) -> tuple[str, ...] | None:
+        """The parameter values when the path's `parts` (split at `/`) fit the template."""
+        if self.segments is None:
+            self.segments = tuple(_segment(part) for part in self.path.split("/"))
+        if len(parts) != len(self.segments):
+            return None
+        values: list[str] = []
+        for part, segment in zip(parts, self.segments, strict=True):
+            if segment is None:
+                if not part:
+                    return None
+                values.append(part)
+            elif isinstance(segment, str):
+                if part != segment:
+                    return None
+            else:
+                found = segment.fullmatch(part)
+                if found is None:
+                    return None
+                values.extend(found.groups())
+        return tuple(values)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The template as an expression, compiled on first use (most never are)."""
+        if self.compiled is None:
+            pieces, last = [], 0
+            for found in _PLACEHOLDER.finditer(self.path):
+                pieces.append(re.escape(self.path[last : found.start()]))
+                pieces.append("([^/]+)")
+                last = found.end()
+            pieces.append(re.escape(self.path[last:]))
+            self.compiled = re.compile("".join(pieces))
+        return self.compiled
+
+    @property
+    def sample(self) -> tuple[str, ...]:
+        """Sample paths of the template (each parameter as `1`, as `a1`), for path patterns."""
+        return tuple(_PLACEHOLDER.sub(value, self.path) for value in ("1", "a1"))
 
     @property
     def operation(self) -> Operation | None:
@@ -60,10 +103,13 @@ class OperationIndex:
         self.bases = (*tuple(sorted((b for b in bases if b and "{" not in b), key=len, reverse=True)), "")
         self.templates: dict[tuple[str, int], list[_Template]] = {}
         self.all: list[_Template] = []
-        known = set()
+        # the Api's keys hold the path's shape (a twin's its literal template)
+        known = {(path_key(p) if (p, m) in api.twins else p, m.lower()) for p, m in api.operations}
+        self.by_operation: dict[int, _Template] = {}
         for operation in api.operations.values():
-            known.add((path_key(operation.path), operation.method.lower()))
-            self._add(_template(operation.method, operation.path, built=operation))
+            template = _template(operation.method, operation.path, built=operation)
+            self.by_operation[id(operation)] = template
+            self._add(template)
         if document is not None:
             self._skipped(document, known)
         for templates in self.templates.values():
@@ -80,12 +126,15 @@ class OperationIndex:
         if not isinstance(paths, dict):
             return
         items: dict[str, list[Operation]] = {}
+        normalisers: list = []
 
         def build(path: str, method: str) -> Operation | None:
             if path not in items:
-                from oasguard.model.normalise import _Normaliser  # one path item, as normalise reads it
+                if not normalisers:
+                    from oasguard.model.normalise import _Normaliser  # a path item, as normalise reads it
 
-                normaliser = _Normaliser(document, None, 0)
+                    normalisers.append(_Normaliser(document, None, 0))
+                normaliser = normalisers[0]
                 where = Where(document.spec.path, "").child("paths", path)
                 items[path] = normaliser._path_item(path, paths[path], where)
             return next((o for o in items[path] if o.method.lower() == method), None)
@@ -93,8 +142,9 @@ class OperationIndex:
         for path, item in paths.items():
             if not isinstance(path, str) or path.startswith("x-") or not isinstance(item, dict):
                 continue
+            shape = path_key(path) if "{" in path else path
             for method in METHODS:
-                if method in item and (path_key(path), method) not in known:
+                if method in item and (shape, method) not in known:
                     self._add(_template(method, path, build=lambda p=path, m=method: build(p, m)))
 
     def match(self, interaction: Interaction) -> Operation | None:
@@ -119,22 +169,27 @@ class OperationIndex:
         request = interaction.request
         if request.path_pattern is not None:
             return None
-        template = _template(operation.method, operation.path, built=operation)
+        template = self.by_operation.get(id(operation))
+        if template is None or template.operation is not operation:
+            template = _template(operation.method, operation.path, built=operation)
         path = request.path.split("?", 1)[0].split("#", 1)[0] or "/"
         for base in self.bases:
             if base and not (path == base or path.startswith(base + "/")):
                 continue
-            found = template.regex.fullmatch(path[len(base) :] or "/")
+            found = template.fit((path[len(base) :] or "/").split("/"))
             if found is not None:
-                return found.groups()
+                return found
         return None
 
     def _match_path(self, method: str, path: str) -> Operation | None:
         methods = [method] if method not in ("any", "*") else ["get", "post", "put", "patch", "delete"]
         for each in methods:
-            for template in self.templates.get((each, path.count("/")), ()):
-                found = template.regex.fullmatch(path)
-                if found is not None and _parameters_fit(template, found.groups()):
+            parts = path.split("/")
+            for template in self.templates.get((each, len(parts) - 1), ()):
+                if not path.startswith(template.prefix):
+                    continue
+                found = template.fit(parts)
+                if found is not None and _parameters_fit(template, found):
                     operation = template.operation
                     if operation is not None:
                         return operation
@@ -163,17 +218,23 @@ def _template(
     build: Callable[[], Operation | None] | None = None,
 ) -> _Template:
     names = _PLACEHOLDER.findall(path)
-    pieces, last = [], 0
-    for found in _PLACEHOLDER.finditer(path):
-        pieces.append(re.escape(path[last : found.start()]))
-        pieces.append("([^/]+)")
-        last = found.end()
-    pieces.append(re.escape(path[last:]))
     literal = len(_PLACEHOLDER.sub("", path))
-    samples = tuple(_PLACEHOLDER.sub(value, path) for value in ("1", "a1"))
-    return _Template(
-        method.lower(), path, re.compile("".join(pieces)), (literal, -len(names)), samples, built, build
-    )
+    prefix = path.split("{", 1)[0]
+    return _Template(method.lower(), path, prefix, (literal, -len(names)), built, build)
+
+
+def _segment(part: str) -> str | re.Pattern[str] | None:
+    if "{" not in part:
+        return part
+    if _PLACEHOLDER.fullmatch(part):
+        return None
+    pieces, last = [], 0
+    for found in _PLACEHOLDER.finditer(part):
+        pieces.append(re.escape(part[last : found.start()]))
+        pieces.append("(.+?)")
+        last = found.end()
+    pieces.append(re.escape(part[last:]))
+    return re.compile("".join(pieces))
 
 
 def _parameters_fit(template: _Template, values: tuple[str, ...]) -> bool:
