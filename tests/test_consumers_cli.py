@@ -236,3 +236,24 @@ def test_markdown_headline_and_per_consumer_summary():
     row = cells.index("mobile-ios")
     assert cells[row : row + 3] == ["mobile-ios", "2", "0"]  # owner, limit: 2 breaking changes
     assert "1 interaction matched no operation" in text
+
+
+@pytest.mark.parametrize("kind", ["pyproject", "yaml"])
+def test_diff_base_ref_of_the_configured_specs_attributes_each_document(tmp_path, kind):
+    from repos import Repo
+
+    repo = Repo(tmp_path / "repo")
+    repo.write("api/petstore.yaml", (PETSTORE / "base.yaml").read_text())
+    repo.write("other/untouched.yaml", (PETSTORE / "base.yaml").read_text())
+    for pact in (EVIDENCE / "pacts").glob("*.json"):
+        repo.write(f"pacts/{pact.name}", pact.read_text())
+    repo.configure(kind, {"specs": ["api/*.yaml", "other/*.yaml"], "consumers": ["pacts/*.json"]})
+    repo.commit()
+    repo.write("api/petstore.yaml", (PETSTORE / "revision.yaml").read_text())
+    status, report, _ = repo.json("--base", "main")
+    assert status == 1
+    named = {(c["id"], c["operation"]): c.get("consumers") for c in report["changes"]}
+    assert named[("required-request-parameter-added", "GET /pets")] == ["mobile-ios"]
+    assert named[("security-requirement-added", "GET /stores/{storeId}/inventory")] == ["billing"]
+    assert {c["document"] for c in report["changes"]} == {"api/petstore.yaml"}
+    assert report["unmatched"] == []
