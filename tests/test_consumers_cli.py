@@ -257,3 +257,12 @@ def test_diff_base_ref_of_the_configured_specs_attributes_each_document(tmp_path
     assert named[("security-requirement-added", "GET /stores/{storeId}/inventory")] == ["billing"]
     assert {c["document"] for c in report["changes"]} == {"api/petstore.yaml"}
     assert report["unmatched"] == []
+
+
+def test_the_changelog_names_the_consumers():
+    done = run_cli(
+        "changelog", str(PETSTORE / "base.yaml"), str(PETSTORE / "revision.yaml"), *_consumers(*ALL), cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stdout.splitlines() if "'owner'" in line)
+    assert line.endswith("(affects mobile-ios)"), line
