@@ -266,3 +266,22 @@ def test_the_changelog_names_the_consumers():
     assert done.returncode == 0, done.stderr
     line = next(line for line in done.stdout.splitlines() if "'owner'" in line)
     assert line.endswith("(affects mobile-ios)"), line
+
+
+def test_hostile_consumer_names_are_escaped_in_every_format(tmp_path):
+    pact = json.loads((EVIDENCE / "pacts" / "mobile-ios-petstore.json").read_text())
+    pact["consumer"]["name"] = "evil\x1b[31m|<img src=x>@team\n::error::forged"
+    (tmp_path / "evil.json").write_text(json.dumps(pact))
+    args = ("diff", str(PETSTORE / "base.yaml"), str(PETSTORE / "revision.yaml"), "--consumers", "evil.json")
+    for name in ("text", "markdown", "github", "sarif", "junit", "json"):
+        done = run_cli(*args, "--format", name, cwd=tmp_path)
+        assert done.returncode == 1, done.stderr
+        assert "\x1b" not in done.stdout, name
+        if name == "markdown":
+            assert "<img" not in done.stdout and "@team" not in done.stdout
+        if name == "github":
+            assert not any(line.startswith("::error::forged") for line in done.stdout.splitlines())
+        if name == "json":
+            report = json.loads(done.stdout)
+            (owner,) = _changes(report, "required-request-parameter-added", "GET /pets")
+            assert owner["consumers"] == [pact["consumer"]["name"]]  # JSON keeps the raw text
