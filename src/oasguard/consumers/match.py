@@ -101,7 +101,8 @@ class OperationIndex:
         bases = {urlsplit(url).path.rstrip("/") for url in api.servers if isinstance(url, str)}
         # the longest base first: `/v1/pets` under servers `/v1`; "" always last
         self.bases = (*tuple(sorted((b for b in bases if b and "{" not in b), key=len, reverse=True)), "")
-        self.templates: dict[tuple[str, int], list[_Template]] = {}
+        #: by (method, segments, last segment when literal else None)
+        self.templates: dict[tuple[str, int, str | None], list[_Template]] = {}
         self.all: list[_Template] = []
         # the Api's keys hold the path's shape (a twin's its literal template)
         known = {(path_key(p) if (p, m) in api.twins else p, m.lower()) for p, m in api.operations}
@@ -116,7 +117,8 @@ class OperationIndex:
             templates.sort(key=lambda t: t.rank, reverse=True)
 
     def _add(self, template: _Template) -> None:
-        key = (template.method, template.path.count("/"))
+        last = template.path.rsplit("/", 1)[-1]
+        key = (template.method, template.path.count("/"), None if "{" in last else last)
         self.templates.setdefault(key, []).append(template)
         self.all.append(template)
 
@@ -185,7 +187,10 @@ class OperationIndex:
         methods = [method] if method not in ("any", "*") else ["get", "post", "put", "patch", "delete"]
         for each in methods:
             parts = path.split("/")
-            for template in self.templates.get((each, len(parts) - 1), ()):
+            literal = self.templates.get((each, len(parts) - 1, parts[-1]), [])
+            other = self.templates.get((each, len(parts) - 1, None), [])
+            candidates = sorted([*literal, *other], key=lambda t: t.rank, reverse=True) if literal else other
+            for template in candidates:
                 if not path.startswith(template.prefix):
                     continue
                 found = template.fit(parts)
