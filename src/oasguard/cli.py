@@ -369,6 +369,49 @@ def hook(
         raise typer.Exit(code)
 
 
+@app.command()
+def verify(
+    spec: Annotated[str, typer.Argument(metavar="SPEC", help="The document: a file or GITREF:PATH.")],
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="FILE...", help="Pact, HAR, Keploy or WireMock files.", show_default=False),
+    ] = None,
+    consumers: Annotated[
+        list[str] | None,
+        typer.Option("--consumers", metavar="[NAME=]GLOB", help="Consumers' evidence (repeatable)."),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", metavar="SPEC", help="Also verify against BASE: tell drift already there."),
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json | markdown | github | junit.")
+    ] = "text",
+    root: _Root = None,
+    dangling_refs: _DanglingRefs = "error",
+    config: _Config = None,
+    debug: _Debug = False,
+) -> None:
+    """Check that the consumers' contracts, recordings and mocks still hold against SPEC."""
+    from oasguard.verify.render import VerifyFormat, render
+    from oasguard.verify.run import run
+
+    try:
+        chosen = VerifyFormat(format)
+    except ValueError:
+        names = ", ".join(f.value for f in VerifyFormat)
+        raise UsageError(f"--format: unknown format '{format}' (one of {names})") from None
+    if not files and not consumers:  # the configuration's `consumers` key, when it has one
+        from oasguard.config import load_settings
+
+        consumers = list(getattr(load_settings(config), "consumers", None) or [])
+    result = run(spec, files or [], consumers or [], base, root, _lenient(dangling_refs))
+    render(result, chosen, sys.stdout)
+    sys.stdout.flush()
+    if result.failed:
+        raise typer.Exit(1)
+
+
 def _threshold(fail_on: str) -> Level | None:
     """The level `--fail-on` names (None: nothing fails the run)."""
     if fail_on not in _FAIL_ON:

@@ -215,9 +215,10 @@ class Checker:
                     )
                     if not present:
                         missing.append(f"the {where} '{key}' ({name})")
-                elif scheme.type in ("http", "oauth2", "openIdConnect", "basic"):
-                    if request.header("authorization") is None:
-                        missing.append(f"an Authorization header ({name})")
+                elif scheme.type in ("http", "oauth2", "openIdConnect", "basic") and (
+                    request.header("authorization") is None
+                ):
+                    missing.append(f"an Authorization header ({name})")
             if not missing:
                 return
             needs.append(" and ".join(missing))
