@@ -37,12 +37,13 @@ class Locator:
     def __init__(self, api: Api) -> None:
         self.api = api
         self.bases = sorted({_base(server) for server in api.servers} | {""}, key=len, reverse=True)
-        self._by_method: dict[str, list[tuple[re.Pattern[str], Operation]]] = {}
-        self._all: list[tuple[re.Pattern[str], Operation]] = []
+        #: by method and number of segments (a placeholder never spans a `/`)
+        self._by_shape: dict[tuple[str, int], list[tuple[re.Pattern[str], Operation]]] = {}
+        self._regex: dict[int, re.Pattern[str]] = {}
         for operation in sorted(api.operations.values(), key=lambda op: specificity(op.path), reverse=True):
-            entry = (template_regex(operation.path), operation)
-            self._by_method.setdefault(operation.method.lower(), []).append(entry)
-            self._all.append(entry)
+            regex = self._regex[id(operation)] = template_regex(operation.path)
+            shape = (operation.method.lower(), _segments(operation.path))
+            self._by_shape.setdefault(shape, []).append((regex, operation))
         try:  # the consumers' matching, when that package has it
             from oasguard.consumers.match import OperationIndex  # type: ignore[import-not-found]
 
@@ -59,7 +60,7 @@ class Locator:
             return self._index.match(interaction)
         method = interaction.request.method.lower()
         for path in self._candidates(interaction.request.path):
-            for regex, operation in self._by_method.get(method, ()):
+            for regex, operation in self._by_shape.get((method, _segments(path)), ()):
                 if _full(regex, path):
                     return operation
         return None
@@ -68,19 +69,23 @@ class Locator:
         """The methods the document declares for the request's path (none: the path is unknown)."""
         found = set()
         for path in self._candidates(interaction.request.path):
-            for regex, operation in self._all:
-                if _full(regex, path):
-                    found.add(operation.method.upper())
+            for (_, segments), entries in self._by_shape.items():
+                if segments == _segments(path):
+                    found.update(op.method.upper() for regex, op in entries if _full(regex, path))
         return sorted(found)
 
     def path_values(self, operation: Operation, path: str) -> dict[int, str]:
         """The value of each placeholder of the operation's template, by position."""
-        regex = template_regex(operation.path)
+        regex = self._regex.get(id(operation)) or template_regex(operation.path)
         for candidate in self._candidates(path):
             found = _full(regex, candidate)
             if found:
                 return {i: unquote(value) for i, value in enumerate(found.groups())}
         return {}
+
+
+def _segments(path: str) -> int:
+    return path.rstrip("/").count("/")
 
 
 def _full(regex: re.Pattern[str], path: str) -> re.Match[str] | None:

@@ -57,14 +57,16 @@ class Validators:
         )
         self._cache: dict[tuple[PurePosixPath, str, str], object] = {}
         if self.version == "3.1":
-            self._classes = {READ: OAS31Validator, WRITE: OAS31Validator, PLAIN: OAS31Validator}
+            classes = {READ: OAS31Validator, WRITE: OAS31Validator, PLAIN: OAS31Validator}
             self._formats = oas31_format_checker
         elif self.version == "3.0":
-            self._classes = {READ: OAS30ReadValidator, WRITE: OAS30WriteValidator, PLAIN: OAS30Validator}
+            classes = dict(_V30)
             self._formats = oas30_format_checker
         else:  # Swagger 2.0's schema objects: the same draft 4 subset, `x-nullable` for null
-            self._classes = {mode: _swagger2(cls) for mode, cls in _V30.items()}
+            classes = {mode: _swagger2(cls) for mode, cls in _V30.items()}
             self._formats = oas30_format_checker
+        classes[READ] = _expectation(classes[READ])
+        self._classes = classes
 
     @staticmethod
     def uri(path: PurePosixPath) -> str:
@@ -121,6 +123,28 @@ def _swagger2(base):
         yield from type_check(validator, types, instance, schema)
 
     return jsonschema.validators.extend(base, {"type": type_})
+
+
+def _expectation(base):
+    """The dialect of a consumer's expected response: it names what the consumer reads, not all
+    the provider sends, so `required` cannot fail it; undeclared fields are their own problem
+    (not `additionalProperties`); and a body that one or more branches of a `oneOf` accept holds
+    (a minimal body may fit several, and a discriminator it does not name cannot pick one)."""
+    any_of = jsonschema.validators.Draft4Validator.VALIDATORS["anyOf"]
+
+    def nothing(validator, value, instance, schema):
+        return iter(())
+
+    return jsonschema.validators.extend(
+        base,
+        {
+            "required": nothing,
+            "additionalProperties": nothing,
+            "unevaluatedProperties": nothing,
+            "oneOf": any_of,
+            "anyOf": any_of,
+        },
+    )
 
 
 def _quote(token: str) -> str:
