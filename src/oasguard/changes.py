@@ -151,6 +151,10 @@ class Report:
     #: things the user should hear about the run itself (an ignore entry that expired or matched
     #: nothing); every format shows them, and the command repeats them on stderr
     notes: list[str] = field(default_factory=list)
+    #: with `--consumers`: the interactions that matched no operation (consumers/attribute.py)
+    unmatched: list[dict[str, object]] = field(default_factory=list)
+    #: with `--consumers`: every consumer the evidence names, sorted
+    known_consumers: tuple[str, ...] = ()
 
     @property
     def summary(self) -> dict[str, int]:

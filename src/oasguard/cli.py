@@ -143,6 +143,21 @@ def diff(
         ),
     ] = None,
     config: _Config = None,
+    consumers: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--consumers",
+            metavar="[NAME=]GLOB",
+            help="Consumer evidence (Pact, HAR, Keploy, WireMock files): name who each change breaks "
+            "(repeatable).",
+        ),
+    ] = None,
+    fail_on_consumers: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-consumers", help="Only changes that break a known consumer set the exit status."
+        ),
+    ] = False,
 ) -> None:
     """Compare BASE with REVISION and report every change to the API contract.
 
@@ -168,14 +183,22 @@ def diff(
 
     settings = load_settings(config)
     fail_on = fail_on or settings.fail_on or "breaking"
+    evidence = _consumers(consumers or [], settings)
+    fail_on_consumers = fail_on_consumers or settings.fail_on_consumers
+    apis: list = []  # (base, revision, document) of each pair, for attribution
     pairs: list[tuple[Spec, Spec]] = []
     documents: list[str | None] = []  # each pair's path from the repository root, for --base
     options = RenderOptions(link=link, approved=approved_by)
     # source lines cost time: only when a format written shows them (list every format written)
     sources = not NEEDS_SOURCES.isdisjoint([chosen, *(each for each, _ in outputs)])
     if base_ref is not None and not specs:
-        report = _many(base_ref, settings, root, lenient, validate, sources)
-        _finish(report, chosen, fail_on, outputs, options)
+        jobs: list = []
+        report = _many(base_ref, settings, root, lenient, validate, sources, jobs)
+        if evidence is not None:
+            from oasguard.consumers.attribute import attribute, load_apis
+
+            report = run_deep(lambda: attribute(report, evidence, load_apis(jobs, lenient)))
+        _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
         return
     if base_ref is not None:
         for argument in specs or ():
@@ -201,12 +224,29 @@ def diff(
                     settings=settings,
                     document=document,
                     sources=sources,
+                    apis=apis if evidence is not None else None,
                 )
             )
             for pair, document in zip(pairs, documents if len(pairs) > 1 else [None], strict=True)
         ]
     report: Report = reports[0] if len(reports) == 1 else _combined(reports)
-    _finish(report, chosen, fail_on, outputs, options)
+    if evidence is not None:  # after policy: attribution joins the changes as they stand
+        from oasguard.consumers.attribute import attribute
+
+        report = attribute(report, evidence, apis)
+    _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
+
+
+def _consumers(patterns: list[str], settings):
+    """The consumer evidence `--consumers` names (relative to the current folder), else the
+    configuration's `consumers` (relative to the configuration file), else None."""
+    from oasguard.consumers.read import read_consumers
+
+    if patterns:
+        return read_consumers(patterns, Path.cwd())
+    if settings.consumers:
+        return read_consumers(list(settings.consumers), settings.root or Path.cwd())
+    return None
 
 
 def _combined(reports: list[Report]) -> Report:
@@ -220,7 +260,9 @@ def _combined(reports: list[Report]) -> Report:
     )
 
 
-def _many(base_ref: str, settings, root: Path | None, lenient: bool, validate: bool, sources: bool) -> Report:
+def _many(
+    base_ref: str, settings, root: Path | None, lenient: bool, validate: bool, sources: bool, jobs_out=None
+) -> Report:
     """`diff --base REF` with no SPEC: the configured specs, or the changed OpenAPI documents."""
     from oasguard.config import expand_specs
     from oasguard.discover import changed_documents
@@ -235,6 +277,8 @@ def _many(base_ref: str, settings, root: Path | None, lenient: bool, validate: b
     for note in found.notes:
         sys.stderr.write(f"oasguard: {terminal(note)}\n")
     jobs = [Job(base_ref, pair.base_path, pair.path, top, root) for pair in found.pairs]
+    if jobs_out is not None:
+        jobs_out.extend(jobs)
     if validate:
         _validate(*(spec for job in jobs for spec in job.specs()))
     with Progress() as progress:
@@ -247,6 +291,7 @@ def _finish(
     fail_on: str,
     outputs: list[tuple[Format, Path]],
     options: RenderOptions,
+    fail_on_consumers: bool = False,
 ) -> None:
     """Write the report (and its --output copies), repeat its notes on stderr, and exit 1 if it
     reaches `fail_on`."""
@@ -258,6 +303,8 @@ def _finish(
         sys.stderr.write(f"oasguard: {terminal(note)}\n")
     threshold = _FAIL_ON[fail_on]
     worst = report.worst()
+    if fail_on_consumers:  # only changes that break a known consumer count
+        worst = max((c.level for c in report.changes if c.consumers), key=lambda v: v.rank, default=None)
     if threshold is not None and worst is not None and worst.rank >= threshold.rank:
         raise typer.Exit(1)
 

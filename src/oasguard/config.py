@@ -19,7 +19,17 @@ from oasguard.errors import OasguardError, brief
 YAML_NAMES = (".oasguard.yaml", ".oasguard.yml")
 PYPROJECT = "pyproject.toml"
 
-KEYS = ("specs", "fail-on", "levels", "ignore", "exclude", "stability", "deprecation-days")
+KEYS = (
+    "specs",
+    "fail-on",
+    "levels",
+    "ignore",
+    "exclude",
+    "stability",
+    "deprecation-days",
+    "consumers",
+    "fail-on-consumers",
+)
 IGNORE_KEYS = ("rule", "operation", "contains", "fingerprint", "reason", "until")
 FAIL_ON = ("breaking", "warning", "none")
 #: what a level override may say; "off" drops the rule's changes
@@ -82,6 +92,10 @@ class Settings:
         default_factory=lambda: dict.fromkeys(STABILITY_LEVELS, Level.WARNING)
     )
     deprecation_days: int = 0
+    #: `[NAME=]GLOB` patterns of consumer evidence, relative to `root` (SPEC 5)
+    consumers: tuple[str, ...] = ()
+    #: only changes that break a known consumer count for the exit status
+    fail_on_consumers: bool = False
     #: how keys are spelled in the file ("tool.oasguard." in pyproject.toml)
     prefix: str = ""
 
@@ -224,6 +238,11 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise fail("deprecation-days", f"{brief(days)} is not a whole number of days (0 or more)")
 
+    consumers = _strings(table.get("consumers", []), "consumers", fail)
+    fail_on_consumers = table.get("fail-on-consumers", False)
+    if not isinstance(fail_on_consumers, bool):
+        raise fail("fail-on-consumers", f"{brief(fail_on_consumers)} is not true or false")
+
     settings = Settings(
         file=shown,
         root=root,
@@ -235,6 +254,8 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
         exclude_extensions=tuple(extensions),
         stability=stability,
         deprecation_days=days,
+        consumers=tuple(consumers),
+        fail_on_consumers=fail_on_consumers,
         prefix=prefix,
     )
     expand_specs(settings)  # a glob that matches nothing is an error on every run, not only some

@@ -42,16 +42,20 @@ def diff(
     sources: bool = False,
     settings: Settings | None = None,
     document: str | None = None,
+    apis: list | None = None,
 ) -> Report:
     """Compare two specs, classify every difference and apply the policy of `settings`
     (default: SPEC's levels); `progress` hears each stage begin; `schemas`, if given, is the
     schema comparer to use (to read its work counters after); `dangling_as_empty` reads a
     `$ref` to nothing as an empty schema instead of failing; `sources` fills each change's
     `source` (file and line), which only some formats show; `document` names the spec on each
-    change when several are diffed."""
+    change when several are diffed; `apis`, if given, receives (base, revision, document): the
+    normalised documents, for attribution (consumers/attribute.py)."""
     settings = settings or Settings()
     today = today or datetime.date.today()
-    outcome = judge(base, revision, today, progress, schemas, dangling_as_empty, settings, document, sources)
+    outcome = judge(
+        base, revision, today, progress, schemas, dangling_as_empty, settings, document, sources, apis
+    )
     return Report(
         outcome.changes,
         base.label,
@@ -71,6 +75,7 @@ def judge(
     settings: Settings,
     document: str | None = None,
     sources: bool = False,
+    apis: list | None = None,
 ) -> policy.Outcome:
     """The changes of one pair of specs with the policy applied (notes are the caller's: an
     ignore entry may match in another document of the same run)."""
@@ -83,6 +88,8 @@ def judge(
     unchanged = Unchanged(base_document, revision_document)
     base_api = normalise(base_document, unchanged, side=0)
     revision_api = normalise(revision_document, unchanged, side=1)
+    if apis is not None:
+        apis.append((base_api, revision_api, document))
     step("comparing")
     facts = settle(compare(base_api, revision_api, schemas), base_document, revision_document)
     changes = classify(facts)

@@ -78,6 +78,9 @@ class Request:
     #: Pact matching rules on the request, by category ("body", "query", "header", "path") and
     #: then by the place they apply to ("$.name" for headers and query, a BodyPath for bodies)
     matchers: dict[str, dict[object, tuple[Matcher, ...]]] = field(default_factory=dict, hash=False)
+    #: a regular expression the path must match instead of one path (WireMock's `urlPattern`,
+    #: `urlPathPattern`); `path` then holds the same expression
+    path_pattern: str | None = None
 
     def header(self, name: str) -> str | None:
         """The first value of header `name`, compared without regard to case."""

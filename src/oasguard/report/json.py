@@ -38,6 +38,8 @@ def report_dict(report: Report) -> dict[str, object]:
         document["ignored"] = [{**change_dict(i.change), "reason": i.reason} for i in report.ignored]
     if report.notes:
         document["notes"] = list(report.notes)
+    if report.known_consumers:
+        document["unmatched"] = list(report.unmatched)
     return document
 
 
@@ -59,6 +61,8 @@ def json_chunks(report: Report) -> Iterator[str]:
         yield from _objects({**change_dict(i.change), "reason": i.reason} for i in report.ignored)
     if report.notes:
         yield ',\n  "notes": ' + _nested(list(report.notes), "  ")
+    if report.known_consumers:
+        yield ',\n  "unmatched": ' + _nested(list(report.unmatched), "  ")
     yield "\n}\n"
 
 
