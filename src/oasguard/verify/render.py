@@ -155,7 +155,6 @@ def as_junit(result: Verification, out: IO[str]) -> None:
             "testcase",
             classname=xml(interaction.consumer),
             name=xml(f"{interaction.description} ({_where(outcome)})"),
-            file=xml(interaction.source.file),
         )
         drift = [p for p in outcome.problems if p.drift]
         if drift:
