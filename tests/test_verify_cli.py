@@ -150,3 +150,14 @@ def test_runs_that_cannot_be_done_exit_2_with_one_line() -> None:
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and culprit in lines[0], done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_evidence_from_the_configuration_and_none_at_all(tmp_path: Path) -> None:
+    shutil.copytree(STORY, tmp_path / "story")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    done = run_cli("verify", "story/revision.yaml", cwd=tmp_path)
+    assert done.returncode == 2 and "needs evidence" in done.stderr
+    (tmp_path / ".oasguard.yaml").write_text("consumers:\n  - story/mocks/*.json\n  - story/*.har\n")
+    code, found = report("story/revision.yaml", cwd=tmp_path)
+    assert code == 1 and found["summary"]["interactions"] == 4
+    assert found["summary"]["drifting"] == 2

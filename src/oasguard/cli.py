@@ -448,11 +448,13 @@ def verify(
     except ValueError:
         names = ", ".join(f.value for f in VerifyFormat)
         raise UsageError(f"--format: unknown format '{format}' (one of {names})") from None
-    if not files and not consumers:  # the configuration's `consumers` key, when it has one
-        from oasguard.config import load_settings
+    from oasguard.config import load_settings
 
-        consumers = list(getattr(load_settings(config), "consumers", None) or [])
-    result = run(spec, files or [], consumers or [], base, root, _lenient(dangling_refs))
+    # FILE arguments and --consumers relative to here, else the configuration's `consumers`
+    evidence = _consumers([*(files or []), *(consumers or [])], load_settings(config))
+    if evidence is None:
+        raise UsageError("verify needs evidence: FILE arguments, --consumers [NAME=]GLOB or `consumers`")
+    result = run(spec, evidence, base, root, _lenient(dangling_refs))
     render(result, chosen, sys.stdout)
     sys.stdout.flush()
     if result.failed:

@@ -3,32 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from oasguard.errors import UsageError
+from oasguard.consumers.read import Consumers
 from oasguard.load import load
 from oasguard.verify import State, Verification, verify
 
 
 def run(
     spec: str,
-    files: Sequence[str],
-    consumers: Sequence[str],
+    evidence: Consumers,
     base: str | None = None,
     root: Path | None = None,
     dangling_as_empty: bool = False,
-    cwd: Path | None = None,
 ) -> Verification:
-    from oasguard.consumers.read import read_consumers
+    """Verify the interactions of `evidence` against SPEC (a file or REF:PATH); with `base`,
+    also against BASE, marking the drift that was already there."""
     from oasguard.sources import parse_spec
 
-    cwd = cwd or Path.cwd()
-    patterns = [*files, *consumers]
-    if not patterns:
-        raise UsageError("verify needs evidence: FILE arguments or --consumers [NAME=]GLOB")
-    evidence = read_consumers(patterns, cwd)
     document = load(parse_spec(spec, root), dangling_as_empty=dangling_as_empty)
     result = verify(document, evidence.interactions, evidence.skipped)
     if base is not None:
