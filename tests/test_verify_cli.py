@@ -161,3 +161,31 @@ def test_evidence_from_the_configuration_and_none_at_all(tmp_path: Path) -> None
     code, found = report("story/revision.yaml", cwd=tmp_path)
     assert code == 1 and found["summary"]["interactions"] == 4
     assert found["summary"]["drifting"] == 2
+
+
+def test_diff_verify_shows_the_changes_then_the_contracts_that_no_longer_hold() -> None:
+    done = run_cli(
+        "diff",
+        str(STORY / "base.yaml"),
+        str(STORY / "revision.yaml"),
+        "--consumers",
+        str(STORY / "mocks" / "orders.json"),
+        "--consumers",
+        str(STORY / "checkout.har"),
+        "--consumers",
+        str(VERIFY / "pacts" / "checkout-shop.json"),
+        "--verify",
+    )
+    assert done.returncode == 1, done.stderr
+    changes, _, contracts = done.stdout.partition("interactions:")
+    assert "response-property-renamed" in changes and "request-enum-value-removed" in changes
+    assert "2 drifting" not in contracts
+    assert "(5 already failed against BASE)" in contracts  # the pact's drift predates the change
+    lines = contracts.splitlines()
+    caused = [line for line in lines if "DRIFT" in line and "already failed" not in line]
+    assert len(caused) == 2
+    assert "orders.json#0)" in caused[0] and "checkout.har#1)" in caused[1]
+    refused = run_cli(
+        "diff", str(STORY / "base.yaml"), str(STORY / "revision.yaml"), "--verify", "-f", "json"
+    )
+    assert refused.returncode == 2 and "--verify" in refused.stderr

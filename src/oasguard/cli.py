@@ -158,6 +158,14 @@ def diff(
             "--fail-on-consumers", help="Only changes that break a known consumer set the exit status."
         ),
     ] = False,
+    verify_too: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Also verify the consumers against REVISION, telling drift already there in BASE "
+            "(text, markdown, github).",
+        ),
+    ] = False,
 ) -> None:
     """Compare BASE with REVISION and report every change to the API contract.
 
@@ -234,7 +242,36 @@ def diff(
         from oasguard.consumers.attribute import attribute
 
         report = attribute(report, evidence, apis)
-    _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
+    if not verify_too:
+        _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
+        return
+    _diff_and_verify(report, chosen, fail_on, outputs, options, fail_on_consumers, evidence, pairs, lenient)
+
+
+def _diff_and_verify(report, chosen, fail_on, outputs, options, fail_on_consumers, evidence, pairs, lenient):
+    """`diff --verify`: the diff report, then verify's report of the consumers against REVISION
+    (drift already there in BASE told apart); exit 1 if either fails."""
+    from oasguard.verify.render import VerifyFormat, render
+    from oasguard.verify.run import against
+
+    if chosen.value not in ("text", "markdown", "github"):
+        raise UsageError(f"--verify: the {chosen.value} report has no place for it (use `oasguard verify`)")
+    if evidence is None:
+        raise UsageError("--verify needs the consumers' evidence: --consumers [NAME=]GLOB or `consumers`")
+    if len(pairs) != 1:
+        raise UsageError("--verify takes one document pair (BASE REVISION, or --base REF SPEC)")
+    base, revision = pairs[0]
+    verification = against(revision, evidence, base, lenient)
+    code = 0
+    try:
+        _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
+    except typer.Exit as done:
+        code = done.exit_code
+    sys.stdout.write("\n")
+    render(verification, VerifyFormat(chosen.value), sys.stdout)
+    sys.stdout.flush()
+    if code or verification.failed:
+        raise typer.Exit(code or 1)
 
 
 def _consumers(patterns: list[str], settings):

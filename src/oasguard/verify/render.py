@@ -64,9 +64,11 @@ def _interaction(outcome: Outcome) -> dict:
 
 def _counts(result: Verification) -> str:
     s = result.summary()
+    already = sum(1 for outcome in result.outcomes if outcome.already)
+    before = f" ({already} already failed against BASE)" if already else ""
     return (
         f"{s['interactions']} interactions: {s['conforming']} conforming, {s['drifting']} drifting, "
-        f"{s['unmatched']} unmatched, {s['warnings']} warnings"
+        f"{s['unmatched']} unmatched{before}, {s['warnings']} warnings"
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from oasguard.consumers.read import Consumers
 from oasguard.load import load
+from oasguard.sources import Spec
 from oasguard.verify import State, Verification, verify
 
 
@@ -22,12 +23,21 @@ def run(
     also against BASE, marking the drift that was already there."""
     from oasguard.sources import parse_spec
 
-    document = load(parse_spec(spec, root), dangling_as_empty=dangling_as_empty)
-    result = verify(document, evidence.interactions, evidence.skipped)
+    return against(
+        parse_spec(spec, root),
+        evidence,
+        parse_spec(base, root) if base is not None else None,
+        dangling_as_empty,
+    )
+
+
+def against(
+    revision: Spec, evidence: Consumers, base: Spec | None = None, dangling_as_empty: bool = False
+) -> Verification:
+    """Verify against `revision`; with `base`, mark each failing interaction that failed there too."""
+    result = verify(load(revision, dangling_as_empty), evidence.interactions, evidence.skipped)
     if base is not None:
-        before = verify(
-            load(parse_spec(base, root), dangling_as_empty=dangling_as_empty), evidence.interactions
-        )
+        before = verify(load(base, dangling_as_empty), evidence.interactions)
         result.outcomes = [
             replace(now, already=then.state is not State.CONFORMING)
             if now.state is not State.CONFORMING
