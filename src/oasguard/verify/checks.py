@@ -45,7 +45,7 @@ class Checker:
     def __init__(self, api: Api, validators: Validators) -> None:
         self.api = api
         self.validators = validators
-        self.locator = Locator(api)
+        self.locator = Locator(api, validators)
         self._display = validators.document.resolver.display
 
     def _at(self, where: Where) -> tuple[str, str]:
@@ -122,8 +122,9 @@ class Checker:
                     )
                 continue
             yield from self._parameter_value(parameter, value)
+        credentials = self._credentials(operation)
         for index, (name, _value) in enumerate(query):
-            if index not in used_query:
+            if index not in used_query and ("query", name) not in credentials:
                 yield problem(
                     ids.PARAMETER_UNDECLARED, *self._at(operation.where), location="query", name=name
                 )
@@ -151,12 +152,17 @@ class Checker:
             )
 
     def _security_header(self, operation: Operation, lower: str) -> bool:
+        return ("header", lower) in {(where, name.lower()) for where, name in self._credentials(operation)}
+
+    def _credentials(self, operation: Operation) -> set[tuple[str, str]]:
+        """The (in, name) of each apiKey the operation's security may ask for."""
+        found = set()
         for requirement in operation.security:
             for name, _scopes in requirement:
                 scheme = self.api.security_schemes.get(name)
-                if scheme is not None and scheme.settings.get("name", "").lower() == lower:
-                    return True
-        return False
+                if scheme is not None and scheme.type == "apiKey":
+                    found.add((scheme.settings.get("in", "header"), scheme.settings.get("name", "")))
+        return found
 
     def _body(self, interaction: Interaction, operation: Operation) -> Iterator[Problem]:
         request = interaction.request
