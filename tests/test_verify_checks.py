@@ -247,6 +247,56 @@ CASES = [
         {"response.body.incompatible"},
     ),
     (
+        "integer matcher on a number field",
+        interaction(
+            "GET",
+            "/api/orders/7",
+            body={"id": 7, "status": "open", "total": 12},
+            matchers={"body": {("total",): (Matcher("integer"),)}},
+        ),
+        set(),
+    ),
+    (
+        "timestamp matcher on a date-time field",
+        interaction(
+            "GET",
+            "/api/orders/7",
+            body={"id": 7, "status": "open", "created": "2024-01-02T03:04:05Z"},
+            matchers={"body": {("created",): (Matcher("timestamp", format="yyyy-MM-dd'T'HH:mm:ssX"),)}},
+        ),
+        set(),
+    ),
+    (
+        "date matcher where the document promises a date-time",
+        interaction(
+            "GET",
+            "/api/orders/7",
+            body={"id": 7, "status": "open", "created": "2024-01-02"},
+            matchers={"body": {("created",): (Matcher("date", format="yyyy-MM-dd"),)}},
+        ),
+        {"response.body.incompatible"},
+    ),
+    (
+        "type matcher on a date-time field promises any string",
+        interaction(
+            "GET",
+            "/api/orders/7",
+            body={"id": 7, "status": "open", "created": "yesterday"},
+            matchers={"body": {("created",): (Matcher("type"),)}},
+        ),
+        set(),
+    ),
+    (
+        "a recorded date-time that is not one",
+        interaction(
+            "GET",
+            "/api/orders/7",
+            body={"id": 7, "status": "open", "created": "yesterday"},
+            evidence=Evidence.HAR,
+        ),
+        {"response.body.incompatible"},
+    ),
+    (
         "decimal matcher where the document promises an integer",
         interaction(
             "GET",

@@ -53,6 +53,9 @@ _LOOSE = frozenset(
     }
 )
 
+#: matchers that promise a date or time: the schema's `format` must agree
+_DATES = frozenset({"date", "time", "timestamp", "datetime"})
+
 BodyPath = tuple[str | int, ...]
 
 
@@ -107,6 +110,8 @@ class Rules:
         if error.keyword not in VALUE_KEYWORDS:
             return True
         for matcher in self.at(error.path):
+            if matcher.kind in _DATES and error.keyword == "format":
+                return True  # a date matcher promises a date: the schema's format must be one
             if matcher.kind in _LOOSE:
                 return False
             if matcher.kind == "regex":
