@@ -241,7 +241,7 @@ def diff(
     if evidence is not None:  # after policy: attribution joins the changes as they stand
         from oasguard.consumers.attribute import attribute
 
-        report = attribute(report, evidence, apis)
+        report = run_deep(lambda: attribute(report, evidence, apis))
     if not verify_too:
         _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
         return
@@ -377,6 +377,12 @@ def changelog(
     dangling_refs: _DanglingRefs = "error",
     config: _Config = None,
     debug: _Debug = False,
+    consumers: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--consumers", metavar="[NAME=]GLOB", help="Consumer evidence: name who each change breaks."
+        ),
+    ] = None,
 ) -> None:
     """Write a Markdown changelog of every change from BASE to REVISION, for release notes."""
     from oasguard.engine import diff as run_diff
@@ -390,8 +396,16 @@ def changelog(
     from oasguard.config import load_settings
 
     settings = load_settings(config)
+    evidence = _consumers(consumers or [], settings)
+    apis: list | None = [] if evidence is not None else None
     base, revision = parse_spec(specs[0], root), parse_spec(specs[1], root)
-    report = run_deep(lambda: run_diff(base, revision, dangling_as_empty=lenient, settings=settings))
+    report = run_deep(
+        lambda: run_diff(base, revision, dangling_as_empty=lenient, settings=settings, apis=apis)
+    )
+    if evidence is not None:
+        from oasguard.consumers.attribute import attribute
+
+        report = run_deep(lambda: attribute(report, evidence, apis or []))
     render_changelog(report, sys.stdout)
     sys.stdout.flush()
 

@@ -49,8 +49,8 @@ def diff(
     schema comparer to use (to read its work counters after); `dangling_as_empty` reads a
     `$ref` to nothing as an empty schema instead of failing; `sources` fills each change's
     `source` (file and line), which only some formats show; `document` names the spec on each
-    change when several are diffed; `apis`, if given, receives (base, revision, document): the
-    normalised documents, for attribution (consumers/attribute.py)."""
+    change when several are diffed; `apis`, if given, receives (base, revision, document, the
+    loaded base): the normalised documents, for attribution (consumers/attribute.py)."""
     settings = settings or Settings()
     today = today or datetime.date.today()
     outcome = judge(
@@ -89,7 +89,7 @@ def judge(
     base_api = normalise(base_document, unchanged, side=0)
     revision_api = normalise(revision_document, unchanged, side=1)
     if apis is not None:
-        apis.append((base_api, revision_api, document))
+        apis.append((base_api, revision_api, document, base_document))
     step("comparing")
     facts = settle(compare(base_api, revision_api, schemas), base_document, revision_document)
     changes = classify(facts)

@@ -103,17 +103,19 @@ def _title_key(title: str) -> str:
     return _key(method, path)
 
 
-def attribute(report: Report, consumers: Consumers, apis: Sequence[tuple[Api, Api, str | None]]) -> Report:
+def attribute(report: Report, consumers: Consumers, apis: Sequence[tuple]) -> Report:
     """`report` with every change's `consumers` filled, the unmatched interactions listed, and a
-    note per interaction skipped on purpose. `apis`: (base, revision, document) of each document
-    compared (document None for a single pair)."""
+    note per interaction skipped on purpose. `apis`: (base Api, revision Api, document name, and
+    the loaded base Document when the base Api leaves out what is unchanged) of each document
+    compared (the name None for a single pair)."""
     documents: dict[str | None, _Document] = {}
     matched: set[int] = set()
-    for base, revision, name in apis:
+    for base, revision, name, *loaded in apis:
         document = documents[name] = _Document()
-        base_index = OperationIndex(base)
-        document.base = {_key(o.method, o.path): o for o in base.operations.values()}
-        document.revision = {_key(o.method, o.path): o for o in revision.operations.values()}
+        base_index = OperationIndex(base, loaded[0] if loaded else None)
+        # the operations the comparison kept (the changed ones), by the shape of their path
+        document.base = _by_shape(base)
+        document.revision = _by_shape(revision)
         document.bases = base_index.bases
         for number, interaction in enumerate(consumers.interactions):
             # consumers were written against the base: an interaction is judged where it worked
@@ -148,6 +150,15 @@ def attribute(report: Report, consumers: Consumers, apis: Sequence[tuple[Api, Ap
         unmatched=[u.as_dict() for u in unmatched],
         known_consumers=consumers.names,
     )
+
+
+def _by_shape(api: Api) -> dict[str, Operation]:
+    """The operations of `api` by "METHOD /shape" (the keys already hold the shape, except a
+    twin's, which holds its literal template)."""
+    return {
+        _key(o.method, o.path) if (p, m) in api.twins else f"{m.upper()} {p}": o
+        for (p, m), o in api.operations.items()
+    }
 
 
 def _attributed(change: Change, documents: dict[str | None, _Document]) -> Change:
@@ -442,7 +453,7 @@ def _response(
     return hit
 
 
-def load_apis(jobs: Sequence, dangling_as_empty: bool) -> list[tuple[Api, Api, str | None]]:
+def load_apis(jobs: Sequence, dangling_as_empty: bool) -> list[tuple[Api, Api, str | None, object]]:
     """(base, revision, document) of each job of a many-document run (`diff --base REF`), whose
     workers keep their normalised documents to themselves."""
     from oasguard.errors import MissingFileError
@@ -459,5 +470,6 @@ def load_apis(jobs: Sequence, dangling_as_empty: bool) -> list[tuple[Api, Api, s
             continue
         revision = load(revision_spec, dangling_as_empty)
         unchanged = Unchanged(base, revision)
-        found.append((normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1), job.path))
+        pair = (normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1))
+        found.append((*pair, job.path, base))
     return found

@@ -5,45 +5,147 @@ template winning."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from oasguard.consumers.model import Interaction
 from oasguard.consumers.values import accepts, from_text
-from oasguard.model.nodes import Api, Operation, Parameter
+from oasguard.load.document import Document
+from oasguard.model.nodes import Api, Operation, Parameter, Where, path_key
+from oasguard.model.normalise import METHODS
 
 _PLACEHOLDER = re.compile(r"\{([^{}/]*)\}")
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Template:
-    operation: Operation
-    regex: re.Pattern[str]
-    #: path parameter of each group, in order (None when the template names none)
-    parameters: tuple[Parameter | None, ...]
+    method: str
+    path: str
+    #: the literal text before the first parameter: a cheap test before the expression
+    prefix: str
     #: how specific: literal characters first, then fewer parameters
     rank: tuple[int, int]
-    #: a sample path of the template (each parameter as "1"), for WireMock's path patterns
-    sample: tuple[str, ...]
+    #: the operation, or how to build it (a path item the comparison skipped as unchanged)
+    built: Operation | None = None
+    build: Callable[[], Operation | None] | None = None
+    compiled: re.Pattern[str] | None = None
+    #: the template's segments: a literal, None for a whole-segment parameter, or an
+    #: expression for a segment that mixes text and parameters (`{name}.json`)
+    segments: tuple[str | re.Pattern[str] | None, ...] | None = None
+
+    def fit(self, parts: list[str]) -> tuple[str, ...] | None:
+        """The parameter values when the path's `parts` (split at `/`) fit the template."""
+        if self.segments is None:
+            self.segments = tuple(_segment(part) for part in self.path.split("/"))
+        if len(parts) != len(self.segments):
+            return None
+        values: list[str] = []
+        for part, segment in zip(parts, self.segments, strict=True):
+            if segment is None:
+                if not part:
+                    return None
+                values.append(part)
+            elif isinstance(segment, str):
+                if part != segment:
+                    return None
+            else:
+                found = segment.fullmatch(part)
+                if found is None:
+                    return None
+                values.extend(found.groups())
+        return tuple(values)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The template as an expression, compiled on first use (most never are)."""
+        if self.compiled is None:
+            pieces, last = [], 0
+            for found in _PLACEHOLDER.finditer(self.path):
+                pieces.append(re.escape(self.path[last : found.start()]))
+                pieces.append("([^/]+)")
+                last = found.end()
+            pieces.append(re.escape(self.path[last:]))
+            self.compiled = re.compile("".join(pieces))
+        return self.compiled
+
+    @property
+    def sample(self) -> tuple[str, ...]:
+        """Sample paths of the template (each parameter as `1`, as `a1`), for path patterns."""
+        return tuple(_PLACEHOLDER.sub(value, self.path) for value in ("1", "a1"))
+
+    @property
+    def operation(self) -> Operation | None:
+        if self.built is None and self.build is not None:
+            self.built, self.build = self.build(), None
+        return self.built
+
+    @property
+    def parameters(self) -> tuple[Parameter | None, ...]:
+        """The path parameter of each group, in order (None when the template names none)."""
+        operation = self.operation
+        if operation is None:
+            return ()
+        count = len(_PLACEHOLDER.findall(self.path))
+        return tuple(operation.parameters.get(("path", f"#{index}")) for index in range(count))
 
 
 class OperationIndex:
     """The operations of one document, ready to match interactions (built once per run)."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, document: Document | None = None) -> None:
+        """`document`: the loaded document `api` was normalised from, when the comparison left
+        out the path items equal in both sides (engine's Api): they are matched too, and built
+        only when an interaction may call them."""
         self.api = api
         bases = {urlsplit(url).path.rstrip("/") for url in api.servers if isinstance(url, str)}
         # the longest base first: `/v1/pets` under servers `/v1`; "" always last
         self.bases = (*tuple(sorted((b for b in bases if b and "{" not in b), key=len, reverse=True)), "")
         self.templates: dict[tuple[str, int], list[_Template]] = {}
         self.all: list[_Template] = []
+        # the Api's keys hold the path's shape (a twin's its literal template)
+        known = {(path_key(p) if (p, m) in api.twins else p, m.lower()) for p, m in api.operations}
+        self.by_operation: dict[int, _Template] = {}
         for operation in api.operations.values():
-            template = _template(operation)
-            segments = operation.path.count("/")
-            self.templates.setdefault((operation.method.lower(), segments), []).append(template)
-            self.all.append(template)
+            template = _template(operation.method, operation.path, built=operation)
+            self.by_operation[id(operation)] = template
+            self._add(template)
+        if document is not None:
+            self._skipped(document, known)
         for templates in self.templates.values():
             templates.sort(key=lambda t: t.rank, reverse=True)
+
+    def _add(self, template: _Template) -> None:
+        key = (template.method, template.path.count("/"))
+        self.templates.setdefault(key, []).append(template)
+        self.all.append(template)
+
+    def _skipped(self, document: Document, known: set[tuple[str, str]]) -> None:
+        """Templates for the path items missing from the Api, each built on first use."""
+        paths = document.root.get("paths") if isinstance(document.root, dict) else None
+        if not isinstance(paths, dict):
+            return
+        items: dict[str, list[Operation]] = {}
+        normalisers: list = []
+
+        def build(path: str, method: str) -> Operation | None:
+            if path not in items:
+                if not normalisers:
+                    from oasguard.model.normalise import _Normaliser  # a path item, as normalise reads it
+
+                    normalisers.append(_Normaliser(document, None, 0))
+                normaliser = normalisers[0]
+                where = Where(document.spec.path, "").child("paths", path)
+                items[path] = normaliser._path_item(path, paths[path], where)
+            return next((o for o in items[path] if o.method.lower() == method), None)
+
+        for path, item in paths.items():
+            if not isinstance(path, str) or path.startswith("x-") or not isinstance(item, dict):
+                continue
+            shape = path_key(path) if "{" in path else path
+            for method in METHODS:
+                if method in item and (shape, method) not in known:
+                    self._add(_template(method, path, build=lambda p=path, m=method: build(p, m)))
 
     def match(self, interaction: Interaction) -> Operation | None:
         """The operation `interaction` calls, or None (unmatched)."""
@@ -67,23 +169,30 @@ class OperationIndex:
         request = interaction.request
         if request.path_pattern is not None:
             return None
-        template = _template(operation)
+        template = self.by_operation.get(id(operation))
+        if template is None or template.operation is not operation:
+            template = _template(operation.method, operation.path, built=operation)
         path = request.path.split("?", 1)[0].split("#", 1)[0] or "/"
         for base in self.bases:
             if base and not (path == base or path.startswith(base + "/")):
                 continue
-            found = template.regex.fullmatch(path[len(base) :] or "/")
+            found = template.fit((path[len(base) :] or "/").split("/"))
             if found is not None:
-                return found.groups()
+                return found
         return None
 
     def _match_path(self, method: str, path: str) -> Operation | None:
         methods = [method] if method not in ("any", "*") else ["get", "post", "put", "patch", "delete"]
         for each in methods:
-            for template in self.templates.get((each, path.count("/")), ()):
-                found = template.regex.fullmatch(path)
-                if found is not None and _parameters_fit(template, found.groups()):
-                    return template.operation
+            parts = path.split("/")
+            for template in self.templates.get((each, len(parts) - 1), ()):
+                if not path.startswith(template.prefix):
+                    continue
+                found = template.fit(parts)
+                if found is not None and _parameters_fit(template, found):
+                    operation = template.operation
+                    if operation is not None:
+                        return operation
         return None
 
     def _match_pattern(self, method: str, pattern: str) -> Operation | None:
@@ -93,27 +202,39 @@ class OperationIndex:
             return None
         candidates = sorted(self.all, key=lambda t: t.rank, reverse=True)
         for template in candidates:
-            if method not in ("any", "*") and template.operation.method.lower() != method:
+            if method not in ("any", "*") and template.method != method:
                 continue
             for base in self.bases:
-                if any(regex.fullmatch(base + sample) for sample in template.sample):
+                fits = any(regex.fullmatch(base + sample) for sample in template.sample)
+                if fits and template.operation is not None:
                     return template.operation
         return None
 
 
-def _template(operation: Operation) -> _Template:
-    path = operation.path
+def _template(
+    method: str,
+    path: str,
+    built: Operation | None = None,
+    build: Callable[[], Operation | None] | None = None,
+) -> _Template:
     names = _PLACEHOLDER.findall(path)
-    pieces, last = [], 0
-    for found in _PLACEHOLDER.finditer(path):
-        pieces.append(re.escape(path[last : found.start()]))
-        pieces.append("([^/]+)")
-        last = found.end()
-    pieces.append(re.escape(path[last:]))
-    parameters = tuple(operation.parameters.get(("path", f"#{index}")) for index in range(len(names)))
     literal = len(_PLACEHOLDER.sub("", path))
-    samples = tuple(_PLACEHOLDER.sub(value, path) for value in ("1", "a1"))
-    return _Template(operation, re.compile("".join(pieces)), parameters, (literal, -len(names)), samples)
+    prefix = path.split("{", 1)[0]
+    return _Template(method.lower(), path, prefix, (literal, -len(names)), built, build)
+
+
+def _segment(part: str) -> str | re.Pattern[str] | None:
+    if "{" not in part:
+        return part
+    if _PLACEHOLDER.fullmatch(part):
+        return None
+    pieces, last = [], 0
+    for found in _PLACEHOLDER.finditer(part):
+        pieces.append(re.escape(part[last : found.start()]))
+        pieces.append("(.+?)")
+        last = found.end()
+    pieces.append(re.escape(part[last:]))
+    return re.compile("".join(pieces))
 
 
 def _parameters_fit(template: _Template, values: tuple[str, ...]) -> bool:

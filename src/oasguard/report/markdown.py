@@ -37,7 +37,7 @@ def render_markdown(report: Report, out: TextIO, options: RenderOptions | None =
 
 
 def markdown_report(report: Report, options: RenderOptions) -> str:
-    head = _headline(report, options) + _counts(report)
+    head = _headline(report, options) + _consumers(report) + _counts(report)
     tail = _ignored(report) + _notes(report)
     remaining = BUDGET - len(head) - len(tail)
     levels = [level for level in Level if report.summary[level.value]]
@@ -75,6 +75,28 @@ def _headline(report: Report, options: RenderOptions) -> str:
     if report.base and report.revision:
         compared = f"\n\nCompared {markdown(_cut(report.base))} with {markdown(_cut(report.revision))}."
     return f"## {title}\n\n{text}{compared}\n\n"
+
+
+def _consumers(report: Report) -> str:
+    """With consumer evidence (`--consumers`): who the breaking changes break, and per consumer
+    how many changes hit it (SPEC 5.3)."""
+    if not report.known_consumers:
+        return ""
+    known = report.known_consumers
+    broken = sorted({n for c in report.changes if c.level is Level.BREAKING for n in c.consumers})
+    names = ", ".join(markdown(_cut(n)) for n in broken[: MAX_ROWS[Level.SAFE]])
+    if broken:
+        line = f"Breaks {len(broken)} of {_count(len(known), 'known consumer')}: {names}."
+    else:
+        line = f"Breaks none of the {_count(len(known), 'known consumer')}."
+    rows = []
+    for name in known[: MAX_ROWS[Level.SAFE]]:
+        hits = [c for c in report.changes if name in c.consumers]
+        counted = {level: sum(c.level is level for c in hits) for level in (Level.BREAKING, Level.WARNING)}
+        rows.append(f"| {markdown(_cut(name))} | {counted[Level.BREAKING]} | {counted[Level.WARNING]} |\n")
+    table = "| consumer | breaking | warnings |\n|---|---:|---:|\n" + "".join(rows)
+    unmatched = f"\n{_count(len(report.unmatched), 'interaction')} matched no operation (see the notes).\n"
+    return f"{line}\n\n{table}" + (unmatched if report.unmatched else "") + "\n"
 
 
 def _counts(report: Report) -> str:
