@@ -8,7 +8,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import FIXTURES, run_cli
+import yaml
+
+from conftest import FIXTURES, NOWHERE, pointer_target, run_cli
 
 VERIFY = FIXTURES / "verify"
 STORY = VERIFY / "story"
@@ -50,7 +52,11 @@ def test_a_drifting_pact_names_each_problem_by_its_id() -> None:
     first = found["interactions"][0]
     assert first["consumer"] == "checkout" and first["index"] == 0 and first["state"] == "drifting"
     assert first["file"].endswith("checkout-shop.json")
-    assert first["problems"][0]["pointer"] == "/components/schemas/Order"
+    assert first["problems"][0]["pointer"] == "/components/schemas/Order/properties"
+    document = yaml.safe_load((VERIFY / "shop-3.0.yaml").read_text())
+    for interaction in found["interactions"]:  # every pointer names a place in the document
+        for problem in interaction["problems"]:
+            assert pointer_target(document, problem["pointer"]) is not NOWHERE, problem
     assert "$.stockCount" in first["problems"][0]["message"]
     assert found["interactions"][4]["state"] == "unmatched"
 

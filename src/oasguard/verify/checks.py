@@ -309,8 +309,11 @@ class Checker:
             if error.keyword in _NOT_IN_EXPECTATIONS or not rules.keep(error):
                 continue
             yield problem(ids.RESPONSE_BODY_INCOMPATIBLE, *where, at=error.at, reason=error.reason)
-        for path in undeclared(value, media.schema):
-            yield problem(ids.RESPONSE_FIELD_UNDECLARED, *where, at=_spell(path))
+        for path, parent in undeclared(value, media.schema):
+            file, pointer = self._at(parent.where)
+            yield problem(
+                ids.RESPONSE_FIELD_UNDECLARED, file, pointer.rstrip("/") + "/properties", at=_spell(path)
+            )
 
 
 def _status(responses: dict[str, DocResponse], status: int) -> DocResponse | None:
@@ -355,8 +358,9 @@ def _decoded(body: object, media: str, schema: Schema) -> object:
     return ABSENT
 
 
-def undeclared(value: object, schema: Schema | None, path: tuple = ()) -> Iterator[tuple]:
-    """The places of `value` (an expected body) holding a field its schema does not declare.
+def undeclared(value: object, schema: Schema | None, path: tuple = ()) -> Iterator[tuple[tuple, Schema]]:
+    """The places of `value` (an expected body) holding a field its schema does not declare,
+    each with the object schema that does not declare it.
     A free-form object (no properties declared anywhere) and a map (`additionalProperties` a
     schema) declare every key."""
     if schema is None:
@@ -374,7 +378,7 @@ def undeclared(value: object, schema: Schema | None, path: tuple = ()) -> Iterat
             if found is None and maps:
                 found = maps[0]
             if found is None:
-                yield (*path, key)
+                yield (*path, key), declares[0] if declares else schema
                 continue
             yield from undeclared(item, found, (*path, key))
     elif isinstance(value, list):
