@@ -285,3 +285,35 @@ def test_hostile_consumer_names_are_escaped_in_every_format(tmp_path):
             report = json.loads(done.stdout)
             (owner,) = _changes(report, "required-request-parameter-added", "GET /pets")
             assert owner["consumers"] == [pact["consumer"]["name"]]  # JSON keeps the raw text
+
+
+def test_json_counts_the_changes_that_name_each_consumer(petstore):
+    summary = petstore["consumers"]
+    assert set(summary) == {
+        "admin",
+        "billing",
+        "browser",
+        "catalog-tests",
+        "checkout-stubs",
+        "mobile-ios",
+        "orders-service",
+        "web",
+    }
+    assert summary["mobile-ios"] == {"breaking": 2, "warning": 0, "safe": 0}
+    for name, counts in summary.items():
+        named = [c for c in petstore["changes"] if name in c.get("consumers", [])]
+        assert sum(counts.values()) == len(named), name
+
+
+def test_the_json_writer_in_pieces_writes_what_json_dumps_writes():
+    from oasguard.consumers.attribute import attribute
+    from oasguard.consumers.read import read_consumers
+    from oasguard.engine import diff, run_deep
+    from oasguard.report.json import render_json, report_dict
+    from oasguard.sources import file_spec
+
+    apis: list = []
+    base, revision = file_spec(str(PETSTORE / "base.yaml")), file_spec(str(PETSTORE / "revision.yaml"))
+    report = run_deep(lambda: diff(base, revision, apis=apis))
+    report = attribute(report, read_consumers(ALL, ROOT), apis)
+    assert render_json(report) == json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"

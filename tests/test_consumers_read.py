@@ -195,3 +195,9 @@ def test_read_consumers_is_what_verify_imports(tmp_path):
     found = read_consumers(["fixtures/consumers/pacts/*.json"], ROOT)
     assert found.names == ("billing", "mobile-ios", "web")
     assert len(found.interactions) == 7 and len(found.skipped) == 1
+
+
+def test_a_field_of_the_wrong_shape_is_a_one_line_error(tmp_path):
+    mapping = {"request": {"method": "GET", "url": "/pets", "queryParameters": ["limit"]}, "response": {}}
+    message = _error(tmp_path, "stub.json", json.dumps(mapping))
+    assert "stub.json" in message and "unexpected shape" in message

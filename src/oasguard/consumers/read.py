@@ -84,6 +84,15 @@ def read_file(path: Path, name: str | None = None, shown: str | None = None) -> 
     except OSError as error:
         raise EvidenceError(f"{shown}: cannot read ({error.strerror or error})") from None
     documents = _documents(data, shown, parse)
+    try:
+        return _read(documents, path, name, shown)
+    except (AttributeError, TypeError, ValueError, KeyError) as error:  # a field of the wrong shape
+        raise EvidenceError(
+            f"{shown}: a field has an unexpected shape ({type(error).__name__}: {error})"
+        ) from None
+
+
+def _read(documents: list[object], path: Path, name: str | None, shown: str) -> Consumers:
     first = documents[0] if documents else None
     fallback = name or path.stem
     skipped: list[Skipped] = []

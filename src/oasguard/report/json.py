@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from oasguard.changes import Change, Report
+from oasguard.changes import Change, Level, Report
 
 
 def change_dict(change: Change) -> dict[str, object]:
@@ -40,7 +40,17 @@ def report_dict(report: Report) -> dict[str, object]:
         document["notes"] = list(report.notes)
     if report.known_consumers:
         document["unmatched"] = list(report.unmatched)
+        document["consumers"] = consumer_summary(report)
     return document
+
+
+def consumer_summary(report: Report) -> dict[str, dict[str, int]]:
+    """Per known consumer, how many changes of each level name it (SPEC 5.3)."""
+    counts = {name: {level.value: 0 for level in Level} for name in report.known_consumers}
+    for change in report.changes:
+        for name in change.consumers:
+            counts.setdefault(name, {level.value: 0 for level in Level})[change.level.value] += 1
+    return counts
 
 
 def render_json(report: Report) -> str:
@@ -63,6 +73,7 @@ def json_chunks(report: Report) -> Iterator[str]:
         yield ',\n  "notes": ' + _nested(list(report.notes), "  ")
     if report.known_consumers:
         yield ',\n  "unmatched": ' + _nested(list(report.unmatched), "  ")
+        yield ',\n  "consumers": ' + _nested(consumer_summary(report), "  ")
     yield "\n}\n"
 
 
