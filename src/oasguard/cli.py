@@ -158,6 +158,14 @@ def diff(
             "--fail-on-consumers", help="Only changes that break a known consumer set the exit status."
         ),
     ] = False,
+    verify_too: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Also verify the consumers against REVISION, telling drift already there in BASE "
+            "(text, markdown, github).",
+        ),
+    ] = False,
 ) -> None:
     """Compare BASE with REVISION and report every change to the API contract.
 
@@ -234,7 +242,36 @@ def diff(
         from oasguard.consumers.attribute import attribute
 
         report = run_deep(lambda: attribute(report, evidence, apis))
-    _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
+    if not verify_too:
+        _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
+        return
+    _diff_and_verify(report, chosen, fail_on, outputs, options, fail_on_consumers, evidence, pairs, lenient)
+
+
+def _diff_and_verify(report, chosen, fail_on, outputs, options, fail_on_consumers, evidence, pairs, lenient):
+    """`diff --verify`: the diff report, then verify's report of the consumers against REVISION
+    (drift already there in BASE told apart); exit 1 if either fails."""
+    from oasguard.verify.render import VerifyFormat, render
+    from oasguard.verify.run import against
+
+    if chosen.value not in ("text", "markdown", "github"):
+        raise UsageError(f"--verify: the {chosen.value} report has no place for it (use `oasguard verify`)")
+    if evidence is None:
+        raise UsageError("--verify needs the consumers' evidence: --consumers [NAME=]GLOB or `consumers`")
+    if len(pairs) != 1:
+        raise UsageError("--verify takes one document pair (BASE REVISION, or --base REF SPEC)")
+    base, revision = pairs[0]
+    verification = against(revision, evidence, base, lenient)
+    code = 0
+    try:
+        _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
+    except typer.Exit as done:
+        code = done.exit_code
+    sys.stdout.write("\n")
+    render(verification, VerifyFormat(chosen.value), sys.stdout)
+    sys.stdout.flush()
+    if code or verification.failed:
+        raise typer.Exit(code or 1)
 
 
 def _consumers(patterns: list[str], settings):
@@ -428,6 +465,51 @@ def hook(
     sys.stdout.flush()
     if code:
         raise typer.Exit(code)
+
+
+@app.command()
+def verify(
+    spec: Annotated[str, typer.Argument(metavar="SPEC", help="The document: a file or GITREF:PATH.")],
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="FILE...", help="Pact, HAR, Keploy or WireMock files.", show_default=False),
+    ] = None,
+    consumers: Annotated[
+        list[str] | None,
+        typer.Option("--consumers", metavar="[NAME=]GLOB", help="Consumers' evidence (repeatable)."),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", metavar="SPEC", help="Also verify against BASE: tell drift already there."),
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json | markdown | github | junit.")
+    ] = "text",
+    root: _Root = None,
+    dangling_refs: _DanglingRefs = "error",
+    config: _Config = None,
+    debug: _Debug = False,
+) -> None:
+    """Check that the consumers' contracts, recordings and mocks still hold against SPEC."""
+    from oasguard.verify.render import VerifyFormat, render
+    from oasguard.verify.run import run
+
+    try:
+        chosen = VerifyFormat(format)
+    except ValueError:
+        names = ", ".join(f.value for f in VerifyFormat)
+        raise UsageError(f"--format: unknown format '{format}' (one of {names})") from None
+    from oasguard.config import load_settings
+
+    # FILE arguments and --consumers relative to here, else the configuration's `consumers`
+    evidence = _consumers([*(files or []), *(consumers or [])], load_settings(config))
+    if evidence is None:
+        raise UsageError("verify needs evidence: FILE arguments, --consumers [NAME=]GLOB or `consumers`")
+    result = run(spec, evidence, base, root, _lenient(dangling_refs))
+    render(result, chosen, sys.stdout)
+    sys.stdout.flush()
+    if result.failed:
+        raise typer.Exit(1)
 
 
 def _threshold(fail_on: str) -> Level | None:
