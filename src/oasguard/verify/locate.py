@@ -37,7 +37,12 @@ class Locator:
             if base and not (path == base or path.startswith(base + "/")):
                 continue
             rest = path[len(base) :] or "/"
-            for template in self.index.templates.get((method, rest.count("/")), ()):
+            depth, last = rest.count("/"), rest.rsplit("/", 1)[-1]
+            candidates = (
+                *self.index.templates.get((method, depth, last), ()),
+                *self.index.templates.get((method, depth, None), ()),
+            )
+            for template in candidates:
                 found = template.regex.fullmatch(rest)
                 if found is not None and self._fits(template.parameters, found.groups()):
                     return template.operation
