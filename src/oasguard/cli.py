@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,7 +20,10 @@ from oasguard.changes import Level, Report
 from oasguard.errors import OasguardError, UsageError
 from oasguard.report import Format, RenderOptions, render
 from oasguard.report.escape import terminal
-from oasguard.sources import Spec
+
+if TYPE_CHECKING:
+    from oasguard.config import Settings
+    from oasguard.engine import Pair, RunOptions
 
 app = typer.Typer(
     add_completion=False,
@@ -90,7 +93,10 @@ def diff(
     format: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="text | json | markdown | github | sarif | junit."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text | json | markdown | github | sarif | junit | changelog.",
         ),
     ] = "text",
     fail_on: Annotated[
@@ -148,84 +154,48 @@ def diff(
 
     With --base REF and no SPEC: every document of the configuration's `specs`, or every
     OpenAPI document that changed since REF, in one report."""
-    from oasguard.engine import diff as run_diff
-    from oasguard.engine import run_deep
-    from oasguard.progress import Progress
-    from oasguard.report import NEEDS_SOURCES
-    from oasguard.sources import file_spec, git_spec, parse_spec, working_tree_path
-
-    try:
-        chosen = Format(format)
-    except ValueError:
-        raise UsageError(
-            f"--format: unknown format '{format}' (one of {', '.join(f.value for f in Format)})"
-        ) from None
+    chosen = _format(format, "--format")
     outputs = _outputs(output or [])
     lenient = _lenient(dangling_refs)
     if fail_on is not None:
         _threshold(fail_on)
     from oasguard.config import load_settings
+    from oasguard.engine import RunOptions
+    from oasguard.report import needs
 
     settings = load_settings(config)
-    fail_on = fail_on or settings.fail_on or "breaking"
-    pairs: list[tuple[Spec, Spec]] = []
-    documents: list[str | None] = []  # each pair's path from the repository root, for --base
-    options = RenderOptions(link=link, approved=approved_by)
+    threshold = _threshold(fail_on or settings.fail_on or "breaking")
     # source lines cost time: only when a format written shows them (list every format written)
-    sources = not NEEDS_SOURCES.isdisjoint([chosen, *(each for each, _ in outputs)])
-    if base_ref is not None and not specs:
-        report = _many(base_ref, settings, root, lenient, validate, sources)
-        _finish(report, chosen, fail_on, outputs, options)
-        return
-    if base_ref is not None:
-        for argument in specs or ():
-            top, relative = working_tree_path(argument)
-            label = f"{base_ref}:{relative}"
-            pairs.append(
-                (git_spec(base_ref, relative.as_posix(), cwd=top, label=label), file_spec(argument, root))
+    sources = needs(chosen, *(each for each, _ in outputs)).sources
+    options = RunOptions(settings=settings, dangling_as_empty=lenient, sources=sources, validate=validate)
+    pairs = _pairs(specs or [], base_ref, root, settings)
+    report = _run(pairs, options)
+    for extra, path in outputs:
+        _write(report, extra, path, RenderOptions(link=link, approved=approved_by))
+    _finish(report, chosen, threshold, RenderOptions(link=link, approved=approved_by))
+
+
+def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: Settings) -> list[Pair]:
+    """What `diff` compares: BASE with REVISION; each SPEC at REF with the working tree's; or,
+    with --base REF alone, the configuration's specs or the OpenAPI documents changed since REF."""
+    from oasguard.engine import Argument, Pair, against_revision
+    from oasguard.sources import working_tree_path
+
+    if base_ref is None:
+        if len(specs) != 2:
+            raise UsageError("diff needs two documents: BASE and REVISION (or --base REF SPEC...)")
+        return [Pair(Argument(specs[0], root), Argument(specs[1], root))]
+    if specs:
+        named = [(argument, *working_tree_path(argument)) for argument in specs]
+        several = len(named) > 1
+        return [
+            against_revision(
+                base_ref, top, path.as_posix(), argument, root, path.as_posix() if several else None
             )
-            documents.append(relative.as_posix())
-    elif not specs or len(specs) != 2:
-        raise UsageError("diff needs two documents: BASE and REVISION (or --base REF SPEC...)")
-    else:
-        pairs.append((parse_spec(specs[0], root), parse_spec(specs[1], root)))
-    if validate:
-        _validate(*(spec for pair in pairs for spec in pair))
-    with Progress() as progress:
-        reports = [
-            run_deep(
-                lambda pair=pair, document=document: run_diff(
-                    *pair,
-                    progress=progress,
-                    dangling_as_empty=lenient,
-                    settings=settings,
-                    document=document,
-                    sources=sources,
-                )
-            )
-            for pair, document in zip(pairs, documents if len(pairs) > 1 else [None], strict=True)
+            for argument, top, path in named
         ]
-    report: Report = reports[0] if len(reports) == 1 else _combined(reports)
-    _finish(report, chosen, fail_on, outputs, options)
-
-
-def _combined(reports: list[Report]) -> Report:
-    """Reports of several SPECs as one (the same ignore list judged each: keep a note only if
-    every document gave it)."""
-    notes = [note for note in reports[0].notes if all(note in each.notes for each in reports)]
-    return Report(
-        [change for each in reports for change in each.changes],
-        ignored=[ignored for each in reports for ignored in each.ignored],
-        notes=notes,
-    )
-
-
-def _many(base_ref: str, settings, root: Path | None, lenient: bool, validate: bool, sources: bool) -> Report:
-    """`diff --base REF` with no SPEC: the configured specs, or the changed OpenAPI documents."""
     from oasguard.config import expand_specs
     from oasguard.discover import changed_documents
-    from oasguard.engine import Job, diff_many
-    from oasguard.progress import Progress
     from oasguard.sources import enclosing_work_tree
 
     top = enclosing_work_tree(Path.cwd().resolve())
@@ -234,32 +204,40 @@ def _many(base_ref: str, settings, root: Path | None, lenient: bool, validate: b
     found = changed_documents(base_ref, top, expand_specs(settings) if settings.specs else None)
     for note in found.notes:
         sys.stderr.write(f"oasguard: {terminal(note)}\n")
-    jobs = [Job(base_ref, pair.base_path, pair.path, top, root) for pair in found.pairs]
-    if validate:
-        _validate(*(spec for job in jobs for spec in job.specs()))
+    return [
+        against_revision(base_ref, top, pair.base_path, str(top / pair.path), root, pair.path)
+        for pair in found.pairs
+    ]
+
+
+def _run(pairs: list[Pair], options: RunOptions) -> Report:
+    """The engine's run of `pairs`, with a spinner on a terminal."""
+    from dataclasses import replace
+
+    from oasguard.engine import run
+    from oasguard.progress import Progress
+
     with Progress() as progress:
-        return diff_many(jobs, settings, dangling_as_empty=lenient, progress=progress, sources=sources)
+        return run(pairs, replace(options, progress=progress))
 
 
-def _finish(
-    report: Report,
-    chosen: Format,
-    fail_on: str,
-    outputs: list[tuple[Format, Path]],
-    options: RenderOptions,
-) -> None:
-    """Write the report (and its --output copies), repeat its notes on stderr, and exit 1 if it
-    reaches `fail_on`."""
-    for extra, path in outputs:
-        _write(report, extra, path, options)
+def _finish(report: Report, chosen: Format, threshold: Level | None, options: RenderOptions) -> None:
+    """Write the report, repeat its notes on stderr, and exit 1 if it reaches `threshold`."""
     render(report, chosen, sys.stdout, options)
     sys.stdout.flush()
     for note in report.notes:
         sys.stderr.write(f"oasguard: {terminal(note)}\n")
-    threshold = _FAIL_ON[fail_on]
-    worst = report.worst()
-    if threshold is not None and worst is not None and worst.rank >= threshold.rank:
+    if report.fails(threshold):
         raise typer.Exit(1)
+
+
+def _format(name: str, option: str) -> Format:
+    try:
+        return Format(name)
+    except ValueError:
+        raise UsageError(
+            f"{option}: unknown format '{name}' (one of {', '.join(f.value for f in Format)})"
+        ) from None
 
 
 def _outputs(values: list[str]) -> list[tuple[Format, Path]]:
@@ -269,12 +247,7 @@ def _outputs(values: list[str]) -> list[tuple[Format, Path]]:
         name, equals, path = value.partition("=")
         if not equals or not path:
             raise UsageError(f"--output: '{value}' is not FORMAT=PATH")
-        try:
-            outputs.append((Format(name), Path(path)))
-        except ValueError:
-            raise UsageError(
-                f"--output: unknown format '{name}' (one of {', '.join(f.value for f in Format)})"
-            ) from None
+        outputs.append((_format(name, "--output"), Path(path)))
     return outputs
 
 
@@ -295,20 +268,16 @@ def changelog(
     debug: _Debug = False,
 ) -> None:
     """Write a Markdown changelog of every change from BASE to REVISION, for release notes."""
-    from oasguard.engine import diff as run_diff
-    from oasguard.engine import run_deep
-    from oasguard.report.changelog import render_changelog
-    from oasguard.sources import parse_spec
-
     if not specs or len(specs) != 2:
         raise UsageError("changelog needs two documents: BASE and REVISION")
     lenient = _lenient(dangling_refs)
     from oasguard.config import load_settings
+    from oasguard.engine import Argument, Pair, RunOptions, run
 
     settings = load_settings(config)
-    base, revision = parse_spec(specs[0], root), parse_spec(specs[1], root)
-    report = run_deep(lambda: run_diff(base, revision, dangling_as_empty=lenient, settings=settings))
-    render_changelog(report, sys.stdout)
+    pair = Pair(Argument(specs[0], root), Argument(specs[1], root))
+    report = run([pair], RunOptions(settings=settings, dangling_as_empty=lenient))
+    render(report, Format.CHANGELOG, sys.stdout)
     sys.stdout.flush()
 
 
@@ -359,11 +328,12 @@ def hook(
 ) -> None:
     """Pre-commit hook: compare each staged OpenAPI document (as the index holds it) with REF."""
     from oasguard.config import load_settings
+    from oasguard.engine import RunOptions
     from oasguard.hook import run
 
     settings = load_settings(config)
-    fail_on = fail_on or settings.fail_on or "breaking"
-    code = run(files or [], base_ref, _threshold(fail_on), sys.stdout, settings)
+    threshold = _threshold(fail_on or settings.fail_on or "breaking")
+    code = run(files or [], base_ref, threshold, sys.stdout, RunOptions(settings=settings))
     sys.stdout.flush()
     if code:
         raise typer.Exit(code)
@@ -383,19 +353,6 @@ def _lenient(dangling_refs: str) -> bool:
     return dangling_refs == "empty"
 
 
-def _validate(*specs: Spec) -> None:
-    """Report every schema violation of both documents and exit 2 if there is any."""
-    from oasguard.load import load
-    from oasguard.load.validate import violations
-
-    found = [line for spec in specs for line in violations(load(spec))]
-    if found:
-        from oasguard.report.escape import terminal
-
-        sys.stderr.write("".join(f"oasguard: {terminal(line)}\n" for line in found))
-        sys.exit(2)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; exit 0, 1 (changes at or above --fail-on) or 2 (could not run)."""
     args = sys.argv[1:] if argv is None else argv
@@ -406,7 +363,8 @@ def main(argv: list[str] | None = None) -> None:
     except OasguardError as error:
         if debug:
             traceback.print_exc()
-        _fail(str(error))
+        lines = getattr(error, "lines", None)  # --validate: every violation, each one line
+        _fail(*lines, whole=True) if lines else _fail(str(error))
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except typer.Abort:
@@ -424,16 +382,16 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(message: str, first_line: bool = False) -> None:
-    """One line on stderr and exit 2. Names and values in `message` come from documents and
-    arguments: every control character in them is shown escaped, never written raw."""
-    from oasguard.report.escape import terminal
-
-    text = message.strip() or "error"
-    if first_line:  # click's own messages may add a usage paragraph
-        text = text.splitlines()[0]
-    shown = terminal(text)
-    if len(shown) > _MAX_MESSAGE:  # a 100 kB argument or name: its two ends say what it is
-        shown = shown[: _MAX_MESSAGE // 2] + " … " + shown[-_MAX_MESSAGE // 2 :]
-    sys.stderr.write(f"oasguard: {shown}\n")
+def _fail(*messages: str, first_line: bool = False, whole: bool = False) -> None:
+    """One line on stderr per message (an error has one; `--validate` one per violation) and
+    exit 2. Names and values in them come from documents and arguments: every control character
+    in them is shown escaped, never written raw."""
+    for message in messages:
+        text = message.strip() or "error"
+        if first_line:  # click's own messages may add a usage paragraph
+            text = text.splitlines()[0]
+        shown = terminal(text)
+        if len(shown) > _MAX_MESSAGE and not whole:  # a 100 kB argument or name: its two ends say what it is
+            shown = shown[: _MAX_MESSAGE // 2] + " … " + shown[-_MAX_MESSAGE // 2 :]
+        sys.stderr.write(f"oasguard: {shown}\n")
     sys.exit(2)
