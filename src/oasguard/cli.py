@@ -170,9 +170,10 @@ def diff(
     options = RunOptions(settings=settings, dangling_as_empty=lenient, sources=sources, validate=validate)
     pairs = _pairs(specs or [], base_ref, root, settings)
     report = _run(pairs, options)
+    shown = RenderOptions(link=link, approved=approved_by)
     for extra, path in outputs:
-        _write(report, extra, path, RenderOptions(link=link, approved=approved_by))
-    _finish(report, chosen, threshold, RenderOptions(link=link, approved=approved_by))
+        _write(report, extra, path, shown)
+    _finish(report, chosen, threshold, shown)
 
 
 def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: Settings) -> list[Pair]:

@@ -60,35 +60,37 @@ class Reporter(Protocol):
 
 def reporter(format: Format) -> Reporter:
     """The reporter of `format` (each module is imported only when its format is used)."""
-    if format is Format.TEXT:
-        from oasguard.report.text import TextReporter
+    match format:
+        case Format.TEXT:
+            from oasguard.report.text import TextReporter
 
-        return TextReporter()
-    if format is Format.JSON:
-        from oasguard.report.json import JsonReporter
+            return TextReporter()
+        case Format.JSON:
+            from oasguard.report.json import JsonReporter
 
-        return JsonReporter()
-    if format is Format.MARKDOWN:
-        from oasguard.report.markdown import MarkdownReporter
+            return JsonReporter()
+        case Format.MARKDOWN:
+            from oasguard.report.markdown import MarkdownReporter
 
-        return MarkdownReporter()
-    if format is Format.GITHUB:
-        from oasguard.report.github import GithubReporter
+            return MarkdownReporter()
+        case Format.GITHUB:
+            from oasguard.report.github import GithubReporter
 
-        return GithubReporter()
-    if format is Format.SARIF:
-        from oasguard.report.sarif import SarifReporter
+            return GithubReporter()
+        case Format.SARIF:
+            from oasguard.report.sarif import SarifReporter
 
-        return SarifReporter()
-    if format is Format.JUNIT:
-        from oasguard.report.junit import JunitReporter
+            return SarifReporter()
+        case Format.JUNIT:
+            from oasguard.report.junit import JunitReporter
 
-        return JunitReporter()
-    if format is Format.CHANGELOG:
-        from oasguard.report.changelog import ChangelogReporter
+            return JunitReporter()
+        case Format.CHANGELOG:
+            from oasguard.report.changelog import ChangelogReporter
 
-        return ChangelogReporter()
-    assert_never(format)
+            return ChangelogReporter()
+        case _:
+            assert_never(format)
 
 
 def needs(*formats: Format) -> Needs:
