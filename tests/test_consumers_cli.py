@@ -306,14 +306,11 @@ def test_json_counts_the_changes_that_name_each_consumer(petstore):
 
 
 def test_the_json_writer_in_pieces_writes_what_json_dumps_writes():
-    from oasguard.consumers.attribute import attribute
     from oasguard.consumers.read import read_consumers
-    from oasguard.engine import diff, run_deep
+    from oasguard.engine import File, Pair, RunOptions, run
     from oasguard.report.json import render_json, report_dict
-    from oasguard.sources import file_spec
 
-    apis: list = []
-    base, revision = file_spec(str(PETSTORE / "base.yaml")), file_spec(str(PETSTORE / "revision.yaml"))
-    report = run_deep(lambda: diff(base, revision, apis=apis))
-    report = attribute(report, read_consumers(ALL, ROOT), apis)
+    pair = Pair(File(str(PETSTORE / "base.yaml")), File(str(PETSTORE / "revision.yaml")))
+    report = run([pair], RunOptions(consumers=read_consumers(ALL, ROOT)))
+    assert any(change.consumers for change in report.changes)
     assert render_json(report) == json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import CORPUS, FIXTURES
-from oasguard.engine import diff, run_deep
+from oasguard.engine import RunOptions, diff, run_deep
 from oasguard.errors import OasguardError
 from oasguard.sources import file_spec
 from test_transforms import _read, _write, reorder_keys
@@ -35,7 +35,9 @@ def _pairs() -> list[dict]:
 
 
 def _fingerprints(base: Path, revision: Path) -> Counter[str]:
-    report = run_deep(lambda: diff(file_spec(str(base)), file_spec(str(revision)), dangling_as_empty=True))
+    report = run_deep(
+        lambda: diff(file_spec(str(base)), file_spec(str(revision)), RunOptions(dangling_as_empty=True))
+    )
     return Counter(change.fingerprint for change in report.changes if PROBE_PATH not in change.location)
 
 
@@ -108,8 +110,8 @@ def test_a_removal_keeps_its_fingerprint_when_its_sunset_passes():
     doc = yaml.safe_load((case / "base.yaml").read_text())
     assert doc["paths"]["/pets"]["delete"]["x-sunset"] == "2999-01-01"
     specs = (file_spec(str(case / "base.yaml")), file_spec(str(case / "revision.yaml")))
-    now = run_deep(lambda: diff(*specs, today=datetime.date(2026, 1, 1)))
-    later = run_deep(lambda: diff(*specs, today=datetime.date(3000, 1, 1)))
+    now = run_deep(lambda: diff(*specs, RunOptions(today=datetime.date(2026, 1, 1))))
+    later = run_deep(lambda: diff(*specs, RunOptions(today=datetime.date(3000, 1, 1))))
     assert [c.id for c in now.changes] == ["operation-removed-before-sunset"]
     assert [c.id for c in later.changes] == ["operation-removed-after-sunset"]
     assert now.changes[0].fingerprint == later.changes[0].fingerprint

@@ -12,7 +12,7 @@ import yaml
 
 from conftest import CORPUS, FIXTURES, NOWHERE, pointer_target
 from oasguard.changes import Change, Source
-from oasguard.engine import diff, run_deep
+from oasguard.engine import RunOptions, diff, run_deep
 from oasguard.load.lines import find_lines
 from oasguard.sources import file_spec, git_spec
 
@@ -20,7 +20,9 @@ LINES = FIXTURES / "lines"
 
 
 def _changes(base: Path, revision: Path, root: Path | None = None) -> list[Change]:
-    report = run_deep(lambda: diff(file_spec(str(base), root), file_spec(str(revision), root), sources=True))
+    report = run_deep(
+        lambda: diff(file_spec(str(base), root), file_spec(str(revision), root), RunOptions(sources=True))
+    )
     return report.changes
 
 
@@ -127,7 +129,7 @@ def test_git_revisions(tmp_path):
         lambda: diff(
             git_spec("HEAD~1", "api/openapi.yaml", cwd=tmp_path),
             git_spec("HEAD", "api/openapi.yaml", cwd=tmp_path),
-            sources=True,
+            RunOptions(sources=True),
         )
     )
     found = _sources(report.changes)
@@ -186,7 +188,7 @@ def test_only_formats_that_show_lines_compute_them(monkeypatch, capsys):
     """A json or text run never reads the files again for lines; the other formats do."""
     from oasguard import cli
     from oasguard.load import lines
-    from oasguard.report import NEEDS_SOURCES, Format
+    from oasguard.report import Format, reporter
 
     asked: list[bool] = []
     real = lines.with_sources
@@ -207,8 +209,8 @@ def test_only_formats_that_show_lines_compute_them(monkeypatch, capsys):
             cli.main(
                 ["diff", str(folder / "base.yaml"), str(folder / "revision.yaml"), "--format", fmt.value]
             )
-        assert bool(asked) == (fmt in NEEDS_SOURCES), fmt
-        assert all((source is not None) == (fmt in NEEDS_SOURCES) for source in shown[-1]), fmt
+        assert bool(asked) == reporter(fmt).needs.sources, fmt
+        assert all((source is not None) == reporter(fmt).needs.sources for source in shown[-1]), fmt
     capsys.readouterr()
 
 
@@ -318,7 +320,7 @@ def corpus_changes(name: str) -> tuple[tuple[Change, ...], object, object]:
     """The changes of one corpus pair with their sources, and both sides' specs."""
     pair = next(p for p in _pairs() if p["name"] == name)
     base, revision = file_spec(str(CORPUS / pair["base"])), file_spec(str(CORPUS / pair["revision"]))
-    report = run_deep(lambda: diff(base, revision, dangling_as_empty=True, sources=True))
+    report = run_deep(lambda: diff(base, revision, RunOptions(dangling_as_empty=True, sources=True)))
     return tuple(report.changes), base, revision
 
 

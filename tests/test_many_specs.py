@@ -11,7 +11,7 @@ import pytest
 
 from oasguard.config import Settings, load_settings
 from oasguard.discover import changed_documents
-from oasguard.engine import Job, diff_many
+from oasguard.engine import Pair, RunOptions, against_revision, run
 from oasguard.report import Format, render
 from repos import CONFIG_FILES, Repo, api, ids, op, query
 
@@ -50,8 +50,13 @@ def _combined(repo: Repo, settings: Settings | None = None, workers: int = 1):
 
     specs = expand_specs(settings) if settings.specs else None
     found = changed_documents("HEAD", repo.root, specs)
-    jobs = [Job("HEAD", pair.base_path, pair.path, repo.root) for pair in found.pairs]
-    return diff_many(jobs, settings, workers=workers)
+    return run(_pairs(repo.root, found.pairs), RunOptions(settings=settings), workers=workers)
+
+
+def _pairs(top: Path, found) -> list[Pair]:
+    return [
+        against_revision("HEAD", top, pair.base_path, str(top / pair.path), None, pair.path) for pair in found
+    ]
 
 
 def test_only_the_changed_documents_are_diffed_and_each_change_names_its_document(monorepo: Repo):
@@ -205,6 +210,6 @@ def test_small_documents_are_compared_in_this_process(monorepo: Repo):
     for name in ("alpha", "beta", "gamma"):
         monorepo.write(f"services/{name}/openapi.yaml", _service(name, BREAKING))
     found = changed_documents("HEAD", monorepo.root)
-    jobs = [Job("HEAD", pair.base_path, pair.path, monorepo.root) for pair in found.pairs]
-    assert len(jobs) == 3
-    assert parallel_workers(jobs) == 1
+    pairs = _pairs(monorepo.root, found.pairs)
+    assert len(pairs) == 3
+    assert parallel_workers(pairs) == 1

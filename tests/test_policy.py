@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from oasguard.config import load_settings
-from oasguard.engine import diff, run_deep
+from oasguard.engine import RunOptions, diff, run_deep
 from oasguard.sources import file_spec, git_spec
 from repos import CONFIG_FILES, Repo, api, ids, op, query
 
@@ -33,7 +33,7 @@ def _report(repo: Repo, config: Path | None = None):
     """The Report object of the same run (to read `ignored` and its reasons)."""
     settings = load_settings(config, start=repo.root)
     base = git_spec("HEAD", SPEC, cwd=repo.root)
-    return run_deep(lambda: diff(base, file_spec(str(repo.root / SPEC)), settings=settings))
+    return run_deep(lambda: diff(base, file_spec(str(repo.root / SPEC)), RunOptions(settings=settings)))
 
 
 #: GET /pets gains a required parameter (breaking) and loses `sort` (warning);

@@ -64,7 +64,7 @@ class Change:
     file: str = ""
     #: True when the pointer refers into the base (something removed)
     in_base: bool = False
-    #: the file and line of the element; filled only when a format needs it (see report.needs_sources)
+    #: the file and line of the element; filled only when a format needs it (a reporter's `needs.sources`)
     source: Source | None = field(default=None, compare=False)
     #: which spec the change belongs to when several are diffed (its path from the repository root)
     document: str | None = field(default=None, compare=False)
@@ -165,3 +165,10 @@ class Report:
 
     def worst(self) -> Level | None:
         return max((c.level for c in self.changes), key=lambda level: level.rank, default=None)
+
+    def fails(self, threshold: Level | None, consumers_only: bool = False) -> bool:
+        """Whether a change is at or above `threshold` (`--fail-on`; None: nothing fails); with
+        `consumers_only` (`--fail-on-consumers`), only changes that break a known consumer count."""
+        counted = [c for c in self.changes if c.consumers] if consumers_only else self.changes
+        worst = max((c.level for c in counted), key=lambda level: level.rank, default=None)
+        return threshold is not None and worst is not None and worst.rank >= threshold.rank

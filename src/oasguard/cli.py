@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,7 +20,10 @@ from oasguard.changes import Level, Report
 from oasguard.errors import OasguardError, UsageError
 from oasguard.report import Format, RenderOptions, render
 from oasguard.report.escape import terminal
-from oasguard.sources import Spec
+
+if TYPE_CHECKING:
+    from oasguard.config import Settings
+    from oasguard.engine import Pair, RunOptions
 
 app = typer.Typer(
     add_completion=False,
@@ -90,7 +93,10 @@ def diff(
     format: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="text | json | markdown | github | sarif | junit."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text | json | markdown | github | sarif | junit | changelog.",
         ),
     ] = "text",
     fail_on: Annotated[
@@ -171,110 +177,78 @@ def diff(
 
     With --base REF and no SPEC: every document of the configuration's `specs`, or every
     OpenAPI document that changed since REF, in one report."""
-    from oasguard.engine import diff as run_diff
-    from oasguard.engine import run_deep
-    from oasguard.progress import Progress
-    from oasguard.report import NEEDS_SOURCES
-    from oasguard.sources import file_spec, git_spec, parse_spec, working_tree_path
-
-    try:
-        chosen = Format(format)
-    except ValueError:
-        raise UsageError(
-            f"--format: unknown format '{format}' (one of {', '.join(f.value for f in Format)})"
-        ) from None
+    chosen = _format(format, "--format")
     outputs = _outputs(output or [])
     lenient = _lenient(dangling_refs)
     if fail_on is not None:
         _threshold(fail_on)
     from oasguard.config import load_settings
+    from oasguard.engine import RunOptions
+    from oasguard.report import needs
 
     settings = load_settings(config)
-    fail_on = fail_on or settings.fail_on or "breaking"
+    threshold = _threshold(fail_on or settings.fail_on or "breaking")
     evidence = _consumers(consumers or [], settings)
     fail_on_consumers = fail_on_consumers or settings.fail_on_consumers
-    apis: list = []  # (base, revision, document) of each pair, for attribution
-    pairs: list[tuple[Spec, Spec]] = []
-    documents: list[str | None] = []  # each pair's path from the repository root, for --base
-    options = RenderOptions(link=link, approved=approved_by)
+    if verify_too:
+        _check_verify(chosen, evidence)
     # source lines cost time: only when a format written shows them (list every format written)
-    sources = not NEEDS_SOURCES.isdisjoint([chosen, *(each for each, _ in outputs)])
-    if base_ref is not None and not specs:
-        jobs: list = []
-        report = _many(base_ref, settings, root, lenient, validate, sources, jobs)
-        if evidence is not None:
-            from oasguard.consumers.attribute import attribute, load_apis
-
-            report = run_deep(lambda: attribute(report, evidence, load_apis(jobs, lenient)))
-        _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
-        return
-    if base_ref is not None:
-        for argument in specs or ():
-            top, relative = working_tree_path(argument)
-            label = f"{base_ref}:{relative}"
-            pairs.append(
-                (git_spec(base_ref, relative.as_posix(), cwd=top, label=label), file_spec(argument, root))
-            )
-            documents.append(relative.as_posix())
-    elif not specs or len(specs) != 2:
-        raise UsageError("diff needs two documents: BASE and REVISION (or --base REF SPEC...)")
-    else:
-        pairs.append((parse_spec(specs[0], root), parse_spec(specs[1], root)))
-    if validate:
-        _validate(*(spec for pair in pairs for spec in pair))
-    with Progress() as progress:
-        reports = [
-            run_deep(
-                lambda pair=pair, document=document: run_diff(
-                    *pair,
-                    progress=progress,
-                    dangling_as_empty=lenient,
-                    settings=settings,
-                    document=document,
-                    sources=sources,
-                    apis=apis if evidence is not None else None,
-                )
-            )
-            for pair, document in zip(pairs, documents if len(pairs) > 1 else [None], strict=True)
-        ]
-    report: Report = reports[0] if len(reports) == 1 else _combined(reports)
-    if evidence is not None:  # after policy: attribution joins the changes as they stand
-        from oasguard.consumers.attribute import attribute
-
-        report = run_deep(lambda: attribute(report, evidence, apis))
+    sources = needs(chosen, *(each for each, _ in outputs)).sources
+    options = RunOptions(
+        settings=settings, dangling_as_empty=lenient, sources=sources, validate=validate, consumers=evidence
+    )
+    pairs = _pairs(specs or [], base_ref, root, settings)
+    if verify_too and len(pairs) != 1:
+        raise UsageError("--verify takes one document pair (BASE REVISION, or --base REF SPEC)")
+    report = _run(pairs, options)
+    shown = RenderOptions(link=link, approved=approved_by)
+    for extra, path in outputs:
+        _write(report, extra, path, shown)
     if not verify_too:
-        _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
+        _finish(report, chosen, threshold, shown, fail_on_consumers)
         return
-    _diff_and_verify(report, chosen, fail_on, outputs, options, fail_on_consumers, evidence, pairs, lenient)
+    _diff_and_verify(report, chosen, threshold, shown, fail_on_consumers, evidence, pairs[0], lenient)
 
 
-def _diff_and_verify(report, chosen, fail_on, outputs, options, fail_on_consumers, evidence, pairs, lenient):
-    """`diff --verify`: the diff report, then verify's report of the consumers against REVISION
-    (drift already there in BASE told apart); exit 1 if either fails."""
-    from oasguard.verify.render import VerifyFormat, render
-    from oasguard.verify.run import against
-
+def _check_verify(chosen: Format, evidence: object) -> None:
+    """`diff --verify` needs evidence, and a format with room for a second report."""
     if chosen.value not in ("text", "markdown", "github"):
         raise UsageError(f"--verify: the {chosen.value} report has no place for it (use `oasguard verify`)")
     if evidence is None:
         raise UsageError("--verify needs the consumers' evidence: --consumers [NAME=]GLOB or `consumers`")
-    if len(pairs) != 1:
-        raise UsageError("--verify takes one document pair (BASE REVISION, or --base REF SPEC)")
-    base, revision = pairs[0]
-    verification = against(revision, evidence, base, lenient)
+
+
+def _diff_and_verify(
+    report: Report,
+    chosen: Format,
+    threshold: Level | None,
+    shown: RenderOptions,
+    fail_on_consumers: bool,
+    evidence: object,
+    pair: Pair,
+    lenient: bool,
+) -> None:
+    """`diff --verify`: the diff report, then verify's report of the consumers against REVISION
+    (drift already there in BASE told apart); exit 1 if either fails."""
+    from oasguard.verify.render import VerifyFormat
+    from oasguard.verify.render import render as render_verify
+    from oasguard.verify.run import against
+
+    with pair.open() as (base, revision):
+        verification = against(revision, evidence, base, lenient)
     code = 0
     try:
-        _finish(report, chosen, fail_on, outputs, options, fail_on_consumers)
+        _finish(report, chosen, threshold, shown, fail_on_consumers)
     except typer.Exit as done:
         code = done.exit_code
     sys.stdout.write("\n")
-    render(verification, VerifyFormat(chosen.value), sys.stdout)
+    render_verify(verification, VerifyFormat(chosen.value), sys.stdout)
     sys.stdout.flush()
     if code or verification.failed:
         raise typer.Exit(code or 1)
 
 
-def _consumers(patterns: list[str], settings):
+def _consumers(patterns: list[str], settings: Settings):
     """The consumer evidence `--consumers` names (relative to the current folder), else the
     configuration's `consumers` (relative to the configuration file), else None."""
     from oasguard.consumers.read import read_consumers
@@ -286,25 +260,27 @@ def _consumers(patterns: list[str], settings):
     return None
 
 
-def _combined(reports: list[Report]) -> Report:
-    """Reports of several SPECs as one (the same ignore list judged each: keep a note only if
-    every document gave it)."""
-    notes = [note for note in reports[0].notes if all(note in each.notes for each in reports)]
-    return Report(
-        [change for each in reports for change in each.changes],
-        ignored=[ignored for each in reports for ignored in each.ignored],
-        notes=notes,
-    )
+def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: Settings) -> list[Pair]:
+    """What `diff` compares: BASE with REVISION; each SPEC at REF with the working tree's; or,
+    with --base REF alone, the configuration's specs or the OpenAPI documents changed since REF."""
+    from oasguard.engine import Argument, Pair, against_revision
+    from oasguard.sources import working_tree_path
 
-
-def _many(
-    base_ref: str, settings, root: Path | None, lenient: bool, validate: bool, sources: bool, jobs_out=None
-) -> Report:
-    """`diff --base REF` with no SPEC: the configured specs, or the changed OpenAPI documents."""
+    if base_ref is None:
+        if len(specs) != 2:
+            raise UsageError("diff needs two documents: BASE and REVISION (or --base REF SPEC...)")
+        return [Pair(Argument(specs[0], root), Argument(specs[1], root))]
+    if specs:
+        named = [(argument, *working_tree_path(argument)) for argument in specs]
+        several = len(named) > 1
+        return [
+            against_revision(
+                base_ref, top, path.as_posix(), argument, root, path.as_posix() if several else None
+            )
+            for argument, top, path in named
+        ]
     from oasguard.config import expand_specs
     from oasguard.discover import changed_documents
-    from oasguard.engine import Job, diff_many
-    from oasguard.progress import Progress
     from oasguard.sources import enclosing_work_tree
 
     top = enclosing_work_tree(Path.cwd().resolve())
@@ -313,37 +289,47 @@ def _many(
     found = changed_documents(base_ref, top, expand_specs(settings) if settings.specs else None)
     for note in found.notes:
         sys.stderr.write(f"oasguard: {terminal(note)}\n")
-    jobs = [Job(base_ref, pair.base_path, pair.path, top, root) for pair in found.pairs]
-    if jobs_out is not None:
-        jobs_out.extend(jobs)
-    if validate:
-        _validate(*(spec for job in jobs for spec in job.specs()))
+    return [
+        against_revision(base_ref, top, pair.base_path, str(top / pair.path), root, pair.path)
+        for pair in found.pairs
+    ]
+
+
+def _run(pairs: list[Pair], options: RunOptions) -> Report:
+    """The engine's run of `pairs`, with a spinner on a terminal."""
+    from dataclasses import replace
+
+    from oasguard.engine import run
+    from oasguard.progress import Progress
+
     with Progress() as progress:
-        return diff_many(jobs, settings, dangling_as_empty=lenient, progress=progress, sources=sources)
+        return run(pairs, replace(options, progress=progress))
 
 
 def _finish(
     report: Report,
     chosen: Format,
-    fail_on: str,
-    outputs: list[tuple[Format, Path]],
+    threshold: Level | None,
     options: RenderOptions,
     fail_on_consumers: bool = False,
 ) -> None:
-    """Write the report (and its --output copies), repeat its notes on stderr, and exit 1 if it
-    reaches `fail_on`."""
-    for extra, path in outputs:
-        _write(report, extra, path, options)
+    """Write the report, repeat its notes on stderr, and exit 1 if it reaches `threshold` (with
+    `fail_on_consumers`, counting only changes that break a known consumer)."""
     render(report, chosen, sys.stdout, options)
     sys.stdout.flush()
     for note in report.notes:
         sys.stderr.write(f"oasguard: {terminal(note)}\n")
-    threshold = _FAIL_ON[fail_on]
-    worst = report.worst()
-    if fail_on_consumers:  # only changes that break a known consumer count
-        worst = max((c.level for c in report.changes if c.consumers), key=lambda v: v.rank, default=None)
-    if threshold is not None and worst is not None and worst.rank >= threshold.rank:
+    if report.fails(threshold, consumers_only=fail_on_consumers):
         raise typer.Exit(1)
+
+
+def _format(name: str, option: str) -> Format:
+    try:
+        return Format(name)
+    except ValueError:
+        raise UsageError(
+            f"{option}: unknown format '{name}' (one of {', '.join(f.value for f in Format)})"
+        ) from None
 
 
 def _outputs(values: list[str]) -> list[tuple[Format, Path]]:
@@ -353,12 +339,7 @@ def _outputs(values: list[str]) -> list[tuple[Format, Path]]:
         name, equals, path = value.partition("=")
         if not equals or not path:
             raise UsageError(f"--output: '{value}' is not FORMAT=PATH")
-        try:
-            outputs.append((Format(name), Path(path)))
-        except ValueError:
-            raise UsageError(
-                f"--output: unknown format '{name}' (one of {', '.join(f.value for f in Format)})"
-            ) from None
+        outputs.append((_format(name, "--output"), Path(path)))
     return outputs
 
 
@@ -385,29 +366,63 @@ def changelog(
     ] = None,
 ) -> None:
     """Write a Markdown changelog of every change from BASE to REVISION, for release notes."""
-    from oasguard.engine import diff as run_diff
-    from oasguard.engine import run_deep
-    from oasguard.report.changelog import render_changelog
-    from oasguard.sources import parse_spec
-
     if not specs or len(specs) != 2:
         raise UsageError("changelog needs two documents: BASE and REVISION")
     lenient = _lenient(dangling_refs)
     from oasguard.config import load_settings
+    from oasguard.engine import Argument, Pair, RunOptions, run
 
     settings = load_settings(config)
     evidence = _consumers(consumers or [], settings)
-    apis: list | None = [] if evidence is not None else None
-    base, revision = parse_spec(specs[0], root), parse_spec(specs[1], root)
-    report = run_deep(
-        lambda: run_diff(base, revision, dangling_as_empty=lenient, settings=settings, apis=apis)
-    )
-    if evidence is not None:
-        from oasguard.consumers.attribute import attribute
-
-        report = run_deep(lambda: attribute(report, evidence, apis or []))
-    render_changelog(report, sys.stdout)
+    pair = Pair(Argument(specs[0], root), Argument(specs[1], root))
+    report = run([pair], RunOptions(settings=settings, dangling_as_empty=lenient, consumers=evidence))
+    render(report, Format.CHANGELOG, sys.stdout)
     sys.stdout.flush()
+
+
+@app.command()
+def verify(
+    spec: Annotated[str, typer.Argument(metavar="SPEC", help="The document: a file or GITREF:PATH.")],
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="FILE...", help="Pact, HAR, Keploy or WireMock files.", show_default=False),
+    ] = None,
+    consumers: Annotated[
+        list[str] | None,
+        typer.Option("--consumers", metavar="[NAME=]GLOB", help="Consumers' evidence (repeatable)."),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", metavar="SPEC", help="Also verify against BASE: tell drift already there."),
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json | markdown | github | junit.")
+    ] = "text",
+    root: _Root = None,
+    dangling_refs: _DanglingRefs = "error",
+    config: _Config = None,
+    debug: _Debug = False,
+) -> None:
+    """Check that the consumers' contracts, recordings and mocks still hold against SPEC."""
+    from oasguard.verify.render import VerifyFormat, render
+    from oasguard.verify.run import run
+
+    try:
+        chosen = VerifyFormat(format)
+    except ValueError:
+        names = ", ".join(f.value for f in VerifyFormat)
+        raise UsageError(f"--format: unknown format '{format}' (one of {names})") from None
+    from oasguard.config import load_settings
+
+    # FILE arguments and --consumers relative to here, else the configuration's `consumers`
+    evidence = _consumers([*(files or []), *(consumers or [])], load_settings(config))
+    if evidence is None:
+        raise UsageError("verify needs evidence: FILE arguments, --consumers [NAME=]GLOB or `consumers`")
+    result = run(spec, evidence, base, root, _lenient(dangling_refs))
+    render(result, chosen, sys.stdout)
+    sys.stdout.flush()
+    if result.failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -457,59 +472,15 @@ def hook(
 ) -> None:
     """Pre-commit hook: compare each staged OpenAPI document (as the index holds it) with REF."""
     from oasguard.config import load_settings
+    from oasguard.engine import RunOptions
     from oasguard.hook import run
 
     settings = load_settings(config)
-    fail_on = fail_on or settings.fail_on or "breaking"
-    code = run(files or [], base_ref, _threshold(fail_on), sys.stdout, settings)
+    threshold = _threshold(fail_on or settings.fail_on or "breaking")
+    code = run(files or [], base_ref, threshold, sys.stdout, RunOptions(settings=settings))
     sys.stdout.flush()
     if code:
         raise typer.Exit(code)
-
-
-@app.command()
-def verify(
-    spec: Annotated[str, typer.Argument(metavar="SPEC", help="The document: a file or GITREF:PATH.")],
-    files: Annotated[
-        list[str] | None,
-        typer.Argument(metavar="FILE...", help="Pact, HAR, Keploy or WireMock files.", show_default=False),
-    ] = None,
-    consumers: Annotated[
-        list[str] | None,
-        typer.Option("--consumers", metavar="[NAME=]GLOB", help="Consumers' evidence (repeatable)."),
-    ] = None,
-    base: Annotated[
-        str | None,
-        typer.Option("--base", metavar="SPEC", help="Also verify against BASE: tell drift already there."),
-    ] = None,
-    format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json | markdown | github | junit.")
-    ] = "text",
-    root: _Root = None,
-    dangling_refs: _DanglingRefs = "error",
-    config: _Config = None,
-    debug: _Debug = False,
-) -> None:
-    """Check that the consumers' contracts, recordings and mocks still hold against SPEC."""
-    from oasguard.verify.render import VerifyFormat, render
-    from oasguard.verify.run import run
-
-    try:
-        chosen = VerifyFormat(format)
-    except ValueError:
-        names = ", ".join(f.value for f in VerifyFormat)
-        raise UsageError(f"--format: unknown format '{format}' (one of {names})") from None
-    from oasguard.config import load_settings
-
-    # FILE arguments and --consumers relative to here, else the configuration's `consumers`
-    evidence = _consumers([*(files or []), *(consumers or [])], load_settings(config))
-    if evidence is None:
-        raise UsageError("verify needs evidence: FILE arguments, --consumers [NAME=]GLOB or `consumers`")
-    result = run(spec, evidence, base, root, _lenient(dangling_refs))
-    render(result, chosen, sys.stdout)
-    sys.stdout.flush()
-    if result.failed:
-        raise typer.Exit(1)
 
 
 def _threshold(fail_on: str) -> Level | None:
@@ -526,19 +497,6 @@ def _lenient(dangling_refs: str) -> bool:
     return dangling_refs == "empty"
 
 
-def _validate(*specs: Spec) -> None:
-    """Report every schema violation of both documents and exit 2 if there is any."""
-    from oasguard.load import load
-    from oasguard.load.validate import violations
-
-    found = [line for spec in specs for line in violations(load(spec))]
-    if found:
-        from oasguard.report.escape import terminal
-
-        sys.stderr.write("".join(f"oasguard: {terminal(line)}\n" for line in found))
-        sys.exit(2)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; exit 0, 1 (changes at or above --fail-on) or 2 (could not run)."""
     args = sys.argv[1:] if argv is None else argv
@@ -549,7 +507,8 @@ def main(argv: list[str] | None = None) -> None:
     except OasguardError as error:
         if debug:
             traceback.print_exc()
-        _fail(str(error))
+        lines = getattr(error, "lines", None)  # --validate: every violation, each one line
+        _fail(*lines, whole=True) if lines else _fail(str(error))
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except typer.Abort:
@@ -567,16 +526,16 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(message: str, first_line: bool = False) -> None:
-    """One line on stderr and exit 2. Names and values in `message` come from documents and
-    arguments: every control character in them is shown escaped, never written raw."""
-    from oasguard.report.escape import terminal
-
-    text = message.strip() or "error"
-    if first_line:  # click's own messages may add a usage paragraph
-        text = text.splitlines()[0]
-    shown = terminal(text)
-    if len(shown) > _MAX_MESSAGE:  # a 100 kB argument or name: its two ends say what it is
-        shown = shown[: _MAX_MESSAGE // 2] + " … " + shown[-_MAX_MESSAGE // 2 :]
-    sys.stderr.write(f"oasguard: {shown}\n")
+def _fail(*messages: str, first_line: bool = False, whole: bool = False) -> None:
+    """One line on stderr per message (an error has one; `--validate` one per violation) and
+    exit 2. Names and values in them come from documents and arguments: every control character
+    in them is shown escaped, never written raw."""
+    for message in messages:
+        text = message.strip() or "error"
+        if first_line:  # click's own messages may add a usage paragraph
+            text = text.splitlines()[0]
+        shown = terminal(text)
+        if len(shown) > _MAX_MESSAGE and not whole:  # a 100 kB argument or name: its two ends say what it is
+            shown = shown[: _MAX_MESSAGE // 2] + " … " + shown[-_MAX_MESSAGE // 2 :]
+        sys.stderr.write(f"oasguard: {shown}\n")
     sys.exit(2)

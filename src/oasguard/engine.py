@@ -7,10 +7,11 @@ import gc
 import os
 import sys
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from oasguard import policy
 from oasguard.changes import Report
@@ -23,7 +24,7 @@ from oasguard.load import load
 from oasguard.model import normalise
 from oasguard.model.unchanged import Unchanged
 from oasguard.rules.classify import classify
-from oasguard.sources import Spec, file_spec, git_spec
+from oasguard.sources import Spec, file_spec, git_spec, parse_spec
 
 T = TypeVar("T")
 
@@ -32,64 +33,177 @@ _STACK_BYTES = 256 * 1024 * 1024
 _RECURSION_LIMIT = 60_000
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything a run is told besides which documents to compare: the same for every pair of
+    the run, and plain data (but `progress`) so that a worker process can receive it."""
+
+    #: the policy to apply (default: SPEC's levels)
+    settings: Settings = field(default_factory=Settings)
+    #: the day ignore entries' and sunsets' dates are judged against
+    today: datetime.date = field(default_factory=datetime.date.today)
+    #: read a `$ref` to nothing as an empty schema instead of failing
+    dangling_as_empty: bool = False
+    #: fill each change's `source` (file and line), which only some formats show
+    sources: bool = False
+    #: validate both documents against the OpenAPI schema before comparing them
+    validate: bool = False
+    #: hears each stage begin (never sent to a worker process)
+    progress: Callable[[str], None] | None = None
+    #: the consumers' evidence (`consumers.read.Consumers`): each change names the consumers it
+    #: breaks, joined after policy; the run then stays in this process, beside its documents
+    consumers: object | None = None
+
+
+class Side(Protocol):
+    """Where one side of a comparison comes from, opened only for the comparison: a side that
+    makes something to read (a document generated into a temporary tree) removes it on exit,
+    also on error."""
+
+    @property
+    def label(self) -> str:
+        """What the user wrote to name it."""
+
+    def open(self) -> AbstractContextManager[Spec]: ...
+
+    def size(self) -> int:
+        """Bytes of its entry document, as far as known without opening it (0: unknown)."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A side already opened by the caller (the hook's index, a test's Spec): nothing to close."""
+
+    spec: Spec
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    @contextmanager
+    def open(self) -> Iterator[Spec]:
+        yield self.spec
+
+    def size(self) -> int:
+        return 0
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A side as the command line names it: a file path, or GITREF:PATH (`sources.parse_spec`)."""
+
+    text: str
+    root: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return self.text
+
+    @contextmanager
+    def open(self) -> Iterator[Spec]:
+        yield parse_spec(self.text, self.root)
+
+    def size(self) -> int:
+        return _file_size(Path(self.text))
+
+
+@dataclass(frozen=True)
+class File:
+    """A file on disk (`sources.file_spec`): the working tree's side of `diff --base REF`."""
+
+    path: str
+    root: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return self.path
+
+    @contextmanager
+    def open(self) -> Iterator[Spec]:
+        yield file_spec(self.path, self.root)
+
+    def size(self) -> int:
+        return _file_size(Path(self.path))
+
+
+@dataclass(frozen=True)
+class AtRevision:
+    """`path` (from the top of the repository `top`) at git revision `ref`."""
+
+    ref: str
+    path: str
+    top: Path
+
+    @property
+    def label(self) -> str:
+        return f"{self.ref}:{self.path}"
+
+    @contextmanager
+    def open(self) -> Iterator[Spec]:
+        yield git_spec(self.ref, self.path, cwd=self.top, label=self.label)
+
+    def size(self) -> int:
+        return 0
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The two sides of one comparison; `document` names it on each change when a run compares
+    several (None: the run's only pair, and its report names both sides)."""
+
+    base: Side
+    revision: Side
+    document: str | None = None
+
+    @contextmanager
+    def open(self) -> Iterator[tuple[Spec, Spec]]:
+        """Both sides opened, and both closed on exit, whatever happens in between."""
+        with ExitStack() as stack:
+            yield stack.enter_context(self.base.open()), stack.enter_context(self.revision.open())
+
+    def size(self) -> int:
+        return self.base.size() + self.revision.size()
+
+
+def against_revision(
+    ref: str, top: Path, base_path: str, revision: str, root: Path | None, document: str | None
+) -> Pair:
+    """`base_path` at git `ref` against the working-tree file `revision` (`diff --base REF`):
+    the one way such a pair is made, whether the user named SPEC or discovery found it."""
+    return Pair(AtRevision(ref, base_path, top), File(revision, root), document)
+
+
 def diff(
-    base: Spec,
-    revision: Spec,
-    today: datetime.date | None = None,
-    progress: Callable[[str], None] | None = None,
-    schemas: SchemaComparer | None = None,
-    dangling_as_empty: bool = False,
-    sources: bool = False,
-    settings: Settings | None = None,
-    document: str | None = None,
-    apis: list | None = None,
+    base: Spec, revision: Spec, options: RunOptions | None = None, schemas: SchemaComparer | None = None
 ) -> Report:
-    """Compare two specs, classify every difference and apply the policy of `settings`
-    (default: SPEC's levels); `progress` hears each stage begin; `schemas`, if given, is the
-    schema comparer to use (to read its work counters after); `dangling_as_empty` reads a
-    `$ref` to nothing as an empty schema instead of failing; `sources` fills each change's
-    `source` (file and line), which only some formats show; `document` names the spec on each
-    change when several are diffed; `apis`, if given, receives (base, revision, document, the
-    loaded base): the normalised documents, for attribution (consumers/attribute.py)."""
-    settings = settings or Settings()
-    today = today or datetime.date.today()
-    outcome = judge(
-        base, revision, today, progress, schemas, dangling_as_empty, settings, document, sources, apis
-    )
-    return Report(
-        outcome.changes,
-        base.label,
-        revision.label,
-        ignored=outcome.ignored,
-        notes=[*outcome.warnings, *policy.notes(settings, outcome.used, today)],
-    )
+    """Compare two opened specs, classify every difference and apply the policy of `options`;
+    `schemas`, if given, is the schema comparer to use (to read its work counters after)."""
+    pair = Pair(Opened(base), Opened(revision))
+    options = options or RunOptions()
+    return combine([pair], [judge(pair, options, schemas)], options)
 
 
-def judge(
-    base: Spec,
-    revision: Spec,
-    today: datetime.date,
-    progress: Callable[[str], None] | None,
-    schemas: SchemaComparer | None,
-    dangling_as_empty: bool,
-    settings: Settings,
-    document: str | None = None,
-    sources: bool = False,
-    apis: list | None = None,
+def judge(pair: Pair, options: RunOptions, schemas: SchemaComparer | None = None) -> policy.Outcome:
+    """The changes of one pair of specs with the policy applied (the ignore list's notes are
+    `combine`'s: an entry may match in another document of the same run)."""
+    with pair.open() as (base, revision):
+        if options.validate:
+            _validate(base, revision)
+        return _judge(base, revision, options, pair.document, schemas)
+
+
+def _judge(
+    base: Spec, revision: Spec, options: RunOptions, document: str | None, schemas: SchemaComparer | None
 ) -> policy.Outcome:
-    """The changes of one pair of specs with the policy applied (notes are the caller's: an
-    ignore entry may match in another document of the same run)."""
-    step = progress or (lambda stage: None)
+    step = options.progress or (lambda stage: None)
     step(f"reading {base.label}")
-    base_document = load(base, dangling_as_empty)
+    base_document = load(base, options.dangling_as_empty)
     step(f"reading {revision.label}")
-    revision_document = load(revision, dangling_as_empty)
+    revision_document = load(revision, options.dangling_as_empty)
     step("normalising")
     unchanged = Unchanged(base_document, revision_document)
     base_api = normalise(base_document, unchanged, side=0)
     revision_api = normalise(revision_document, unchanged, side=1)
-    if apis is not None:
-        apis.append((base_api, revision_api, document, base_document))
     step("comparing")
     facts = settle(compare(base_api, revision_api, schemas), base_document, revision_document)
     changes = classify(facts)
@@ -98,83 +212,88 @@ def judge(
         changes = [
             replace(c, extra={**c.extra, "twin": True}) if c.operation in twins else c for c in changes
         ]
-    if sources:
+    if options.sources:
         from oasguard.load.lines import with_sources
 
         step("finding source lines")
         changes = with_sources(changes, base_document, revision_document)
     if document is not None:
         changes = [replace(change, document=document) for change in changes]
-    outcome = policy.apply(changes, settings, policy.operation_facts(base_api, revision_api), today)
+    facts_of = policy.operation_facts(base_api, revision_api)
+    outcome = policy.apply(changes, options.settings, facts_of, options.today)
+    if options.consumers is not None:  # what attribution reads: kept only when it will run
+        outcome = replace(outcome, apis=(base_api, revision_api, document, base_document))
     warnings = dict.fromkeys((*base_api.warnings, *revision_api.warnings))  # once when both say it
     if document is not None:
         warnings = {f"{document}: {warning}": None for warning in warnings}
     return replace(outcome, warnings=tuple(warnings))
 
 
-@dataclass(frozen=True)
-class Job:
-    """One document of a many-spec run, as plain data a worker process can receive:
-    `base_path` at git `ref` vs the working-tree file `path`, both from the repository `top`."""
+class InvalidDocuments(LoadError):
+    """`--validate` found violations of the OpenAPI schema: one line each."""
 
-    ref: str
-    base_path: str
-    path: str
-    top: Path
-    root: Path | None = None
-
-    def specs(self) -> tuple[Spec, Spec]:
-        label = f"{self.ref}:{self.base_path}"
-        base = git_spec(self.ref, self.base_path, cwd=self.top, label=label)
-        return base, file_spec(str(self.top / self.path), self.root)
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
-def diff_many(
-    jobs: list[Job],
-    settings: Settings,
-    today: datetime.date | None = None,
-    dangling_as_empty: bool = False,
-    progress: Callable[[str], None] | None = None,
-    workers: int | None = None,
-    sources: bool = False,
-) -> Report:
-    """One combined report for many documents: each change names its document, `summary`
-    counts all of them, and an ignore entry is unused only if no document used it. Documents
-    are compared in `workers` processes (default: see `parallel_workers`)."""
-    today = today or datetime.date.today()
-    workers = parallel_workers(jobs) if workers is None else workers
-    if workers > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+def _validate(*specs: Spec) -> None:
+    """Raise InvalidDocuments with every schema violation of `specs`, if there is any."""
+    from oasguard.load.validate import violations
 
-        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        # the largest documents first, so that no worker starts a large one last
-        order = sorted(range(len(jobs)), key=lambda index: -_size(jobs[index]))
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {
-                index: pool.submit(_run_job, jobs[index], settings, today, dangling_as_empty, sources)
-                for index in order
-            }
-            outcomes = [futures[index].result() for index in range(len(jobs))]
-    else:
-        outcomes = [
-            run_deep(
-                lambda job=job: judge(
-                    *job.specs(), today, progress, None, dangling_as_empty, settings, job.path, sources
-                )
-            )
-            for job in jobs
-        ]
+    found = [line for spec in specs for line in violations(load(spec))]
+    if found:
+        raise InvalidDocuments(found)
+
+
+def combine(pairs: list[Pair], outcomes: list[policy.Outcome], options: RunOptions) -> Report:
+    """One report of a run's outcomes, one per pair: changes by document, then as each
+    document's are; every document's warnings; an ignore entry is unused only if no document
+    used it. The report of a run's only, unnamed pair names its two sides."""
     changes = sorted(
         (change for outcome in outcomes for change in outcome.changes),
         key=lambda change: (change.document or "", *change.sort_key()),
     )
     used = frozenset().union(*(outcome.used for outcome in outcomes))
+    notes = [
+        *(w for outcome in outcomes for w in outcome.warnings),
+        *policy.notes(options.settings, used, options.today),
+    ]
+    labels: dict[str, str] = {}
+    if len(pairs) == 1 and pairs[0].document is None:
+        labels = {"base": pairs[0].base.label, "revision": pairs[0].revision.label}
     return Report(
         changes,
+        **labels,
         ignored=[ignored for outcome in outcomes for ignored in outcome.ignored],
-        notes=[*(w for outcome in outcomes for w in outcome.warnings), *policy.notes(settings, used, today)],
+        notes=notes,
     )
+
+
+def run(pairs: list[Pair], options: RunOptions, workers: int | None = None) -> Report:
+    """One report for every pair (see `combine`). Pairs are compared in `workers` processes
+    (default: see `parallel_workers`), else one after the other on a deep stack."""
+    workers = parallel_workers(pairs) if workers is None else workers
+    if workers > 1 and options.consumers is None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        alone = replace(options, progress=None)  # a worker has no terminal to show it on
+        # the largest documents first, so that no worker starts a large one last
+        order = sorted(range(len(pairs)), key=lambda index: -pairs[index].size())
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = {index: pool.submit(_run_pair, pairs[index], alone) for index in order}
+            outcomes = [futures[index].result() for index in range(len(pairs))]
+    else:
+        outcomes = [_run_pair(pair, options) for pair in pairs]
+    report = combine(pairs, outcomes, options)
+    if options.consumers is not None:  # after policy: attribution joins the changes as they stand
+        from oasguard.consumers.attribute import attribute
+
+        apis = [outcome.apis for outcome in outcomes]
+        report = run_deep(lambda: attribute(report, options.consumers, apis))
+    return report
 
 
 #: below this many bytes of documents in all, one process is faster than a pool (its start,
@@ -182,12 +301,12 @@ def diff_many(
 PARALLEL_FROM_BYTES = 2_000_000
 
 
-def parallel_workers(jobs: list[Job]) -> int:
-    """How many processes compare `jobs`: one per idle core, at most one per document, and
+def parallel_workers(pairs: list[Pair]) -> int:
+    """How many processes compare `pairs`: one per idle core, at most one per pair, and
     only one for small documents or on a busy machine, where a second process only competes
     for the same core and pays for sending its changes back (docs/decisions.md, "Many specs")."""
-    size = sum(_size(job) for job in jobs)
-    if len(jobs) < 2 or size < PARALLEL_FROM_BYTES:
+    size = sum(pair.size() for pair in pairs)
+    if len(pairs) < 2 or size < PARALLEL_FROM_BYTES:
         return 1
     cores = os.cpu_count() or 1
     try:
@@ -195,27 +314,26 @@ def parallel_workers(jobs: list[Job]) -> int:
     except (AttributeError, OSError):  # no load average (Windows): assume the cores are free
         busy = 0.0
     idle = int(cores - busy + 0.5)
-    return max(1, min(len(jobs), idle))
+    return max(1, min(len(pairs), idle))
 
 
-def _size(job: Job) -> int:
-    path = job.top / job.path
-    return path.stat().st_size if path.is_file() else 0
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except (OSError, ValueError):
+        return 0
 
 
-def _run_job(
-    job: Job, settings: Settings, today: datetime.date, dangling_as_empty: bool, sources: bool
-) -> policy.Outcome:
-    return run_deep(
-        lambda: judge(*job.specs(), today, None, None, dangling_as_empty, settings, job.path, sources)
-    )
+def _run_pair(pair: Pair, options: RunOptions) -> policy.Outcome:
+    return run_deep(lambda: judge(pair, options))
 
 
 def diff_paths(
     base: Path, revision: Path, root: Path | None = None, today: datetime.date | None = None
 ) -> Report:
     """Compare two documents on disk (the API the tests and other tools use)."""
-    return run_deep(lambda: diff(file_spec(str(base), root), file_spec(str(revision), root), today))
+    pair = Pair(File(str(base), root), File(str(revision), root))
+    return run([pair], RunOptions(today=today or datetime.date.today()))
 
 
 def run_deep(work: Callable[[], T]) -> T:

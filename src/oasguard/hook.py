@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from oasguard.changes import Level, Report
-from oasguard.config import Settings
 from oasguard.errors import MissingFileError, OasguardError, SourceError
 from oasguard.load.parse import looks_like_openapi
 from oasguard.report import Format, render
 from oasguard.report.escape import terminal
 from oasguard.sources import IndexTree, Spec, git_spec, run_git
 
-#: A top-level `openapi:` / `swagger:` key of a block-style YAML document: at column 0, where
-#: nothing but a top-level key can start. Cheaper than parsing a large YAML file twice.
+if TYPE_CHECKING:
+    from oasguard.engine import RunOptions
 
 
 @dataclass(frozen=True)
@@ -27,11 +26,11 @@ class Checked:
 
 
 def check(
-    files: list[str], base: str = "HEAD", cwd: Path | None = None, settings: Settings | None = None
+    files: list[str], base: str = "HEAD", cwd: Path | None = None, options: RunOptions | None = None
 ) -> tuple[list[Checked], list[str]]:
     """Compare every staged OpenAPI document among `files` with the same path at `base`, and
     every other OpenAPI document of the index that `$ref`s one of the other staged `files`.
-    `settings` is the policy to apply (the repository's configuration).
+    `options` hold the policy to apply (the repository's configuration).
     Returns the comparisons and one note per file passed over (and why)."""
     index = IndexTree.here(cwd)
     here = (cwd or Path.cwd()).resolve()
@@ -55,16 +54,16 @@ def check(
         if previous is None:
             skipped.append(f"{path}: new since {base}, nothing to compare")
             continue
-        checked.append(Checked(path, _diff(previous, Spec(index, path, f":{path}"), settings)))
+        checked.append(Checked(path, _diff(previous, Spec(index, path, f":{path}"), options)))
     if others and not first_commit:
-        checked += _referring(index, base, others, set(documents), settings)
+        checked += _referring(index, base, others, set(documents), options)
     return checked, skipped
 
 
-def _diff(previous: Spec, staged: Spec, settings: Settings | None) -> Report:
+def _diff(previous: Spec, staged: Spec, options: RunOptions | None) -> Report:
     from oasguard.engine import diff, run_deep
 
-    return run_deep(lambda: diff(previous, staged, settings=settings))
+    return run_deep(lambda: diff(previous, staged, options))
 
 
 class _Reads:
@@ -91,7 +90,7 @@ def _referring(
     base: str,
     staged: set[PurePosixPath],
     done: set[PurePosixPath],
-    settings: Settings | None,
+    options: RunOptions | None,
 ) -> list[Checked]:
     """The other OpenAPI documents of the index that read one of the `staged` files through a
     `$ref` (a schema file changed alone changes the API of the documents that use it)."""
@@ -104,7 +103,7 @@ def _referring(
             continue
         tree = _Reads(index)
         try:
-            report = _diff(previous, Spec(tree, path, f":{path}"), settings)  # type: ignore[arg-type]
+            report = _diff(previous, Spec(tree, path, f":{path}"), options)  # type: ignore[arg-type]
         except OasguardError:
             if tree.paths & staged:
                 raise  # the staged file breaks the document that uses it
@@ -133,16 +132,14 @@ def _has_commits(top: Path) -> bool:
 
 
 def run(
-    files: list[str], base: str, fail_on: Level | None, out: TextIO, settings: Settings | None = None
+    files: list[str], base: str, fail_on: Level | None, out: TextIO, options: RunOptions | None = None
 ) -> int:
     """The hook's whole run: the text report of every compared document; 1 when something is at
     or above `fail_on` (the commit stops), else 0."""
-    checked, skipped = check(files, base, settings=settings)
+    checked, skipped = check(files, base, options=options)
     failed = False
     for each in checked:
-        worst = each.report.worst()
-        failing = fail_on is not None and worst is not None and worst.rank >= fail_on.rank
-        failed = failed or failing
+        failed = each.report.fails(fail_on) or failed
         out.write(f"{terminal(str(each.path))} (staged) against {terminal(base)}:\n")
         render(each.report, Format.TEXT, out)
         out.write("\n")

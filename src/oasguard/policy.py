@@ -65,6 +65,8 @@ class Outcome:
     used: frozenset[int]
     #: what the documents break that the comparison survived (a note for the user)
     warnings: tuple[str, ...] = ()
+    #: (base Api, revision Api, document, loaded base) when consumers are attributed after
+    apis: tuple = ()
 
 
 def operation_facts(base: Api, revision: Api) -> dict[str, OperationFacts]:

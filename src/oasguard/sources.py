@@ -1,4 +1,5 @@
-"""Where a document comes from: a file tree on disk (later also a git revision), with its root."""
+"""Where a document comes from: a file tree on disk, a git revision or git's index, each with the
+root that its `$ref`s may not leave."""
 
 from __future__ import annotations
 

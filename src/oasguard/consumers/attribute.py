@@ -451,25 +451,3 @@ def _response(
         if found:
             hit.add(interaction.consumer)
     return hit
-
-
-def load_apis(jobs: Sequence, dangling_as_empty: bool) -> list[tuple[Api, Api, str | None, object]]:
-    """(base, revision, document) of each job of a many-document run (`diff --base REF`), whose
-    workers keep their normalised documents to themselves."""
-    from oasguard.errors import MissingFileError
-    from oasguard.load import load
-    from oasguard.model import normalise
-    from oasguard.model.unchanged import Unchanged
-
-    found = []
-    for job in jobs:
-        base_spec, revision_spec = job.specs()
-        try:
-            base = load(base_spec, dangling_as_empty)
-        except MissingFileError:  # a new document: nothing was called in it
-            continue
-        revision = load(revision_spec, dangling_as_empty)
-        unchanged = Unchanged(base, revision)
-        pair = (normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1))
-        found.append((*pair, job.path, base))
-    return found

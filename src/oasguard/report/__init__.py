@@ -1,11 +1,11 @@
-"""Report: one reporter per format behind one interface."""
+"""Report: one reporter per format behind one interface (`Reporter`), chosen by `reporter`."""
 
 from __future__ import annotations
 
 import enum
 import sys
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Protocol, TextIO
 
 if sys.version_info >= (3, 11):
     from typing import assert_never
@@ -22,6 +22,7 @@ class Format(str, enum.Enum):
     GITHUB = "github"
     SARIF = "sarif"
     JUNIT = "junit"
+    CHANGELOG = "changelog"
 
 
 @dataclass(frozen=True)
@@ -35,41 +36,71 @@ class RenderOptions:
     approved: str | None = None
 
 
-#: formats that show `file:line`: only these pay for computing source lines
-NEEDS_SOURCES = frozenset({Format.MARKDOWN, Format.GITHUB, Format.SARIF, Format.JUNIT})
+@dataclass(frozen=True)
+class Needs:
+    """What a reporter shows that a run computes only when some format written asks for it."""
+
+    #: `file:line` of each change (`Change.source`): finding lines costs a pass over the sources
+    sources: bool = False
+
+    def __or__(self, other: Needs) -> Needs:
+        return Needs(sources=self.sources or other.sources)
 
 
-def needs_sources(*formats: Format) -> bool:
-    """Whether any of the formats a run writes (`--format` and every `--output`) shows lines."""
-    return any(format in NEEDS_SOURCES for format in formats)
+class Reporter(Protocol):
+    """One output format. It says what it needs computed and renders a diff report; a format
+    that can also show another kind of report (a verify report) adds its own `render_KIND`
+    method beside `render_diff`, with the same shape, and callers ask for it with `getattr`."""
+
+    needs: Needs
+
+    def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
+        """Write `report` (the changes of one run) to `out`."""
+
+
+def reporter(format: Format) -> Reporter:
+    """The reporter of `format` (each module is imported only when its format is used)."""
+    match format:
+        case Format.TEXT:
+            from oasguard.report.text import TextReporter
+
+            return TextReporter()
+        case Format.JSON:
+            from oasguard.report.json import JsonReporter
+
+            return JsonReporter()
+        case Format.MARKDOWN:
+            from oasguard.report.markdown import MarkdownReporter
+
+            return MarkdownReporter()
+        case Format.GITHUB:
+            from oasguard.report.github import GithubReporter
+
+            return GithubReporter()
+        case Format.SARIF:
+            from oasguard.report.sarif import SarifReporter
+
+            return SarifReporter()
+        case Format.JUNIT:
+            from oasguard.report.junit import JunitReporter
+
+            return JunitReporter()
+        case Format.CHANGELOG:
+            from oasguard.report.changelog import ChangelogReporter
+
+            return ChangelogReporter()
+        case _:
+            assert_never(format)
+
+
+def needs(*formats: Format) -> Needs:
+    """What the formats a run writes (`--format` and every `--output`) need, together."""
+    found = Needs()
+    for format in formats:
+        found = found | reporter(format).needs
+    return found
 
 
 def render(report: Report, format: Format, out: TextIO, options: RenderOptions | None = None) -> None:
-    """Write `report` to `out` in `format`."""
-    options = options or RenderOptions()
-    if format is Format.JSON:
-        from oasguard.report.json import json_chunks
-
-        out.writelines(json_chunks(report))
-    elif format is Format.TEXT:
-        from oasguard.report.text import render_text
-
-        render_text(report, out)
-    elif format is Format.MARKDOWN:
-        from oasguard.report.markdown import render_markdown
-
-        render_markdown(report, out, options)
-    elif format is Format.GITHUB:
-        from oasguard.report.github import render_github
-
-        render_github(report, out)
-    elif format is Format.SARIF:
-        from oasguard.report.sarif import render_sarif
-
-        render_sarif(report, out)
-    elif format is Format.JUNIT:
-        from oasguard.report.junit import render_junit
-
-        render_junit(report, out)
-    else:
-        assert_never(format)
+    """Write the diff report `report` to `out` in `format`."""
+    reporter(format).render_diff(report, out, options or RenderOptions())

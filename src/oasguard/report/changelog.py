@@ -9,6 +9,7 @@ from itertools import groupby
 from typing import TextIO
 
 from oasguard.changes import Change, Level, Report
+from oasguard.report import Needs, RenderOptions
 from oasguard.report.escape import markdown
 
 SECTIONS = ("Breaking", "Deprecated", "Changed", "Added")
@@ -59,3 +60,12 @@ def changelog(report: Report) -> str:
                 lines.append(f"- {markdown(change.message)}{level}{consumers}")
             lines.append("")
     return "\n".join(lines)
+
+
+class ChangelogReporter:
+    """The Markdown changelog, for release notes."""
+
+    needs = Needs()
+
+    def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
+        render_changelog(report, out)

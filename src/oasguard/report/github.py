@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from oasguard.changes import Change, Level, Report
+from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import place, side
 from oasguard.report.escape import workflow_data, workflow_property
 
@@ -52,3 +53,12 @@ def message(change: Change) -> str:
     if change.consumers:
         parts.append(f"affects {', '.join(change.consumers)}")
     return " ".join(parts)
+
+
+class GithubReporter:
+    """GitHub workflow-command annotations."""
+
+    needs = Needs(sources=True)
+
+    def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
+        render_github(report, out)

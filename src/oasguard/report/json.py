@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 from oasguard.changes import Change, Level, Report
+from oasguard.report import Needs, RenderOptions
 
 
 def change_dict(change: Change) -> dict[str, object]:
@@ -105,3 +107,12 @@ def _nested(value: object, indent: str) -> str:
 
 #: the encoder `json.dumps(..., ensure_ascii=False)` uses for strings (C when available)
 _encode_string = json.encoder.encode_basestring
+
+
+class JsonReporter:
+    """The JSON report of SPEC 2."""
+
+    needs = Needs()
+
+    def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
+        out.writelines(json_chunks(report))

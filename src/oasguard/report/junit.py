@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from oasguard.changes import Change, Level, Report
+from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import place_text, side
 from oasguard.report.escape import xml
 
@@ -81,3 +82,12 @@ def _details(change: Change) -> str:
     if change.consumers:
         details.append("affects " + ", ".join(xml(name) for name in change.consumers))
     return "\n  ".join(details)
+
+
+class JunitReporter:
+    """JUnit XML for CI test views."""
+
+    needs = Needs(sources=True)
+
+    def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
+        render_junit(report, out)

@@ -12,20 +12,31 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from oasguard.changes import Change, Level, Report
-from oasguard.report import RenderOptions
+from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import place, side
 from oasguard.report.escape import markdown, url, url_path
 
-#: GitHub refuses a comment longer than this (characters)
+#: GitHub refuses a comment longer than this (characters); the tests hold the report under it
 GITHUB_LIMIT = 65_536
-#: what the report aims to stay under, leaving room for a caller's own wrapping
+#: what the report aims to stay under: 5.5k below GITHUB_LIMIT, room for a caller's own wrapping
+#: (the action's marker comment and heading) and for the few lines that are not budgeted below
 BUDGET = 60_000
-#: at most this many rows per section, however short they are: past it, a table is not read
+#: at most this many rows per section, however short they are: past it, a table is not read;
+#: more breaking changes than warnings, and more warnings than safe changes, are worth a row
 MAX_ROWS = {Level.BREAKING: 250, Level.WARNING: 150, Level.SAFE: 100}
+#: rows of the ignored changes and lines of notes shown: each is folded away or short, and a
+#: long list of either says the configuration needs work, not that each entry must be read
 MAX_IGNORED = 50
 MAX_NOTES = 20
 #: a document string longer than this is cut (a 10 kB enum value is not read in a comment)
 MAX_FIELD = 300
+#: what each later section is promised while an earlier one fills: a quarter of what is left,
+#: at most this many characters, so that a flood of breaking changes still leaves the warnings
+#: and safe changes a table of their own
+LATER_SECTION_SHARE = 4
+LATER_SECTION_MAX = 6_000
+#: characters kept free in a section for its "… and N not shown" line (at most ~120)
+MORE_LINE = 200
 
 _ICON = {Level.BREAKING: "❌", Level.WARNING: "⚠️", Level.SAFE: "✅"}
 _TITLE = {Level.BREAKING: "Breaking changes", Level.WARNING: "Warnings", Level.SAFE: "Safe changes"}
@@ -45,7 +56,7 @@ def markdown_report(report: Report, options: RenderOptions) -> str:
     sections = []
     for position, level in enumerate(levels):
         later = levels[position + 1 :]
-        reserve = sum(min(6_000, remaining // 4) for _ in later)
+        reserve = sum(min(LATER_SECTION_MAX, remaining // LATER_SECTION_SHARE) for _ in later)
         changes = [c for c in report.changes if c.level is level]
         section = _section(level, changes, options, several, remaining - reserve)
         remaining -= len(section)
@@ -116,7 +127,7 @@ def _section(level: Level, changes: list[Change], options: RenderOptions, severa
     header = ("| document " if several else "") + "| operation | change | rule | where |\n"
     header += ("|---" if several else "") + "|---|---|---|---|\n"
     rows = (_row(change, options, several) for change in changes)
-    table, shown = _fill(header, rows, budget - len(start) - len(end) - 200, MAX_ROWS[level])
+    table, shown = _fill(header, rows, budget - len(start) - len(end) - MORE_LINE, MAX_ROWS[level])
     left_out = len(changes) - shown
     more = ""
     if left_out:
@@ -203,3 +214,12 @@ def _count(number: int, noun: str) -> str:
 
 def _cut(text: str) -> str:
     return text if len(text) <= MAX_FIELD else text[: MAX_FIELD - 1] + "…"
+
+
+class MarkdownReporter:
+    """The Markdown report: a pull-request comment or job summary."""
+
+    needs = Needs(sources=True)
+
+    def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
+        render_markdown(report, out, options)

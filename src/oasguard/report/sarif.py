@@ -10,6 +10,7 @@ from typing import TextIO
 
 from oasguard import __version__
 from oasguard.changes import Change, Level, Report
+from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import place, side
 from oasguard.report.escape import url_path, visible
 from oasguard.rules.registry import RULES
@@ -120,3 +121,12 @@ def _result(change: Change, index: dict[str, int]) -> dict[str, object]:
         "partialFingerprints": {FINGERPRINT_KEY: change.fingerprint},
         "properties": properties,
     }
+
+
+class SarifReporter:
+    """SARIF 2.1.0 for code scanning."""
+
+    needs = Needs(sources=True)
+
+    def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
+        render_sarif(report, out)

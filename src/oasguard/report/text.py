@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.text import Text
 
 from oasguard.changes import Change, Level, Report
+from oasguard.report import Needs, RenderOptions
 from oasguard.report.escape import terminal
 
 _STYLE = {Level.BREAKING: "bold red", Level.WARNING: "yellow", Level.SAFE: "green"}
@@ -100,3 +101,12 @@ def _ignored(console: Console, report: Report) -> None:
             )
         )
     console.print()
+
+
+class TextReporter:
+    """The text report, for a terminal or a CI log."""
+
+    needs = Needs()
+
+    def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
+        render_text(report, out)
