@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -58,6 +59,26 @@ _DanglingRefs = Annotated[
         metavar="HOW",
         help="error | empty: a $ref to nothing is an error (default), or an empty schema.",
     ),
+]
+_PactBroker = Annotated[
+    str | None,
+    typer.Option(
+        "--pact-broker",
+        metavar="URL",
+        help="Read the latest pact of every consumer of --provider from this Pact Broker (the only "
+        "network access oasguard makes; PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD).",
+    ),
+]
+_Provider = Annotated[
+    str | None, typer.Option("--provider", metavar="NAME", help="The provider's name on the Pact Broker.")
+]
+_BrokerTag = Annotated[
+    str | None,
+    typer.Option("--pact-broker-tag", metavar="TAG", help="The latest pacts with this tag (e.g. prod)."),
+]
+_BrokerBranch = Annotated[
+    str | None,
+    typer.Option("--pact-broker-branch", metavar="BRANCH", help="The latest pacts of this consumer branch."),
 ]
 _Config = Annotated[
     Path | None,
@@ -172,6 +193,10 @@ def diff(
             "(text, markdown, github).",
         ),
     ] = False,
+    pact_broker: _PactBroker = None,
+    provider: _Provider = None,
+    pact_broker_tag: _BrokerTag = None,
+    pact_broker_branch: _BrokerBranch = None,
 ) -> None:
     """Compare BASE with REVISION and report every change to the API contract.
 
@@ -188,7 +213,9 @@ def diff(
 
     settings = load_settings(config)
     threshold = _threshold(fail_on or settings.fail_on or "breaking")
-    evidence = _consumers(consumers or [], settings)
+    evidence = _consumers(
+        consumers or [], settings, Broker(pact_broker, provider, pact_broker_tag, pact_broker_branch)
+    )
     fail_on_consumers = fail_on_consumers or settings.fail_on_consumers
     if verify_too:
         _check_verify(chosen, evidence)
@@ -248,16 +275,42 @@ def _diff_and_verify(
         raise typer.Exit(code or 1)
 
 
-def _consumers(patterns: list[str], settings: Settings):
-    """The consumer evidence `--consumers` names (relative to the current folder), else the
-    configuration's `consumers` (relative to the configuration file), else None."""
-    from oasguard.consumers.read import read_consumers
+@dataclass(frozen=True)
+class Broker:
+    """`--pact-broker URL --provider NAME [--pact-broker-tag TAG | --pact-broker-branch BRANCH]`."""
 
+    url: str | None
+    provider: str | None
+    tag: str | None = None
+    branch: str | None = None
+
+    def read(self):
+        """The Broker's pacts, or None when no Broker is named."""
+        if self.url is None and self.provider is None:
+            if self.tag is not None or self.branch is not None:
+                raise UsageError(
+                    "--pact-broker-tag and --pact-broker-branch need --pact-broker URL --provider NAME"
+                )
+            return None
+        if self.url is None or self.provider is None:
+            raise UsageError("--pact-broker URL and --provider NAME go together")
+        from oasguard.consumers.read import read_broker
+
+        return read_broker(self.url, self.provider, self.tag, self.branch)
+
+
+def _consumers(patterns: list[str], settings: Settings, broker: Broker):
+    """The consumer evidence: what `--consumers` names (relative to the current folder), else the
+    configuration's `consumers` (relative to the configuration file); and the Broker's pacts when
+    one is named. None when there is none at all."""
+    from oasguard.consumers.read import combined, read_consumers
+
+    files = None
     if patterns:
-        return read_consumers(patterns, Path.cwd())
-    if settings.consumers:
-        return read_consumers(list(settings.consumers), settings.root or Path.cwd())
-    return None
+        files = read_consumers(patterns, Path.cwd())
+    elif settings.consumers:
+        files = read_consumers(list(settings.consumers), settings.root or Path.cwd())
+    return combined(files, broker.read())
 
 
 def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: Settings) -> list[Pair]:
@@ -364,6 +417,10 @@ def changelog(
             "--consumers", metavar="[NAME=]GLOB", help="Consumer evidence: name who each change breaks."
         ),
     ] = None,
+    pact_broker: _PactBroker = None,
+    provider: _Provider = None,
+    pact_broker_tag: _BrokerTag = None,
+    pact_broker_branch: _BrokerBranch = None,
 ) -> None:
     """Write a Markdown changelog of every change from BASE to REVISION, for release notes."""
     if not specs or len(specs) != 2:
@@ -373,7 +430,9 @@ def changelog(
     from oasguard.engine import Argument, Pair, RunOptions, run
 
     settings = load_settings(config)
-    evidence = _consumers(consumers or [], settings)
+    evidence = _consumers(
+        consumers or [], settings, Broker(pact_broker, provider, pact_broker_tag, pact_broker_branch)
+    )
     pair = Pair(Argument(specs[0], root), Argument(specs[1], root))
     report = run([pair], RunOptions(settings=settings, dangling_as_empty=lenient, consumers=evidence))
     render(report, Format.CHANGELOG, sys.stdout)
@@ -402,6 +461,10 @@ def verify(
     dangling_refs: _DanglingRefs = "error",
     config: _Config = None,
     debug: _Debug = False,
+    pact_broker: _PactBroker = None,
+    provider: _Provider = None,
+    pact_broker_tag: _BrokerTag = None,
+    pact_broker_branch: _BrokerBranch = None,
 ) -> None:
     """Check that the consumers' contracts, recordings and mocks still hold against SPEC."""
     from oasguard.verify.render import VerifyFormat, render
@@ -415,9 +478,15 @@ def verify(
     from oasguard.config import load_settings
 
     # FILE arguments and --consumers relative to here, else the configuration's `consumers`
-    evidence = _consumers([*(files or []), *(consumers or [])], load_settings(config))
+    evidence = _consumers(
+        [*(files or []), *(consumers or [])],
+        load_settings(config),
+        Broker(pact_broker, provider, pact_broker_tag, pact_broker_branch),
+    )
     if evidence is None:
-        raise UsageError("verify needs evidence: FILE arguments, --consumers [NAME=]GLOB or `consumers`")
+        raise UsageError(
+            "verify needs evidence: FILE arguments, --consumers [NAME=]GLOB, --pact-broker URL or `consumers`"
+        )
     result = run(spec, evidence, base, root, _lenient(dangling_refs))
     render(result, chosen, sys.stdout)
     sys.stdout.flush()

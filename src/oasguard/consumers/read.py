@@ -58,6 +58,39 @@ def read_consumers(patterns: Sequence[str], cwd: Path) -> Consumers:
     return Consumers(tuple(interactions), tuple(skipped))
 
 
+def read_broker(url: str, provider: str, tag: str | None = None, branch: str | None = None) -> Consumers:
+    """The interactions of the latest pact of every consumer of `provider` on the Pact Broker
+    at `url` (of a tag or a branch when given): the one network access oasguard makes, and only
+    when asked (SPEC 5.5). Each pact is read as a file would be, its URL as its source."""
+    from oasguard.consumers.broker import fetch_pacts
+
+    interactions: list[Interaction] = []
+    skipped: list[Skipped] = []
+    for pact in fetch_pacts(url, provider, tag=tag, branch=branch):
+        if not is_pact(pact.document):
+            raise EvidenceError(f"{pact.url}: the Broker's answer is not a Pact file")
+        try:
+            found, passed, problems = read_pact(pact.document, pact.url, pact.consumer)
+        except PactProblem as problem:
+            raise EvidenceError(f"{pact.url}: {problem}") from None
+        if problems:
+            raise _problem(problems[0])
+        interactions.extend(found)
+        skipped.extend(passed)
+    return Consumers(tuple(interactions), tuple(skipped))
+
+
+def combined(*evidence: Consumers | None) -> Consumers | None:
+    """The interactions of every source of evidence given, in order; None when there is none."""
+    given = [each for each in evidence if each is not None]
+    if not given:
+        return None
+    return Consumers(
+        tuple(i for each in given for i in each.interactions),
+        tuple(s for each in given for s in each.skipped),
+    )
+
+
 def _split(pattern: str) -> tuple[str | None, str]:
     """`NAME=GLOB` → (NAME, GLOB); a `=` after a path separator belongs to the glob."""
     head, equals, tail = pattern.partition("=")
@@ -114,11 +147,16 @@ def _read(documents: list[object], path: Path, name: str | None, shown: str) -> 
             "WireMock stub mappings)"
         )
     if problems:
-        source, description, why = problems[0]
-        raise EvidenceError(
-            f"{_where(source)}: {why}" + (f" (interaction '{description}')" if description else "")
-        )
+        raise _problem(problems[0])
     return Consumers(tuple(found), tuple(skipped))
+
+
+def _problem(problem: tuple[Source, str, str]) -> EvidenceError:
+    """The error for an interaction that cannot be read: where it is, why, and its description."""
+    source, description, why = problem
+    return EvidenceError(
+        f"{_where(source)}: {why}" + (f" (interaction '{description}')" if description else "")
+    )
 
 
 def _where(source: Source) -> str:
