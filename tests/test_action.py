@@ -385,3 +385,18 @@ def test_shallow_clone_fetches_the_base(pr: Harness) -> None:
     done = pr.run({"specs": "api/openapi.yaml", "comment": "false"}, checkout="shallow")
     assert "the base revision is not in this clone" in done.log, done.log[-4000:]
     assert done.outcome == "failure" and done.outputs["breaking"] == "11", done.log[-4000:]
+
+
+def test_the_comment_names_the_consumers_a_change_breaks(pr: Harness) -> None:
+    """`consumers` (Pact files in the repository) and `fail-on-consumers`: the comment says whom
+    the pull request breaks, and the step fails because a known consumer is broken."""
+    pacts = pr.repo / "pacts"
+    pacts.mkdir()
+    shutil.copy(FIXTURES / "consumers" / "pacts" / "web-petstore.json", pacts / "web.json")
+    pr.commit(BREAKING, "break the API, with the web app's pact")
+    done = pr.run({"specs": "api/openapi.yaml", "consumers": "pacts/*.json", "fail-on-consumers": "true"})
+    assert done.outcome == "failure", done.log[-4000:]
+    (comment,) = pr.comments()
+    assert "Breaks 1 of 1 known consumer: web." in comment["body"], comment["body"]
+    assert "(affects web)" in comment["body"]
+    assert any("affects web" in a for a in done.annotations("error")), done.log[-4000:]
