@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 from oasguard.consumers.model import Interaction
 from oasguard.consumers.values import accepts, from_text
 from oasguard.load.document import Document
-from oasguard.model.nodes import Api, Operation, Parameter, Where, path_key
+from oasguard.model.nodes import Api, Operation, Parameter, path_key
 from oasguard.model.normalise import METHODS
 
 _PLACEHOLDER = re.compile(r"\{([^{}/]*)\}")
@@ -128,17 +128,15 @@ class OperationIndex:
         if not isinstance(paths, dict):
             return
         items: dict[str, list[Operation]] = {}
-        normalisers: list = []
+        readers: list = []
 
         def build(path: str, method: str) -> Operation | None:
             if path not in items:
-                if not normalisers:
-                    from oasguard.model.normalise import _Normaliser  # a path item, as normalise reads it
+                if not readers:
+                    from oasguard.model.normalise import PathItems  # a path item, as normalise reads it
 
-                    normalisers.append(_Normaliser(document, None, 0))
-                normaliser = normalisers[0]
-                where = Where(document.spec.path, "").child("paths", path)
-                items[path] = normaliser._path_item(path, paths[path], where)
+                    readers.append(PathItems(document))
+                items[path] = readers[0].operations(path, paths[path])
             return next((o for o in items[path] if o.method.lower() == method), None)
 
         for path, item in paths.items():

@@ -176,10 +176,10 @@ def _documents(data: bytes, shown: str, parse) -> list[object]:
             raise EvidenceError(str(error)) from None
     import yaml
 
-    from oasguard.load.parse import _loader
+    from oasguard.load.parse import yaml_loader
 
     try:
-        return [d for d in yaml.load_all(data, Loader=_loader()) if d is not None]
+        return [d for d in yaml.load_all(data, Loader=yaml_loader()) if d is not None]
     except yaml.MarkedYAMLError as error:
         line = f":{error.problem_mark.line + 1}" if error.problem_mark else ""
         raise EvidenceError(f"{shown}{line}: invalid YAML ({error.problem})") from None

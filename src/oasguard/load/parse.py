@@ -287,6 +287,11 @@ def _loader() -> type:
     return Loader
 
 
+def yaml_loader() -> type:
+    """The YAML loader every document and evidence file is read with (see `_loader`)."""
+    return _loader()
+
+
 def _parse_yaml(data: bytes, name: str) -> object:
     import yaml  # only when there is YAML to read: JSON documents never pay for the import
 

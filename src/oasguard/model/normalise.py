@@ -49,6 +49,18 @@ def normalise(document: Document, unchanged: Unchanged | None = None, side: int 
     return _Normaliser(document, unchanged, side).run()
 
 
+class PathItems:
+    """The operations of single path items of `document`, as `normalise` reads them, built on
+    demand: attribution and verify reach path items that a diff left out as unchanged."""
+
+    def __init__(self, document: Document) -> None:
+        self._normaliser = _Normaliser(document, None, 0)
+
+    def operations(self, path: str, raw: object) -> list[Operation]:
+        where = Where(self._normaliser.entry, "").child("paths", path)
+        return self._normaliser._path_item(path, raw, where)
+
+
 class _Normaliser:
     def __init__(self, document: Document, unchanged: Unchanged | None, side: int) -> None:
         self.document = document
