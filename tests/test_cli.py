@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import FIXTURES
+import pytest
+
+from conftest import FIXTURES, ROOT, run_in_process, run_process
 
 BASE = str(FIXTURES / "petstore" / "base.yaml")
 REVISION = str(FIXTURES / "petstore" / "revision.yaml")
@@ -91,3 +93,41 @@ def test_the_json_report_is_what_the_standard_encoder_writes():
         written = render_json(report)
         assert written == stdjson.dumps(expected, indent=2, ensure_ascii=False) + "\n"
         assert stdjson.loads(written) == expected
+
+
+#: Commands that reach every way out of the command line: each report format, colour, a document
+#: with hostile text, help, a usage error, a missing file, an invalid document, a rule explained.
+SAME_IN_PROCESS = {
+    "json": ("diff", BASE, REVISION, "--format", "json"),
+    "text": ("diff", BASE, REVISION),
+    "markdown": ("diff", BASE, REVISION, "--format", "markdown"),
+    "sarif": ("diff", BASE, REVISION, "--format", "sarif"),
+    "junit": ("diff", BASE, REVISION, "--format", "junit"),
+    "changelog": ("changelog", BASE, REVISION),
+    "hostile-text": ("diff", "fixtures/hostile/base.yaml", "fixtures/hostile/revision.yaml"),
+    "hostile-markdown": (
+        "diff",
+        "fixtures/hostile/base.yaml",
+        "fixtures/hostile/revision.yaml",
+        "--format",
+        "markdown",
+    ),
+    "help": ("diff", "--help"),
+    "version": ("--version",),
+    "usage-error": ("diff", BASE, REVISION, "--fail-on", "sometimes"),
+    "no-such-file": ("diff", BASE, "no/such/file.yaml"),
+    "invalid-document": ("diff", "fixtures/bad/valid.yaml", "fixtures/bad/not-openapi.yaml"),
+    "explain": ("explain", "operation-removed"),
+    "no-command": (),
+}
+
+
+@pytest.mark.parametrize("args", SAME_IN_PROCESS.values(), ids=SAME_IN_PROCESS.keys())
+@pytest.mark.parametrize("colour", [False, True], ids=["pipe", "forced-colour"])
+def test_the_in_process_runner_is_the_real_command(args: tuple[str, ...], colour: bool):
+    """The tests run the command in-process (conftest.run_cli, for speed): for every kind of
+    output it gives the exit status and the bytes of `python -m oasguard` in a new process."""
+    env = {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"} if colour else {"NO_COLOR": "1"}
+    inside = run_in_process(*args, env=env, cwd=ROOT)
+    real = run_process(*args, env=env, cwd=ROOT)
+    assert (inside.returncode, inside.stdout, inside.stderr) == (real.returncode, real.stdout, real.stderr)
