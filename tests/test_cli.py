@@ -122,12 +122,20 @@ SAME_IN_PROCESS = {
 }
 
 
-@pytest.mark.parametrize("args", SAME_IN_PROCESS.values(), ids=SAME_IN_PROCESS.keys())
-@pytest.mark.parametrize("colour", [False, True], ids=["pipe", "forced-colour"])
-def test_the_in_process_runner_is_the_real_command(args: tuple[str, ...], colour: bool):
+#: ... and those whose output has colour when a terminal is forced
+COLOURED = ("text", "hostile-text", "help", "usage-error")
+PLAIN = {"NO_COLOR": "1"}
+FORCED = {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"}
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [pytest.param(args, PLAIN, id=name) for name, args in SAME_IN_PROCESS.items()]
+    + [pytest.param(SAME_IN_PROCESS[name], FORCED, id=f"{name}-coloured") for name in COLOURED],
+)
+def test_the_in_process_runner_is_the_real_command(args: tuple[str, ...], env: dict[str, str]):
     """The tests run the command in-process (conftest.run_cli, for speed): for every kind of
     output it gives the exit status and the bytes of `python -m oasguard` in a new process."""
-    env = {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"} if colour else {"NO_COLOR": "1"}
     inside = run_in_process(*args, env=env, cwd=ROOT)
     real = run_process(*args, env=env, cwd=ROOT)
     assert (inside.returncode, inside.stdout, inside.stderr) == (real.returncode, real.stdout, real.stderr)
