@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import json
+import locale
 import os
+import signal
 import subprocess
 import sys
+import threading
+import traceback
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from oasguard.changes import Report
+from oasguard.sources import Spec
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 CORPUS = Path(os.environ.get("OASGUARD_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 
-def run_cli(
+def run_process(
     *args: str, env: dict[str, str] | None = None, timeout: float = 120, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m oasguard ARGS` as a user would, capturing both streams."""
+    """Run `python -m oasguard ARGS` in a new process, as a user would, capturing both streams
+    (for tests where the process is the point: signals, terminals, limits, the real command)."""
     return subprocess.run(
         [sys.executable, "-m", "oasguard", *args],
         capture_output=True,
@@ -27,6 +40,118 @@ def run_cli(
         env={**os.environ, **(env or {})},
         cwd=cwd,
     )
+
+
+class _Overran(BaseException):
+    """Raised in the main thread when an in-process run outlives its timeout (a BaseException:
+    main must not catch it)."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` (SIGALRM, main thread only), as a process's timeout."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def ring(signum: int, frame: object) -> None:
+        raise _Overran
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+#: What Python's warning filters are in a new process without -W options
+_PROCESS_FILTERS = (
+    ("default", DeprecationWarning, "__main__"),
+    ("ignore", DeprecationWarning, ""),
+    ("ignore", PendingDeprecationWarning, ""),
+    ("ignore", ImportWarning, ""),
+    ("ignore", ResourceWarning, ""),
+)
+
+
+def _decoded(stream: io.TextIOWrapper) -> str:
+    """The bytes written to `stream`, read back as subprocess.run(text=True) reads a pipe: in the
+    locale's encoding, strictly, with universal newlines."""
+    stream.flush()
+    data = stream.buffer.getvalue()  # type: ignore[attr-defined]
+    return io.TextIOWrapper(io.BytesIO(data), encoding=locale.getpreferredencoding(False)).read()
+
+
+def run_in_process(
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    cwd: Path | None = None,
+    without: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
+    """`oasguard ARGS` run by `oasguard.cli.main` in this process, with what a new process would
+    have: its own stdout (UTF-8, strict) and stderr (backslashreplace), an empty stdin, `env` added
+    to the environment (and the variables `without` taken out), `cwd`, a fresh argv and warning
+    filters; an exception escaping main is a traceback on stderr and exit 1. All of it is restored
+    afterwards, and `timeout` ends the run as it ends a process (subprocess.TimeoutExpired)."""
+    from oasguard.cli import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", line_buffering=False)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace")
+    saved_env = dict(os.environ)
+    saved_cwd = os.getcwd()
+    saved = (sys.stdin, sys.stdout, sys.stderr, sys.argv)
+    code: object = 0
+    try:
+        os.environ.update(env or {})
+        for name in without:
+            os.environ.pop(name, None)
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdin = io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8")
+        sys.stdout, sys.stderr = out, err
+        sys.argv = [str(Path(main.__code__.co_filename).with_name("__main__.py")), *args]
+        with warnings.catch_warnings():
+            warnings.resetwarnings()
+            for action, category, module in reversed(_PROCESS_FILTERS):
+                warnings.filterwarnings(action, category=category, module=module)
+            warnings.showwarning = _show_warning
+            try:
+                with _deadline(timeout):
+                    main(list(args))
+            except SystemExit as done:
+                code = done.code
+            except _Overran:
+                raise subprocess.TimeoutExpired(["oasguard", *args], timeout) from None
+            except BaseException:  # what the interpreter prints when an exception escapes
+                traceback.print_exc()
+                code = 1
+    finally:
+        sys.stdin, sys.stdout, sys.stderr, sys.argv = saved
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        err.write(f"{code}\n")
+        code = 1
+    return subprocess.CompletedProcess(["oasguard", *args], code, _decoded(out), _decoded(err))
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `oasguard ARGS` as a user would, capturing both streams: in this process (fast; see
+    run_in_process), or in a new one with OASGUARD_TEST_PROCESSES=1 (what CI's slow lane does)."""
+    runner = run_process if os.environ.get("OASGUARD_TEST_PROCESSES") else run_in_process
+    return runner(*args, env=env, timeout=timeout, cwd=cwd)
 
 
 NOWHERE = object()
@@ -59,6 +184,44 @@ def describe_changes(changes) -> str:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# --- the corpus -------------------------------------------------------------------------------------
+
+
+def corpus_pairs() -> list[dict]:
+    """The pairs of ../shared/corpus/MANIFEST.json (none when the corpus is not here)."""
+    path = CORPUS / "MANIFEST.json"
+    return json.loads(path.read_text())["pairs"] if path.exists() else []
+
+
+@functools.cache
+def corpus_report(name: str) -> tuple[Report, Spec, Spec]:
+    """The report of the corpus pair `name` and its two specs, diffed once per test process
+    (several modules check the same megabyte pairs): `$ref`s to nothing read as empty schemas,
+    each change's source line filled."""
+    from oasguard.engine import RunOptions, diff, run_deep
+    from oasguard.sources import file_spec
+
+    pair = next(p for p in corpus_pairs() if p["name"] == name)
+    base, revision = file_spec(str(CORPUS / pair["base"])), file_spec(str(CORPUS / pair["revision"]))
+    report = run_deep(lambda: diff(base, revision, RunOptions(dangling_as_empty=True, sources=True)))
+    return report, base, revision
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the corpus tests of one pair run on one worker, so that its report
+    (corpus_report) is made once, not once per worker."""
+    names = {pair["name"] for pair in corpus_pairs()}
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if params is None or item.get_closest_marker("corpus") is None:
+            continue
+        pair = params.params.get("pair")
+        name = pair.get("name") if isinstance(pair, dict) else params.params.get("name")
+        if name in names:
+            item.add_marker(pytest.mark.xdist_group(f"corpus-{name}"))
 
 
 @pytest.fixture(scope="session")

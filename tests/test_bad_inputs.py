@@ -6,7 +6,8 @@ traceback, and nothing written anywhere. Hostile inputs (alias bombs, deep nesti
 scalars, long `$ref` chains) must end in time and memory with a report (exit 0/1) or such a
 clean exit 2.
 
-Every case runs the real command (`python -m oasguard`) in a subprocess. Small inputs live in
+Hostile cases run the real command (`python -m oasguard`) in a subprocess under a memory limit;
+the others run it in this process (conftest.run_in_process). Small inputs live in
 `fixtures/bad/`; anything big, or anything that must sit outside a git work tree, is made in
 `tmp_path` (under /tmp, outside any repository) at test time.
 """
@@ -23,6 +24,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from conftest import run_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "fixtures" / "bad"
@@ -72,24 +75,29 @@ def run(
     hostile: bool = False,
     timeout: float = 60,
 ) -> Run:
-    """Run `python -m oasguard ARGS` in `cwd`; check that no file below `watch` (and fixtures/bad)
-    changed. `hostile` adds the 1 GB address-space limit and the 20 s deadline."""
+    """Run `oasguard ARGS` in `cwd`; check that no file below `watch` (and fixtures/bad) changed.
+    `hostile` runs the real command (`python -m oasguard`) in a new process under the 1 GB
+    address-space limit and the 20 s deadline; the other runs are in this process (run_in_process:
+    its own streams, environment and exit status, as a new process has)."""
     watched = (BAD, *watch)
     before = [_snapshot(folder) for folder in watched]
     env = {k: v for k, v in os.environ.items() if k not in ("OASGUARD_DEBUG", "NO_COLOR")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     started = time.monotonic()
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "oasguard", *args],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            cwd=cwd,
-            env=env,
-            timeout=HOSTILE_TIMEOUT if hostile else timeout,
-            preexec_fn=_limit_memory if hostile else None,
-        )
+        if hostile or os.environ.get("OASGUARD_TEST_PROCESSES"):
+            done = subprocess.run(
+                [sys.executable, "-m", "oasguard", *args],
+                capture_output=True,
+                text=True,
+                errors="replace",
+                cwd=cwd,
+                env=env,
+                timeout=HOSTILE_TIMEOUT if hostile else timeout,
+                preexec_fn=_limit_memory if hostile else None,
+            )
+        else:
+            done = run_in_process(*args, cwd=cwd, timeout=timeout, without=("OASGUARD_DEBUG", "NO_COLOR"))
     except subprocess.TimeoutExpired:
         pytest.fail(
             f"oasguard {' '.join(args)} did not finish within "

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import FIXTURES
+import pytest
+
+from conftest import FIXTURES, ROOT, run_in_process, run_process
 
 BASE = str(FIXTURES / "petstore" / "base.yaml")
 REVISION = str(FIXTURES / "petstore" / "revision.yaml")
@@ -91,3 +93,49 @@ def test_the_json_report_is_what_the_standard_encoder_writes():
         written = render_json(report)
         assert written == stdjson.dumps(expected, indent=2, ensure_ascii=False) + "\n"
         assert stdjson.loads(written) == expected
+
+
+#: Commands that reach every way out of the command line: each report format, colour, a document
+#: with hostile text, help, a usage error, a missing file, an invalid document, a rule explained.
+SAME_IN_PROCESS = {
+    "json": ("diff", BASE, REVISION, "--format", "json"),
+    "text": ("diff", BASE, REVISION),
+    "markdown": ("diff", BASE, REVISION, "--format", "markdown"),
+    "sarif": ("diff", BASE, REVISION, "--format", "sarif"),
+    "junit": ("diff", BASE, REVISION, "--format", "junit"),
+    "changelog": ("changelog", BASE, REVISION),
+    "hostile-text": ("diff", "fixtures/hostile/base.yaml", "fixtures/hostile/revision.yaml"),
+    "hostile-markdown": (
+        "diff",
+        "fixtures/hostile/base.yaml",
+        "fixtures/hostile/revision.yaml",
+        "--format",
+        "markdown",
+    ),
+    "help": ("diff", "--help"),
+    "version": ("--version",),
+    "usage-error": ("diff", BASE, REVISION, "--fail-on", "sometimes"),
+    "no-such-file": ("diff", BASE, "no/such/file.yaml"),
+    "invalid-document": ("diff", "fixtures/bad/valid.yaml", "fixtures/bad/not-openapi.yaml"),
+    "explain": ("explain", "operation-removed"),
+    "no-command": (),
+}
+
+
+#: ... and those whose output has colour when a terminal is forced
+COLOURED = ("text", "hostile-text", "help", "usage-error")
+PLAIN = {"NO_COLOR": "1"}
+FORCED = {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1"}
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [pytest.param(args, PLAIN, id=name) for name, args in SAME_IN_PROCESS.items()]
+    + [pytest.param(SAME_IN_PROCESS[name], FORCED, id=f"{name}-coloured") for name in COLOURED],
+)
+def test_the_in_process_runner_is_the_real_command(args: tuple[str, ...], env: dict[str, str]):
+    """The tests run the command in-process (conftest.run_cli, for speed): for every kind of
+    output it gives the exit status and the bytes of `python -m oasguard` in a new process."""
+    inside = run_in_process(*args, env=env, cwd=ROOT)
+    real = run_process(*args, env=env, cwd=ROOT)
+    assert (inside.returncode, inside.stdout, inside.stderr) == (real.returncode, real.stdout, real.stderr)

@@ -11,6 +11,8 @@ from conftest import CORPUS
 #: pairs whose base is itself invalid: exit 2 naming the culprit, as SPEC 4 asks
 INVALID = {"stripe-json-long": "'#/definitions/error'"}
 
+pytestmark = pytest.mark.corpus
+
 
 def _pairs():
     path = CORPUS / "MANIFEST.json"

@@ -8,6 +8,8 @@ import pytest
 from conftest import CORPUS
 from test_lines import _pairs, corpus_changes, resolves
 
+pytestmark = pytest.mark.corpus
+
 
 @pytest.mark.skipif(not (CORPUS / "MANIFEST.json").exists(), reason="no corpus here")
 @pytest.mark.parametrize("name", [p["name"] for p in _pairs()])

@@ -245,6 +245,7 @@ def test_markdown_options_come_from_the_command_line():
     assert page.links and all(link == at or link.startswith(at + "#L") for link in page.links)
 
 
+@pytest.mark.corpus
 def test_markdown_of_the_github_corpus_pair_stays_under_the_comment_limit():
     base = CORPUS / "github" / "22.0.0" / "api.github.com.json"
     revision = CORPUS / "github" / "23.0.0" / "api.github.com.json"

@@ -48,7 +48,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, FIXTURES, run_cli
+from conftest import CORPUS, FIXTURES, run_process
 from oasguard.cli import main
 
 DEFAULT_EXAMPLES = 200
@@ -117,7 +117,8 @@ def _side(folder: Path, stem: str) -> Path | None:
 
 
 #: A `$ref` to another file: a seed with one is left out (only the entry file is mutated and copied).
-_EXTERNAL_REF = re.compile(rb"""["']?\$ref["']?\s*:\s*["']?[^#"'\s]""")
+#: (no optional quote before `$ref`: it changes no answer of `search`, and scans faster)
+_EXTERNAL_REF = re.compile(rb"""\$ref["']?\s*:\s*["']?[^#"'\s]""")
 
 
 @cache
@@ -1215,6 +1216,7 @@ def test_mutated_fixtures_never_crash_the_command():
     _fuzz("fixtures", _fixture_pairs(), EXAMPLES)
 
 
+@pytest.mark.corpus
 def test_mutated_corpus_documents_never_crash_the_command():
     if not _corpus_pairs():
         pytest.skip("the corpus (../shared/corpus) is not here")
@@ -1233,7 +1235,7 @@ def test_the_in_process_run_is_the_real_command():
         with tempfile.TemporaryDirectory(prefix="oasguard-fuzz-") as folder:
             base, revision = example.write(Path(folder))
             inside = _run_in_process(base, revision)
-            real = run_cli("diff", str(base), str(revision), "--format", "json", timeout=ABORT_SECONDS)
+            real = run_process("diff", str(base), str(revision), "--format", "json", timeout=ABORT_SECONDS)
             assert (real.returncode, real.stdout, real.stderr) == (inside.code, inside.stdout, inside.stderr)
             check(inside, example.files())
 

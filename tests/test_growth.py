@@ -80,10 +80,10 @@ def _corpus(relative: str) -> Path:
     "document",
     [
         "fixtures:petstore/base.yaml",
-        "corpus:stripe/v124/spec3.json",
-        "corpus:github/22.0.0/api.github.com.json",
-        "corpus:kubernetes/1.35/swagger.json",
-        "corpus:discord/2026-07-10_ef91fa1/openapi.json",
+        pytest.param("corpus:stripe/v124/spec3.json", marks=pytest.mark.corpus),
+        pytest.param("corpus:github/22.0.0/api.github.com.json", marks=pytest.mark.corpus),
+        pytest.param("corpus:kubernetes/1.35/swagger.json", marks=pytest.mark.corpus),
+        pytest.param("corpus:discord/2026-07-10_ef91fa1/openapi.json", marks=pytest.mark.corpus),
     ],
 )
 def test_identical_documents_cost_at_most_one_visit_per_mapping(document: str):

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from conftest import CORPUS, FIXTURES, NOWHERE, pointer_target
+from conftest import CORPUS, FIXTURES, NOWHERE, corpus_pairs, corpus_report, pointer_target
 from oasguard.changes import Change, Source
 from oasguard.engine import RunOptions, diff, run_deep
 from oasguard.load.lines import find_lines
@@ -311,16 +311,12 @@ def test_unreadable_text_gives_no_line_and_no_error():
 
 
 def _pairs() -> list[dict]:
-    path = CORPUS / "MANIFEST.json"
-    return json.loads(path.read_text())["pairs"] if path.exists() else []
+    return corpus_pairs()
 
 
-@cache
 def corpus_changes(name: str) -> tuple[tuple[Change, ...], object, object]:
     """The changes of one corpus pair with their sources, and both sides' specs."""
-    pair = next(p for p in _pairs() if p["name"] == name)
-    base, revision = file_spec(str(CORPUS / pair["base"])), file_spec(str(CORPUS / pair["revision"]))
-    report = run_deep(lambda: diff(base, revision, RunOptions(dangling_as_empty=True, sources=True)))
+    report, base, revision = corpus_report(name)
     return tuple(report.changes), base, revision
 
 
@@ -338,6 +334,7 @@ def resolves(change: Change, base: object, revision: object) -> bool:
     return pointer_target(document, change.pointer) is not NOWHERE
 
 
+@pytest.mark.corpus
 @pytest.mark.skipif(not (CORPUS / "MANIFEST.json").exists(), reason="no corpus here")
 @pytest.mark.parametrize("name", [p["name"] for p in _pairs()])
 def test_every_corpus_change_has_a_line_that_holds_its_key(name):
@@ -361,6 +358,7 @@ def test_every_corpus_change_has_a_line_that_holds_its_key(name):
         )
 
 
+@pytest.mark.corpus
 @pytest.mark.skipif(not (CORPUS / "MANIFEST.json").exists(), reason="no corpus here")
 @pytest.mark.parametrize("name", [p["name"] for p in _pairs()])
 def test_corpus_lines_are_the_same_jumped_or_scanned(name):

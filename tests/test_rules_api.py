@@ -11,14 +11,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import NOWHERE, describe_changes, pointer_target
+from conftest import NOWHERE, describe_changes, pointer_target, run_cli
 from oasguard.rules import parameters, paths, request_body, responses, security
 from oasguard.rules.registry import RULES
 
@@ -403,13 +401,7 @@ def _cli_available() -> bool:
 def test_rule_json(case: str, expected: set[str], substring: str | tuple[str, ...] | None):
     """The same through `oasguard diff --format json`: ids, levels, summary counts, exit status."""
     base, revision = _pair(case)
-    run = subprocess.run(
-        [sys.executable, "-m", "oasguard", "diff", str(base), str(revision), "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = run_cli("diff", str(base), str(revision), "--format", "json", timeout=60)
     assert run.returncode in (0, 1), run.stderr
     report = json.loads(run.stdout)
     changes = report["changes"]

@@ -112,6 +112,7 @@ def test_different_methods_under_one_shape_are_no_twins(tmp_path: Path):
     assert result.stderr == "" and report["changes"] == []
 
 
+@pytest.mark.corpus
 @pytest.mark.skipif(not (CORPUS / "MANIFEST.json").exists(), reason="no corpus here")
 def test_elasticsearch_serverless_is_compared(manifest):
     """The published document that 0.2.0 refused: every inference PUT is compared with itself."""
