@@ -64,8 +64,25 @@ class Source:
         return f"{self.file}{where}" + (f":{self.line}" if self.line is not None else "")
 
 
+class _Message:
+    """What requests and responses share: headers, read without regard to case."""
+
+    headers: tuple[tuple[str, str], ...]
+
+    def header(self, name: str) -> str | None:
+        """The first value of header `name`, compared without regard to case."""
+        lower = name.lower()
+        return next((value for key, value in self.headers if key.lower() == lower), None)
+
+    @property
+    def content_type(self) -> str | None:
+        """The media type (`application/json`), without parameters such as `charset`."""
+        value = self.header("content-type")
+        return value.split(";", 1)[0].strip().lower() if value else None
+
+
 @dataclass(frozen=True)
-class Request:
+class Request(_Message):
     """What the consumer sends. `path` is the URL path as sent (no query string), percent
     escapes kept; `query` and `headers` keep their order and repeated names; header names as
     written (compare them case-insensitively); `body` is the parsed JSON, the text, or ABSENT."""
@@ -82,20 +99,9 @@ class Request:
     #: `urlPathPattern`); `path` then holds the same expression
     path_pattern: str | None = None
 
-    def header(self, name: str) -> str | None:
-        """The first value of header `name`, compared without regard to case."""
-        lower = name.lower()
-        return next((value for key, value in self.headers if key.lower() == lower), None)
-
-    @property
-    def content_type(self) -> str | None:
-        """The media type sent (`application/json`), without parameters such as `charset`."""
-        value = self.header("content-type")
-        return value.split(";", 1)[0].strip().lower() if value else None
-
 
 @dataclass(frozen=True)
-class Response:
+class Response(_Message):
     """What the consumer expects back: the status (None when the evidence does not say), the
     headers and body it names (for a recording or a mock: the ones it holds)."""
 
@@ -103,15 +109,6 @@ class Response:
     headers: tuple[tuple[str, str], ...] = ()
     body: object = ABSENT
     matchers: dict[str, dict[object, tuple[Matcher, ...]]] = field(default_factory=dict, hash=False)
-
-    def header(self, name: str) -> str | None:
-        lower = name.lower()
-        return next((value for key, value in self.headers if key.lower() == lower), None)
-
-    @property
-    def content_type(self) -> str | None:
-        value = self.header("content-type")
-        return value.split(";", 1)[0].strip().lower() if value else None
 
 
 @dataclass(frozen=True)
