@@ -155,7 +155,7 @@ def test_fail_on_consumers_exits_0_when_no_consumer_uses_the_breaking_change():
     args = ("diff", str(PETSTORE / "base.yaml"), str(MAXLENGTH), *_consumers(*short))
     plain = run_cli(*args, cwd=ROOT)
     assert plain.returncode == 1, plain.stderr  # a breaking change...
-    assert "affects" not in plain.stdout  # ...that no consumer is hit by
+    assert "breaks:" not in plain.stdout  # ...that no consumer is hit by
     chosen = run_cli(*args, "--fail-on-consumers", cwd=ROOT)
     assert chosen.returncode == 0, chosen.stdout + chosen.stderr
     assert "request-bound-tightened" in chosen.stdout  # still listed
@@ -314,3 +314,26 @@ def test_the_json_writer_in_pieces_writes_what_json_dumps_writes():
     report = run([pair], RunOptions(consumers=read_consumers(ALL, ROOT)))
     assert any(change.consumers for change in report.changes)
     assert render_json(report) == json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_the_hook_names_the_consumers_of_a_staged_breaking_change(tmp_path):
+    """The pre-commit hook takes `--consumers` (or the configuration's `consumers`) too."""
+    import shutil
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "dev@example.com")
+    git("config", "user.name", "dev")
+    api = tmp_path / "api.yaml"
+    shutil.copy(PETSTORE / "base.yaml", api)
+    shutil.copy(ROOT / "fixtures" / "consumers" / "pacts" / "web-petstore.json", tmp_path / "web.json")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    shutil.copy(PETSTORE / "revision.yaml", api)
+    git("add", "api.yaml")
+    result = run_cli("hook", "api.yaml", "--consumers", "web.json", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "breaks: web" in result.stdout, result.stdout

@@ -330,7 +330,7 @@ def test_text_shows_ignored_changes_notes_consumers_and_documents():
     assert "Ignored by the configuration (1)" in text and "accepted in ADR-7" in text
     assert report.ignored[0].change.message in text
     assert "note: ignore entry 'old-rule' matched nothing" in text
-    assert "affects billing-service, mobile-app" in text
+    assert "breaks: billing-service, mobile-app" in text
     assert "== specs/a.yaml" in text and "== specs/b.yaml" in text
 
 

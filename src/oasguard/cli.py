@@ -538,6 +538,12 @@ def hook(
     ] = None,
     config: _Config = None,
     debug: _Debug = False,
+    consumers: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--consumers", metavar="[NAME=]GLOB", help="Consumer evidence: name who each change breaks."
+        ),
+    ] = None,
 ) -> None:
     """Pre-commit hook: compare each staged OpenAPI document (as the index holds it) with REF."""
     from oasguard.config import load_settings
@@ -546,7 +552,9 @@ def hook(
 
     settings = load_settings(config)
     threshold = _threshold(fail_on or settings.fail_on or "breaking")
-    code = run(files or [], base_ref, threshold, sys.stdout, RunOptions(settings=settings))
+    evidence = _consumers(consumers or [], settings, Broker(None, None))
+    options = RunOptions(settings=settings, consumers=evidence)
+    code = run(files or [], base_ref, threshold, sys.stdout, options)
     sys.stdout.flush()
     if code:
         raise typer.Exit(code)

@@ -180,7 +180,8 @@ def diff(
     `schemas`, if given, is the schema comparer to use (to read its work counters after)."""
     pair = Pair(Opened(base), Opened(revision))
     options = options or RunOptions()
-    return combine([pair], [judge(pair, options, schemas)], options)
+    outcome = judge(pair, options, schemas)
+    return _attributed(combine([pair], [outcome], options), [outcome], options)
 
 
 def judge(pair: Pair, options: RunOptions, schemas: SchemaComparer | None = None) -> policy.Outcome:
@@ -287,13 +288,18 @@ def run(pairs: list[Pair], options: RunOptions, workers: int | None = None) -> R
             outcomes = [futures[index].result() for index in range(len(pairs))]
     else:
         outcomes = [_run_pair(pair, options) for pair in pairs]
-    report = combine(pairs, outcomes, options)
-    if options.consumers is not None:  # after policy: attribution joins the changes as they stand
-        from oasguard.consumers.attribute import attribute
+    return _attributed(combine(pairs, outcomes, options), outcomes, options)
 
-        apis = [outcome.apis for outcome in outcomes]
-        report = run_deep(lambda: attribute(report, options.consumers, apis))
-    return report
+
+def _attributed(report: Report, outcomes: list[policy.Outcome], options: RunOptions) -> Report:
+    """`report` with the consumers each change breaks, when the run was given their evidence:
+    after policy, attribution joins the changes as they stand."""
+    if options.consumers is None:
+        return report
+    from oasguard.consumers.attribute import attribute
+
+    apis = [outcome.apis for outcome in outcomes]
+    return run_deep(lambda: attribute(report, options.consumers, apis))
 
 
 #: below this many bytes of documents in all, one process is faster than a pool (its start,

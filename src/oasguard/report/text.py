@@ -67,7 +67,7 @@ def _operations(console: Console, changes: list[Change]) -> None:
                 console.print(Text(f"{_INDENT}at {where}", style="dim"))
             if change.consumers:
                 consumers = ", ".join(terminal(name) for name in change.consumers)
-                console.print(Text(f"{_INDENT}affects {consumers}", style="dim"))
+                console.print(Text(f"{_INDENT}breaks: {consumers}", style="dim"))
         console.print()
 
 
