@@ -337,3 +337,26 @@ def test_the_hook_names_the_consumers_of_a_staged_breaking_change(tmp_path):
     result = run_cli("hook", "api.yaml", "--consumers", "web.json", cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "breaks: web" in result.stdout, result.stdout
+
+
+def test_evidence_without_an_http_interaction_still_says_nothing_was_unmatched(tmp_path):
+    """A Pact of message interactions only: the JSON report still carries `unmatched` (empty) and
+    `consumers`, so that a reader can tell "no consumer is broken" from "no evidence was read"."""
+    pact = tmp_path / "events.json"
+    pact.write_text(
+        json.dumps(
+            {
+                "consumer": {"name": "events"},
+                "provider": {"name": "petstore"},
+                "messages": [{"description": "a pet adopted", "contents": {"id": 1}}],
+                "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            }
+        )
+    )
+    args = ("diff", str(PETSTORE / "base.yaml"), str(PETSTORE / "revision.yaml"), "--format", "json")
+    result = run_cli(*args, "--consumers", str(pact))
+    report = json.loads(result.stdout)
+    assert report["unmatched"] == [] and report["consumers"] == {}
+    assert "a message interaction, not HTTP" in result.stderr
+    assert not any(change.get("consumers") for change in report["changes"])
+    assert "unmatched" not in json.loads(run_cli(*args).stdout)  # no evidence, no key

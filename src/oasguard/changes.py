@@ -155,6 +155,8 @@ class Report:
     unmatched: list[dict[str, object]] = field(default_factory=list)
     #: with `--consumers`: every consumer the evidence names, sorted
     known_consumers: tuple[str, ...] = ()
+    #: True when consumers' evidence was given (even with no HTTP interaction in it)
+    attributed: bool = False
 
     @property
     def summary(self) -> dict[str, int]:

@@ -149,6 +149,7 @@ def attribute(report: Report, consumers: Consumers, apis: Sequence[tuple]) -> Re
         notes=notes,
         unmatched=[u.as_dict() for u in unmatched],
         known_consumers=consumers.names,
+        attributed=True,
     )
 
 

@@ -40,7 +40,7 @@ def report_dict(report: Report) -> dict[str, object]:
         document["ignored"] = [{**change_dict(i.change), "reason": i.reason} for i in report.ignored]
     if report.notes:
         document["notes"] = list(report.notes)
-    if report.known_consumers:
+    if report.attributed:
         document["unmatched"] = list(report.unmatched)
         document["consumers"] = consumer_summary(report)
     return document
@@ -73,7 +73,7 @@ def json_chunks(report: Report) -> Iterator[str]:
         yield from _objects({**change_dict(i.change), "reason": i.reason} for i in report.ignored)
     if report.notes:
         yield ',\n  "notes": ' + _nested(list(report.notes), "  ")
-    if report.known_consumers:
+    if report.attributed:
         yield ',\n  "unmatched": ' + _nested(list(report.unmatched), "  ")
         yield ',\n  "consumers": ' + _nested(consumer_summary(report), "  ")
     yield "\n}\n"
