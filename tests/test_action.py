@@ -402,5 +402,5 @@ def test_the_comment_names_the_consumers_a_change_breaks(pr: Harness) -> None:
     assert done.outcome == "failure", done.log[-4000:]
     (comment,) = pr.comments()
     assert "Breaks 1 of 1 known consumer: web." in comment["body"], comment["body"]
-    assert "(affects web)" in comment["body"]
+    assert "| web | response-property-removed |" in comment["body"]  # the consumers column
     assert any("affects web" in a for a in done.annotations("error")), done.log[-4000:]

@@ -360,3 +360,20 @@ def test_evidence_without_an_http_interaction_still_says_nothing_was_unmatched(t
     assert "a message interaction, not HTTP" in result.stderr
     assert not any(change.get("consumers") for change in report["changes"])
     assert "unmatched" not in json.loads(run_cli(*args).stdout)  # no evidence, no key
+
+
+def test_markdown_has_a_consumers_column_and_folds_the_changes_no_consumer_uses():
+    from formats_helpers import parse_markdown
+
+    args = ("diff", str(PETSTORE / "base.yaml"), str(PETSTORE / "revision.yaml"), "--format", "markdown")
+    done = run_cli(*args, *_consumers("fixtures/consumers/pacts/*.json"), cwd=ROOT)
+    page = parse_markdown(done.stdout)
+    tables = [t for t in page.tables if t[0] == ["operation", "change", "consumers", "rule", "where"]]
+    used, unused = tables[0], tables[1]  # breaking: what known consumers use, then the rest
+    rows = {(row[0], row[3]): row[2] for row in used[1:]}
+    assert rows[("GET /pets", "required-request-parameter-added")] == "mobile-ios"
+    assert all(row[2] == "—" for row in unused[1:]) and len(unused) > 1
+    assert ("GET /pets", "request-enum-value-removed") in {(row[0], row[3]) for row in unused[1:]}
+    assert "❌ Breaking changes no known consumer uses" in "".join(page.html) + done.stdout
+    # safe changes break no one: one table, no consumers column
+    assert any(t[0] == ["operation", "change", "rule", "where"] for t in page.tables)

@@ -58,7 +58,16 @@ def markdown_report(report: Report, options: RenderOptions) -> str:
         later = levels[position + 1 :]
         reserve = sum(min(LATER_SECTION_MAX, remaining // LATER_SECTION_SHARE) for _ in later)
         changes = [c for c in report.changes if c.level is level]
-        section = _section(level, changes, options, several, remaining - reserve)
+        if report.attributed and level is not Level.SAFE:  # whom each change breaks: a column,
+            # and the changes no known consumer uses folded apart
+            used = [c for c in changes if c.consumers]
+            unused = [c for c in changes if not c.consumers]
+            section = _section(level, used, options, several, remaining - reserve, True) if used else ""
+            if unused:
+                rest = remaining - reserve - len(section)
+                section += _section(level, unused, options, several, rest, True, unused=True)
+        else:
+            section = _section(level, changes, options, several, remaining - reserve)
         remaining -= len(section)
         sections.append(section)
     return head + "".join(sections) + tail
@@ -117,16 +126,28 @@ def _counts(report: Report) -> str:
     return "| level | changes |\n|---|---:|\n" + "\n".join(rows) + "\n\n"
 
 
-def _section(level: Level, changes: list[Change], options: RenderOptions, several: bool, budget: int) -> str:
+def _section(
+    level: Level,
+    changes: list[Change],
+    options: RenderOptions,
+    several: bool,
+    budget: int,
+    consumers: bool = False,
+    unused: bool = False,
+) -> str:
+    """One level's table; with `consumers`, a column of who each change breaks; `unused`: the
+    changes of that level that break no known consumer, folded apart."""
     approved = " (approved)" if level is Level.BREAKING and options.approved else ""
-    title = f"{_ICON[level]} {_TITLE[level]}{approved} ({len(changes)})"
-    if level is Level.SAFE:
+    whose = (" no known consumer uses" if unused else " that known consumers use") if consumers else ""
+    title = f"{_ICON[level]} {_TITLE[level]}{approved}{whose} ({len(changes)})"
+    if level is Level.SAFE or unused:
         start, end = f"<details>\n<summary>{title}</summary>\n\n", "\n</details>\n\n"
     else:
         start, end = f"### {title}\n\n", "\n"
-    header = ("| document " if several else "") + "| operation | change | rule | where |\n"
-    header += ("|---" if several else "") + "|---|---|---|---|\n"
-    rows = (_row(change, options, several) for change in changes)
+    column, rule = (" consumers |", "---|") if consumers else ("", "")
+    header = ("| document " if several else "") + f"| operation | change |{column} rule | where |\n"
+    header += ("|---" if several else "") + f"|---|---|{rule}---|---|\n"
+    rows = (_row(change, options, several, consumers) for change in changes)
     table, shown = _fill(header, rows, budget - len(start) - len(end) - MORE_LINE, MAX_ROWS[level])
     left_out = len(changes) - shown
     more = ""
@@ -149,10 +170,12 @@ def _fill(header: str, rows: Iterable[str], budget: int, max_rows: int) -> tuple
     return ("".join(parts) if shown else ""), shown
 
 
-def _row(change: Change, options: RenderOptions, several: bool) -> str:
+def _row(change: Change, options: RenderOptions, several: bool, consumers: bool = False) -> str:
     document = f"| {markdown(_cut(change.document or ''))} " if several else ""
     text = markdown(_cut(change.message))
-    if change.consumers:
+    if consumers:  # a column of its own
+        text += " | " + (", ".join(markdown(_cut(name)) for name in change.consumers) or "—")
+    elif change.consumers:
         text += " (affects " + ", ".join(markdown(_cut(name)) for name in change.consumers) + ")"
     return (
         f"{document}| {markdown(_cut(change.operation or 'document'))} | {text} "
