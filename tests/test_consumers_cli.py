@@ -377,3 +377,15 @@ def test_markdown_has_a_consumers_column_and_folds_the_changes_no_consumer_uses(
     assert "❌ Breaking changes no known consumer uses" in "".join(page.html) + done.stdout
     # safe changes break no one: one table, no consumers column
     assert any(t[0] == ["operation", "change", "rule", "where"] for t in page.tables)
+
+
+def test_text_ends_with_what_each_consumer_is_hit_by():
+    args = ("diff", str(PETSTORE / "base.yaml"), str(PETSTORE / "revision.yaml"))
+    evidence = _consumers("fixtures/consumers/pacts/*.json")
+    done = run_cli(*args, *evidence, cwd=ROOT, env={"NO_COLOR": "1"})
+    report = json.loads(run_cli(*args, *evidence, "-f", "json", cwd=ROOT).stdout)
+    lines = done.stdout.splitlines()
+    start = lines.index("Consumers:")
+    for name, levels in report["consumers"].items():  # the same counts as the JSON summary
+        hit = ", ".join(f"{levels[each]} {each}" for each in ("breaking", "warning", "safe") if levels[each])
+        assert f"  {name}: {hit or 'not affected'}" in lines[start + 1 :], lines[start:]

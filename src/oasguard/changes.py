@@ -158,6 +158,14 @@ class Report:
     #: True when consumers' evidence was given (even with no HTTP interaction in it)
     attributed: bool = False
 
+    def per_consumer(self) -> dict[str, dict[str, int]]:
+        """Per known consumer, how many changes of each level name it (SPEC 5.3)."""
+        counts = {name: {level.value: 0 for level in Level} for name in self.known_consumers}
+        for change in self.changes:
+            for name in change.consumers:
+                counts.setdefault(name, {level.value: 0 for level in Level})[change.level.value] += 1
+        return counts
+
     @property
     def summary(self) -> dict[str, int]:
         counts = {level.value: 0 for level in Level}

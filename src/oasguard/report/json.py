@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from oasguard.changes import Change, Level, Report
+from oasguard.changes import Change, Report
 from oasguard.report import Needs, RenderOptions
 
 
@@ -42,17 +42,8 @@ def report_dict(report: Report) -> dict[str, object]:
         document["notes"] = list(report.notes)
     if report.attributed:
         document["unmatched"] = list(report.unmatched)
-        document["consumers"] = consumer_summary(report)
+        document["consumers"] = report.per_consumer()
     return document
-
-
-def consumer_summary(report: Report) -> dict[str, dict[str, int]]:
-    """Per known consumer, how many changes of each level name it (SPEC 5.3)."""
-    counts = {name: {level.value: 0 for level in Level} for name in report.known_consumers}
-    for change in report.changes:
-        for name in change.consumers:
-            counts.setdefault(name, {level.value: 0 for level in Level})[change.level.value] += 1
-    return counts
 
 
 def render_json(report: Report) -> str:
@@ -75,7 +66,7 @@ def json_chunks(report: Report) -> Iterator[str]:
         yield ',\n  "notes": ' + _nested(list(report.notes), "  ")
     if report.attributed:
         yield ',\n  "unmatched": ' + _nested(list(report.unmatched), "  ")
-        yield ',\n  "consumers": ' + _nested(consumer_summary(report), "  ")
+        yield ',\n  "consumers": ' + _nested(report.per_consumer(), "  ")
     yield "\n}\n"
 
 

@@ -33,6 +33,8 @@ def render_text(report: Report, out: TextIO) -> None:
     _ignored(console, report)
     for note in report.notes:
         console.print(Text(f"note: {terminal(note)}", style="yellow"))
+    if report.attributed:
+        _per_consumer(console, report)
     summary = report.summary
     total = len(report.changes)
     if not total:
@@ -83,6 +85,18 @@ def _where(change: Change, operation: str) -> str:
         side = " (base)" if source.side == "base" else ""
         where = f"{where} ({terminal(place)}{side})" if where else f"{terminal(place)}{side}"
     return where
+
+
+def _per_consumer(console: Console, report: Report) -> None:
+    """Whom the changes break: per known consumer, its changes by level."""
+    counts = report.per_consumer()
+    if not counts:
+        return
+    console.print(Text("Consumers:", style="bold"))
+    for name, levels in counts.items():
+        hit = [f"{levels[level.value]} {level.value}" for level in Level if levels[level.value]]
+        console.print(f"  {terminal(name)}: {', '.join(hit) if hit else 'not affected'}")
+    console.print()
 
 
 def _ignored(console: Console, report: Report) -> None:
