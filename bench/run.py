@@ -884,6 +884,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="FORMAT",
         help="instead: time --format FORMAT against --format json (default pair: github)",
     )
+    parser.add_argument(
+        "--consumers",
+        action="store_true",
+        help="instead: time diff --consumers (1,000 interactions) against the plain diff on the github "
+        "pair (bench/consumers.py; target: at most 1.3 times)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 3:
         parser.error("--runs must be at least 3")
@@ -896,10 +902,20 @@ def main(argv: list[str] | None = None) -> int:
         if argv[:1] == [HELPER_FLAG]:
             return helper(argv[1:])
         args = parse_args(argv)
+        if args.consumers:
+            return bench_consumers(args)
         return bench_format(args) if args.format else bench(args)
     except BenchError as error:
         print(f"bench/run.py: error: {error}", file=sys.stderr)
         return 2
+
+
+def bench_consumers(args: argparse.Namespace) -> int:
+    """The attribution scenario (issue 18): bench/consumers.py with this run's corpus and runs."""
+    corpus = (args.corpus or Path(os.environ.get("OASGUARD_CORPUS") or DEFAULT_CORPUS)).resolve()
+    script = Path(__file__).resolve().parent / "consumers.py"
+    command = [args.python, str(script), "--runs", str(args.runs), "--corpus", str(corpus)]
+    return subprocess.run(command, check=False).returncode
 
 
 def bench(args: argparse.Namespace) -> int:
