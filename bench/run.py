@@ -890,6 +890,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="instead: time diff --consumers (1,000 interactions) against the plain diff on the github "
         "pair (bench/consumers.py; target: at most 1.3 times)",
     )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="instead: time oasguard verify with 500 interactions against the github document "
+        "(bench/verify.py; target: under 2 s)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 3:
         parser.error("--runs must be at least 3")
@@ -902,19 +908,20 @@ def main(argv: list[str] | None = None) -> int:
         if argv[:1] == [HELPER_FLAG]:
             return helper(argv[1:])
         args = parse_args(argv)
-        if args.consumers:
-            return bench_consumers(args)
+        if args.consumers or args.verify:
+            return bench_scenario(args, "consumers.py" if args.consumers else "verify.py")
         return bench_format(args) if args.format else bench(args)
     except BenchError as error:
         print(f"bench/run.py: error: {error}", file=sys.stderr)
         return 2
 
 
-def bench_consumers(args: argparse.Namespace) -> int:
-    """The attribution scenario (issue 18): bench/consumers.py with this run's corpus and runs."""
+def bench_scenario(args: argparse.Namespace, script: str) -> int:
+    """A scenario of its own script (attribution, issue 18; verify, issue 19), with this run's
+    corpus, runs and interpreter."""
     corpus = (args.corpus or Path(os.environ.get("OASGUARD_CORPUS") or DEFAULT_CORPUS)).resolve()
-    script = Path(__file__).resolve().parent / "consumers.py"
-    command = [args.python, str(script), "--runs", str(args.runs), "--corpus", str(corpus)]
+    path = Path(__file__).resolve().parent / script
+    command = [args.python, str(path), "--runs", str(args.runs), "--corpus", str(corpus)]
     return subprocess.run(command, check=False).returncode
 
 

@@ -1,4 +1,5 @@
-"""Snapshot every report oasguard writes for the corpus pairs and the fixture pairs, to prove a refactor byte-identical.
+"""Snapshot every report oasguard writes for the corpus pairs and the fixture pairs, to prove a
+refactor byte-identical.
 
 For every pair of ``MANIFEST.json`` in the corpus and every fixture directory holding ``base.*`` and
 ``revision.*``, two processes: ``oasguard diff BASE REV --format json`` (stdout) and ``--format text``
