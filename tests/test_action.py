@@ -404,3 +404,18 @@ def test_the_comment_names_the_consumers_a_change_breaks(pr: Harness) -> None:
     assert "Breaks 1 of 1 known consumer: web." in comment["body"], comment["body"]
     assert "| web | response-property-removed |" in comment["body"]  # the consumers column
     assert any("affects web" in a for a in done.annotations("error")), done.log[-4000:]
+
+
+def test_verify_puts_the_contracts_that_no_longer_hold_in_the_comment(pr: Harness) -> None:
+    """`verify: true` (diff --verify): the web app's pact expects `name`, which the pull request
+    removes; the comment says which interaction drifts, and why."""
+    pacts = pr.repo / "pacts"
+    pacts.mkdir()
+    shutil.copy(FIXTURES / "consumers" / "pacts" / "web-petstore.json", pacts / "web.json")
+    pr.commit(BREAKING, "break the API, with the web app's pact")
+    done = pr.run({"specs": "api/openapi.yaml", "consumers": "pacts/*.json", "verify": "true"})
+    assert done.outcome == "failure", done.log[-4000:]
+    (comment,) = pr.comments()
+    body = comment["body"]
+    assert "oasguard verify" in body and "response.body" in body, body[-3000:]
+    assert "pacts/web.json" in body

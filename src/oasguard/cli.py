@@ -234,7 +234,8 @@ def diff(
     if not verify_too:
         _finish(report, chosen, threshold, shown, fail_on_consumers)
         return
-    _diff_and_verify(report, chosen, threshold, shown, fail_on_consumers, evidence, pairs[0], lenient)
+    verified = (evidence, pairs[0], lenient, outputs)
+    _diff_and_verify(report, chosen, threshold, shown, fail_on_consumers, *verified)
 
 
 def _check_verify(chosen: Format, evidence: object) -> None:
@@ -254,9 +255,11 @@ def _diff_and_verify(
     evidence: object,
     pair: Pair,
     lenient: bool,
+    outputs: list[tuple[Format, Path]],
 ) -> None:
     """`diff --verify`: the diff report, then verify's report of the consumers against REVISION
-    (drift already there in BASE told apart); exit 1 if either fails."""
+    (drift already there in BASE told apart), on stdout and after each text, markdown or github
+    `--output` (the JSON report stays the diff's contract); exit 1 if either fails."""
     from oasguard.verify.render import VerifyFormat
     from oasguard.verify.render import render as render_verify
     from oasguard.verify.run import against
@@ -271,6 +274,14 @@ def _diff_and_verify(
     sys.stdout.write("\n")
     render_verify(verification, VerifyFormat(chosen.value), sys.stdout)
     sys.stdout.flush()
+    for format, path in outputs:
+        if format.value in ("text", "markdown", "github"):
+            try:
+                with path.open("a", encoding="utf-8") as out:
+                    out.write("\n")
+                    render_verify(verification, VerifyFormat(format.value), out)
+            except OSError as error:
+                raise UsageError(f"--output: cannot write '{path}': {error.strerror or error}") from None
     if code or verification.failed:
         raise typer.Exit(code or 1)
 
