@@ -110,6 +110,8 @@ class Rules:
         if error.keyword not in VALUE_KEYWORDS:
             return True
         for matcher in self.at(error.path):
+            if _bounds_conflict(matcher, error):
+                return True  # `eachLike(min=N)` expects N items where the schema allows fewer
             if matcher.kind in _DATES and error.keyword == "format":
                 return True  # a date matcher promises a date: the schema's format must be one
             if matcher.kind in _LOOSE:
@@ -120,6 +122,20 @@ class Rules:
                 if isinstance(error.expected, list) and _any_matches(matcher.regex, tuple(error.expected)):
                     return False
         return True
+
+
+def _bounds_conflict(matcher: Matcher, error: Error) -> bool:
+    """Whether the matcher's own array bounds promise what the schema's forbid: a `min` above
+    `maxItems` (the consumer relies on more items than the provider may return), or a `max`
+    below `minItems`."""
+    limit = error.expected
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        return False
+    if error.keyword == "maxItems" and matcher.min is not None:
+        return matcher.min > limit
+    if error.keyword == "minItems" and matcher.max is not None:
+        return matcher.max < limit
+    return False
 
 
 def _any_matches(regex: str | None, values: tuple[object, ...]) -> bool:
