@@ -106,7 +106,7 @@ def test_mock_drift_story_names_the_mapping_and_the_recording_entry() -> None:
         ("checkout.har", 1, "request.body.incompatible"),
     ]
     assert "$.customer" in drift[0][3]
-    assert "'normal'" in drift[1][3] and "$.priority" in drift[1][3]
+    assert '"normal" is not one of ["low", "high"]' in drift[1][3] and "$.priority" in drift[1][3]
     text = run_cli("verify", str(STORY / "revision.yaml"), *evidence)
     assert text.returncode == 1
     assert "orders.json#0" in text.stdout and "checkout.har#1" in text.stdout

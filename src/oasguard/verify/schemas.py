@@ -3,6 +3,7 @@ document's OpenAPI version and a `referencing` registry over its files (so cycle
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -170,8 +171,44 @@ def _at(path) -> str:
     return text
 
 
+def _json(value: object) -> str:
+    """A value as JSON writes it (the document's language, never Python's repr)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+#: what a failed keyword means, with the value (`{value}`) and the keyword's own (`{limit}`)
+#: written as JSON; other keywords keep the validator's words
+_REASONS = {
+    "enum": "{value} is not one of {limit}",
+    "const": "{value} is not {limit}",
+    "type": "{value} is not of type {limit}",
+    "pattern": "{value} does not match the pattern {limit}",
+    "format": "{value} is not a {limit}",
+    "minimum": "{value} is less than the minimum {limit}",
+    "maximum": "{value} is more than the maximum {limit}",
+    "minLength": "{value} is shorter than {limit} characters",
+    "maxLength": "{value} is longer than {limit} characters",
+    "minItems": "the array has fewer than {limit} items",
+    "maxItems": "the array has more than {limit} items",
+}
+
+
 def _reason(error: ValidationError) -> str:
-    message = error.message
+    template = _REASONS.get(str(error.validator))
+    if template is not None:
+        limit = error.validator_value
+        if error.validator == "type" and isinstance(limit, list):
+            limit = " or ".join(str(each) for each in limit)
+        elif error.validator in ("format", "type"):
+            limit = str(limit)
+        else:
+            limit = _json(limit)
+        message = template.format(value=_json(error.instance), limit=limit)
+    else:
+        message = error.message
     if len(message) > 200:
         message = message[:197] + "..."
     return message
