@@ -9,6 +9,7 @@ import posixpath
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from oasguard.errors import LoadError
 from oasguard.load.document import Document, escape
 
 
@@ -41,6 +42,11 @@ def violations(document: Document) -> list[str]:
             error = next(errors)
         except StopIteration:
             break
+        except RecursionError:  # a valid document may be deeper than the validator can walk
+            raise LoadError(
+                f"{document.name}: too deep to validate ({_depth(document.root):,} levels); "
+                "compare it without --validate"
+            ) from None
         except Exception as failure:  # the validator's own checks stumble on what it flagged
             if not found:
                 found.append(f"{document.name}: invalid document ({type(failure).__name__}: {failure})")
@@ -49,3 +55,17 @@ def violations(document: Document) -> list[str]:
         message = " ".join(str(getattr(error, "message", error)).split())
         found.append(f"{document.name}: {where}: {message}")
     return found
+
+
+def _depth(root: object) -> int:
+    """How deeply `root` nests (mappings and lists), counted without recursion."""
+    deepest, stack = 0, [(root, 1)]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, (dict, list)) or id(node) in seen:
+            continue
+        seen.add(id(node))  # YAML aliases share nodes: each is walked once
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
