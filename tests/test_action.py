@@ -391,13 +391,18 @@ def test_shallow_clone_fetches_the_base(pr: Harness) -> None:
     assert done.outcome == "failure" and done.outputs["breaking"] == "11", done.log[-4000:]
 
 
-def test_the_comment_names_the_consumers_a_change_breaks(pr: Harness) -> None:
-    """`consumers` (Pact files in the repository) and `fail-on-consumers`: the comment says whom
-    the pull request breaks, and the step fails because a known consumer is broken."""
+def _with_the_web_pact(pr: Harness) -> None:
+    """The breaking pull request, with the web app's Pact file (it reads `name`) in `pacts/`."""
     pacts = pr.repo / "pacts"
     pacts.mkdir()
     shutil.copy(FIXTURES / "consumers" / "pacts" / "web-petstore.json", pacts / "web.json")
     pr.commit(BREAKING, "break the API, with the web app's pact")
+
+
+def test_the_comment_names_the_consumers_a_change_breaks(pr: Harness) -> None:
+    """`consumers` (Pact files in the repository) and `fail-on-consumers`: the comment says whom
+    the pull request breaks, and the step fails because a known consumer is broken."""
+    _with_the_web_pact(pr)
     done = pr.run({"specs": "api/openapi.yaml", "consumers": "pacts/*.json", "fail-on-consumers": "true"})
     assert done.outcome == "failure", done.log[-4000:]
     (comment,) = pr.comments()
@@ -409,10 +414,7 @@ def test_the_comment_names_the_consumers_a_change_breaks(pr: Harness) -> None:
 def test_verify_puts_the_contracts_that_no_longer_hold_in_the_comment(pr: Harness) -> None:
     """`verify: true` (diff --verify): the web app's pact expects `name`, which the pull request
     removes; the comment says which interaction drifts, and why."""
-    pacts = pr.repo / "pacts"
-    pacts.mkdir()
-    shutil.copy(FIXTURES / "consumers" / "pacts" / "web-petstore.json", pacts / "web.json")
-    pr.commit(BREAKING, "break the API, with the web app's pact")
+    _with_the_web_pact(pr)
     done = pr.run({"specs": "api/openapi.yaml", "consumers": "pacts/*.json", "verify": "true"})
     assert done.outcome == "failure", done.log[-4000:]
     (comment,) = pr.comments()
