@@ -7,7 +7,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -228,60 +228,61 @@ def diff(
     if verify_too and len(pairs) != 1:
         raise UsageError("--verify takes one document pair (BASE REVISION, or --base REF SPEC)")
     report = _run(pairs, options)
+    verification = _verification(evidence, pairs[0], lenient) if verify_too else None
     shown = RenderOptions(link=link, approved=approved_by)
     for extra, path in outputs:
-        _write(report, extra, path, shown)
-    if not verify_too:
+        _write(report, extra, path, shown, verification)
+    if verification is None:
         _finish(report, chosen, threshold, shown, fail_on_consumers)
         return
-    verified = (evidence, pairs[0], lenient, outputs)
-    _diff_and_verify(report, chosen, threshold, shown, fail_on_consumers, *verified)
+    _finish_with_verification(report, chosen, threshold, shown, fail_on_consumers, verification)
+
+
+#: the formats `diff --verify` writes verify's report into, after the diff's
+_WITH_VERIFICATION = frozenset({Format.TEXT, Format.MARKDOWN, Format.GITHUB})
 
 
 def _check_verify(chosen: Format, evidence: object) -> None:
     """`diff --verify` needs evidence, and a format with room for a second report."""
-    if chosen.value not in ("text", "markdown", "github"):
+    if chosen not in _WITH_VERIFICATION:
         raise UsageError(f"--verify: the {chosen.value} report has no place for it (use `oasguard verify`)")
     if evidence is None:
         raise UsageError("--verify needs the consumers' evidence: --consumers [NAME=]GLOB or `consumers`")
 
 
-def _diff_and_verify(
+def _verification(evidence: object, pair: Pair, lenient: bool):
+    """`diff --verify`: the consumers verified against REVISION, drift already in BASE told apart."""
+    from oasguard.verify.run import against
+
+    with pair.open() as (base, revision):
+        return against(revision, evidence, base, lenient)
+
+
+def _render_verification(verification, format: Format, out: TextIO) -> None:
+    from oasguard.verify.render import VerifyFormat
+    from oasguard.verify.render import render as render_verify
+
+    out.write("\n")
+    render_verify(verification, VerifyFormat(format.value), out)
+
+
+def _finish_with_verification(
     report: Report,
     chosen: Format,
     threshold: Level | None,
     shown: RenderOptions,
     fail_on_consumers: bool,
-    evidence: object,
-    pair: Pair,
-    lenient: bool,
-    outputs: list[tuple[Format, Path]],
+    verification,
 ) -> None:
-    """`diff --verify`: the diff report, then verify's report of the consumers against REVISION
-    (drift already there in BASE told apart), on stdout and after each text, markdown or github
-    `--output` (the JSON report stays the diff's contract); exit 1 if either fails."""
-    from oasguard.verify.render import VerifyFormat
-    from oasguard.verify.render import render as render_verify
-    from oasguard.verify.run import against
-
-    with pair.open() as (base, revision):
-        verification = against(revision, evidence, base, lenient)
+    """The diff report, then verify's on stdout (each `--output` of a text, markdown or github
+    format holds both too; the JSON report stays the diff's contract); exit 1 if either fails."""
     code = 0
     try:
         _finish(report, chosen, threshold, shown, fail_on_consumers)
     except typer.Exit as done:
         code = done.exit_code
-    sys.stdout.write("\n")
-    render_verify(verification, VerifyFormat(chosen.value), sys.stdout)
+    _render_verification(verification, chosen, sys.stdout)
     sys.stdout.flush()
-    for format, path in outputs:
-        if format.value in ("text", "markdown", "github"):
-            try:
-                with path.open("a", encoding="utf-8") as out:
-                    out.write("\n")
-                    render_verify(verification, VerifyFormat(format.value), out)
-            except OSError as error:
-                raise UsageError(f"--output: cannot write '{path}': {error.strerror or error}") from None
     if code or verification.failed:
         raise typer.Exit(code or 1)
 
@@ -407,10 +408,12 @@ def _outputs(values: list[str]) -> list[tuple[Format, Path]]:
     return outputs
 
 
-def _write(report: Report, format: Format, path: Path, options: RenderOptions) -> None:
+def _write(report: Report, format: Format, path: Path, options: RenderOptions, verification=None) -> None:
     try:
         with path.open("w", encoding="utf-8") as out:
             render(report, format, out, options)
+            if verification is not None and format in _WITH_VERIFICATION:
+                _render_verification(verification, format, out)
     except OSError as error:
         raise UsageError(f"--output: cannot write '{path}': {error.strerror or error}") from None
 

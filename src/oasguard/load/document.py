@@ -182,7 +182,7 @@ NOWHERE = object()
 def lookup(document: object, pointer: str) -> object:
     """What the RFC 6901 `pointer` (already percent-decoded) points to in `document`, or NOWHERE.
 
-    A token also finds a YAML integer key (`200:` unquoted) and a list index.
+    A token names a mapping key as written (`200:` unquoted is the key "200") or a list index.
     """
     node = document
     if not pointer:

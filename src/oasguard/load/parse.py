@@ -168,12 +168,13 @@ class _YamlValueError(LoadError):
     """YAML whose syntax was read, with a value or key that cannot be taken."""
 
 
-def _loader() -> type:
-    """The YAML loader: libyaml's C parser (PyYAML's pure-Python one without it) with the YAML 1.2
-    core schema's resolver: `on`/`yes`/`no` are strings, `010` is 10, `1e6` a number, `1:30` and
-    dates are strings. OpenAPI documents are YAML 1.2. Mapping keys are the text written (never a
-    number or a boolean), a duplicate key is an error, and a value that cannot be built (an integer
-    too long, `!!timestamp 2024-02-30`) is an error at its line."""
+def yaml_loader() -> type:
+    """The YAML loader every document and evidence file is read with: libyaml's C parser
+    (PyYAML's pure-Python one without it) with the YAML 1.2 core schema's resolver:
+    `on`/`yes`/`no` are strings, `010` is 10, `1e6` a number, `1:30` and dates are strings.
+    OpenAPI documents are YAML 1.2. Mapping keys are the text written (never a number or a
+    boolean), a duplicate key is an error, and a value that cannot be built (an integer too
+    long, `!!timestamp 2024-02-30`) is an error at its line."""
     global _LOADER
     if _LOADER is not None:
         return _LOADER
@@ -287,16 +288,11 @@ def _loader() -> type:
     return Loader
 
 
-def yaml_loader() -> type:
-    """The YAML loader every document and evidence file is read with (see `_loader`)."""
-    return _loader()
-
-
 def _parse_yaml(data: bytes, name: str) -> object:
     import yaml  # only when there is YAML to read: JSON documents never pay for the import
 
     try:
-        document = yaml.load(data, Loader=_loader())
+        document = yaml.load(data, Loader=yaml_loader())
     except yaml.MarkedYAMLError as error:
         line = f":{error.problem_mark.line + 1}" if error.problem_mark else ""
         kind = _YamlValueError if isinstance(error, yaml.constructor.ConstructorError) else LoadError

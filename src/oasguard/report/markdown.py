@@ -109,11 +109,11 @@ def _consumers(report: Report) -> str:
         line = f"Breaks {len(broken)} of {_count(len(known), 'known consumer')}: {names}."
     else:
         line = f"Breaks none of the {_count(len(known), 'known consumer')}."
-    rows = []
-    for name in known[: MAX_ROWS[Level.SAFE]]:
-        hits = [c for c in report.changes if name in c.consumers]
-        counted = {level: sum(c.level is level for c in hits) for level in (Level.BREAKING, Level.WARNING)}
-        rows.append(f"| {markdown(_cut(name))} | {counted[Level.BREAKING]} | {counted[Level.WARNING]} |\n")
+    counts = report.per_consumer()
+    rows = [
+        f"| {markdown(_cut(name))} | {counts[name]['breaking']} | {counts[name]['warning']} |\n"
+        for name in known[: MAX_ROWS[Level.SAFE]]
+    ]
     table = "| consumer | breaking | warnings |\n|---|---:|---:|\n" + "".join(rows)
     unmatched = f"\n{_count(len(report.unmatched), 'interaction')} matched no operation (see the notes).\n"
     return f"{line}\n\n{table}" + (unmatched if report.unmatched else "") + "\n"
