@@ -31,15 +31,12 @@ def read_har(
         if not isinstance(request, dict):
             problems.append((source, "", "the entry has no request"))
             continue
-        method, url = request.get("method"), request.get("url")
-        description = str(entry.get("comment") or f"{method} {url}")
-        if not isinstance(method, str) or not method:
-            problems.append((source, description, "the request has no method"))
+        description = str(entry.get("comment") or f"{request.get('method')} {request.get('url')}")
+        missing = request_line_problem(request)
+        if missing is not None:
+            problems.append((source, description, missing))
             continue
-        if not isinstance(url, str) or not url:
-            problems.append((source, description, "the request has no url"))
-            continue
-        parts = urlsplit(url)
+        method, parts = request["method"], urlsplit(request["url"])
         headers = pairs(request.get("headers"))
         query = pairs(request.get("queryString")) or tuple(parse_qsl(parts.query, keep_blank_values=True))
         post = request.get("postData")
@@ -76,6 +73,15 @@ def read_har(
             )
         )
     return found, problems
+
+
+def request_line_problem(request: Mapping) -> str | None:
+    """What a recorded request (HAR, Keploy: `method` and `url` keys) lacks, or None."""
+    if not isinstance(request.get("method"), str) or not request["method"]:
+        return "the request has no method"
+    if not isinstance(request.get("url"), str) or not request["url"]:
+        return "the request has no url"
+    return None
 
 
 def pairs(raw: object) -> tuple[tuple[str, str], ...]:

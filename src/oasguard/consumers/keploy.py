@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from oasguard.consumers.har import decode
+from oasguard.consumers.har import decode, request_line_problem
 from oasguard.consumers.model import (
     ABSENT,
     Evidence,
@@ -50,13 +50,11 @@ def read_keploy(
         if not isinstance(req, dict):
             problems.append((source, description, "no spec.req"))
             continue
-        method, url = req.get("method"), req.get("url")
-        if not isinstance(method, str) or not method:
-            problems.append((source, description, "the request has no method"))
+        missing = request_line_problem(req)
+        if missing is not None:
+            problems.append((source, description, missing))
             continue
-        if not isinstance(url, str) or not url:
-            problems.append((source, description, "the request has no url"))
-            continue
+        method, url = req["method"], req["url"]
         parts = urlsplit(url)
         headers = _headers(req.get("header"))
         query = tuple(parse_qsl(parts.query, keep_blank_values=True))
