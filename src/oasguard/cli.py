@@ -315,14 +315,20 @@ def _consumers(patterns: list[str], settings: Settings, broker: Broker):
     """The consumer evidence: what `--consumers` names (relative to the current folder), else the
     configuration's `consumers` (relative to the configuration file); and the Broker's pacts when
     one is named. None when there is none at all."""
-    from oasguard.consumers.read import combined, read_consumers
-
     files = None
-    if patterns:
-        files = read_consumers(patterns, Path.cwd())
-    elif settings.consumers:
-        files = read_consumers(list(settings.consumers), settings.root or Path.cwd())
-    return combined(files, broker.read())
+    if patterns or settings.consumers:  # the readers are imported only when there is evidence
+        from oasguard.consumers.read import read_consumers
+
+        if patterns:
+            files = read_consumers(patterns, Path.cwd())
+        else:
+            files = read_consumers(list(settings.consumers), settings.root or Path.cwd())
+    pacts = broker.read()
+    if files is None or pacts is None:
+        return files or pacts
+    from oasguard.consumers.read import combined
+
+    return combined(files, pacts)
 
 
 def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: Settings) -> list[Pair]:
