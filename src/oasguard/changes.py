@@ -157,6 +157,11 @@ class Report:
     known_consumers: tuple[str, ...] = ()
     #: True when consumers' evidence was given (even with no HTTP interaction in it)
     attributed: bool = False
+    #: per document (`Change.document`, "" for a run's only pair), what approved its breaking
+    #: changes (`versioning: major-bump-approves`): still listed, never counted for the exit status
+    approved: dict[str, str] = field(default_factory=dict)
+    #: per document ("" for a run's only pair), `info.version` of the base and of the revision
+    versions: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     def per_consumer(self) -> dict[str, dict[str, int]]:
         """Per known consumer, how many changes of each level name it (SPEC 5.3)."""
@@ -173,6 +178,16 @@ class Report:
             counts[change.level.value] += 1
         return counts
 
+    def _approved(self, change: Change) -> bool:
+        return change.level is Level.BREAKING and (change.document or "") in self.approved
+
+    def approval(self) -> str | None:
+        """What approved the breaking changes, when every document that has one was approved."""
+        documents = {change.document or "" for change in self.changes if change.level is Level.BREAKING}
+        if not documents or not documents <= set(self.approved):
+            return None
+        return "; ".join(dict.fromkeys(self.approved[document] for document in sorted(documents)))
+
     def worst(self) -> Level | None:
         return max((c.level for c in self.changes), key=lambda level: level.rank, default=None)
 
@@ -180,5 +195,7 @@ class Report:
         """Whether a change is at or above `threshold` (`--fail-on`; None: nothing fails); with
         `consumers_only` (`--fail-on-consumers`), only changes that break a known consumer count."""
         counted = [c for c in self.changes if c.consumers] if consumers_only else self.changes
+        if self.approved:
+            counted = [c for c in counted if not self._approved(c)]
         worst = max((c.level for c in counted), key=lambda level: level.rank, default=None)
         return threshold is not None and worst is not None and worst.rank >= threshold.rank

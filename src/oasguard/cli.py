@@ -170,6 +170,16 @@ def diff(
         ),
     ] = None,
     config: _Config = None,
+    versioning: Annotated[
+        str | None,
+        typer.Option(
+            "--versioning",
+            metavar="HOW",
+            help="judge | major-bump-approves: a major info.version increase also approves the "
+            "breaking changes (default: the configuration's versioning, else judge).",
+            show_default=False,
+        ),
+    ] = None,
     consumers: Annotated[
         list[str] | None,
         typer.Option(
@@ -211,7 +221,7 @@ def diff(
     from oasguard.engine import RunOptions
     from oasguard.report import needs
 
-    settings = load_settings(config)
+    settings = _versioning(load_settings(config), versioning)
     threshold = _threshold(fail_on or settings.fail_on or "breaking")
     evidence = _consumers(
         consumers or [], settings, Broker(pact_broker, provider, pact_broker_tag, pact_broker_branch)
@@ -229,7 +239,7 @@ def diff(
         raise UsageError("--verify takes one document pair (BASE REVISION, or --base REF SPEC)")
     report = _run(pairs, options)
     verification = _verification(evidence, pairs[0], lenient) if verify_too else None
-    shown = RenderOptions(link=link, approved=approved_by)
+    shown = RenderOptions(link=link, approved=approved_by or report.approval())
     for extra, path in outputs:
         _write(report, extra, path, shown, verification)
     if verification is None:
@@ -578,6 +588,18 @@ def hook(
     sys.stdout.flush()
     if code:
         raise typer.Exit(code)
+
+
+def _versioning(settings: Settings, value: str | None) -> Settings:
+    """`settings` with `--versioning`, when given, in place of the configuration's."""
+    if value is None:
+        return settings
+    from dataclasses import replace
+
+    from oasguard.config import check_versioning
+
+    chosen = check_versioning(value, lambda text: UsageError(f"--versioning: {text}"))
+    return replace(settings, versioning=chosen)
 
 
 def _threshold(fail_on: str) -> Level | None:

@@ -29,6 +29,7 @@ KEYS = (
     "deprecation-days",
     "consumers",
     "fail-on-consumers",
+    "versioning",
 )
 IGNORE_KEYS = ("rule", "operation", "contains", "fingerprint", "reason", "until")
 FAIL_ON = ("breaking", "warning", "none")
@@ -36,6 +37,9 @@ FAIL_ON = ("breaking", "warning", "none")
 LEVEL_NAMES = ("breaking", "warning", "safe", "off")
 #: `x-stability-level` values below stable, lowest first
 STABILITY_LEVELS = ("draft", "alpha", "beta")
+#: what `versioning` may say: `info.version` is only judged (the default), or a major increase
+#: also approves the breaking changes (SPEC 3.2.2)
+VERSIONING = ("judge", "major-bump-approves")
 
 
 class ConfigError(OasguardError):
@@ -98,6 +102,8 @@ class Settings:
     fail_on_consumers: bool = False
     #: how keys are spelled in the file ("tool.oasguard." in pyproject.toml)
     prefix: str = ""
+    #: one of VERSIONING: "major-bump-approves" lets a major increase approve breaking changes
+    versioning: str = "judge"
 
     def where(self, key: str) -> str:
         """`file: key` as messages name a key of this configuration."""
@@ -242,6 +248,7 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
     fail_on_consumers = table.get("fail-on-consumers", False)
     if not isinstance(fail_on_consumers, bool):
         raise fail("fail-on-consumers", f"{brief(fail_on_consumers)} is not true or false")
+    versioning = check_versioning(table.get("versioning", "judge"), lambda text: fail("versioning", text))
 
     settings = Settings(
         file=shown,
@@ -257,6 +264,7 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
         consumers=tuple(consumers),
         fail_on_consumers=fail_on_consumers,
         prefix=prefix,
+        versioning=versioning,
     )
     expand_specs(settings)  # a glob that matches nothing is an error on every run, not only some
     return settings
@@ -277,6 +285,14 @@ def expand_specs(settings: Settings) -> list[Path]:
             raise ConfigError(f"{settings.where(f'specs[{index}]')}: '{pattern}' matches no file")
         found.extend(settings.root / match for match in matches if settings.root / match not in found)  # type: ignore[operator]
     return found
+
+
+def check_versioning(value: object, fail) -> str:
+    """`value` if it is one of VERSIONING, else the error `fail` makes of the message."""
+    if value not in VERSIONING:
+        hint = _suggest(str(value), VERSIONING)
+        raise fail(f"unknown value {brief(value)}{hint} (one of {', '.join(VERSIONING)})")
+    return str(value)
 
 
 def _strings(value: object, key: str, fail) -> list[str]:

@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from oasguard import policy
-from oasguard.changes import Report
+from oasguard.changes import Change, Report
 from oasguard.compare import compare
 from oasguard.compare.pointers import settle
 from oasguard.compare.schema import SchemaComparer
 from oasguard.config import Settings
 from oasguard.errors import LoadError
-from oasguard.load import load
+from oasguard.load import Document, load
 from oasguard.model import normalise
 from oasguard.model.unchanged import Unchanged
 from oasguard.rules.classify import classify
+from oasguard.rules.versioning import info_version
 from oasguard.sources import Spec, file_spec, git_spec, parse_spec
 
 T = TypeVar("T")
@@ -214,20 +215,35 @@ def _judge(
             replace(c, extra={**c.extra, "twin": True}) if c.operation in twins else c for c in changes
         ]
     if options.sources:
-        from oasguard.load.lines import with_sources
-
         step("finding source lines")
-        changes = with_sources(changes, base_document, revision_document)
-    if document is not None:
-        changes = [replace(change, document=document) for change in changes]
+
+    def placed(changes: list[Change]) -> list[Change]:
+        return _placed(changes, base_document, revision_document, options, document)
+
     facts_of = policy.operation_facts(base_api, revision_api)
-    outcome = policy.apply(changes, options.settings, facts_of, options.today)
+    outcome = policy.apply(placed(changes), options.settings, facts_of, options.today)
+    versions = (info_version(base_document.root), info_version(revision_document.root))
+    outcome = policy.versioned(outcome, versions, options.settings, options.today, placed)
     if options.consumers is not None:  # what attribution reads: kept only when it will run
         outcome = replace(outcome, apis=(base_api, revision_api, document, base_document))
     warnings = dict.fromkeys((*base_api.warnings, *revision_api.warnings))  # once when both say it
     if document is not None:
         warnings = {f"{document}: {warning}": None for warning in warnings}
     return replace(outcome, warnings=tuple(warnings))
+
+
+def _placed(
+    changes: list[Change], base: Document, revision: Document, options: RunOptions, document: str | None
+) -> list[Change]:
+    """`changes` with what they carry beyond the comparison: their source lines (when a format
+    shows them) and the document they belong to (when a run compares several)."""
+    if options.sources and changes:
+        from oasguard.load.lines import with_sources
+
+        changes = with_sources(changes, base, revision)
+    if document is not None:
+        changes = [replace(change, document=document) for change in changes]
+    return changes
 
 
 class InvalidDocuments(LoadError):
@@ -263,11 +279,18 @@ def combine(pairs: list[Pair], outcomes: list[policy.Outcome], options: RunOptio
     labels: dict[str, str] = {}
     if len(pairs) == 1 and pairs[0].document is None:
         labels = {"base": pairs[0].base.label, "revision": pairs[0].revision.label}
+    named = [(pair.document or "", outcome) for pair, outcome in zip(pairs, outcomes, strict=True)]
     return Report(
         changes,
         **labels,
         ignored=[ignored for outcome in outcomes for ignored in outcome.ignored],
         notes=notes,
+        approved={
+            document: f"{document}: {outcome.approved}" if document else outcome.approved
+            for document, outcome in named
+            if outcome.approved
+        },
+        versions={document: outcome.versions for document, outcome in named},
     )
 
 

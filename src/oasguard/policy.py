@@ -23,13 +23,16 @@ classification, decides in this order:
 5. **ignore**: a change an entry matches keeps its level but is moved to `Report.ignored` with
    the entry's reason. An entry past its `until` date matches nothing; expired entries and
    entries that matched no change become notes, so ignores do not rot.
+6. **versioning** (`versioned`, after the others): whether `info.version` moved as the levels
+   the changes ended with require (rules/versioning.py); its changes take steps 3 and 5 too. With
+   `versioning: major-bump-approves`, a major increase approves the breaking changes.
 """
 
 from __future__ import annotations
 
 import datetime
 import fnmatch
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from oasguard.changes import Change, Ignored
@@ -37,6 +40,7 @@ from oasguard.config import IgnoreEntry, Settings
 from oasguard.model.nodes import Api, Operation
 from oasguard.rules import parameters as P
 from oasguard.rules import paths as PATHS
+from oasguard.rules import versioning
 from oasguard.rules.classify import render_message
 from oasguard.rules.registry import RULES
 
@@ -67,6 +71,10 @@ class Outcome:
     warnings: tuple[str, ...] = ()
     #: (base Api, revision Api, document, loaded base) when consumers are attributed after
     apis: tuple = ()
+    #: what approved the breaking changes (`versioning: major-bump-approves`), if anything did
+    approved: str | None = None
+    #: `info.version` of the base and of the revision, as written
+    versions: tuple[str | None, str | None] = (None, None)
 
 
 def operation_facts(base: Api, revision: Api) -> dict[str, OperationFacts]:
@@ -115,6 +123,33 @@ def apply(
             kept.append(change)
     kept.sort(key=Change.sort_key)
     return Outcome(kept, ignored, frozenset(used))
+
+
+def versioned(
+    outcome: Outcome,
+    versions: tuple[str | None, str | None],
+    settings: Settings,
+    today: datetime.date,
+    placed: Callable[[list[Change]], list[Change]] = lambda changes: changes,
+) -> Outcome:
+    """Step 6: `outcome` with the versioning changes of its document pair, judged from the levels
+    its changes ended with (an ignored change counts for nothing); `placed` gives them what the
+    other changes were given before policy (source lines, the document)."""
+    move = versioning.move(*versions)
+    if move is None:  # not semantic versions: they say nothing about compatibility
+        return replace(outcome, versions=versions)
+    added = apply(placed(versioning.judge(move, outcome.changes)), settings, {}, today)
+    approved = None
+    if settings.versioning == "major-bump-approves":
+        approved = versioning.approval(move, outcome.changes)
+    return replace(
+        outcome,
+        changes=sorted([*outcome.changes, *added.changes], key=Change.sort_key),
+        ignored=[*outcome.ignored, *added.ignored],
+        used=outcome.used | added.used,
+        approved=approved,
+        versions=versions,
+    )
 
 
 def notes(settings: Settings, used: Iterable[int], today: datetime.date) -> list[str]:

@@ -40,6 +40,8 @@ def report_dict(report: Report) -> dict[str, object]:
         document["ignored"] = [{**change_dict(i.change), "reason": i.reason} for i in report.ignored]
     if report.notes:
         document["notes"] = list(report.notes)
+    if report.approved:
+        document["approved"] = "; ".join(report.approved.values())
     if report.attributed:
         document["unmatched"] = list(report.unmatched)
         document["consumers"] = report.per_consumer()
@@ -64,6 +66,8 @@ def json_chunks(report: Report) -> Iterator[str]:
         yield from _objects({**change_dict(i.change), "reason": i.reason} for i in report.ignored)
     if report.notes:
         yield ',\n  "notes": ' + _nested(list(report.notes), "  ")
+    if report.approved:
+        yield ',\n  "approved": ' + _encode_string("; ".join(report.approved.values()))
     if report.attributed:
         yield ',\n  "unmatched": ' + _nested(list(report.unmatched), "  ")
         yield ',\n  "consumers": ' + _nested(report.per_consumer(), "  ")

@@ -33,6 +33,8 @@ def render_text(report: Report, out: TextIO) -> None:
     _ignored(console, report)
     for note in report.notes:
         console.print(Text(f"note: {terminal(note)}", style="yellow"))
+    for approval in report.approved.values():  # `versioning: major-bump-approves`
+        console.print(Text(f"approved: the breaking changes, by {terminal(approval)}", style="green"))
     if report.attributed:
         _per_consumer(console, report)
     summary = report.summary

@@ -16,6 +16,7 @@ class Area(enum.Enum):
     RESPONSES = "responses"
     RESPONSE_SCHEMA = "response schema"
     SECURITY = "security"
+    VERSIONING = "versioning"
 
 
 @dataclass(frozen=True)

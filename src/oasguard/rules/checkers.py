@@ -4,6 +4,8 @@ holds this table to the code: every name exists and spells the id it is listed f
 A checker is named `module:function` (`Class.method` for a method): the function whose source
 spells the id where it makes the fact. A rule that policy makes of a fact the comparison states
 (a removal announced with a sunset date or not) names the checker of that fact and `oasguard.policy`.
+The versioning rules are judged after policy, from the levels changes ended with: their checker
+is in `oasguard.rules.versioning` (`AFTER_POLICY`), not in compare/.
 """
 
 from __future__ import annotations
@@ -243,7 +245,13 @@ CHECKERS: dict[str, tuple[str, ...]] = {
     "security-scheme-scope-added": ("oasguard.compare.operations.security:check_flow",),
     "security-scheme-added": ("oasguard.compare.operations.security:check_unused_schemes",),
     "security-scheme-removed": ("oasguard.compare.operations.security:check_unused_schemes",),
+    "api-major-version-not-bumped": ("oasguard.rules.versioning:judge",),
+    "api-version-decreased": ("oasguard.rules.versioning:judge",),
+    "api-version-not-bumped": ("oasguard.rules.versioning:judge",),
 }
+
+#: modules outside compare/ whose functions make changes, after policy (rules/versioning.py)
+AFTER_POLICY: tuple[str, ...] = ("oasguard.rules.versioning",)
 
 #: rules that policy makes of a fact the comparison states: id -> the ids of those facts
 FROM_POLICY: dict[str, tuple[str, ...]] = {

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from oasguard.rules import parameters, paths, request_body, responses, schema, schema_2020, security
+from oasguard.rules import (
+    parameters,
+    paths,
+    request_body,
+    responses,
+    schema,
+    schema_2020,
+    security,
+    versioning,
+)
 from oasguard.rules.base import Rule
 from oasguard.rules.checkers import CHECKERS
 
@@ -18,6 +27,7 @@ ALL: tuple[Rule, ...] = tuple(
         *schema_2020.RULES,
         *responses.RULES,
         *security.RULES,
+        *versioning.RULES,
     )
 )
 
