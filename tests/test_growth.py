@@ -38,12 +38,13 @@ def _mappings(node: object) -> int:
 
 
 def _work(base: Path, revision: Path) -> tuple[int, int, int]:
-    """(pairs compared, pairs visited, changes) for the diff of two documents."""
+    """(pairs compared, pairs visited, changes of operations) for the diff of two documents (the
+    versioning rules' changes, one per document, do not repeat with its operations)."""
 
     def run() -> tuple[int, int, int]:
         comparer = SchemaComparer()
         report = diff(file_spec(str(base)), file_spec(str(revision)), schemas=comparer)
-        return comparer.comparisons, comparer.visits, len(report.changes)
+        return comparer.comparisons, comparer.visits, sum(1 for c in report.changes if c.operation)
 
     return run_deep(run)
 

@@ -17,6 +17,7 @@ from oasguard.consumers.model import ABSENT, Interaction
 from oasguard.consumers.read import Consumers
 from oasguard.consumers.values import accepts, from_text
 from oasguard.model.nodes import Api, Operation, Schema, path_key
+from oasguard.rules.base import Area
 from oasguard.rules.registry import RULES
 
 #: rules a consumer is hit by when it does NOT send the thing (it becomes required, or the
@@ -174,6 +175,8 @@ def _judge(change: Change, document: _Document) -> set[str]:
     rule = RULES.get(change.id)
     if rule is not None and rule.level is Level.SAFE:
         return set()  # an addition or a loosening: no interaction fails for it
+    if rule is not None and rule.area is Area.VERSIONING:
+        return set()  # info.version: no interaction reads it (the changes it counts name theirs)
     if change.operation is None:  # document-wide (servers, global security): every user
         return {i.consumer for users in document.users.values() for i in users}
     key = _title_key(change.operation)
