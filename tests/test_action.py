@@ -351,6 +351,20 @@ def test_label_approves_breaking_changes(pr: Harness) -> None:
     assert done.outcome == "failure" and done.outputs["approved"] == "false"
 
 
+def test_a_major_version_increase_approves_under_major_bump_approves(pr: Harness) -> None:
+    """`versioning: major-bump-approves`: the pull request moves info.version from 1.0.0 to 2.0.0,
+    which approves its breaking changes (SPEC 3.2.2)."""
+    inputs = {"specs": "api/openapi.yaml", "versioning": "major-bump-approves", "comment": "false"}
+    done = pr.run(inputs)
+    assert done.outcome == "success", done.log[-4000:]
+    assert done.outputs["breaking"] == "11" and done.outputs["approved"] == "true", done.outputs
+    assert "11 breaking changes approved by the major version bump 1.0.0 → 2.0.0" in done.summary
+    assert "approved by the major version increase" in done.log
+    # judged only (the default): the same pull request fails
+    done = pr.run({"specs": "api/openapi.yaml", "comment": "false"})
+    assert done.outcome == "failure" and done.outputs["approved"] == "false"
+
+
 def test_fork_without_comment_rights_still_reports(pr: Harness) -> None:
     # no `specs`: oasguard finds the changed OpenAPI documents itself (`diff --base REF` alone)
     done = pr.run({"fail-on": "none"}, mode="fork")

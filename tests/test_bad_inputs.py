@@ -374,8 +374,9 @@ def test_an_unknown_option_is_a_usage_error_naming_it():
 
 # -- hostile input ---------------------------------------------------------------------------------
 
+#: (its version is no semantic version: these documents test depth and size, not versioning)
 HEAD = """openapi: 3.0.3
-info: {title: Hostile, version: 1.0.0}
+info: {title: Hostile, version: '1'}
 paths:
   /pets:
     get:
@@ -960,7 +961,8 @@ def test_utf16_and_utf32_documents_are_read(tmp_path: Path, codec: str):
     changed = text.replace("type: string", "type: integer")
     base = _hostile(tmp_path, "base.yaml", text.encode(codec))
     revision = _hostile(tmp_path, "revision.yaml", changed.encode(codec))
-    assert [change["id"] for change in _report(tmp_path, base, revision)] == ["response-type-changed"]
+    ids = [change["id"] for change in _report(tmp_path, base, revision) if change["operation"]]
+    assert ids == ["response-type-changed"]  # (and the versioning rules' changes: 1.0.0 stays)
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-32-le"])
