@@ -404,3 +404,31 @@ def test_explain_finds_them(rule_id: str):
     done = run_cli("explain", rule_id)
     assert done.returncode == 0 and done.stdout.startswith(f"{rule_id}\n")
     assert "Before:" in done.stdout and "rules/versioning.py::judge" in done.stdout
+
+
+# --- several documents in one run ---------------------------------------------------------------
+
+
+def test_each_document_is_judged_and_approved_on_its_own(tmp_path: Path):
+    """`diff --base REF A B`: each document's version speaks for its own changes only."""
+    from repos import Repo
+
+    repo = Repo(tmp_path / "repo")
+    for name in ("a.json", "b.json"):
+        repo.write(name, json.dumps(_document("1.0.0")))
+    repo.write(".oasguard.yaml", "versioning: major-bump-approves\n")
+    repo.commit()
+    repo.write("a.json", json.dumps(_document("2.0.0", "breaking")))  # approved
+    repo.write("b.json", json.dumps(_document("1.1.0", "breaking")))  # not
+    args = ("diff", "--base", "main", "--format", "json", "a.json", "b.json")
+    done = run_cli(*args, cwd=repo.root)
+    assert done.returncode == 1, done.stderr  # b's breaking change is not approved
+    report = json.loads(done.stdout)
+    assert report["approved"] == "a.json: the major version bump 1.0.0 → 2.0.0"
+    assert [(c["document"], c["id"]) for c in _versioning(report)] == [("b.json", MAJOR)]
+    repo.write("b.json", json.dumps(_document("2.0.0", "breaking")))
+    done = run_cli(*args, cwd=repo.root)
+    assert done.returncode == 0, done.stdout
+    changelog = run_cli("diff", "--base", "main", "--format", "changelog", "a.json", "b.json", cwd=repo.root)
+    assert "## a.json: 2.0.0 (from 1.0.0)\n" in changelog.stdout
+    assert "## b.json: 2.0.0 (from 1.0.0)\n" in changelog.stdout
