@@ -341,6 +341,13 @@ def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: 
         if len(specs) != 2:
             raise UsageError("diff needs two documents: BASE and REVISION (or --base REF SPEC...)")
         return [Pair(Argument(specs[0], root), Argument(specs[1], root))]
+    from oasguard.sources import bare_repository
+
+    if (bare := bare_repository(Path.cwd().resolve())) is not None:
+        raise UsageError(
+            f"--base compares the working tree, and {bare} is a bare repository with none: "
+            "compare REF:PATH with REF:PATH"
+        )
     if specs:
         named = [(argument, *working_tree_path(argument)) for argument in specs]
         several = len(named) > 1
