@@ -117,7 +117,7 @@ def diff(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text | json | markdown | github | sarif | junit | changelog.",
+            help="text | json | markdown | github | sarif | junit | gitlab | changelog.",
         ),
     ] = "text",
     fail_on: Annotated[

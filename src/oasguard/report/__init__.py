@@ -23,6 +23,7 @@ class Format(str, enum.Enum):
     SARIF = "sarif"
     JUNIT = "junit"
     CHANGELOG = "changelog"
+    GITLAB = "gitlab"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,10 @@ def reporter(format: Format) -> Reporter:
             from oasguard.report.changelog import ChangelogReporter
 
             return ChangelogReporter()
+        case Format.GITLAB:
+            from oasguard.report.gitlab import GitlabReporter
+
+            return GitlabReporter()
         case _:
             assert_never(format)
 
