@@ -1,5 +1,6 @@
-"""What the GitLab tests share: a stub of GitLab's merge-request notes API on 127.0.0.1, in a
-thread of the test, bounded and recording every request."""
+"""What the GitLab tests share: the Code Quality report's check against GitLab's schemas, and a
+stub of GitLab's merge-request notes API on 127.0.0.1, in a thread of the test, bounded and
+recording every request."""
 
 from __future__ import annotations
 
@@ -10,8 +11,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import jsonschema
 
 MARKER = "<!-- oasguard -->"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+
+def assert_valid_code_quality(text: str) -> list[dict]:
+    """The report parsed, after checking it against both schemas of tests/schemas/."""
+    assert not text.startswith("\ufeff")  # GitLab's parser refuses a byte order mark
+    issues = json.loads(text)
+    documented = json.loads((SCHEMAS / "gitlab-code-quality-report.json").read_text())
+    jsonschema.Draft7Validator(documented).validate(issues)
+    parser = jsonschema.Draft7Validator(json.loads((SCHEMAS / "gitlab-codeclimate.json").read_text()))
+    for issue in issues:
+        parser.validate(issue)
+    return issues
 
 
 @dataclass

@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from gitlab_helpers import MARKER, NotesApi, serving
-from test_gitlab_format import assert_valid_code_quality
+from gitlab_helpers import MARKER, NotesApi, assert_valid_code_quality, serving
 
 VERSION = "4.73.0"
 CACHE = Path(os.environ.get("OASGUARD_TEST_CACHE") or Path.home() / ".cache" / "oasguard-tests")
@@ -318,11 +317,22 @@ def test_a_run_that_cannot_be_done_fails_with_its_message(mr: MergeRequest):
 
 
 def test_outside_a_merge_request_pipeline_the_job_does_not_run(mr: MergeRequest):
-    done = mr.run({}, CI_PIPELINE_SOURCE="push")
+    done = mr.run({}, CI_PIPELINE_SOURCE="push", CI_COMMIT_BRANCH="feature")
     assert done.status == 0 and "pipeline finished" in done.log, done.log[-4000:]
     assert not re.search(r"^oasguard ", done.log, re.MULTILINE), done.log[-4000:]  # no job line
     assert not (done.artifacts / "gl-code-quality-report.json").exists()
     assert mr.api.requests == []
+
+
+def test_on_the_default_branch_the_job_publishes_an_empty_baseline(mr: MergeRequest):
+    """GitLab's widget shows what a merge request's Code Quality report adds to its target
+    branch's: the default branch gets an empty one, without installing anything."""
+    done = mr.run({}, CI_PIPELINE_SOURCE="push", CI_MERGE_REQUEST_DIFF_BASE_SHA="")
+    assert done.status == 0, done.log[-4000:]
+    assert "the widget's baseline" in done.log
+    assert done.code_quality() == [] and mr.api.requests == []
+    done = mr.run({"baseline": False}, CI_PIPELINE_SOURCE="push", CI_MERGE_REQUEST_DIFF_BASE_SHA="")
+    assert not re.search(r"^oasguard ", done.log, re.MULTILINE), done.log[-4000:]
 
 
 if sys.platform == "win32":  # pragma: no cover

@@ -13,31 +13,18 @@ from functools import cache
 from io import StringIO
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from conftest import CORPUS, FIXTURES, ROOT, corpus_report, run_cli
+from gitlab_helpers import assert_valid_code_quality
 from oasguard.changes import Ignored, Level, Report
 from oasguard.engine import diff_paths
 from oasguard.report import Format, RenderOptions, render
 
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
 PETSTORE = ("fixtures/petstore/base.yaml", "fixtures/petstore/revision.yaml")
 HOSTILE = ("fixtures/hostile/base.yaml", "fixtures/hostile/revision.yaml")
 KEYS = {"check_name", "description", "severity", "fingerprint", "location"}
 SEVERITY = {"breaking": "major", "warning": "minor", "safe": "info"}
-
-
-def assert_valid_code_quality(text: str) -> list[dict]:
-    """The report parsed, after checking it against both schemas of tests/schemas/."""
-    assert not text.startswith("\ufeff")  # GitLab's parser refuses a byte order mark
-    issues = json.loads(text)
-    documented = json.loads((SCHEMAS / "gitlab-code-quality-report.json").read_text())
-    jsonschema.Draft7Validator(documented).validate(issues)
-    parser = jsonschema.Draft7Validator(json.loads((SCHEMAS / "gitlab-codeclimate.json").read_text()))
-    for issue in issues:
-        parser.validate(issue)
-    return issues
 
 
 @cache

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from gitlab_helpers import MARKER, NotesApi, serving
-from test_gitlab_format import assert_valid_code_quality
+from gitlab_helpers import MARKER, NotesApi, assert_valid_code_quality, serving
 
 BASE = (FIXTURES / "petstore" / "base.yaml").read_text()
 BREAKING = (FIXTURES / "petstore" / "revision.yaml").read_text()

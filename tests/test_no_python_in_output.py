@@ -37,7 +37,7 @@ def _document(value: str) -> str:
 
 
 @pytest.mark.parametrize("kind", VALUES)
-@pytest.mark.parametrize("format", ["json", "text", "markdown", "github", "sarif", "junit"])
+@pytest.mark.parametrize("format", ["json", "text", "markdown", "github", "sarif", "junit", "gitlab"])
 def test_values_are_written_as_the_document_writes_them(tmp_path: Path, kind: str, format: str):
     old, new, shown = VALUES[kind]
     base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"

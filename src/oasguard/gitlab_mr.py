@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from oasguard.report import Format
+
 #: the hidden first line that finds the job's note again on the next pipeline
 MARKER = "<!-- oasguard -->"
 #: the Code Quality report's name, as GitLab's own template writes it
@@ -90,8 +92,6 @@ def diff_arguments(env: Mapping[str, str], out: Path, approved: str | None) -> l
 
 def _formats() -> list[tuple[str, str]]:
     """The reports kept as artifacts; HTML when this oasguard writes it."""
-    from oasguard.report import Format
-
     kept = [("json", "report.json"), ("markdown", "report.md"), ("junit", "junit.xml")]
     if "html" in {format.value for format in Format}:
         kept.append(("html", "report.html"))
