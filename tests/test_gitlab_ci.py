@@ -186,12 +186,14 @@ class MergeRequest:
         self.runs += 1
         repo = self.checkout(shallow)
         inputs = {"specs": "api/openapi.yaml", "project": COMPONENT_PROJECT, "version": self.sha, **inputs}
-        pipeline = {
-            "include": [{"component": f"{HOST}/{COMPONENT_PROJECT}/oasguard@{self.sha}", "inputs": inputs}]
-        }
-        (repo / ".gitlab-ci.yml").write_text(json.dumps(pipeline, indent=2))
+        # `include: component:` (the catalog's way), or `include: project:` with `INCLUDE=project`
+        if variables.pop("INCLUDE", "component") == "project":
+            file = {"project": COMPONENT_PROJECT, "ref": self.sha, "file": "templates/oasguard.yml"}
+        else:
+            file = {"component": f"{HOST}/{COMPONENT_PROJECT}/oasguard@{self.sha}"}
+        (repo / ".gitlab-ci.yml").write_text(json.dumps({"include": [{**file, "inputs": inputs}]}, indent=2))
         (repo / ".git" / "info" / "exclude").write_text(".gitlab-ci.yml\n.gitlab-ci-local/\n")
-        # the include cache, as gitlab-ci-local keeps what it fetched of a component: offline
+        # the include cache, as gitlab-ci-local keeps what it fetched of a project: offline
         cached = repo / ".gitlab-ci-local" / "includes" / HOST / COMPONENT_PROJECT / self.sha / "templates"
         cached.mkdir(parents=True)
         shutil.copy2(ROOT / "templates" / "oasguard.yml", cached / "oasguard.yml")
@@ -217,9 +219,17 @@ class MergeRequest:
         return Run(done.returncode, log, repo / ".gitlab-ci-local" / "artifacts" / "oasguard", repo)
 
 
+@pytest.fixture(scope="module")
+def emulator() -> str:
+    """gitlab-ci-local, asked for first: where it cannot be had, nothing else is set up."""
+    return gitlab_ci_local()
+
+
 @pytest.fixture
-def mr(tmp_path: Path, component: tuple[Path, str], venvs: Path, notes_api: NotesApi) -> MergeRequest:
-    request = MergeRequest(tmp_path, gitlab_ci_local(), component, venvs, notes_api)
+def mr(
+    emulator: str, tmp_path: Path, component: tuple[Path, str], venvs: Path, notes_api: NotesApi
+) -> MergeRequest:
+    request = MergeRequest(tmp_path, emulator, component, venvs, notes_api)
     request.commit(BREAKING, "break the API")
     return request
 
@@ -308,6 +318,12 @@ def test_hostile_names_inject_nothing_into_the_code_quality_report_or_the_note(m
     assert "<script>" not in note["body"] and "\x1b" not in note["body"] and "\u202e" not in note["body"]
     assert not re.search(r"(?<![\w`])@team", note["body"])  # no mention is made
     assert not (done.clone / "pwned").exists()
+
+
+def test_include_project_works_as_the_component_does(mr: MergeRequest):
+    done = mr.run({"comment": False}, INCLUDE="project")
+    assert done.status != 0 and "changes at or above fail-on" in done.log, done.log[-4000:]
+    assert len(done.code_quality()) == 19
 
 
 def test_a_run_that_cannot_be_done_fails_with_its_message(mr: MergeRequest):

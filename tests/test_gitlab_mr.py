@@ -121,3 +121,29 @@ def test_outside_a_merge_request_the_job_says_so(clone, notes_api: NotesApi):
     done = job(repo, "", notes_api)
     assert done.returncode == 2 and "merge-request pipeline" in done.stdout
     assert not (repo / "gl-code-quality-report.json").exists()
+
+
+def test_the_options_of_other_issues_reach_oasguard_as_single_arguments(tmp_path: Path):
+    """`generate`, `fastapi-app`, `consumers` and `args` become `oasguard diff` options; a
+    command with spaces and quotes stays one argument, and specs come after `--`."""
+    from oasguard.gitlab_mr import diff_arguments
+
+    env = {
+        "CI_MERGE_REQUEST_DIFF_BASE_SHA": "abc123",
+        "OASGUARD_GENERATE": 'python -c "import app; app.dump()"',
+        "OASGUARD_FASTAPI_APP": "app.main:app",
+        "OASGUARD_CONSUMERS": "pacts/*.json  mobile=recordings/*.har",
+        "OASGUARD_FAIL_ON_CONSUMERS": "true",
+        "OASGUARD_ARGS": "--config api/oasguard.yaml",
+        "OASGUARD_SPECS": "-rf nothing/*.yaml",
+    }
+    args = diff_arguments(env, tmp_path, approved=None)
+    assert args[:3] == ["diff", "--base", "abc123"]
+    assert args[args.index("--generate") + 1] == 'python -c "import app; app.dump()"'
+    assert args[args.index("--fastapi-app") + 1] == "app.main:app"
+    assert [args[i + 1] for i, a in enumerate(args) if a == "--consumers"] == [
+        "pacts/*.json",
+        "mobile=recordings/*.har",
+    ]
+    assert "--fail-on-consumers" in args and args[args.index("--config") + 1] == "api/oasguard.yaml"
+    assert args[-3:] == ["--", "-rf", "nothing/*.yaml"]  # never read as options
