@@ -147,3 +147,18 @@ def test_the_options_of_other_issues_reach_oasguard_as_single_arguments(tmp_path
     ]
     assert "--fail-on-consumers" in args and args[args.index("--config") + 1] == "api/oasguard.yaml"
     assert args[-3:] == ["--", "-rf", "nothing/*.yaml"]  # never read as options
+
+
+def test_a_run_that_cannot_be_done_leaves_no_stale_report(clone, notes_api: NotesApi):
+    """A shell runner keeps the folder: a report from an earlier job must not be published as
+    this one's when this one could not compare."""
+    repo, base = clone
+    (repo / "gl-code-quality-report.json").write_text("[]\n")
+    (repo / "oasguard-report").mkdir()
+    (repo / "oasguard-report" / "report.md").write_text("old\n")
+    done = job(repo, base, notes_api, OASGUARD_SPECS="api/missing.yaml")
+    assert done.returncode == 2 and "could not be done" in done.stdout
+    assert "missing.yaml" in done.stderr
+    assert not (repo / "gl-code-quality-report.json").exists()
+    assert not (repo / "oasguard-report" / "report.md").exists()
+    assert notes_api.requests == []

@@ -44,6 +44,7 @@ class Outcome:
 
 
 def main(environ: Mapping[str, str] | None = None) -> int:
+    """The job: the diff, then the note (best effort), then the verdict as the exit status."""
     env = dict(os.environ if environ is None else environ)
     out = Path(env.get("OASGUARD_REPORTS") or "oasguard-report")
     out.mkdir(parents=True, exist_ok=True)
@@ -109,7 +110,9 @@ def run_diff(env: Mapping[str, str], out: Path, approved: str | None) -> Outcome
     if not env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA", "").strip():
         print("oasguard: no CI_MERGE_REQUEST_DIFF_BASE_SHA: run this job in a merge-request pipeline")
         return None
-    (out / "report.json").unlink(missing_ok=True)
+    # a report left by an earlier job on the same runner must not pass for this one's
+    for stale in (Path(CODE_QUALITY), *(out / name for _, name in _formats())):
+        stale.unlink(missing_ok=True)
     command = [sys.executable, "-m", "oasguard", *diff_arguments(env, out, approved)]
     status = subprocess.run(command, check=False).returncode
     if status not in (0, 1) or not (out / "report.json").exists():
