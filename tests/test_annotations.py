@@ -12,18 +12,22 @@ properties removed; 2 warnings; 3 safe facts (17 safe changes)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
 import unicodedata
 from functools import cache
+from io import StringIO
 from pathlib import Path
 
 import pytest
 
 from conftest import CORPUS, ROOT, run_cli
 from formats_helpers import WORKFLOW_COMMAND, workflow_properties
+from oasguard.changes import Ignored, Level, Report
 from oasguard.engine import diff_paths
+from oasguard.report import Annotations, Format, RenderOptions, render
 from oasguard.report.groups import facts
 
 PAIR = ("fixtures/annotations/base.yaml", "fixtures/annotations/revision.yaml")
@@ -37,6 +41,10 @@ def annotate(*extra: str, pair: tuple[str, str] = PAIR) -> list[dict]:
     result = run_cli("diff", *LIMIT, *extra, *pair, cwd=ROOT)
     assert result.returncode == 1 and not result.stderr, result
     return parsed(result.stdout)
+
+
+def fixture_report() -> Report:
+    return diff_paths(ROOT / PAIR[0], ROOT / PAIR[1])
 
 
 def parsed(stdout: str) -> list[dict]:
@@ -116,7 +124,7 @@ def test_without_the_limit_every_change_is_an_annotation():
 
 
 def test_facts_group_what_operations_share_and_keep_apart_what_they_name_differently():
-    report = diff_paths(ROOT / PAIR[0], ROOT / PAIR[1])
+    report = fixture_report()
     found = facts(report.changes)
     assert [f.level.value for f in found].count("breaking") == 13
     assert sum(len(f.changes) for f in found) == len(report.changes)
@@ -137,7 +145,7 @@ def test_facts_group_what_operations_share_and_keep_apart_what_they_name_differe
         ("path parameter 'userId' format narrowed from none to int64", ["GET /users/{userId}"]),
     ]
     # the group id: the same fact, the same id, run after run; every fact its own
-    again = facts(diff_paths(ROOT / PAIR[0], ROOT / PAIR[1]).changes)
+    again = facts(fixture_report().changes)
     assert [f.id for f in again] == [f.id for f in found] and len({f.id for f in found}) == len(found)
 
 
@@ -238,3 +246,38 @@ def test_the_github_corpus_pair_fits_in_what_github_shows():
 def _places(text: str) -> int:
     found = re.search(r" — in (\d+) (?:operations|places)", text)
     return int(found[1]) if found else 1
+
+
+def rendered(report: Report, limit: int, safe: bool = False) -> list[dict]:
+    out = StringIO()
+    render(report, Format.GITHUB, out, RenderOptions(annotations=Annotations(limit, safe)))
+    return parsed(out.getvalue())
+
+
+def test_notes_and_ignored_changes_share_the_cap_after_the_facts():
+    report = fixture_report()
+    safe = next(c for c in report.changes if c.level is Level.SAFE)
+    notes = [f"ignore entry 'rule-{n}' matched nothing" for n in range(12)]
+    report = dataclasses.replace(report, notes=notes, ignored=[Ignored(safe, "accepted")])
+    warnings = of("warning", rendered(report, 10))
+    # the 2 warning facts, 7 notes, then the count of the 5 notes left
+    assert [w["title"] for w in warnings] == [
+        "response-enum-value-added",
+        "response-optional-property-removed",
+    ] + ["oasguard note"] * 7 + ["oasguard"]
+    assert warnings[-1]["data"] == "5 more notes are in the job summary"
+    assert of("warning", rendered(report, 2))[-1]["data"] == (
+        "1 more warning and 12 more notes are in the job summary"
+    )
+    # no safe notices, but the ignored change is still said
+    assert [n["data"] for n in of("notice", rendered(report, 10))] == [
+        "1 change ignored by the configuration"
+    ]
+
+
+def test_a_fact_in_several_places_of_one_operation_says_so():
+    report = fixture_report()
+    label = [c for c in report.changes if c.id == "response-nullable-added"][:2]
+    same = [dataclasses.replace(c, operation="GET /shared/1") for c in label]
+    (line,) = rendered(dataclasses.replace(report, changes=same), 10)
+    assert line["data"].endswith(" — in 2 places")

@@ -57,8 +57,7 @@ class Fact:
         shared = _common_tail([name.split(".") for name in names])  # type: ignore[union-attr]
         if not shared:
             return first.message
-        name = names[0]
-        return first.message.replace(subject, subject.replace(name, ".".join(shared), 1), 1)  # type: ignore[arg-type]
+        return first.message.replace(subject, _renamed(subject, names[0], ".".join(shared)), 1)  # type: ignore[arg-type]
 
 
 def facts(changes: Iterable[Change]) -> list[Fact]:
@@ -100,12 +99,18 @@ def _message_aside_operation(change: Change) -> str:
     text = change.message
     name, subject = _name(change), change.extra.get("subject")
     if name is not None and isinstance(subject, str) and subject in text:
-        text = text.replace(subject, subject.replace(name, "\x00name", 1), 1)
+        text = text.replace(subject, _renamed(subject, name, "\x00name"), 1)
     if change.operation:
         text = text.replace(change.operation, "\x00operation")
         method = change.operation.split(" ", 1)[0]
         text = re.sub(rf"\b{re.escape(method)}\b", "\x00method", text)
     return text
+
+
+def _renamed(subject: str, name: str, new: str) -> str:
+    """`subject` with its property path `name` (written last: `response property 'a.b'`) as `new`."""
+    head, found, tail = subject.rpartition(name)
+    return head + new + tail if found else subject
 
 
 def _common_tail(paths: list[list[str]]) -> list[str]:
