@@ -29,6 +29,7 @@ from oasguard.changes import Ignored, Level, Report
 from oasguard.engine import diff_paths
 from oasguard.report import Annotations, Format, RenderOptions, render
 from oasguard.report.groups import facts
+from oasguard.touched import touched
 
 PAIR = ("fixtures/annotations/base.yaml", "fixtures/annotations/revision.yaml")
 LIMIT = ("--format", "github", "--annotations-limit", "10")
@@ -281,3 +282,35 @@ def test_a_fact_in_several_places_of_one_operation_says_so():
     same = [dataclasses.replace(c, operation="GET /shared/1") for c in label]
     (line,) = rendered(dataclasses.replace(report, changes=same), 10)
     assert line["data"].endswith(" — in 2 places")
+
+
+def test_touched_means_a_changed_line_inside_the_block_a_place_heads(tmp_path: Path):
+    """`touched.touched`: the block of an element is its line and the more indented lines after
+    it (YAML, pretty-printed JSON), a YAML list written at its key's indentation included."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for args in (
+        ("init", "-q", "-b", "main"),
+        ("config", "user.email", "d@e.f"),
+        ("config", "user.name", "d"),
+    ):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    before = {"a": {"type": "string", "enum": ["x"]}, "b": {"type": "string"}}
+    (repo / "s.json").write_text(json.dumps(before, indent=2) + "\n")
+    (repo / "s.yaml").write_text("a:\n  enum:\n  - x\n  type: string\nb:\n  type: string\n")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "base"], cwd=repo, check=True)
+    after = {"a": {"type": "string", "enum": ["x", "y"]}, "b": {"type": "string"}}
+    (repo / "s.json").write_text(json.dumps(after, indent=2) + "\n")
+    (repo / "s.yaml").write_text("a:\n  enum:\n  - x\n  - y\n  type: string\nb:\n  type: string\n")
+    json_lines = (repo / "s.json").read_text().splitlines()
+    a, b = json_lines.index('  "a": {') + 1, json_lines.index('  "b": {') + 1
+    places = [
+        ("revision", "s.json", a),  # "a" holds the new value
+        ("revision", "s.json", b),  # "b" does not
+        ("revision", "s.yaml", 2),  # `enum:` heads `- y`, written at its own indentation
+        ("revision", "s.yaml", 5),  # `type: string` of `a`, after the change: not it
+        ("base", "s.yaml", 3),  # `- x` in the base: unchanged
+    ]
+    assert touched(repo, "HEAD", places) == {places[0], places[2]}
+    assert touched(repo, "no-such-ref", places) == frozenset()  # orders only: never fails

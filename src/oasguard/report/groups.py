@@ -50,14 +50,14 @@ class Fact:
         first = self.first
         if len(self.changes) == 1:
             return first.message
-        names = [_name(c) for c in self.changes]
+        names = [name for name in map(_name, self.changes) if name is not None]
         subject = first.extra.get("subject")
-        if not all(names) or not isinstance(subject, str) or subject not in first.message:
+        if len(names) < len(self.changes) or not isinstance(subject, str) or subject not in first.message:
             return first.message
-        shared = _common_tail([name.split(".") for name in names])  # type: ignore[union-attr]
+        shared = _common_tail([name.split(".") for name in names])
         if not shared:
             return first.message
-        return first.message.replace(subject, _renamed(subject, names[0], ".".join(shared)), 1)  # type: ignore[arg-type]
+        return first.message.replace(subject, _renamed(subject, names[0], ".".join(shared)), 1)
 
 
 def facts(changes: Iterable[Change]) -> list[Fact]:
