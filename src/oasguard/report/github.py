@@ -32,13 +32,18 @@ def render_github(report: Report, out: TextIO) -> None:
     for change in sorted(report.changes, key=lambda c: -c.level.rank):
         out.write(annotation(change) + "\n")
     for note in report.notes:
-        out.write(f"::warning title=oasguard note::{workflow_data(note)}\n")
+        out.write(_note(note) + "\n")
     if report.ignored:
-        count = len(report.ignored)
-        out.write(
-            f"::notice title=oasguard::{count} change{'s' if count != 1 else ''} "
-            "ignored by the configuration\n"
-        )
+        out.write(_ignored(report) + "\n")
+
+
+def _note(note: str) -> str:
+    return f"::warning title=oasguard note::{workflow_data(note)}"
+
+
+def _ignored(report: Report) -> str:
+    count = len(report.ignored)
+    return f"::notice title=oasguard::{count} change{'s' if count != 1 else ''} ignored by the configuration"
 
 
 def annotation(change: Change) -> str:
@@ -60,14 +65,18 @@ def _properties(change: Change) -> str:
 
 def message(change: Change) -> str:
     """The annotation's text: the message, where it is, on which side, whom it affects."""
-    parts = [change.message, f"(at {change.location})"]
+    return " ".join([change.message, *_context(change, change.consumers)])
+
+
+def _context(change: Change, consumers: tuple[str, ...]) -> list[str]:
+    parts = [f"(at {change.location})"]
     if side(change) == "base":
         parts.append("(removed: the place is in the base)")
     if change.document:
         parts.append(f"[{change.document}]")
-    if change.consumers:
-        parts.append(f"affects {', '.join(change.consumers)}")
-    return " ".join(parts)
+    if consumers:
+        parts.append(f"affects {', '.join(consumers)}")
+    return parts
 
 
 def fact_annotation(fact: Fact) -> str:
@@ -75,16 +84,8 @@ def fact_annotation(fact: Fact) -> str:
     change's place, its message saying in how many operations (or places) it is."""
     if len(fact.changes) == 1:
         return annotation(fact.first)
-    first = fact.first
-    parts = [fact.message, f"(at {first.location})"]
-    if side(first) == "base":
-        parts.append("(removed: the place is in the base)")
-    if first.document:
-        parts.append(f"[{first.document}]")
-    if fact.consumers:
-        parts.append(f"affects {', '.join(fact.consumers)}")
-    parts.append(_spread(fact))
-    return f"::{_COMMAND[fact.level]} {_properties(first)}::{workflow_data(' '.join(parts))}"
+    text = " ".join([fact.message, *_context(fact.first, fact.consumers), _spread(fact)])
+    return f"::{_COMMAND[fact.level]} {_properties(fact.first)}::{workflow_data(text)}"
 
 
 def _spread(fact: Fact) -> str:
@@ -124,12 +125,9 @@ def render_limited(report: Report, out: TextIO, annotations: Annotations) -> Non
         # change in 50 operations before a one-off); ties keep the facts' own stable order
         chosen.sort(key=lambda fact: (not _touched(fact, annotations), -len(fact.changes)))
         kinds[_COMMAND[level]] += [_Line(fact_annotation(fact), len(fact.changes)) for fact in chosen]
-    for note in report.notes:
-        kinds["warning"].append(_Line(f"::warning title=oasguard note::{workflow_data(note)}"))
+    kinds["warning"] += [_Line(_note(note)) for note in report.notes]
     if report.ignored:
-        count = len(report.ignored)
-        text = f"{count} change{'s' if count != 1 else ''} ignored by the configuration"
-        kinds["notice"].append(_Line(f"::notice title=oasguard::{text}"))
+        kinds["notice"].append(_Line(_ignored(report)))
     for kind, lines in kinds.items():
         for line in _capped(kind, lines, annotations.limit):
             out.write(line + "\n")
