@@ -215,13 +215,22 @@ def _judge(
             replace(c, extra={**c.extra, "twin": True}) if c.operation in twins else c for c in changes
         ]
     if options.sources:
-        step("finding source lines")
+        from oasguard.load.lines import with_sources
 
-    def placed(changes: list[Change]) -> list[Change]:
+        step("finding source lines")
+        changes = with_sources(changes, base_document, revision_document)
+    elif any(c.file not in ("", (base if c.in_base else revision).path.as_posix()) for c in changes):
+        from oasguard.load.lines import with_sources  # a pointer into another file names it
+
+        changes = with_sources(changes, base_document, revision_document, elsewhere_only=True)
+    if document is not None:
+        changes = [replace(change, document=document) for change in changes]
+    facts_of = policy.operation_facts(base_api, revision_api)
+    outcome = policy.apply(changes, options.settings, facts_of, options.today)
+
+    def placed(changes: list[Change]) -> list[Change]:  # the versioning changes, given the same
         return _placed(changes, base_document, revision_document, options, document)
 
-    facts_of = policy.operation_facts(base_api, revision_api)
-    outcome = policy.apply(placed(changes), options.settings, facts_of, options.today)
     versions = (info_version(base_document.root), info_version(revision_document.root))
     outcome = policy.versioned(outcome, versions, options.settings, options.today, placed)
     if options.consumers is not None:  # what attribution reads: kept only when it will run
@@ -235,8 +244,9 @@ def _judge(
 def _placed(
     changes: list[Change], base: Document, revision: Document, options: RunOptions, document: str | None
 ) -> list[Change]:
-    """`changes` with what they carry beyond the comparison: their source lines (when a format
-    shows them) and the document they belong to (when a run compares several)."""
+    """`changes` (of the entry document: the versioning rules') with what the comparison's changes
+    were given above: their source lines (when a format shows them) and the document they belong
+    to (when a run compares several)."""
     if options.sources and changes:
         from oasguard.load.lines import with_sources
 
