@@ -350,11 +350,14 @@ def test_junit_carries_them(tmp_path: Path):
 
 
 def test_json_and_every_output_of_one_run_agree(tmp_path: Path):
-    outputs = {name: tmp_path / f"report.{name}" for name in ("json", "markdown", "sarif", "junit", "text")}
+    names = ("json", "markdown", "sarif", "junit", "text", "gitlab", "changelog")
+    outputs = {name: tmp_path / f"report.{name}" for name in names}
     args = [arg for name, path in outputs.items() for arg in ("--output", f"{name}={path}")]
     _run(tmp_path, "--format", "github", *args)
     for name, path in outputs.items():
-        assert MAJOR in path.read_text(encoding="utf-8"), name
+        assert MESSAGE in path.read_text(encoding="utf-8"), name
+    (issue,) = [i for i in json.loads(outputs["gitlab"].read_text()) if i["check_name"] == MAJOR]
+    assert issue["location"] == {"path": "revision.json", "lines": {"begin": 1}}
 
 
 # --- the changelog -------------------------------------------------------------------------------
