@@ -149,6 +149,7 @@ def test_an_unchanged_version_with_a_breaking_change_gets_both_rules(tmp_path: P
         ("latest", "latest"),
         ("1.2.0", "banana"),  # one side only
         ("01.2.3", "01.2.3"),  # leading zeros are not semver
+        ("١.٢.٣", "١.٢.٣"),  # digits of another script
     ],
 )
 def test_other_versions_are_not_judged(tmp_path: Path, old: object, new: object):
@@ -266,6 +267,8 @@ def test_approval_needs_a_major_increase(tmp_path: Path):
     )
     done, report = _json(tmp_path, "1.9.0", "2.0.0-rc.1")
     assert done.returncode == 0 and "approved" in report
+    done, report = _json(tmp_path, "0.9.0", "1.0.0")
+    assert done.returncode == 0 and report["approved"] == "the major version bump 0.9.0 → 1.0.0"
 
 
 def test_approval_covers_breaking_changes_only(tmp_path: Path):

@@ -79,7 +79,8 @@ _BY_ID = {rule.id: rule for rule in RULES}
 _SEMVER = re.compile(
     r"[vV]?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?",
+    re.ASCII,  # `\d` would take any script's digits (`١.٢.٣`)
 )
 #: a major in this range is a year: `2024.5.1` is a calendar version, not a semantic one
 _YEARS = range(1900, 3000)
@@ -192,7 +193,7 @@ def judge(found: Move, changes: Iterable[Change]) -> list[Change]:
     if found.decreased:
         judged.append(_change("api-version-decreased", args))
     if breaking and not found.may_break:
-        counted = {**args, "value": _count(breaking, 0), "subject": found.revision.breaking_part}
+        counted = {**args, "value": _count(breaking, 0), "subject": found.base.breaking_part}
         judged.append(_change("api-major-version-not-bumped", counted))
     if (breaking or warnings) and found.unchanged:
         part = found.base.breaking_part if breaking else found.base.compatible_part
@@ -208,7 +209,7 @@ def approval(found: Move, changes: Iterable[Change]) -> str | None:
         return None
     if not any(change.level is Level.BREAKING for change in changes):
         return None
-    part = "major" if found.base.major else "minor (the major below 1.0.0)"
+    part = "major" if found.revision.major > found.base.major else "minor (the major below 1.0.0)"
     return f"the {part} version bump {found.base.text} → {found.revision.text}"
 
 
