@@ -392,3 +392,26 @@ def test_configuration_errors(repo, scratch, config, expected):
     _, env = scratch
     (repo / ".oasguard.yaml").write_text(config)
     failed(run_cli("diff", "--base", "HEAD", cwd=repo, env=env), ".oasguard.yaml: " + expected)
+
+
+@pytest.mark.parametrize("side_by_side", ["1", "0"])
+def test_the_engine_opens_generated_sides_itself(repo, scratch, monkeypatch, side_by_side):
+    """engine.run with two `Generated` sides (the API, not the command line): the pair is
+    opened on the run's own thread and its trees are removed after."""
+    from oasguard.engine import Generated, Pair, RunOptions, run
+    from oasguard.generate import Job, Recipe, Revision, WorkingTree
+
+    folder, env = scratch
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("OASGUARD_GENERATE_SIDE_BY_SIDE", side_by_side)
+    recipe = Recipe(command=CAT)
+    pair = Pair(
+        Generated(Job(Revision(repo, "HEAD"), recipe, "base")),
+        Generated(Job(WorkingTree(repo), recipe, "revision")),
+    )
+    report = run([pair], RunOptions())
+    assert report.base == "HEAD (generated)" and report.revision == "the working tree (generated)"
+    assert {change.id for change in report.changes} >= {"required-request-parameter-added"}
+    assert runs(env) == 2
+    assert list(folder.iterdir()) == []

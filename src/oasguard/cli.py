@@ -289,12 +289,10 @@ def diff(
     options = RunOptions(
         settings=settings, dangling_as_empty=lenient, sources=sources, validate=validate, consumers=evidence
     )
-    from oasguard.generate.plan import Options as GenerateOptions
-
-    generation = GenerateOptions(
-        generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
+    generation = _generation(
+        settings, generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
     )
-    pairs = _generated_pairs(generation, settings, specs or [], base_ref)
+    pairs = None if generation is None else _generated_pairs(generation, settings, specs or [], base_ref)
     if pairs is None:
         pairs = _pairs(specs or [], base_ref, root, settings)
     if verify_too and len(pairs) != 1:
@@ -438,6 +436,17 @@ def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: 
         against_revision(base_ref, top, pair.base_path, str(top / pair.path), root, pair.path)
         for pair in found.pairs
     ]
+
+
+def _generation(settings: Settings, *given) -> GenerateOptions | None:
+    """The generate options as given, or None when neither they nor the configuration ask for a
+    generated document (a plain diff does not import generate/: 12 ms)."""
+    *values, cache = given
+    if all(value is None for value in values) and cache and not (settings.generate or settings.fastapi_app):
+        return None
+    from oasguard.generate.plan import Options
+
+    return Options(*values, cache=cache)
 
 
 def _generated_pairs(
@@ -677,18 +686,20 @@ def hook(
     document generated from the staged files against the one generated from REF."""
     from oasguard.config import load_settings
     from oasguard.engine import RunOptions
-    from oasguard.generate.plan import Options as GenerateOptions
-    from oasguard.generate.plan import recipe
     from oasguard.hook import run
 
     settings = load_settings(config)
     threshold = _threshold(fail_on or settings.fail_on or "breaking")
     evidence = _consumers(consumers or [], settings, Broker(None, None))
     options = RunOptions(settings=settings, consumers=evidence)
-    generation = GenerateOptions(
-        generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
+    generation = _generation(
+        settings, generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
     )
-    made = recipe(generation, settings, documents_named=False)
+    made = None
+    if generation is not None:
+        from oasguard.generate.plan import recipe
+
+        made = recipe(generation, settings, documents_named=False)
     code = run(files or [], base_ref, threshold, sys.stdout, options, made)
     sys.stdout.flush()
     if code:
