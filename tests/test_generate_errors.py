@@ -415,3 +415,19 @@ def test_the_engine_opens_generated_sides_itself(repo, scratch, monkeypatch, sid
     assert {change.id for change in report.changes} >= {"required-request-parameter-added"}
     assert runs(env) == 2
     assert list(folder.iterdir()) == []
+
+
+def test_what_a_command_leaves_running_is_killed_when_it_ends(repo, scratch, tmp_path):
+    """A generator that starts a server in the background (which holds stdout open) and prints
+    the document: the run does not wait for the server, and the server does not outlive it."""
+    folder, env = scratch
+    pids = tmp_path / "pids"
+    command = f"sleep 300 & echo $! >> {pids}; cat api.yaml"
+    started = time.monotonic()
+    run = run_cli(
+        "diff", "--base", "HEAD", "--generate", command, "--generate-timeout", "60", cwd=repo, env=env
+    )
+    assert run.returncode == 1, run.stderr
+    assert time.monotonic() - started < 30
+    assert not any(_alive(int(pid)) for pid in pids.read_text().split())
+    assert list(folder.iterdir()) == []

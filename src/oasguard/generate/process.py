@@ -78,22 +78,50 @@ class Child:
             return self._wait(process, timeout)
         except BaseException:  # Ctrl-C in this thread: the group must not outlive oasguard
             _kill(process)
-            _collect(process)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(_AFTER_KILL)
             raise
         finally:
             with self._lock:
                 self._process = None
 
     def _wait(self, process: subprocess.Popen[bytes], timeout: float | None) -> Finished:
+        """Wait for the process itself, not for its pipes to close: what it left running in the
+        background (a server it started) is killed with its group once it ends, and would
+        otherwise hold stdout open until the deadline."""
+        out, err = _Drain(process.stdout), _Drain(process.stderr)
         try:
-            out, err = process.communicate(timeout=timeout)
+            process.wait(timeout)
         except subprocess.TimeoutExpired:
             _kill(process)
-            out, err = _collect(process)
-            return Finished(None, out, err)
+            return Finished(None, out.result(), err.result())
+        _kill(process)  # the group: whatever the command left running ends with it
         if self._cancelled:
             raise Cancelled
-        return Finished(process.returncode, out, err)
+        return Finished(process.returncode, out.result(), err.result())
+
+
+class _Drain:
+    """Reads a pipe to its end on a thread of its own (two pipes read by one thread can block
+    each other when a process fills the one not being read)."""
+
+    def __init__(self, stream) -> None:
+        self._chunks: list[bytes] = []
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            for chunk in iter(lambda: stream.read1(1 << 16), b""):
+                self._chunks.append(chunk)
+        with contextlib.suppress(OSError):
+            stream.close()
+
+    def result(self) -> bytes:
+        """What was read; once the group is killed the pipe closes at once, unless a process
+        that left the group holds it: then what came until _AFTER_KILL."""
+        self._thread.join(_AFTER_KILL)
+        return b"".join(self._chunks)
 
 
 _NEW_GROUP: dict = (
@@ -111,19 +139,6 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
                 os.killpg(process.pid, signal.SIGKILL)
             else:  # pragma: no cover - Windows
                 process.kill()
-
-
-def _collect(process: subprocess.Popen[bytes]) -> tuple[bytes, bytes]:
-    """What a killed process wrote; given up when a process that left its group keeps the pipes."""
-    try:
-        return process.communicate(timeout=_AFTER_KILL)
-    except (subprocess.TimeoutExpired, ValueError, OSError):
-        for stream in (process.stdout, process.stderr):
-            with contextlib.suppress(OSError):
-                stream.close()  # type: ignore[union-attr]
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(_AFTER_KILL)
-        return b"", b""
 
 
 def tail(stderr: bytes, count: int = TAIL_LINES) -> list[str]:
