@@ -275,7 +275,8 @@ def test_unknown_revision(repo, scratch):
         (["--base", "HEAD", "--generated-file", "x.json"], "--generated-file goes with --generate"),
         (["--base", "HEAD", "--generate-timeout", "5"], "--generate-timeout goes with"),
         (["--base", "HEAD", "--no-generate-cache", "api.yaml"], "--no-generate-cache goes with"),
-        (["--base", "HEAD", "--generate", "cat api.yaml", "api.yaml"], "takes no SPEC"),
+        (["--base", "HEAD", "--generate", "cat api.yaml", "a.yaml", "b.yaml"], "takes no SPEC but the file"),
+        (["--base", "HEAD", "--fastapi-app", "app:app", "api.yaml"], "takes no SPEC but the file"),
         (["HEAD", "--generate", "cat api.yaml"], "two revisions"),
         (["--base", "HEAD", "--fastapi-app", "app.main"], "'app.main' is not MODULE:ATTR"),
         (
@@ -431,3 +432,27 @@ def test_what_a_command_leaves_running_is_killed_when_it_ends(repo, scratch, tmp
     assert time.monotonic() - started < 30
     assert not any(_alive(int(pid)) for pid in pids.read_text().split())
     assert list(folder.iterdir()) == []
+
+
+def test_with_base_a_spec_names_the_file_the_command_writes(repo, scratch):
+    _, env = scratch
+    command = "mkdir -p build && cp api.yaml build/openapi.yaml"
+    named = run_cli("diff", "--base", "HEAD", "--generate", command, "build/openapi.yaml", cwd=repo, env=env)
+    assert named.returncode == 1, named.stderr
+    option = run_cli(
+        "diff",
+        "--base",
+        "HEAD",
+        "--generate",
+        command,
+        "--generated-file",
+        "build/openapi.yaml",
+        cwd=repo,
+        env=env,
+    )
+    assert option.stdout == named.stdout
+    both = run_cli(
+        "diff", "--base", "HEAD", "--generate", command, "--generated-file", "x.yaml", "build/openapi.yaml",
+        cwd=repo, env=env,
+    )  # fmt: skip
+    failed(both, "takes no SPEC but the file")

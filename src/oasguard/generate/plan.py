@@ -4,7 +4,7 @@ configuration's keys; `diff --base REF` (REF against the working tree), `diff BA
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from oasguard.errors import SourceError, UsageError
@@ -83,13 +83,17 @@ def top_of(folder: Path) -> Path:
 def diff_jobs(
     made: Recipe, base_ref: str | None, arguments: list[str], cwd: Path | None = None
 ) -> tuple[Job, Job]:
-    """`diff --base REF`: REF against the working tree; `diff BASE REVISION`: two revisions."""
+    """`diff --base REF`: REF against the working tree (a SPEC, if one is named, is the file the
+    command writes, as --generated-file); `diff BASE REVISION`: two revisions."""
     top = top_of((cwd or Path.cwd()).resolve())
     if base_ref is not None:
-        if arguments:
+        if len(arguments) == 1 and made.command is not None and made.file is None:
+            made = replace(made, file=arguments[0])  # `--generate "make openapi" build/openapi.json`
+        elif arguments:
             raise UsageError(
-                "--base REF with a generated document takes no SPEC: the document is what "
-                f"`{made.shown}` makes (to compare two revisions: diff BASE REVISION --generate ...)"
+                "--base REF with a generated document takes no SPEC but the file the command "
+                f"writes: the document is what `{made.shown}` makes (two revisions: diff BASE "
+                "REVISION --generate ...)"
             )
         return Job(Revision(top, base_ref), made, "base"), Job(WorkingTree(top), made, "revision")
     if len(arguments) != 2:
