@@ -4,7 +4,7 @@ it), through the `fastapi-app` and `generate` inputs."""
 
 from __future__ import annotations
 
-import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -32,7 +32,9 @@ def app_pr(tmp_path: Path, action: Path, act_cache: Path) -> Harness:  # noqa: F
     put(harness.repo, "revision")
     harness.git("add", "-A")
     harness.git("commit", "-qm", "rename a field, remove a route, require a parameter")
-    os.symlink(sys.executable, harness.stub / "python3")
+    python3 = harness.stub / "python3"  # a script, not a symlink: a venv's python knows its venv by its path
+    python3.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n')
+    python3.chmod(0o755)
     return harness
 
 

@@ -143,7 +143,8 @@ class Workspace:
         job, recipe = self.job, self.job.recipe
         arguments, shell = recipe.arguments()
         if recipe.file is not None:  # a copy committed in the tree is not what the command made
-            (here / inside(recipe.file, "--generated-file")).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a folder of that name: the command's to replace
+                (here / inside(recipe.file, "--generated-file")).unlink(missing_ok=True)
         try:
             done = self.child.run(arguments, here, recipe.environment(here), recipe.timeout, shell=shell)
         except OSError as error:
