@@ -190,9 +190,11 @@ def test_hook_on_the_first_commit_has_nothing_to_compare(tmp_path, scratch):
     assert "no commit yet" in run.stdout
 
 
-def test_hook_through_pre_commit_with_the_change_staged(tmp_path, scratch):
+@pytest.mark.parametrize("how", ["add-then-commit", "commit-a"])
+def test_hook_through_pre_commit_with_the_change_staged(tmp_path, scratch, how):
     """`git commit` with the hook installed by the real pre-commit, as a `language: system`
-    hook (the project's own environment imports the app): the breaking commit is refused."""
+    hook (the project's own environment imports the app): the breaking commit is refused,
+    also with `git commit -a`, whose hooks read a temporary index (GIT_INDEX_FILE)."""
     bin_folder = Path(sys.executable).parent
     if not (bin_folder / "pre-commit").exists():
         pytest.skip("pre-commit is not installed")
@@ -209,9 +211,15 @@ def test_hook_through_pre_commit_with_the_change_staged(tmp_path, scratch):
         [bin_folder / "pre-commit", "install"], cwd=repo, check=True, capture_output=True, env=run_env
     )
     put(repo, "revision")
-    git(repo, "add", "-A")
+    if how == "add-then-commit":
+        git(repo, "add", "-A")
+    flags = ["-a"] if how == "commit-a" else []
     done = subprocess.run(
-        ["git", "commit", "-m", "break the clients"], cwd=repo, capture_output=True, text=True, env=run_env
+        ["git", "commit", *flags, "-m", "break the clients"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=run_env,
     )
     assert done.returncode != 0, done.stdout + done.stderr
     assert "[response-property-renamed]" in done.stdout + done.stderr  # git shows it on stderr

@@ -169,25 +169,28 @@ def _alive(pid: int) -> bool:
     return not (status.exists() and status.read_text().split(") ")[-1].startswith("Z"))
 
 
-def test_ctrl_c_kills_the_commands_and_removes_the_trees(repo, tmp_path):
-    """SIGINT to oasguard (a terminal's Ctrl-C) while both sides' commands run side by side:
-    it ends at once, the commands' process groups are killed, the temporary trees removed."""
+@pytest.mark.parametrize(("side_by_side", "commands"), [("1", 2), ("0", 1)])
+def test_ctrl_c_kills_the_commands_and_removes_the_trees(repo, tmp_path, side_by_side, commands):
+    """SIGINT to oasguard (a terminal's Ctrl-C) while the commands run (both side by side, or
+    the base's alone): it ends at once, the commands' process groups are killed, the temporary
+    trees removed."""
     folder, env = temporary_folder(tmp_path)
     pids = tmp_path / "pids"
     command = f"echo $$ >> {pids}; sleep 300"
     process = subprocess.Popen(
         [sys.executable, "-m", "oasguard", "diff", "--base", "HEAD", "--generate", command],
         cwd=repo,
-        env={**os.environ, **env, "OASGUARD_GENERATE_SIDE_BY_SIDE": "1"},
+        env={**os.environ, **env, "OASGUARD_GENERATE_SIDE_BY_SIDE": side_by_side},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     deadline = time.monotonic() + 60
-    while (not pids.exists() or len(pids.read_text().split()) < 2) and time.monotonic() < deadline:
+    while (not pids.exists() or len(pids.read_text().split()) < commands) and time.monotonic() < deadline:
         time.sleep(0.1)
+    time.sleep(0.3)  # long enough for a second command to start, were it to
     shells = [int(pid) for pid in pids.read_text().split()]
-    assert len(shells) == 2 and len(list(folder.iterdir())) == 2  # both sides running
+    assert len(shells) == commands and len(list(folder.iterdir())) == 2  # both sides' folders made
     before = state(repo)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
@@ -456,3 +459,13 @@ def test_with_base_a_spec_names_the_file_the_command_writes(repo, scratch):
         cwd=repo, env=env,
     )  # fmt: skip
     failed(both, "takes no SPEC but the file")
+
+
+def test_a_missing_program(repo, scratch, tmp_path):
+    _, env = scratch
+    shell = run_cli("diff", "--base", "HEAD", "--generate", "no-such-generator --openapi", cwd=repo, env=env)
+    failed(shell, "base (HEAD): `no-such-generator --openapi` failed (exit status 127)", "not found")
+    python = tmp_path / "no" / "python"
+    args = ("--fastapi-app", "app.main:app", "--fastapi-python", str(python))
+    missing = run_cli("diff", "--base", "HEAD", *args, cwd=repo, env=env)
+    failed(missing, f"base (HEAD): cannot run `--fastapi-app app.main:app`: {python}: No such file")

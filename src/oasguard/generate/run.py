@@ -148,7 +148,10 @@ class Workspace:
         try:
             done = self.child.run(arguments, here, recipe.environment(here), recipe.timeout, shell=shell)
         except OSError as error:
-            raise GenerateError(f"{job.name}: cannot run `{recipe.shown}` ({error.strerror})") from None
+            program = recipe.interpreter() if recipe.command is None else "the shell"
+            raise GenerateError(
+                f"{job.name}: cannot run `{recipe.shown}`: {program}: {error.strerror}"
+            ) from None
         return _document(job, done, here)
 
 
