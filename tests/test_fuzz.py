@@ -3,7 +3,8 @@
 Hypothesis takes a pair of real documents (every fixture pair, and the corpus files under
 MAX_SEED_BYTES), or one document against itself, and mutates the base, the revision or both, one
 to four mutations at a time: on the parsed tree (delete, duplicate, share, retype, rename a key,
-set a random value, set an OpenAPI or JSON Schema keyword to a real or odd value, inject `$ref`s
+set a random value, set an OpenAPI or JSON Schema keyword to a real or odd value, rename a key to a
+digit-only name of any length, set any value to null, inject `$ref`s
 and `$ref` cycles, swap the version, plant an alias bomb or a very deep value; then written back
 as JSON or YAML) and on the text (truncate, inject bytes,
 YAML anchors and aliases, recursive aliases, merge keys, tags, a small alias bomb, drop or
@@ -748,9 +749,34 @@ def deep_value(draft: Draft) -> None:
     draft.log.append(f"{kind} nested {depth} deep at {_pointer(where)}")
 
 
+def digit_name(draft: Draft) -> None:
+    """Rename a key (a component, property, parameter name, path segment, status code) to a name
+    made only of digits, of any length: names are text, never numbers (issue 21)."""
+    path = _walk(draft, min_depth=1)
+    if not path or not isinstance(parent := _get(draft.tree, path[:-1]), dict):
+        return
+    length = draft.choose((1, 3, 4, 19, 20, 400, 5000))
+    digits = draft.choose(("9" * length, "0" * length, "1" + "0" * (length - 1), "0" + "7" * (length - 1)))
+    old = path[-1]
+    new = f"/{digits}" if isinstance(old, str) and old.startswith("/") else digits
+    items = list(parent.items())
+    parent.clear()
+    for key, value in items:
+        parent[new if key == old else key] = value
+    draft.log.append(f"rename {_pointer(path)} to a name of {length} digits")
+
+
+def null_slot(draft: Draft) -> None:
+    """Any value of the document set to null (`~` in YAML): every slot must take one."""
+    path = _walk(draft, min_depth=1)
+    if path:
+        _put(draft, path, None)
+        draft.log.append(f"null at {_pointer(path)}")
+
+
 TREE_MUTATIONS: tuple[Callable[[Draft], None], ...] = (
     delete, delete, duplicate, share, retype, retype, rename, set_value, keyword, keyword, keyword,
-    inject_ref, inject_ref, ref_cycle, swap_version, tree_bomb, deep_value,
+    inject_ref, inject_ref, ref_cycle, swap_version, tree_bomb, deep_value, digit_name, null_slot,
 )  # fmt: skip
 
 # Text mutations work on bytes, in block YAML (line by line) or in JSON / flow YAML.

@@ -40,7 +40,7 @@ def _document(property_type: str) -> dict:
     }
 
 
-@pytest.mark.parametrize("format", ["json", "text", "markdown", "sarif", "junit", "github"])
+@pytest.mark.parametrize("format", ["json", "text", "markdown", "sarif", "junit", "github", "gitlab"])
 def test_a_5000_digit_name_is_a_name_in_every_format(tmp_path: Path, format: str):
     base, revision = tmp_path / "base.json", tmp_path / "revision.json"
     base.write_text(json.dumps(_document("string")))

@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - older typer on click
 from oasguard import __version__
 from oasguard.changes import Level, Report
 from oasguard.errors import OasguardError, UsageError
-from oasguard.report import Format, RenderOptions, render
+from oasguard.report import Annotations, Format, RenderOptions, render
 from oasguard.report.escape import terminal
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def diff(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text | json | markdown | github | sarif | junit | changelog.",
+            help="text | json | markdown | github | sarif | junit | gitlab | changelog.",
         ),
     ] = "text",
     fail_on: Annotated[
@@ -253,6 +253,19 @@ def diff(
     provider: _Provider = None,
     pact_broker_tag: _BrokerTag = None,
     pact_broker_branch: _BrokerBranch = None,
+    annotations_limit: Annotated[
+        int | None,
+        typer.Option(
+            "--annotations-limit",
+            metavar="N",
+            help="github: what a CI step shows, one annotation per fact, breaking first (with --base, "
+            "what the diff touched first), at most N of each kind, the last counting the rest.",
+        ),
+    ] = None,
+    annotations_safe: Annotated[
+        bool,
+        typer.Option("--annotations-safe", help="With --annotations-limit: safe changes as notices too."),
+    ] = False,
     generate: _Generate = None,
     generated_file: _GeneratedFile = None,
     fastapi_app: _FastapiApp = None,
@@ -272,6 +285,8 @@ def diff(
     lenient = _lenient(dangling_refs)
     if fail_on is not None:
         _threshold(fail_on)
+    if annotations_limit is not None and annotations_limit < 1:
+        raise UsageError(f"--annotations-limit: '{annotations_limit}' is not 1 or more")
     from oasguard.config import load_settings
     from oasguard.engine import RunOptions
     from oasguard.report import needs
@@ -301,13 +316,30 @@ def diff(
         pairs = [_opened(stack, pair) for pair in pairs]
         report = _run(pairs, options)
         verification = _verification(evidence, pairs[0], lenient) if verify_too else None
-    shown = RenderOptions(link=link, approved=approved_by)
+    limits = None
+    if annotations_limit is not None and Format.GITHUB in (chosen, *(each for each, _ in outputs)):
+        limits = _annotations(annotations_limit, annotations_safe, base_ref, report)
+    shown = RenderOptions(link=link, approved=approved_by, annotations=limits)
     for extra, path in outputs:
         _write(report, extra, path, shown, verification)
     if verification is None:
         _finish(report, chosen, threshold, shown, fail_on_consumers)
         return
     _finish_with_verification(report, chosen, threshold, shown, fail_on_consumers, verification)
+
+
+def _annotations(limit: int, safe: bool, base_ref: str | None, report: Report) -> Annotations:
+    """`--annotations-limit N [--annotations-safe]`; with `--base REF`, also the places of the
+    changes whose element `git diff REF` touches, which the annotations put first."""
+    from oasguard.sources import enclosing_work_tree
+
+    top = enclosing_work_tree(Path.cwd().resolve()) if base_ref is not None else None
+    if top is None or base_ref is None:
+        return Annotations(limit, safe)
+    from oasguard.touched import touched
+
+    sources = [c.source for c in report.changes if c.source is not None and c.source.line]
+    return Annotations(limit, safe, touched(top, base_ref, ((s.side, s.file, s.line or 0) for s in sources)))
 
 
 #: the formats `diff --verify` writes verify's report into, after the diff's
@@ -413,6 +445,13 @@ def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: 
         if len(specs) != 2:
             raise UsageError("diff needs two documents: BASE and REVISION (or --base REF SPEC...)")
         return [Pair(Argument(specs[0], root), Argument(specs[1], root))]
+    from oasguard.sources import bare_repository
+
+    if (bare := bare_repository(Path.cwd().resolve())) is not None:
+        raise UsageError(
+            f"--base compares the working tree, and {bare} is a bare repository with none: "
+            "compare REF:PATH with REF:PATH"
+        )
     if specs:
         named = [(argument, *working_tree_path(argument)) for argument in specs]
         several = len(named) > 1

@@ -246,6 +246,10 @@ def _judge(
 
         step("finding source lines")
         changes = with_sources(changes, base_document, revision_document)
+    elif any(c.file not in ("", (base if c.in_base else revision).path.as_posix()) for c in changes):
+        from oasguard.load.lines import with_sources  # a pointer into another file names it
+
+        changes = with_sources(changes, base_document, revision_document, elsewhere_only=True)
     if document is not None:
         changes = [replace(change, document=document) for change in changes]
     facts_of = policy.operation_facts(base_api, revision_api)

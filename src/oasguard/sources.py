@@ -181,9 +181,12 @@ def _reason(stderr: str) -> str:
 
 @dataclass(frozen=True)
 class _Repository:
+    #: where git runs: the work tree's top level, or the git directory of a bare repository
     top: Path
     git_dir: Path
     shallow: bool
+    #: False in a bare repository (where server-side hooks such as `pre-receive` run)
+    work_tree: bool = True
 
     @property
     def partial(self) -> bool:
@@ -194,13 +197,33 @@ class _Repository:
 
 
 def _repository(start: Path) -> _Repository:
+    # one git process: in a bare repository `--show-toplevel` fails after the first three answers
     code, out, _ = run_git(
-        start, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--is-shallow-repository"
+        start,
+        "rev-parse",
+        "--is-bare-repository",
+        "--absolute-git-dir",
+        "--is-shallow-repository",
+        "--show-toplevel",
     )
     lines = out.decode("utf-8", "surrogateescape").splitlines()
-    if code != 0 or len(lines) != 3:
-        raise SourceError(f"{start}: not inside a git repository (needed for REF:PATH)")
-    return _Repository(Path(lines[0]).resolve(), Path(lines[1]), lines[2] == "true")
+    if code == 0 and len(lines) == 4:
+        return _Repository(Path(lines[3]).resolve(), Path(lines[1]), lines[2] == "true")
+    if len(lines) == 3:  # a bare repository, or inside a git directory: objects, no work tree
+        git_dir = Path(lines[1])
+        return _Repository(git_dir, git_dir, lines[2] == "true", work_tree=False)
+    raise SourceError(f"{start}: not inside a git repository (needed for REF:PATH)")
+
+
+def bare_repository(start: Path) -> Path | None:
+    """The git directory when `start` is in a repository without a work tree (a bare one, where
+    a `pre-receive` hook runs): REF:PATH works there, what compares the working tree or the index
+    cannot."""
+    try:
+        repo = _repository(start)
+    except SourceError:
+        return None
+    return None if repo.work_tree else repo.git_dir
 
 
 def _commit(repo: _Repository, revision: str) -> str:
@@ -480,6 +503,10 @@ class IndexTree:
         """The index of the repository that contains `cwd` (default: the current directory)."""
         folder = (cwd or Path.cwd()).resolve()
         top = _git_output(folder, "rev-parse", "--show-toplevel")
+        if top is None and (bare := bare_repository(folder)) is not None:
+            raise SourceError(
+                f"{bare}: a bare repository has no staged files (compare REF:PATH with REF:PATH)"
+            )
         if top is None:
             raise SourceError(f"{folder}: not inside a git work tree (needed to read staged files)")
         return cls(Path(top.decode().strip()).resolve())

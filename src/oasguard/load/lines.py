@@ -383,12 +383,19 @@ def _yaml_lines(data: bytes, root: _Node) -> None:
 # --- changes -------------------------------------------------------------------------------------
 
 
-def with_sources(changes: list[Change], base: Document, revision: Document) -> list[Change]:
+def with_sources(
+    changes: list[Change], base: Document, revision: Document, elsewhere_only: bool = False
+) -> list[Change]:
     """`changes` with `source` filled: the file and line of each one's element on its side
-    (the base for something removed), each file read once per side."""
+    (the base for something removed), each file read once per side. With `elsewhere_only`, only
+    the changes whose pointer refers into another file than the entry document get one: a
+    pointer means nothing without its file (SPEC 2), whatever the format."""
+    entry = {True: base.spec.path.as_posix(), False: revision.spec.path.as_posix()}
+    chosen = [not elsewhere_only or change.file not in ("", entry[change.in_base]) for change in changes]
     wanted: dict[tuple[bool, str], list[str]] = {}
-    for change in changes:
-        wanted.setdefault((change.in_base, change.file), []).append(change.pointer)
+    for change, wants in zip(changes, chosen, strict=True):
+        if wants:
+            wanted.setdefault((change.in_base, change.file), []).append(change.pointer)
     found: dict[tuple[bool, str], dict[str, int | None]] = {}
     for (in_base, file), pointers in wanted.items():
         document = base if in_base else revision
@@ -404,7 +411,10 @@ def with_sources(changes: list[Change], base: Document, revision: Document) -> l
             parsed = None
         found[(in_base, file)] = find_lines(data, pointers, parsed)
     out = []
-    for change in changes:
+    for change, wants in zip(changes, chosen, strict=True):
+        if not wants:
+            out.append(change)
+            continue
         document = base if change.in_base else revision
         file = change.file or document.spec.path.as_posix()
         line = found[(change.in_base, change.file)].get(change.pointer)

@@ -23,6 +23,7 @@ class Format(str, enum.Enum):
     SARIF = "sarif"
     JUNIT = "junit"
     CHANGELOG = "changelog"
+    GITLAB = "gitlab"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,21 @@ class RenderOptions:
     link: str | None = None
     #: the breaking changes were approved (e.g. by a pull-request label): what approved them
     approved: str | None = None
+    #: `--annotations-limit`: the github format writes what a CI step shows (None: every change)
+    annotations: Annotations | None = None
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """What a CI step's annotations can hold: GitHub shows at most 10 of each kind per step
+    and drops the rest unseen, so the github format then writes one per fact, the most useful
+    first, at most `limit` of each kind, the last saying how many more the job summary has."""
+
+    limit: int
+    #: a notice for each safe fact too (off: safe changes are in the summary only)
+    safe: bool = False
+    #: the places (side, file, line) of changes whose element the pull request's diff touches
+    touched: frozenset[tuple[str, str, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,10 @@ def reporter(format: Format) -> Reporter:
             from oasguard.report.changelog import ChangelogReporter
 
             return ChangelogReporter()
+        case Format.GITLAB:
+            from oasguard.report.gitlab import GitlabReporter
+
+            return GitlabReporter()
         case _:
             assert_never(format)
 

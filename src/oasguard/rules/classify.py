@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import datetime
+import json
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -12,10 +15,36 @@ from oasguard.rules.registry import RULES
 
 
 class _Args(dict):
-    """Template arguments; a missing one renders as '?' rather than failing the run."""
+    """Template arguments; a missing one renders as '?' rather than failing the run, and a value
+    that is not text as JSON writes it (`null`, `true`, `1e+20`), never as Python would."""
 
-    def __missing__(self, key: str) -> str:
-        return "?"
+    def __getitem__(self, key: str) -> str:
+        if key not in self:
+            return "?"
+        value = dict.__getitem__(self, key)
+        return value if isinstance(value, str) else _written(value)
+
+
+def _written(value: object) -> str:
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain)
+    except (TypeError, ValueError):  # keys of mixed types, an integer too long to print
+        try:
+            return json.dumps(str(value), ensure_ascii=False)
+        except ValueError:
+            return "a number too long to print"
+
+
+def _plain(value: object) -> object:
+    """What a value that JSON cannot hold stands for in a document: bytes as YAML's `!!binary`
+    writes them (base64), a date as written, a set as the list of its members."""
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    return str(value)
 
 
 def classify(facts: Iterable[Fact]) -> list[Change]:
