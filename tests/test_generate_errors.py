@@ -469,3 +469,34 @@ def test_a_missing_program(repo, scratch, tmp_path):
     args = ("--fastapi-app", "app.main:app", "--fastapi-python", str(python))
     missing = run_cli("diff", "--base", "HEAD", *args, cwd=repo, env=env)
     failed(missing, f"base (HEAD): cannot run `--fastapi-app app.main:app`: {python}: No such file")
+
+
+def test_a_terminal_is_told_that_the_documents_are_being_generated(repo, tmp_path):
+    import pty
+
+    _, env = temporary_folder(tmp_path)
+    master, slave = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "CI"} | env | {"TERM": "xterm"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oasguard", "diff", "--base", "HEAD", "--generate", "sleep 1; cat api.yaml"],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env={**environment, "OASGUARD_PROGRESS_AFTER": "0", "COUNTER": str(tmp_path / "runs")},
+        cwd=repo,
+    )
+    os.close(slave)
+    stdout = process.stdout.read().decode() if process.stdout else ""
+    process.wait(timeout=120)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(master)
+    assert process.returncode == 1
+    assert "oasguard: generating the documents" in screen.decode(errors="replace")
+    assert "generating" not in stdout

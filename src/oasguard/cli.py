@@ -510,7 +510,11 @@ def _opened(stack: ExitStack, pair: Pair) -> Pair:
 
     if not isinstance(pair.base, Generated) and not isinstance(pair.revision, Generated):
         return pair
-    base, revision = stack.enter_context(pair.open())
+    from oasguard.progress import Progress
+
+    with Progress() as progress:  # a spinner on a terminal: a generator may take a minute
+        progress("generating the documents")
+        base, revision = stack.enter_context(pair.open())
     return Pair(Opened(base), Opened(revision), pair.document)
 
 
