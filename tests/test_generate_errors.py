@@ -500,3 +500,28 @@ def test_a_terminal_is_told_that_the_documents_are_being_generated(repo, tmp_pat
     assert process.returncode == 1
     assert "oasguard: generating the documents" in screen.decode(errors="replace")
     assert "generating" not in stdout
+
+
+def test_sigterm_is_handled_as_ctrl_c(repo, tmp_path):
+    """A CI job cancelled sends SIGTERM: the commands' groups are killed and the trees removed."""
+    folder, env = temporary_folder(tmp_path)
+    pids = tmp_path / "pids"
+    command = f"echo $$ >> {pids}; sleep 300"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oasguard", "diff", "--base", "HEAD", "--generate", command],
+        cwd=repo,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not pids.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode not in (0, 1), err
+    assert "Traceback" not in err
+    assert not any(_alive(int(pid)) for pid in pids.read_text().split())
+    assert list(folder.iterdir()) == []

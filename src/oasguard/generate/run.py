@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import stat
 import tempfile
 import threading
@@ -199,38 +200,65 @@ def remove(folder: Path) -> None:
 
 
 @contextlib.contextmanager
+def terminated_as_interrupted() -> Iterator[None]:
+    """While the commands run, SIGTERM (a CI job cancelled, `kill`) is handled as Ctrl-C: their
+    process groups are killed and the trees removed before oasguard ends (in the main thread
+    only, where signals are handled; elsewhere the block runs as it is)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
 def generated(job: Job) -> Iterator[Spec]:
     """One side's document, open while in the block; its folder is removed on exit."""
     with Workspace(job) as workspace:
-        yield workspace.produce()
+        with terminated_as_interrupted():
+            spec = workspace.produce()
+        yield spec
 
 
 @contextlib.contextmanager
 def generated_pair(base: Job, revision: Job) -> Iterator[tuple[Spec, Spec]]:
-    """Both sides' documents, generated side by side on a machine with two cores (each a child process
-    that a thread waits for), else one after the other. A failure stops the other side; on
-    Ctrl-C both process groups are killed and both folders removed before it goes on."""
+    """Both sides' documents, open while in the block; both folders are removed on exit."""
     with Workspace(base) as first, Workspace(revision) as second:
-        if not side_by_side():
-            yield first.produce(), second.produce()
-            return
-        results: list[Spec | BaseException | None] = [None, None]
-        threads = [
-            threading.Thread(target=_produce, args=(space, results, i, other), daemon=True)
-            for i, (space, other) in enumerate(((first, second), (second, first)))
-        ]
-        try:
-            for thread in threads:
-                thread.start()
+        with terminated_as_interrupted():
+            specs = _both(first, second)
+        yield specs
+
+
+def _both(first: Workspace, second: Workspace) -> tuple[Spec, Spec]:
+    """Both documents, generated side by side on a machine with two cores (each a child process
+    that a thread waits for), else one after the other. A failing base stops the revision; on
+    Ctrl-C both process groups are killed, and the threads seen to their end, before it goes on."""
+    if not side_by_side():
+        return first.produce(), second.produce()
+    results: list[Spec | BaseException | None] = [None, None]
+    threads = [
+        threading.Thread(target=_produce, args=(space, results, i, other), daemon=True)
+        for i, (space, other) in enumerate(((first, second), (second, first)))
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:  # Ctrl-C here: stop both children, then wait for the threads to see it
+        if any(thread.is_alive() for thread in threads):
+            first.child.cancel()
+            second.child.cancel()
             for thread in threads:
                 thread.join()
-        finally:  # Ctrl-C here: stop both children, then wait for the threads to see it
-            if any(thread.is_alive() for thread in threads):
-                first.child.cancel()
-                second.child.cancel()
-                for thread in threads:
-                    thread.join()
-        yield _outcome(results)
+    return _outcome(results)
 
 
 def _produce(space: Workspace, results: list, index: int, other: Workspace) -> None:
