@@ -224,3 +224,25 @@ def test_hook_through_pre_commit_with_the_change_staged(tmp_path, scratch, how):
     assert done.returncode != 0, done.stdout + done.stderr
     assert "[response-property-renamed]" in done.stdout + done.stderr  # git shows it on stderr
     assert git(repo, "rev-list", "--count", "HEAD").strip() == "2"  # the commit was refused
+
+
+def test_the_readme_configuration_example(repo, scratch, tmp_path):
+    """The Code-first section's `[tool.oasguard]` example, as a project's pyproject.toml."""
+    from conftest import ROOT
+
+    _, env = scratch
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Code-first APIs") :]
+    start = section.index("```toml\n") + len("```toml\n")
+    example = section[start : section.index("```", start)]
+    assert 'fastapi-app = "app.main:app"' in example
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[project]\nname = "users"\n\n' + example)
+    git(repo, "checkout", "-q", "feature")
+    try:
+        run = run_cli(
+            "diff", "--base", "main", "--config", str(config), "--format", "json", cwd=repo, env=env
+        )
+    finally:
+        git(repo, "checkout", "-q", "main")
+    assert breaking(report_of(run)) == APP_BREAKING
