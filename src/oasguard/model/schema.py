@@ -405,7 +405,9 @@ class SchemaBuilder:
         for keyword in ("oneOf", "anyOf"):
             variants = raw.get(keyword)
             if isinstance(variants, list) and variants:
-                built = tuple(self.build(v, where.child(keyword, str(i))) for i, v in enumerate(variants))
+                built = tuple(
+                    _as_variant(self.build(v, where.child(keyword, str(i)))) for i, v in enumerate(variants)
+                )
                 setattr(node, "one_of" if keyword == "oneOf" else "any_of", built)
         self._fold_null_variants(node)
         node.discriminator = self._discriminator(raw.get("discriminator"), where)
@@ -795,6 +797,23 @@ def _imply_types(node: Schema) -> None:
         node.types = found
     elif "number" in node.types and "number" not in found and "integer" in found:
         node.types = (node.types - {"number"}) | {"integer"}
+
+
+def _as_variant(variant: Schema) -> Schema:
+    """An inline variant that is only a `oneOf`/`anyOf` of one is that one (`oneOf: [{oneOf:
+    [X]}, Y]` is `oneOf: [X, Y]`), unless it says something beside it (a type, null, a
+    default, readOnly or writeOnly)."""
+    only = _only_variant(variant) if variant.key is None else None
+    if (
+        only is None
+        or not is_empty(variant, composition=False)
+        or variant.nullable
+        or variant.default is not MISSING
+        or variant.read_only
+        or variant.write_only
+    ):
+        return variant
+    return only
 
 
 def _only_variant(schema: Schema) -> Schema | None:
