@@ -572,8 +572,9 @@ def _transformed(source: Path, name: str, folder: Path) -> Path | None:
     if name == "json-yaml":
         as_json = not as_json
     else:
+        original = None if name in _ALWAYS_COMPARED else copy.deepcopy(doc)
         doc = TRANSFORMS[name](doc)
-        if name not in _ALWAYS_COMPARED and doc == _read(source):
+        if doc == original:
             return None
     target = folder / ("transformed.json" if as_json else "transformed.yaml")
     _write(doc, target, as_json)

@@ -507,14 +507,21 @@ class SchemaBuilder:
                 setattr(node, attribute, rest)
 
     def _one_schema(self, node: Schema, raw: Mapping) -> None:
-        """A `oneOf`/`anyOf` of one variant beside constraints of its own is the conjunction
-        of both (`{properties: ..., oneOf: [X]}` is `allOf: [{properties: ...}, X]`), merged
-        so that the comparison never sees the difference. Alone, it is compared as the plain
-        schema it is (compare/schema.py); inside an `allOf` it is taken apart (`_unwrap`)."""
+        """A `oneOf`/`anyOf` of one variant is that variant and what is written beside it, so
+        it is merged where the comparison would otherwise see the difference: beside
+        constraints of its own (`{properties: ..., oneOf: [X]}` is `allOf: [{properties: ...},
+        X]`), and as a component written `oneOf: [{...}]` (which other compositions name as a
+        variant: its nullability and properties are its variant's). Anywhere else alone, it is
+        compared as the plain schema it is (compare/schema.py: a composition of one), with the
+        name of a `$ref` in it kept (`anyOf: [{$ref: X}], nullable: true`); inside an `allOf`
+        it is taken apart (`_unwrap`), and so it is as a variant (`_as_variant`)."""
         if "discriminator" in raw or bool(node.one_of) == bool(node.any_of):
             return
         variants = node.one_of or node.any_of
-        if len(variants) == 1 and not is_empty(node, types=False, composition=False):
+        if len(variants) != 1:
+            return
+        component = node.key is not None and variants[0].key is None
+        if component or not is_empty(node, types=False, composition=False):
             self._merge_into(node, [replace(node, one_of=(), any_of=()), variants[0]])
 
     def _discriminator(self, raw: object, where: Where) -> tuple | None:
