@@ -94,6 +94,18 @@ CASES: list[tuple[str, set[tuple[str, str]], str | None, str | None]] = [
         "items: false was added",
         "/point/items",
     ),
+    (
+        "request-items-schema-added",
+        {("request-constraint-added", "breaking")},
+        "items was added",
+        "/tags/items",
+    ),
+    (
+        "response-items-false-removed",
+        {("response-constraint-removed", "warning")},
+        "items: false was removed",
+        "/point/items",
+    ),
     ("equivalent-items-list-as-prefixitems", set(), None, None),
     # --- compositions of one, implied types -------------------------------------------------
     ("equivalent-allof-oneof-of-one", set(), None, None),
