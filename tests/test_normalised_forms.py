@@ -107,6 +107,7 @@ CASES: list[tuple[str, set[tuple[str, str]], str | None, str | None]] = [
         "/point/items",
     ),
     ("equivalent-items-list-as-prefixitems", set(), None, None),
+    ("equivalent-items-empty-schema-added", set(), None, None),
     # --- compositions of one, implied types -------------------------------------------------
     ("equivalent-allof-oneof-of-one", set(), None, None),
     ("equivalent-anyof-of-one-beside-properties", set(), None, None),

@@ -8,6 +8,7 @@ from oasguard.changes import Side
 from oasguard.compare.keywords import conjunction
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token, keywords, presence
 from oasguard.model.nodes import Schema
+from oasguard.model.schema import is_empty
 
 
 def _nothing(schema: Schema | None) -> bool:
@@ -30,7 +31,11 @@ def check_items(
     old, new = a.items, b.items
     if old is None and new is None:
         return
-    if old is not None and new is not None and _nothing(old) == _nothing(new):
+    if old is None or new is None:
+        written = new if old is None else old
+        if not _nothing(written) and is_empty(written):  # `items: {}` says nothing
+            return
+    elif _nothing(old) == _nothing(new):
         if not _nothing(old):
             edges.append((Token("items"), old, new))
         return
