@@ -45,6 +45,18 @@ CASES: list[tuple[str, set[tuple[str, str]], str | None, str | None]] = [
     ),
     ("request-allof-second-if", {("request-condition-changed", "warning")}, "if changed", "/allOf/1/if"),
     (
+        "response-allof-second-else",
+        {("response-bound-loosened", "warning")},
+        "maxLength loosened from 5 to 8",
+        "/allOf/1/else/properties/y/maxLength",
+    ),
+    (
+        "response-allof-second-condition-removed",
+        {("response-constraint-removed", "warning")},
+        "if/then/else was removed",
+        "/allOf/1/if",
+    ),
+    (
         "request-allof-second-contains",
         {("request-bound-tightened", "breaking")},
         "maxLength tightened from 5 to 3",
