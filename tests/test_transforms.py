@@ -4,9 +4,13 @@ For each single-file document D of the fixtures and of the corpus, and each tran
 `oasguard diff D T(D)` must report zero changes. The transforms rewrite the document the way
 teams refactor their specs: switch between JSON and YAML, inline every component schema that
 is used once, move inline object schemas into components, rename every component with all its
-`$ref`s, wrap every schema as `allOf: [schema]`, and reorder every mapping's keys.
+`$ref`s, wrap every schema as `allOf: [schema]`, and reorder every mapping's keys; and the way
+SPEC 3.3.1 says the same thing twice: an enum written `const`, or split into one `oneOf`
+variant per value (typed, or untyped: values imply their type), an object schema or component
+written as a `oneOf` of one, and a type list split into one single-type `anyOf` variant per type.
 
-Multi-file documents are left out: a transform would have to rewrite the files beside them.
+Multi-file documents are left out: a transform would have to rewrite the files beside them. A
+transform that finds nothing to rewrite in a document is not diffed (it would prove nothing).
 """
 
 from __future__ import annotations
