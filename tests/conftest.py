@@ -212,7 +212,8 @@ def corpus_report(name: str) -> tuple[Report, Spec, Spec]:
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the corpus tests of one pair run on one worker, so that its report
-    (corpus_report) is made once, not once per worker."""
+    (corpus_report) is made once, not once per worker; so do the tests of one corpus document
+    (a `source` parameter), which read it once (test_transforms)."""
     names = {pair["name"] for pair in corpus_pairs()}
     for item in items:
         params = getattr(item, "callspec", None)
@@ -220,8 +221,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             continue
         pair = params.params.get("pair")
         name = pair.get("name") if isinstance(pair, dict) else params.params.get("name")
+        source = params.params.get("source")
         if name in names:
             item.add_marker(pytest.mark.xdist_group(f"corpus-{name}"))
+        elif isinstance(source, Path) and source.is_relative_to(CORPUS):
+            item.add_marker(pytest.mark.xdist_group(f"corpus-{source.relative_to(CORPUS)}"))
 
 
 @pytest.fixture(scope="session")

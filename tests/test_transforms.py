@@ -12,8 +12,10 @@ Multi-file documents are left out: a transform would have to rewrite the files b
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -475,8 +477,15 @@ def _corpus_documents() -> list[Path]:
     return sorted(newest.values())
 
 
+@functools.cache
+def _pickled(source: Path) -> bytes:
+    """The parsed document, pickled: each document is parsed once per test process (its tests
+    share a worker, see conftest), and each transform gets a fresh copy of it."""
+    return pickle.dumps(_read(source), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _transformed(source: Path, name: str, folder: Path) -> Path:
-    doc = _read(source)
+    doc = pickle.loads(_pickled(source))
     as_json = _is_json(source)
     if name == "json-yaml":
         as_json = not as_json
