@@ -16,8 +16,10 @@ transform that finds nothing to rewrite in a document is not diffed (it would pr
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -571,12 +573,19 @@ _ALWAYS_COMPARED = {"json-yaml", "reorder-keys"}
 _WRITTEN = {"split-type-lists": re.compile(r"""type["']?\s*:\s*(\[|\n\s*- )""")}
 
 
+@functools.cache
+def _pickled(source: Path) -> bytes:
+    """The parsed document, pickled: each document is parsed once per test process (its tests
+    share a worker, see conftest), and each transform gets a fresh copy of it."""
+    return pickle.dumps(_read(source), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _transformed(source: Path, name: str, folder: Path) -> Path | None:
     """The transformed document, written in `folder`; None when the transform found nothing to
     rewrite (the diff of a document with itself proves nothing and costs a whole run)."""
     if name in _WRITTEN and not _WRITTEN[name].search(source.read_text(encoding="utf-8")):
         return None
-    doc = _read(source)
+    doc = pickle.loads(_pickled(source))
     as_json = _is_json(source)
     if name == "json-yaml":
         as_json = not as_json
