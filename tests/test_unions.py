@@ -133,8 +133,9 @@ def test_a_union_whose_variants_are_all_unchanged_reports_nothing(tmp_path):
 
 def _lookalikes(tag: str, changed: dict[str, int]) -> tuple[list[dict], list[dict]]:
     """Three variants alike but for what names them (`tag`: "const" or "title"; without a
-    const, the format of `w`, so that none accepts another's values); in the revision, `a` tightens three properties and
-    `b` one (so `a` differs less from `b`'s new self than from its own)."""
+    const, the format of `w`, so that none accepts another's values); in the revision, `a`
+    tightens three properties and `b` one (so `a` differs less from `b`'s new self than from
+    its own)."""
 
     def variant(name: str, tightened: int) -> dict:
         props = {p: {"type": "string"} for p in ("x", "y", "z")}
