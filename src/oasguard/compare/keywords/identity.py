@@ -53,16 +53,27 @@ def twins(homeless: Sequence[Schema], homes: Sequence[Schema]) -> dict[int, int]
     identity that both have, the one variant on each side that has it (a name shared by two
     variants of one side names neither)."""
     found: dict[int, int] = {}
+    taken: set[int] = set()
     for identity in IDENTITIES:
-        mine = [identity(v) for v in homeless]
-        theirs = [identity(v) for v in homes]
-        for i, name in enumerate(mine):
-            if i in found or name is None or mine.count(name) != 1:
-                continue
-            matches = [j for j, other in enumerate(theirs) if other == name]
-            if len(matches) == 1 and matches[0] not in found.values():
-                found[i] = matches[0]
+        mine, theirs = _by_name(homeless, identity), _by_name(homes, identity)
+        for name, indexes in mine.items():
+            matches = theirs.get(name, [])
+            if len(indexes) != 1 or len(matches) != 1:
+                continue  # a name two variants share names neither
+            if indexes[0] not in found and matches[0] not in taken:
+                found[indexes[0]] = matches[0]
+                taken.add(matches[0])
     return found
+
+
+def _by_name(variants: Sequence[Schema], identity: _Identity) -> dict[object, list[int]]:
+    """The indexes of the variants that `identity` names, by name."""
+    named: dict[object, list[int]] = {}
+    for i, variant in enumerate(variants):
+        name = identity(variant)
+        if name is not None:
+            named.setdefault(name, []).append(i)
+    return named
 
 
 # --- overlap ------------------------------------------------------------------------------------
