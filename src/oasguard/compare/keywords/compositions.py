@@ -193,6 +193,8 @@ def _may_fit(old: Schema, new: Schema) -> bool:
     unless it is read-only or write-only and so invisible on one side)."""
     if not _compatible(old, new):
         return False
+    if new.one_of or new.any_of:  # its properties may be in its variants: the walk decides
+        return True
     missing = old.properties.keys() - new.properties.keys()
     return all(old.properties[name].read_only or old.properties[name].write_only for name in missing)
 
@@ -230,15 +232,9 @@ def compare(
 ) -> None:
     """Match the variants of two compositions (either may be a plain schema: one variant) and
     append the edges to walk (matched and closest pairs) and the facts of variants left over."""
-    # requests: every base variant needs a home; responses: every revision variant does
     request = side is Side.REQUEST
-    homeless, homes = (old, new) if request else (new, old)
-    twin = twins(homeless.compared, homes.compared)
-    matching = _Matching(c, side, homeless.compared, homes.compared, twin)
-    spare = redundant(c, homeless), redundant(c, homes)
-    pairs, left = matching.by_fit(*_keys(homeless, homes, old, new, request), spare[0])
-    pairs, unmatched = matching.leftovers(pairs, left, homes.where is None, homeless.where is None)
-    used = {j for _, j in pairs} | spare[1]
+    homes = new if request else old
+    pairs, unmatched, used = _pair(c, old, new, side)
     for i, j in sorted({(i, j) if request else (j, i) for i, j in pairs}):  # (old, new) indexes
         token = Token("variant", f"{keyword}[{label(new.written[j], j)}]")
         edges.append((token, old.compared[i], new.compared[j]))
@@ -263,6 +259,24 @@ def compare(
             )
         )
     check_keyword(old, new, facts)
+
+
+def _pair(
+    c: Comparer, old: Variants, new: Variants, side: Side
+) -> tuple[list[tuple[int, int]], list[int], set[int]]:
+    """(homeless index, home index) pairs to compare, the homeless left without a home, and the
+    homes that are accounted for. Requests: every base variant needs a home; responses: every
+    revision variant does. A spare variant (another on its side accepts all it does) needs none,
+    and its own former self is not reported gone: neither changes what the union accepts."""
+    request = side is Side.REQUEST
+    homeless, homes = (old, new) if request else (new, old)
+    matching = _Matching(c, side, homeless.compared, homes.compared, twins(homeless.compared, homes.compared))
+    spare = redundant(c, homeless), redundant(c, homes)
+    keys = _keys(homeless, homes, old, new, request)
+    pairs, left = matching.by_fit(*keys, spare[0])
+    plain = (homes.where is None, homeless.where is None)
+    pairs, unmatched = matching.leftovers(pairs, left, plain, spare[1])
+    return pairs, unmatched, {j for _, j in pairs} | spare[1] | matching.selves(spare[0], *keys)
 
 
 def _keys(
@@ -325,12 +339,32 @@ class _Matching:
                 pairs.append((i, match))
         return pairs, left
 
+    def selves(
+        self, spare: set[int], homeless_keys: list[str | None], home_keys: list[str | None]
+    ) -> set[int]:
+        """The homes that are the own former selves of the `spare` homeless variants: the same
+        component, else the twin."""
+        found: set[int] = set()
+        for i in spare:
+            keyed = [j for j, key in enumerate(home_keys) if key is not None and key == homeless_keys[i]]
+            if len(keyed) == 1:
+                found.add(keyed[0])
+            elif i in self.twins:
+                found.add(self.twins[i])
+        return found
+
     def leftovers(
-        self, pairs: list[tuple[int, int]], left: list[int], home_plain: bool, homeless_plain: bool
+        self,
+        pairs: list[tuple[int, int]],
+        left: list[int],
+        plain: tuple[bool, bool],
+        spare: set[int],
     ) -> tuple[list[tuple[int, int]], list[int]]:
-        """What is left is compared with the closest variant when that is clearly its successor:
-        the other side is one plain schema, this side is one, or as many are left on both sides
-        (changed in place); otherwise it is a variant removed (or, for responses, added)."""
+        """What is left is compared with its twin, or with the closest variant when that is
+        clearly its successor: the other side is one plain schema, this side is one, or as many
+        are left on both sides, `spare` homes aside (changed in place); otherwise it is a variant
+        removed (or, for responses, added). `plain`: (home side, homeless side) is plain."""
+        home_plain, homeless_plain = plain
         pairs = list(pairs)
         unmatched: list[int] = []
         if home_plain:
@@ -339,7 +373,7 @@ class _Matching:
         # a variant whose twin is there is compared with it: its own changes, not a look-alike's
         pairs.extend((i, self.twins[i]) for i in left if i in self.twins)
         left = [i for i in left if i not in self.twins]
-        free = [j for j in range(len(self.homes)) if j not in {j for _, j in pairs}]
+        free = [j for j in range(len(self.homes)) if j not in {j for _, j in pairs} and j not in spare]
         if homeless_plain:
             free = list(range(len(self.homes)))
         elif len(left) != len(free):
@@ -359,8 +393,9 @@ def redundant(c: Comparer, variants: Variants) -> set[int]:
     """The variants of an `anyOf` that another of its variants accepts whole (`{enum: [a, b]}`
     beside `{type: string}`): the union accepts the same without them, so they need no
     counterpart and their changes change nothing (an enum gaining a value beside an open
-    string). Of two that accept each other, the first stays. Not for `oneOf`, where a value of
-    both is rejected; memoised per list of variants."""
+    string). Only a strict part counts: two variants that accept the same (GitHub's
+    `labeled-issue-event` and `unlabeled-issue-event`) both stay, each a variant a reader may
+    switch on. Not for `oneOf`, where a value of both is rejected; memoised per list."""
     compared = variants.compared
     if variants.keyword != "anyOf" or len(compared) < 2:
         return set()
@@ -374,7 +409,7 @@ def redundant(c: Comparer, variants: Variants) -> set[int]:
         spare = {
             i
             for i in range(len(compared))
-            if any(inside[i][k] and (not inside[k][i] or k < i) for k in range(len(compared)))
+            if any(inside[i][k] and not inside[k][i] for k in range(len(compared)))
         }
         known = table[id(compared)] = (compared, spare)
     return known[1]
