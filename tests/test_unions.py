@@ -376,3 +376,33 @@ def test_a_discriminator_property_name_changed(tmp_path, side, level):
             "changed from 'kind' to 'type'",
         )
     ]
+
+
+def test_variants_that_accept_the_same_both_stay(tmp_path):
+    """GitHub's issue events: `assigned` and `unassigned` have one shape; when `assigned` gains a
+    property, `unassigned` (now a strict part of it) is not reported removed, and two new events
+    of one new shape (no old event has it) are each a variant added."""
+
+    def event(what: str) -> dict:
+        properties = {"id": {"type": "integer"}, "event": {"type": "string"}, what: {"type": "integer"}}
+        return {"type": "object", "required": ["id", "event", what], "properties": properties}
+
+    base_components = {name: event("assignee") for name in ("assigned", "unassigned")}
+    revision_components = {
+        **{name: event("assignee") for name in ("assigned", "unassigned")},
+        **{name: event("blocked_by") for name in ("blocked", "unblocked")},
+    }
+    revision_components["assigned"]["properties"]["intent"] = {"type": "string"}
+
+    def api(components: dict) -> dict:
+        refs = [{"$ref": f"#/components/schemas/{name}"} for name in components]
+        return _api({"type": "array", "items": {"anyOf": refs}}, "response", components)
+
+    status, changes = _report(*_write(tmp_path, api(base_components), api(revision_components)))
+    added = "was added to response 200 body items"
+    assert sorted((c["id"], c["level"], c["message"]) for c in changes) == [
+        ("response-property-added", "safe", "response property '[].intent' was added"),
+        ("response-variant-added", "warning", f"anyOf variant 'blocked' {added}"),
+        ("response-variant-added", "warning", f"anyOf variant 'unblocked' {added}"),
+    ]
+    assert status == 0
