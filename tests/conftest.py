@@ -22,6 +22,12 @@ import pytest
 from oasguard.changes import Report
 from oasguard.sources import Spec
 
+# Bytecode is cached even where PYTHONDONTWRITEBYTECODE is set (into the ignored __pycache__
+# folders): each test process would otherwise rewrite every test module's asserts and each
+# `python -m oasguard` it starts would compile the package again (about 2 s a worker).
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 CORPUS = Path(os.environ.get("OASGUARD_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -212,7 +218,8 @@ def corpus_report(name: str) -> tuple[Report, Spec, Spec]:
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the corpus tests of one pair run on one worker, so that its report
-    (corpus_report) is made once, not once per worker."""
+    (corpus_report) is made once, not once per worker; so do the tests of one corpus document
+    (a `source` parameter), which read it once (test_transforms)."""
     names = {pair["name"] for pair in corpus_pairs()}
     for item in items:
         params = getattr(item, "callspec", None)
@@ -220,8 +227,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             continue
         pair = params.params.get("pair")
         name = pair.get("name") if isinstance(pair, dict) else params.params.get("name")
+        source = params.params.get("source")
         if name in names:
             item.add_marker(pytest.mark.xdist_group(f"corpus-{name}"))
+        elif isinstance(source, Path) and source.is_relative_to(CORPUS):
+            item.add_marker(pytest.mark.xdist_group(f"corpus-{source.relative_to(CORPUS)}"))
+    items.sort(key=_long_first)
+
+
+def _long_first(item: pytest.Item) -> int:
+    """The corpus tests, then the other groups (act, pre-commit), then the rest: the long units
+    are handed out first, so that no worker starts one while the other is idle at the end."""
+    if item.get_closest_marker("corpus") is not None:
+        return 0
+    return 1 if item.get_closest_marker("xdist_group") is not None else 2
 
 
 @pytest.fixture(scope="session")

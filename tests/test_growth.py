@@ -159,7 +159,7 @@ components:
 @pytest.mark.parametrize(
     ("change", "rule"),
     [
-        (("", "integer", "integer", "", "string", "integer"), "request-type-changed"),
+        (("", "integer", "integer", "", "boolean", "integer"), "request-type-changed"),
         (("", "integer", "string", "", "integer", "integer"), "response-type-changed"),
         (("", "integer", "string", "security: [{k: []}]", "integer", "string"), "security-requirement-added"),
     ],

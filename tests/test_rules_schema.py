@@ -157,6 +157,15 @@ CASES: list[tuple[str, set[str], str | None]] = [
         "'cat'",
     ),
     ("response-discriminator-changed-swapped", {RS + "discriminator-changed"}, "discriminator"),
+    ("request-discriminator-property-name-changed", {RQ + "discriminator-property-name-changed"}, "'type'"),
+    ("response-discriminator-property-name-changed", {RS + "discriminator-property-name-changed"}, "'type'"),
+    # --- oneOf <-> anyOf over variants that overlap (SPEC 3.2.1) ------------------------------
+    ("request-oneof-became-anyof", {RQ + "oneof-became-anyof"}, "oneOf became anyOf"),
+    ("response-oneof-became-anyof", {RS + "oneof-became-anyof"}, "oneOf became anyOf"),
+    ("request-anyof-became-oneof", {RQ + "anyof-became-oneof"}, "anyOf became oneOf"),
+    ("response-anyof-became-oneof", {RS + "anyof-became-oneof"}, "anyOf became oneOf"),
+    # --- a form field sent as text (SPEC 3.2) ---------------------------------------------------
+    ("request-type-widened-as-text", {RQ + "type-widened-as-text"}, "'quantity' type widened as text"),
     # --- default ----------------------------------------------------------------------------
     ("request-default-changed", {RQ + "default-changed"}, "50"),
     # --- SPEC 3.2.1: JSON Schema 2020-12 keywords (3.1 documents), both sides ---------------

@@ -104,6 +104,7 @@ def github_interactions(count: int) -> list[Interaction]:
     return (found * (count // len(found) + 1))[:count]
 
 
+@pytest.mark.corpus
 def test_500_interactions_against_the_github_document_under_2_seconds() -> None:
     interactions = github_interactions(500)
     path = CORPUS / "github" / "23.0.0" / "api.github.com.json"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
@@ -25,6 +26,7 @@ from oasguard.report.escape import terminal
 if TYPE_CHECKING:
     from oasguard.config import Settings
     from oasguard.engine import Pair, RunOptions
+    from oasguard.generate.plan import Options as GenerateOptions
 
 app = typer.Typer(
     add_completion=False,
@@ -90,6 +92,60 @@ _Config = Annotated[
     ),
 ]
 _Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+
+# Documents generated from code (SPEC 6), for diff and hook alike.
+_Generate = Annotated[
+    str | None,
+    typer.Option(
+        "--generate",
+        metavar="COMMAND",
+        help="Generate each side's document by running COMMAND (through the shell) in that side's "
+        "tree: REF's files, the working tree, or the staged files for the hook. Its stdout is the "
+        "document, unless --generated-file.",
+    ),
+]
+_GeneratedFile = Annotated[
+    str | None,
+    typer.Option(
+        "--generated-file",
+        metavar="PATH",
+        help="The document is this file, which the --generate command writes (relative to where it runs).",
+    ),
+]
+_FastapiApp = Annotated[
+    str | None,
+    typer.Option(
+        "--fastapi-app",
+        metavar="MODULE:ATTR",
+        help="Generate each side's document by importing this FastAPI application from that side's "
+        "tree and calling its openapi().",
+    ),
+]
+_FastapiPython = Annotated[
+    str | None,
+    typer.Option(
+        "--fastapi-python",
+        metavar="PYTHON",
+        help="The interpreter that imports the --fastapi-app (default: the one running oasguard).",
+    ),
+]
+_GenerateTimeout = Annotated[
+    float | None,
+    typer.Option(
+        "--generate-timeout",
+        metavar="SECONDS",
+        help="Kill a generating command (its process group) after this long (default: 120).",
+        show_default=False,
+    ),
+]
+_GenerateCache = Annotated[
+    bool,
+    typer.Option(
+        "--generate-cache/--no-generate-cache",
+        help="Reuse a document generated from the same tree with the same command "
+        "($XDG_CACHE_HOME/oasguard/generated).",
+    ),
+]
 
 
 def _print_version(value: bool) -> None:
@@ -220,11 +276,20 @@ def diff(
         bool,
         typer.Option("--annotations-safe", help="With --annotations-limit: safe changes as notices too."),
     ] = False,
+    generate: _Generate = None,
+    generated_file: _GeneratedFile = None,
+    fastapi_app: _FastapiApp = None,
+    fastapi_python: _FastapiPython = None,
+    generate_timeout: _GenerateTimeout = None,
+    generate_cache: _GenerateCache = True,
 ) -> None:
     """Compare BASE with REVISION and report every change to the API contract.
 
     With --base REF and no SPEC: every document of the configuration's `specs`, or every
-    OpenAPI document that changed since REF, in one report."""
+    OpenAPI document that changed since REF, in one report.
+
+    With --generate or --fastapi-app, the documents are generated from the code: REF's against
+    the working tree's (--base REF), or BASE's against REVISION's, two git revisions."""
     chosen = _format(format, "--format")
     outputs = _outputs(output or [])
     lenient = _lenient(dangling_refs)
@@ -249,11 +314,18 @@ def diff(
     options = RunOptions(
         settings=settings, dangling_as_empty=lenient, sources=sources, validate=validate, consumers=evidence
     )
-    pairs = _pairs(specs or [], base_ref, root, settings)
+    generation = _generation(
+        settings, generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
+    )
+    pairs = None if generation is None else _generated_pairs(generation, settings, specs or [], base_ref)
+    if pairs is None:
+        pairs = _pairs(specs or [], base_ref, root, settings)
     if verify_too and len(pairs) != 1:
         raise UsageError("--verify takes one document pair (BASE REVISION, or --base REF SPEC)")
-    report = _run(pairs, options)
-    verification = _verification(evidence, pairs[0], lenient) if verify_too else None
+    with ExitStack() as stack:  # generated documents' temporary trees live until here
+        pairs = [_opened(stack, pair) for pair in pairs]
+        report = _run(pairs, options)
+        verification = _verification(evidence, pairs[0], lenient) if verify_too else None
     limits = None
     if annotations_limit is not None and Format.GITHUB in (chosen, *(each for each, _ in outputs)):
         limits = _annotations(annotations_limit, annotations_safe, base_ref, report)
@@ -413,6 +485,47 @@ def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: 
         against_revision(base_ref, top, pair.base_path, str(top / pair.path), root, pair.path)
         for pair in found.pairs
     ]
+
+
+def _generation(settings: Settings, *given) -> GenerateOptions | None:
+    """The generate options as given, or None when neither they nor the configuration ask for a
+    generated document (a plain diff does not import generate/: 12 ms)."""
+    *values, cache = given
+    if all(value is None for value in values) and cache and not (settings.generate or settings.fastapi_app):
+        return None
+    from oasguard.generate.plan import Options
+
+    return Options(*values, cache=cache)
+
+
+def _generated_pairs(
+    given: GenerateOptions, settings: Settings, specs: list[str], base_ref: str | None
+) -> list[Pair] | None:
+    """The pair of generated documents this run compares, or None when its documents are files."""
+    from oasguard.generate.plan import diff_jobs, recipe
+
+    made = recipe(given, settings, documents_named=bool(specs) or base_ref is None)
+    if made is None:
+        return None
+    from oasguard.engine import Generated, Pair
+
+    base, revision = diff_jobs(made, base_ref, specs)
+    return [Pair(Generated(base), Generated(revision))]
+
+
+def _opened(stack: ExitStack, pair: Pair) -> Pair:
+    """`pair` with its generated sides opened here, in the main thread, where Ctrl-C arrives:
+    their commands are killed and their trees removed before the command line ends."""
+    from oasguard.engine import Generated, Opened, Pair
+
+    if not isinstance(pair.base, Generated) and not isinstance(pair.revision, Generated):
+        return pair
+    from oasguard.progress import Progress
+
+    with Progress() as progress:  # a spinner on a terminal: a generator may take a minute
+        progress("generating the documents")
+        base, revision = stack.enter_context(pair.open())
+    return Pair(Opened(base), Opened(revision), pair.document)
 
 
 def _run(pairs: list[Pair], options: RunOptions) -> Report:
@@ -613,8 +726,17 @@ def hook(
             "--consumers", metavar="[NAME=]GLOB", help="Consumer evidence: name who each change breaks."
         ),
     ] = None,
+    generate: _Generate = None,
+    generated_file: _GeneratedFile = None,
+    fastapi_app: _FastapiApp = None,
+    fastapi_python: _FastapiPython = None,
+    generate_timeout: _GenerateTimeout = None,
+    generate_cache: _GenerateCache = True,
 ) -> None:
-    """Pre-commit hook: compare each staged OpenAPI document (as the index holds it) with REF."""
+    """Pre-commit hook: compare each staged OpenAPI document (as the index holds it) with REF.
+
+    With --generate or --fastapi-app (or the configuration's generate or fastapi-app): the
+    document generated from the staged files against the one generated from REF."""
     from oasguard.config import load_settings
     from oasguard.engine import RunOptions
     from oasguard.hook import run
@@ -623,7 +745,15 @@ def hook(
     threshold = _threshold(fail_on or settings.fail_on or "breaking")
     evidence = _consumers(consumers or [], settings, Broker(None, None))
     options = RunOptions(settings=settings, consumers=evidence)
-    code = run(files or [], base_ref, threshold, sys.stdout, options)
+    generation = _generation(
+        settings, generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
+    )
+    made = None
+    if generation is not None:
+        from oasguard.generate.plan import recipe
+
+        made = recipe(generation, settings, documents_named=False)
+    code = run(files or [], base_ref, threshold, sys.stdout, options, made)
     sys.stdout.flush()
     if code:
         raise typer.Exit(code)

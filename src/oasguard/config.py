@@ -30,6 +30,10 @@ KEYS = (
     "consumers",
     "fail-on-consumers",
     "versioning",
+    "generate",
+    "generated-file",
+    "fastapi-app",
+    "generate-timeout",
 )
 IGNORE_KEYS = ("rule", "operation", "contains", "fingerprint", "reason", "until")
 FAIL_ON = ("breaking", "warning", "none")
@@ -100,6 +104,12 @@ class Settings:
     consumers: tuple[str, ...] = ()
     #: only changes that break a known consumer count for the exit status
     fail_on_consumers: bool = False
+    #: documents generated from code (SPEC 6): a shell command, or a FastAPI app's MODULE:ATTR
+    generate: str | None = None
+    fastapi_app: str | None = None
+    #: the file the `generate` command writes (else its stdout), relative to `root`
+    generated_file: str | None = None
+    generate_timeout: float | None = None
     #: how keys are spelled in the file ("tool.oasguard." in pyproject.toml)
     prefix: str = ""
     #: one of VERSIONING: "major-bump-approves" lets a major increase approve breaking changes
@@ -250,7 +260,13 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
         raise fail("fail-on-consumers", f"{brief(fail_on_consumers)} is not true or false")
     versioning = check_versioning(table.get("versioning", "judge"), lambda text: fail("versioning", text))
 
+    generation = _generation(table, fail)
+    if specs and (generation["generate"] or generation["fastapi_app"]):
+        key = "generate" if generation["generate"] else "fastapi-app"
+        raise fail(key, "cannot be set with specs: the documents come either from files or from the code")
+
     settings = Settings(
+        **generation,
         file=shown,
         root=root,
         specs=tuple(specs),
@@ -268,6 +284,33 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
     )
     expand_specs(settings)  # a glob that matches nothing is an error on every run, not only some
     return settings
+
+
+def _generation(table: Mapping[object, object], fail) -> dict:
+    """The keys of documents generated from code, checked (SPEC 6)."""
+    found: dict = {}
+    for key in ("generate", "generated-file", "fastapi-app"):
+        value = table.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise fail(key, f"{brief(value)} is not a non-empty string")
+        found[key.replace("-", "_")] = value
+    if found["generate"] and found["fastapi_app"]:
+        raise fail("fastapi-app", "cannot be set with generate: give one of them")
+    if found["generated_file"] and not found["generate"]:
+        raise fail("generated-file", "names the file the `generate` command writes: set generate too")
+    app = found["fastapi_app"]
+    if app is not None:
+        from oasguard.generate.recipe import APP
+
+        if not APP.fullmatch(app):
+            raise fail("fastapi-app", f"{brief(app)} is not MODULE:ATTR (e.g. app.main:app)")
+    timeout = table.get("generate-timeout")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < float("inf")
+    ):
+        raise fail("generate-timeout", f"{brief(timeout)} is not a number of seconds above 0")
+    found["generate_timeout"] = None if timeout is None else float(timeout)
+    return found
 
 
 def expand_specs(settings: Settings) -> list[Path]:

@@ -148,6 +148,28 @@ class AtRevision:
 
 
 @dataclass(frozen=True)
+class Generated:
+    """A side whose document is generated from code (SPEC 6): `job` (a `generate.Job`) names
+    the tree (a revision, the working tree or the index), the recipe and the side's role.
+    Opening it writes the tree into a temporary folder and runs the recipe there; the folder
+    is removed on exit, also on error and Ctrl-C."""
+
+    job: object
+
+    @property
+    def label(self) -> str:
+        return self.job.label  # type: ignore[attr-defined]
+
+    def open(self) -> AbstractContextManager[Spec]:
+        from oasguard.generate import generated
+
+        return generated(self.job)  # type: ignore[arg-type]
+
+    def size(self) -> int:
+        return 0
+
+
+@dataclass(frozen=True)
 class Pair:
     """The two sides of one comparison; `document` names it on each change when a run compares
     several (None: the run's only pair, and its report names both sides)."""
@@ -160,6 +182,12 @@ class Pair:
     def open(self) -> Iterator[tuple[Spec, Spec]]:
         """Both sides opened, and both closed on exit, whatever happens in between."""
         with ExitStack() as stack:
+            if isinstance(self.base, Generated) and isinstance(self.revision, Generated):
+                from oasguard.generate import generated_pair
+
+                # both sides' commands side by side (generate/run.py)
+                yield stack.enter_context(generated_pair(self.base.job, self.revision.job))  # type: ignore[arg-type]
+                return
             yield stack.enter_context(self.base.open()), stack.enter_context(self.revision.open())
 
     def size(self) -> int:

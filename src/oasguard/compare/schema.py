@@ -239,8 +239,9 @@ class SchemaComparer:
             edges.extend(inner_edges)
             return
         keyword = (new_view or old_view)[0]  # type: ignore[index]
-        before = Variants(old, old_labels, a.where.child(old_view[0]) if old_view else None)
-        after = Variants(new, new_labels, b.where.child(new_view[0]) if new_view else None)
+        old_keyword, new_keyword = old_view and old_view[0], new_view and new_view[0]
+        before = Variants(old, old_labels, a.where.child(old_view[0]) if old_view else None, old_keyword)
+        after = Variants(new, new_labels, b.where.child(new_view[0]) if new_view else None, new_keyword)
         compositions.compare(self, keyword, before, after, side, facts, edges)
         check_discriminator(self, a, b, side, facts, edges)
 

@@ -112,24 +112,43 @@ class Keywords:
     #: the enum was written `const: x` (only the wording changes: `const: x` is `enum: [x]`)
     const: bool = False
     prefix_items: tuple[Schema, ...] | None = None
-    contains: Schema | None = None
-    property_names: Schema | None = None
+    #: how the entries were written: `prefixItems`, or `items` as a list (Draft 4, and the
+    #: Swagger 2.0 and OpenAPI 3.0 documents that use that form)
+    prefix_keyword: str = "prefixItems"
+    #: The keywords below are each a conjunction: one schema writes one of each, but an `allOf`
+    #: whose parts each write one must satisfy them all, so the merged node keeps every part's
+    #: (`Applied`: the part that writes it, and the subschema).
+    contains: tuple[Applied, ...] = ()
+    property_names: tuple[Applied, ...] = ()
     pattern_properties: dict[str, Schema] = field(default_factory=dict)
     dependent_schemas: dict[str, Schema] = field(default_factory=dict)
     dependent_required: dict[str, frozenset[str]] = field(default_factory=dict)
-    if_: Schema | None = None
-    then: Schema | None = None
-    else_: Schema | None = None
-    not_: Schema | None = None
+    conditions: tuple[Condition, ...] = ()
+    not_: tuple[Applied, ...] = ()
     #: None: absent; False; or the schema of every unevaluated property (item)
     unevaluated_properties: Schema | bool | None = None
     unevaluated_items: Schema | bool | None = None
     content_media_type: str | None = None
     content_encoding: str | None = None
-    content_schema: Schema | None = None
+    content_schema: tuple[Applied, ...] = ()
     deprecated: bool = False
     #: `x-stability-level` (draft, alpha, beta, stable), None when not written
     stability: str | None = None
+
+
+#: a subschema keyword as one schema writes it: (that schema, whose `where` says where the
+#: keyword is written, the subschema)
+Applied = tuple[Schema, Schema]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """`if`/`then`/`else` as one schema writes them (`holder`): the branches apply together."""
+
+    holder: Schema
+    if_: Schema | None
+    then: Schema | None
+    else_: Schema | None
 
 
 class LazySchema(Schema):

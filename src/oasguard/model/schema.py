@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Protocol
 
 from oasguard.errors import LoadError
 from oasguard.load.document import Document, escape
-from oasguard.model.nodes import MISSING, Keywords, LazySchema, Schema, Where
+from oasguard.model.nodes import MISSING, Condition, Keywords, LazySchema, Schema, Where
 
 #: Schemas nested deeper than this (inline levels plus `$ref` hops on one path) are refused.
 MAX_NESTING = 3000
@@ -52,26 +53,28 @@ SHAPES = (
     ("enum", list, "a list"),
     ("items", (Mapping, list, bool), "a schema"),
     ("additionalProperties", (Mapping, bool), "a schema or a boolean"),
+    ("additionalItems", (Mapping, bool), "a schema or a boolean"),
     ("prefixItems", list, "a list"),
     ("patternProperties", Mapping, "a mapping"),
     ("dependentSchemas", Mapping, "a mapping"),
     ("dependentRequired", Mapping, "a mapping"),
 )
 
-#: keywords whose value is one subschema (2020-12 applicators and `not`), as the model names them
+#: keywords whose value is one subschema (2020-12 applicators and `not`), as the model names
+#: them; each is kept as a conjunction (`Applied`: an `allOf` keeps every part's)
 _SUBSCHEMA_KEYWORDS = {
     "contains": "contains",
     "propertyNames": "property_names",
-    "if": "if_",
-    "then": "then",
-    "else": "else_",
     "not": "not_",
     "contentSchema": "content_schema",
 }
+#: `if`/`then`/`else`: kept together as one `Condition` per schema that writes them
+_CONDITION_KEYWORDS = ("if", "then", "else")
 #: the keywords a `Keywords` record is made for (the comparison dispatches on them)
 KEYWORDS_2020 = frozenset(
     {
         *_SUBSCHEMA_KEYWORDS,
+        *_CONDITION_KEYWORDS,
         "const",
         "prefixItems",
         "patternProperties",
@@ -96,10 +99,19 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-_SCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
+#: keywords whose value is a list of schemas (`items` too: Draft 4 tuples)
+_SCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems", "items")
 #: keywords whose value is a schema, and those whose value maps names to schemas
 _SCHEMA_VALUES = frozenset(
-    {"items", "additionalProperties", "unevaluatedItems", "unevaluatedProperties", *_SUBSCHEMA_KEYWORDS}
+    {
+        "items",
+        "additionalItems",
+        "additionalProperties",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        *_SUBSCHEMA_KEYWORDS,
+        *_CONDITION_KEYWORDS,
+    }
 )
 _SCHEMA_MAPS = frozenset({"patternProperties", "dependentSchemas"})
 
@@ -388,32 +400,58 @@ class SchemaBuilder:
                 True if not additional else self.build(additional, where.child("additionalProperties"))
             )
 
-        items = raw.get("items")
-        if isinstance(items, Mapping):
-            node.items = self.build(items, where.child("items"))
+        node.items = self._items(raw, where)
 
         for keyword in ("oneOf", "anyOf"):
             variants = raw.get(keyword)
             if isinstance(variants, list) and variants:
-                built = tuple(self.build(v, where.child(keyword, str(i))) for i, v in enumerate(variants))
+                built = tuple(
+                    _as_variant(self.build(v, where.child(keyword, str(i)))) for i, v in enumerate(variants)
+                )
                 setattr(node, "one_of" if keyword == "oneOf" else "any_of", built)
         self._fold_null_variants(node)
         node.discriminator = self._discriminator(raw.get("discriminator"), where)
         present = KEYWORDS_2020.intersection(raw)
+        if _tuple_items(raw) is not None:
+            present |= {"prefixItems"}
         if present:
-            node.keywords = self._keywords(raw, where, present)
+            node.keywords = self._keywords(node, raw, where, present)
+        _imply_types(node)
+        _split_types(node)
+        self._one_schema(node, raw)
 
-    def _keywords(self, raw: Mapping, where: Where, present: frozenset[str]) -> Keywords:
-        """The 2020-12 keywords, deprecation and stability of `raw` (which uses some)."""
+    def _items(self, raw: Mapping, where: Where) -> Schema | None:
+        """The schema of every item (beyond `prefixItems`): `items` as a schema, or `false` (no
+        item at all: a schema nothing satisfies); with `items` as a list (Draft 4 tuples, which
+        `_keywords` reads as `prefixItems`), what `additionalItems` says, as 2020-12 `items` does."""
+        keyword = "items" if _tuple_items(raw) is None else "additionalItems"
+        items = raw.get(keyword)
+        if isinstance(items, Mapping):
+            return self.build(items, where.child(keyword))
+        if items is False:
+            return self.build(False, where.child(keyword))
+        return None
+
+    def _keywords(self, node: Schema, raw: Mapping, where: Where, present: frozenset[str]) -> Keywords:
+        """The 2020-12 keywords, deprecation and stability of `raw` (which uses some), for `node`."""
         found = Keywords(present, const="const" in raw)
         for keyword, attribute in _SUBSCHEMA_KEYWORDS.items():
             sub = raw.get(keyword)
             if isinstance(sub, (Mapping, bool)):
-                setattr(found, attribute, self.build(sub, where.child(keyword)))
-        prefix = raw.get("prefixItems")
-        if isinstance(prefix, list):
+                setattr(found, attribute, ((node, self.build(sub, where.child(keyword))),))
+        branches = [
+            self.build(raw[k], where.child(k)) if isinstance(raw.get(k), (Mapping, bool)) else None
+            for k in _CONDITION_KEYWORDS
+        ]
+        if any(branch is not None for branch in branches):
+            found.conditions = (Condition(node, *branches),)
+        prefix, keyword = raw.get("prefixItems"), "prefixItems"
+        if not isinstance(prefix, list):
+            prefix, keyword = _tuple_items(raw), "items"
+        if prefix is not None:
+            found.prefix_keyword = keyword
             found.prefix_items = tuple(
-                self.build(item, where.child("prefixItems", str(i))) for i, item in enumerate(prefix)
+                self.build(item, where.child(keyword, str(i))) for i, item in enumerate(prefix)
             )
         for keyword, attribute in (
             ("patternProperties", "pattern_properties"),
@@ -468,6 +506,24 @@ class SchemaBuilder:
             else:
                 setattr(node, attribute, rest)
 
+    def _one_schema(self, node: Schema, raw: Mapping) -> None:
+        """A `oneOf`/`anyOf` of one variant is that variant and what is written beside it, so
+        it is merged where the comparison would otherwise see the difference: beside
+        constraints of its own (`{properties: ..., oneOf: [X]}` is `allOf: [{properties: ...},
+        X]`), and as a component written `oneOf: [{...}]` (which other compositions name as a
+        variant: its nullability and properties are its variant's). Anywhere else alone, it is
+        compared as the plain schema it is (compare/schema.py: a composition of one), with the
+        name of a `$ref` in it kept (`anyOf: [{$ref: X}], nullable: true`); inside an `allOf`
+        it is taken apart (`_unwrap`), and so it is as a variant (`_as_variant`)."""
+        if "discriminator" in raw or bool(node.one_of) == bool(node.any_of):
+            return
+        variants = node.one_of or node.any_of
+        if len(variants) != 1:
+            return
+        component = node.key is not None and variants[0].key is None
+        if component or not is_empty(node, types=False, composition=False):
+            self._merge_into(node, [replace(node, one_of=(), any_of=()), variants[0]])
+
     def _discriminator(self, raw: object, where: Where) -> tuple | None:
         if isinstance(raw, str):  # Swagger 2.0: just the property name
             return (raw, ())
@@ -497,13 +553,39 @@ class SchemaBuilder:
         for part in parts:  # a LazySchema part is filled now, so what it waits for is known
             if isinstance(part, LazySchema):
                 part.fill_now()
+        parts = self._unwrap(parts)
         waiting = self._building.union(self._pending)
-        if any(id(part) in waiting for part in parts[1:]) or any(
-            id(sub) in waiting for part in parts for sub in part.properties.values()
+        if (
+            id(parts[0]) in self._pending
+            or any(id(part) in waiting for part in parts[1:])
+            or any(id(sub) in waiting for part in parts for sub in part.properties.values())
         ):
             self._pending[id(node)] = (node, parts, keep_nullable)
             return
         self._merge_now(node, parts, keep_nullable)
+
+    def _unwrap(self, parts: list[Schema]) -> list[Schema]:
+        """The parts of an `allOf` with each `oneOf`/`anyOf` of one variant taken apart: such a
+        part is its variant and what it says beside it (`allOf: [{oneOf: [X]}, Y]` is `allOf:
+        [X, Y]`). A variant still being built stays where it is (it cannot be read yet), and so
+        does one that a `nullable` beside it would widen (the part allows null, the variant not)."""
+        out: list[Schema] = []
+        pending = list(reversed(parts))
+        while pending:
+            part = pending.pop()
+            only = _only_variant(part)
+            if only is not None and isinstance(only, LazySchema):
+                only.fill_now()
+            if (
+                only is None
+                or id(only) in self._building
+                or id(only) in self._pending
+                or (part.nullable and not only.nullable)
+            ):
+                out.append(part)
+                continue
+            pending.extend((only, replace(part, one_of=(), any_of=())))
+        return out
 
     def _finish_merges(self) -> None:
         """Do the merges that waited for their parts, each after the merges its parts wait for."""
@@ -560,7 +642,7 @@ class SchemaBuilder:
                     if id(sub) in self._pending:
                         self._finish(id(sub), set())
                 merged = Schema(subs[0].where)
-                self._merge_now(merged, subs, False)
+                self._merge_now(merged, self._unwrap(subs), False)
                 node.properties[name] = merged
         additional = [p.additional for p in ready if p.additional is not None]
         node.additional = (
@@ -578,32 +660,198 @@ class SchemaBuilder:
         node.any_of = next((p.any_of for p in ready if p.any_of), ())
         node.discriminator = next((p.discriminator for p in ready if p.discriminator), None)
         node.keywords = _merge_keywords([p.keywords for p in ready if p.keywords is not None])
+        _imply_types(node)
+
+
+#: what each type's own keywords are (a keyword constrains only the values of its type)
+_OWN_BOUNDS = {
+    "string": frozenset({"maxLength", "minLength"}),
+    "number": frozenset({"maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "multipleOf"}),
+    "array": frozenset({"maxItems", "minItems", "uniqueItems", "maxContains", "minContains"}),
+    "object": frozenset({"maxProperties", "minProperties"}),
+    "boolean": frozenset(),
+}
+_OWN_BOUNDS["integer"] = _OWN_BOUNDS["number"]
+_OWN_KEYWORDS = {
+    "string": frozenset({"contentMediaType", "contentEncoding", "contentSchema"}),
+    "array": frozenset({"prefixItems", "contains", "unevaluatedItems"}),
+    "object": frozenset(
+        {
+            "propertyNames",
+            "patternProperties",
+            "dependentSchemas",
+            "dependentRequired",
+            "unevaluatedProperties",
+        }
+    ),
+}
+
+
+#: the `Keywords` fields of each type's own 2020-12 keywords
+_OWN_FIELDS = {
+    "prefixItems": ("prefix_items", "prefix_keyword"),
+    "contains": ("contains",),
+    "unevaluatedItems": ("unevaluated_items",),
+    "propertyNames": ("property_names",),
+    "patternProperties": ("pattern_properties",),
+    "dependentSchemas": ("dependent_schemas",),
+    "dependentRequired": ("dependent_required",),
+    "unevaluatedProperties": ("unevaluated_properties",),
+    "contentMediaType": ("content_media_type",),
+    "contentEncoding": ("content_encoding",),
+    "contentSchema": ("content_schema",),
+}
+_TYPED_KEYWORDS = frozenset(_OWN_FIELDS)
+
+
+def _splits(node: Schema) -> bool:
+    """Whether `node` is a type list whose every keyword constrains the values of one of its
+    types (so that it is `anyOf` one schema per type). `integer` with `number`, a format two of
+    its types could take, an enum or a composition beside it: left as written."""
+    types = node.types
+    if types is None or len(types) < 2 or {"integer", "number"} <= types:
+        return False
+    if node.one_of or node.any_of or node.discriminator is not None or node.enum is not None:
+        return False
+    present = node.keywords.present if node.keywords is not None else frozenset()
+    if not present <= _TYPED_KEYWORDS | ANNOTATION_KEYWORDS:
+        return False
+    if node.format is not None and len(types & {"string", "number", "integer"}) != 1:
+        return False
+    own = frozenset().union(*(_OWN_BOUNDS.get(t, frozenset()) for t in types))
+    own_keywords = frozenset().union(*(_OWN_KEYWORDS.get(t, frozenset()) for t in types))
+    objects = node.properties or node.required or node.additional is not None
+    return (
+        node.bounds.keys() <= own
+        and present - ANNOTATION_KEYWORDS <= own_keywords
+        and (node.pattern is None or "string" in types)
+        and (not objects or "object" in types)
+        and (node.items is None or "array" in types)
+    )
+
+
+def _one_type(node: Schema, kind: str) -> Schema:
+    """The variant of the type list `node` for the type `kind`: that type's own keywords (its
+    title, the type, names it in reports as `anyOf[string]`)."""
+    variant = Schema(node.where, types=frozenset({kind}), title=kind)
+    variant.bounds = {k: v for k, v in node.bounds.items() if k in _OWN_BOUNDS.get(kind, frozenset())}
+    if kind in ("string", "number", "integer"):
+        variant.format = node.format
+    if kind == "string":
+        variant.pattern = node.pattern
+    if kind == "object":
+        variant.properties, variant.property_where = node.properties, node.property_where
+        variant.required, variant.additional = node.required, node.additional
+    if kind == "array":
+        variant.items = node.items
+    written = node.keywords
+    mine = written.present & _OWN_KEYWORDS.get(kind, frozenset()) if written is not None else frozenset()
+    if mine:
+        variant.keywords = Keywords(mine)
+        for keyword in mine:
+            for attribute in _OWN_FIELDS[keyword]:
+                setattr(variant.keywords, attribute, getattr(written, attribute))
+    return variant
+
+
+def _split_types(node: Schema) -> None:
+    """A type list is `anyOf` one schema per type, each with its type's own keywords:
+    `{type: [string, number], maxLength: 5}` is `anyOf: [{type: string, maxLength: 5}, {type:
+    number}]` (a keyword constrains only the values of its type). Both are compared as that
+    `anyOf`, by what its variants accept (SPEC 3.3.1). What says how the whole is used stays
+    beside it: nullability, default, readOnly/writeOnly, deprecation."""
+    if not _splits(node):
+        return
+    node.any_of = tuple(_one_type(node, kind) for kind in sorted(node.types))  # type: ignore[arg-type]
+    node.types, node.format, node.bounds, node.pattern = None, None, {}, None
+    node.properties, node.property_where, node.required = {}, {}, frozenset()
+    node.additional, node.items = None, None
+    if node.keywords is not None:
+        kept = node.keywords.present & ANNOTATION_KEYWORDS
+        annotations = Keywords(kept, deprecated=node.keywords.deprecated, stability=node.keywords.stability)
+        node.keywords = annotations if kept else None
+
+
+def _tuple_items(raw: Mapping) -> list | None:
+    """`items` written as a list (Draft 4 tuples): what 2020-12 writes `prefixItems`."""
+    items = raw.get("items")
+    return items if isinstance(items, list) else None
+
+
+def _json_type(value: object) -> str:
+    """The JSON type of a parsed value (an integral float is an integer, as JSON Schema says)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, (list, tuple)) else "object"
+
+
+def _imply_types(node: Schema) -> None:
+    """`const` and `enum` values imply their type: `{enum: [a, b]}` is a string, as `{type:
+    string, enum: [a, b]}` says (SPEC 3.3, 3.3.1). So an enum's type is never left open, and
+    `number` whose every value is integral is `integer` (what the values are either way)."""
+    if not node.enum:
+        return
+    found = frozenset(_json_type(value) for value in node.enum)
+    if "number" in found:
+        found -= {"integer"}
+    if node.types is None:
+        node.types = found
+    elif "number" in node.types and "number" not in found and "integer" in found:
+        node.types = (node.types - {"number"}) | {"integer"}
+
+
+def _as_variant(variant: Schema) -> Schema:
+    """An inline variant that is only a `oneOf`/`anyOf` of one is that one (`oneOf: [{oneOf:
+    [X]}, Y]` is `oneOf: [X, Y]`), unless it says something beside it (a type, null, a
+    default, readOnly or writeOnly)."""
+    only = _only_variant(variant) if variant.key is None else None
+    if (
+        only is None
+        or not is_empty(variant, composition=False)
+        or variant.nullable
+        or variant.default is not MISSING
+        or variant.read_only
+        or variant.write_only
+    ):
+        return variant
+    return only
+
+
+def _only_variant(schema: Schema) -> Schema | None:
+    """The one variant of a `oneOf` or `anyOf` of one (with no discriminator), else None."""
+    if schema.discriminator is not None or (schema.one_of and schema.any_of):
+        return None
+    variants = schema.one_of or schema.any_of
+    return variants[0] if len(variants) == 1 else None
 
 
 def _merge_keywords(parts: list[Keywords]) -> Keywords | None:
-    """The 2020-12 keywords of an `allOf`: maps united, `false` wins, else the first part's."""
+    """The 2020-12 keywords of an `allOf`: the subschema keywords and conditions of every part
+    (a conjunction: each is compared), maps united, `false` wins, else the first part's."""
     if len(parts) <= 1:
         return parts[0] if parts else None
     merged = Keywords(frozenset().union(*(p.present for p in parts)))
     merged.const = any(p.const for p in parts)
-    for attribute in (
-        "prefix_items",
-        "contains",
-        "property_names",
-        "if_",
-        "then",
-        "else_",
-        "not_",
-        "content_media_type",
-        "content_encoding",
-        "content_schema",
-        "stability",
-    ):
+    for attribute in ("contains", "property_names", "not_", "content_schema", "conditions"):
+        every: list = []
+        for part in parts:
+            every.extend(each for each in getattr(part, attribute) if each not in every)
+        setattr(merged, attribute, tuple(every))
+    for attribute in ("content_media_type", "content_encoding", "stability"):
         setattr(
             merged,
             attribute,
             next((getattr(p, attribute) for p in parts if getattr(p, attribute) is not None), None),
         )
+    tuples = next((p for p in parts if p.prefix_items is not None), None)
+    if tuples is not None:
+        merged.prefix_items, merged.prefix_keyword = tuples.prefix_items, tuples.prefix_keyword
     for attribute in ("pattern_properties", "dependent_schemas"):
         united: dict = {}
         for part in parts:

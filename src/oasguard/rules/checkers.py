@@ -147,14 +147,8 @@ CHECKERS: dict[str, tuple[str, ...]] = {
     "response-variant-added": ("oasguard.compare.keywords.compositions:compare",),
     "request-variant-removed": ("oasguard.compare.keywords.compositions:compare",),
     "response-variant-removed": ("oasguard.compare.keywords.compositions:compare",),
-    "request-discriminator-changed": (
-        "oasguard.compare.keywords.discriminator:_check_mapping",
-        "oasguard.compare.keywords.discriminator:check_discriminator",
-    ),
-    "response-discriminator-changed": (
-        "oasguard.compare.keywords.discriminator:_check_mapping",
-        "oasguard.compare.keywords.discriminator:check_discriminator",
-    ),
+    "request-discriminator-changed": ("oasguard.compare.keywords.discriminator:_check_mapping",),
+    "response-discriminator-changed": ("oasguard.compare.keywords.discriminator:_check_mapping",),
     "request-default-changed": ("oasguard.compare.keywords.metadata:check_default",),
     "response-default-changed": ("oasguard.compare.keywords.metadata:check_default",),
     "request-constraint-added": (
@@ -201,6 +195,17 @@ CHECKERS: dict[str, tuple[str, ...]] = {
     "response-discriminator-removed": ("oasguard.compare.keywords.discriminator:check_discriminator",),
     "request-discriminator-mapping-added": ("oasguard.compare.keywords.discriminator:check_discriminator",),
     "response-discriminator-mapping-added": ("oasguard.compare.keywords.discriminator:check_discriminator",),
+    "request-discriminator-property-name-changed": (
+        "oasguard.compare.keywords.discriminator:check_discriminator",
+    ),
+    "response-discriminator-property-name-changed": (
+        "oasguard.compare.keywords.discriminator:check_discriminator",
+    ),
+    "request-type-widened-as-text": ("oasguard.compare.text:as_text",),
+    "request-oneof-became-anyof": ("oasguard.compare.keywords.compositions:check_keyword",),
+    "response-oneof-became-anyof": ("oasguard.compare.keywords.compositions:check_keyword",),
+    "request-anyof-became-oneof": ("oasguard.compare.keywords.compositions:check_keyword",),
+    "response-anyof-became-oneof": ("oasguard.compare.keywords.compositions:check_keyword",),
     "request-schema-added": ("oasguard.compare.operations.bodies:check_schema_presence",),
     "response-schema-added": ("oasguard.compare.operations.bodies:check_schema_presence",),
     "request-schema-removed": ("oasguard.compare.operations.bodies:check_schema_presence",),

@@ -39,6 +39,7 @@ PROPERTY_RENAMED = "property-renamed"
 TYPE_CHANGED = "type-changed"
 TYPE_WIDENED = "type-widened"
 TYPE_NARROWED = "type-narrowed"
+TYPE_WIDENED_AS_TEXT = "type-widened-as-text"
 FORMAT_CHANGED = "format-changed"
 FORMAT_WIDENED = "format-widened"
 FORMAT_NARROWED = "format-narrowed"
@@ -66,6 +67,9 @@ CONTENT_CHANGED = "content-changed"
 DISCRIMINATOR_ADDED = "discriminator-added"
 DISCRIMINATOR_REMOVED = "discriminator-removed"
 DISCRIMINATOR_MAPPING_ADDED = "discriminator-mapping-added"
+DISCRIMINATOR_PROPERTY_CHANGED = "discriminator-property-name-changed"
+ONEOF_BECAME_ANYOF = "oneof-became-anyof"
+ANYOF_BECAME_ONEOF = "anyof-became-oneof"
 SCHEMA_ADDED = "schema-added"
 SCHEMA_REMOVED = "schema-removed"
 SCHEMA_DEPRECATED = "schema-deprecated"
@@ -80,6 +84,8 @@ WAIVERS = {
     f"response-{OPTIONAL_PROPERTY_REMOVED}": "in requests, removing an optional property is "
     "request-property-removed (clients still send it)",
     f"request-{PROPERTY_BECAME_READ_ONLY}": "readOnly changes nothing for a reader",
+    f"request-{TYPE_WIDENED_AS_TEXT}": "a reader that parsed a number or a boolean from a "
+    "response header may now get any string: response-type-changed",
     f"response-{PROPERTY_BECAME_WRITE_ONLY}": "writeOnly changes nothing for a writer",
 }
 
@@ -257,6 +263,21 @@ Every value clients sent is still valid.
 A response type was widened (integer → number).
 
 Readers that parse integers now receive 1.5.
+""",
+    ),
+    Rule(
+        f"request-{TYPE_WIDENED_AS_TEXT}",
+        S,
+        Area.REQUEST_SCHEMA,
+        "{subject} type widened as text from {old} to {new}",
+        """
+A parameter or form field, sent as text, became a string that takes the text of every value it
+took before (no `pattern`, `format`, `enum` or length bound excludes them).
+
+`?limit=10` is the text `10` whatever the schema says, and a plain string accepts it: every
+request clients sent is still accepted. A JSON body keeps `request-type-changed`: there `10`
+and `"10"` differ.
+Before: `{name: petId, in: path, schema: {type: integer}}`. After: `... schema: {type: string}`.
 """,
     ),
     *mirrored(
@@ -533,12 +554,12 @@ A `oneOf`/`anyOf` variant was removed from a response value: readers never see i
         B,
         "{subject} discriminator {what} changed from {old} to {new}",
         """
-The discriminator of a request value changed (property name or a mapping value).
+A value of a request value's discriminator mapping now names another schema, or none.
 
 Values clients send are now read as another variant.
 """,
         """
-The discriminator of a response value changed (property name or a mapping value).
+A value of a response value's discriminator mapping now names another schema, or none.
 
 Readers pick the variant from the discriminator and now pick the wrong one.
 """,

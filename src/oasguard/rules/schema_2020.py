@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from oasguard.rules.base import B, S, W
 from oasguard.rules.schema import (
+    ANYOF_BECAME_ONEOF,
     CONDITION_CHANGED,
     CONST_CHANGED,
     CONSTRAINT_ADDED,
@@ -18,7 +19,9 @@ from oasguard.rules.schema import (
     CONTENT_CHANGED,
     DISCRIMINATOR_ADDED,
     DISCRIMINATOR_MAPPING_ADDED,
+    DISCRIMINATOR_PROPERTY_CHANGED,
     DISCRIMINATOR_REMOVED,
+    ONEOF_BECAME_ANYOF,
     SCHEMA_ADDED,
     SCHEMA_DEPRECATED,
     SCHEMA_REMOVED,
@@ -123,7 +126,7 @@ Readers decode the string the old way and fail.
     *mirrored(
         DISCRIMINATOR_ADDED,
         B,
-        B,
+        W,
         "{subject} discriminator {new} was added",
         """
 A `discriminator` was added to a request value.
@@ -135,25 +138,89 @@ Before: `oneOf: [Cat, Dog]`. After: the same with `discriminator: {propertyName:
         """
 A `discriminator` was added to a response value.
 
-Generated readers change how they pick the variant, and fail on payloads without it.
+The bytes returned are the same, but generated readers change their types (a tagged union
+where there was a plain `oneOf`); a reviewer must look.
+Before: `oneOf: [Cat, Dog]`. After: the same with `discriminator: {propertyName: kind}`.
 """,
     ),
     *mirrored(
         DISCRIMINATOR_REMOVED,
         B,
-        B,
+        W,
         "{subject} discriminator {old} was removed",
         """
 The `discriminator` of a request value was removed.
 
 Values are now matched against every variant: one that matched several (told apart by the
 discriminator before) is now rejected by `oneOf`.
+Before: `discriminator: {propertyName: kind}`. After: none.
 """,
         """
 The `discriminator` of a response value was removed.
 
-Readers pick the variant from it and can no longer.
+The bytes returned are the same, but generated readers that picked the variant from it change
+their types; a reviewer must look.
 Before: `discriminator: {propertyName: kind}`. After: none.
+""",
+    ),
+    *mirrored(
+        DISCRIMINATOR_PROPERTY_CHANGED,
+        B,
+        W,
+        "{subject} discriminator propertyName changed from {old} to {new}",
+        """
+The `propertyName` of a request value's `discriminator` changed.
+
+The API now picks the variant by another property: values clients send are read as another
+variant, or rejected.
+Before: `discriminator: {propertyName: kind}`. After: `discriminator: {propertyName: type}`.
+""",
+        """
+The `propertyName` of a response value's `discriminator` changed.
+
+The bytes returned are the same, but generated readers pick the variant by another property
+and change their types; a reviewer must look.
+Before: `discriminator: {propertyName: kind}`. After: `discriminator: {propertyName: type}`.
+""",
+    ),
+    *mirrored(
+        ONEOF_BECAME_ANYOF,
+        S,
+        W,
+        "{subject} oneOf became anyOf: a value may now match several variants",
+        """
+A request value's `oneOf` became `anyOf` over variants that overlap (a value may match more
+than one: open objects without a required property, `const` or type of their own).
+
+`oneOf` rejected a value that matched several variants; `anyOf` accepts it: every value
+clients sent is still accepted. Over disjoint variants the two accept the same: no change.
+Before: `oneOf: [{properties: {a: ...}}, {properties: {b: ...}}]`. After: the same as `anyOf`.
+""",
+        """
+A response value's `oneOf` became `anyOf` over variants that overlap.
+
+The API may now return a value that matches several variants, which a reader written for
+`oneOf` (one variant per value) cannot place; a reviewer must look.
+Before: `oneOf: [{properties: {a: ...}}, {properties: {b: ...}}]`. After: the same as `anyOf`.
+""",
+    ),
+    *mirrored(
+        ANYOF_BECAME_ONEOF,
+        B,
+        S,
+        "{subject} anyOf became oneOf: a value that matches several variants is now rejected",
+        """
+A request value's `anyOf` became `oneOf` over variants that overlap.
+
+A value that matches more than one variant (`{a: 1, b: 2}` against two open objects) was
+accepted and is now rejected. Over disjoint variants (each requires a property, holds a
+`const` or has a type the others lack) the two accept the same: no change.
+Before: `anyOf: [{properties: {a: ...}}, {properties: {b: ...}}]`. After: the same as `oneOf`.
+""",
+        """
+A response value's `anyOf` became `oneOf` over variants that overlap: every value returned
+now matches exactly one variant, a stronger promise.
+Before: `anyOf: [{properties: {a: ...}}, {properties: {b: ...}}]`. After: the same as `oneOf`.
 """,
     ),
     *mirrored(

@@ -1,17 +1,54 @@
-"""Arrays: `items`, `prefixItems` (compared position by position), `contains`, `unevaluatedItems`."""
+"""Arrays: `items` (`false`: no item; Draft 4's list form is `prefixItems` and its
+`additionalItems` is `items`), `prefixItems` (compared position by position), `contains` (an
+`allOf` keeps every part's: conjunction.py), `unevaluatedItems`."""
 
 from __future__ import annotations
 
 from oasguard.changes import Side
+from oasguard.compare.keywords import conjunction
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token, keywords, presence
 from oasguard.model.nodes import Schema
+from oasguard.model.schema import is_empty
+
+
+def _nothing(schema: Schema | None) -> bool:
+    """`items: false` (or Draft 4 `additionalItems: false`): a schema no value satisfies."""
+    return schema is not None and schema.types == frozenset() and not schema.nullable
+
+
+def _items_keyword(schema: Schema) -> str:
+    """How `schema` spells what every item (past the tuple's) must be."""
+    written = keywords(schema)
+    draft4 = written.prefix_items is not None and written.prefix_keyword == "items"
+    return "additionalItems" if draft4 else "items"
 
 
 def check_items(
     c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
 ) -> None:
-    if a.items is not None and b.items is not None:
-        edges.append((Token("items"), a.items, b.items))
+    """Both item schemas compared below `[]`; `false` (no item at all) or a schema where there
+    was none closes the array, the reverse opens it."""
+    old, new = a.items, b.items
+    if old is None and new is None:
+        return
+    if old is None or new is None:
+        written = new if old is None else old
+        if not _nothing(written) and is_empty(written):  # `items: {}` says nothing
+            return
+    elif _nothing(old) == _nothing(new):
+        if not _nothing(old):
+            edges.append((Token("items"), old, new))
+        return
+    unevaluated(
+        a,
+        b,
+        "items",
+        False if _nothing(old) else old,
+        False if _nothing(new) else new,
+        facts,
+        edges,
+        spelled=(_items_keyword(a), _items_keyword(b)),
+    )
 
 
 def check_prefix_items(
@@ -20,8 +57,10 @@ def check_prefix_items(
     old, new = keywords(a).prefix_items, keywords(b).prefix_items
     if old is None and new is None:
         return
+    spelled_old, spelled_new = keywords(a).prefix_keyword, keywords(b).prefix_keyword
     if old is None or new is None:
-        presence("prefixItems", "prefixItems", old and a, new and b, a, b, facts, edges)
+        keyword = spelled_old if new is None else spelled_new
+        presence(keyword, keyword, old and a, new and b, a, b, facts, edges)
         return
     for i, (old_item, new_item) in enumerate(zip(old, new, strict=False)):
         edges.append((Token("keyword", f"prefixItems[{i}]"), old_item, new_item))
@@ -29,16 +68,16 @@ def check_prefix_items(
         facts.append(
             LocalFact(
                 ("request-constraint-added", "response-constraint-added"),
-                {"keyword": f"prefixItems[{i}]"},
-                b.where.child("prefixItems", str(i)),
+                {"keyword": f"{spelled_new}[{i}]"},
+                b.where.child(spelled_new, str(i)),
             )
         )
     for i in range(len(new), len(old)):
         facts.append(
             LocalFact(
                 ("request-constraint-removed", "response-constraint-removed"),
-                {"keyword": f"prefixItems[{i}]"},
-                a.where.child("prefixItems", str(i)),
+                {"keyword": f"{spelled_old}[{i}]"},
+                a.where.child(spelled_old, str(i)),
                 in_base=True,
             )
         )
@@ -47,8 +86,7 @@ def check_prefix_items(
 def check_contains(
     c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
 ) -> None:
-    old, new = keywords(a).contains, keywords(b).contains
-    presence("contains", "contains", old, new, a, b, facts, edges)
+    conjunction.each(c, "contains", keywords(a).contains, keywords(b).contains, a, b, facts, edges)
 
 
 def check_unevaluated_items(
@@ -67,9 +105,11 @@ def unevaluated(
     new: Schema | bool | None,
     facts: list[LocalFact],
     edges: list[Edge],
+    spelled: tuple[str, str] | None = None,
 ) -> None:
-    """`unevaluatedItems`/`unevaluatedProperties`: `false` (or a schema) added closes what the
-    other keywords leave open; two schemas are compared below."""
+    """`unevaluatedItems`/`unevaluatedProperties` (and `items`): `false` (or a schema) added
+    closes what the other keywords leave open; two schemas are compared below. `spelled` says
+    how each side writes the keyword, when not as `keyword`."""
     old = None if old is True else old
     new = None if new is True else new
     if old is new:
@@ -77,22 +117,23 @@ def unevaluated(
     if isinstance(old, Schema) and isinstance(new, Schema):
         edges.append((Token("keyword", keyword), old, new))
         return
+    old_keyword, new_keyword = spelled or (keyword, keyword)
     if new is False or old is None:  # closed, or a schema where there was none
-        label = f"{keyword}: false" if new is False else keyword
+        label = f"{new_keyword}: false" if new is False else new_keyword
         facts.append(
             LocalFact(
                 ("request-constraint-added", "response-constraint-added"),
                 {"keyword": label},
-                b.where.child(keyword),
+                b.where.child(new_keyword),
             )
         )
     else:
-        label = f"{keyword}: false" if old is False else keyword
+        label = f"{old_keyword}: false" if old is False else old_keyword
         facts.append(
             LocalFact(
                 ("request-constraint-removed", "response-constraint-removed"),
                 {"keyword": label},
-                a.where.child(keyword),
+                a.where.child(old_keyword),
                 in_base=True,
             )
         )

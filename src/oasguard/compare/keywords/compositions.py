@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from oasguard.changes import Side
 from oasguard.compare.facts import canonical
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token
+from oasguard.compare.keywords.identity import disjoint, twins
 from oasguard.model.nodes import MISSING, Keywords, Schema, Where
 from oasguard.model.schema import ANNOTATION_KEYWORDS, is_empty
 from oasguard.rules.registry import COMPATIBLE
@@ -35,6 +36,8 @@ class Variants:
     compared: tuple[Schema, ...]
     written: tuple[Schema, ...]
     where: Where | None
+    #: `oneOf` or `anyOf`, None for a plain schema
+    keyword: str | None = None
 
 
 def composition(c: Comparer, schema: Schema) -> View | None:
@@ -190,6 +193,8 @@ def _may_fit(old: Schema, new: Schema) -> bool:
     unless it is read-only or write-only and so invisible on one side)."""
     if not _compatible(old, new):
         return False
+    if new.one_of or new.any_of:  # its properties may be in its variants: the walk decides
+        return True
     missing = old.properties.keys() - new.properties.keys()
     return all(old.properties[name].read_only or old.properties[name].write_only for name in missing)
 
@@ -227,13 +232,9 @@ def compare(
 ) -> None:
     """Match the variants of two compositions (either may be a plain schema: one variant) and
     append the edges to walk (matched and closest pairs) and the facts of variants left over."""
-    # requests: every base variant needs a home; responses: every revision variant does
     request = side is Side.REQUEST
-    homeless, homes = (old, new) if request else (new, old)
-    matching = _Matching(c, side, homeless.compared, homes.compared)
-    pairs, left = matching.by_fit(*_keys(homeless, homes, old, new, request))
-    pairs, unmatched = matching.leftovers(pairs, left, homes.where is None, homeless.where is None)
-    used = {j for _, j in pairs}
+    homes = new if request else old
+    pairs, unmatched, used = _pair(c, old, new, side)
     for i, j in sorted({(i, j) if request else (j, i) for i, j in pairs}):  # (old, new) indexes
         token = Token("variant", f"{keyword}[{label(new.written[j], j)}]")
         edges.append((token, old.compared[i], new.compared[j]))
@@ -257,6 +258,25 @@ def compare(
                 _at(new.where, new.written, j),
             )
         )
+    check_keyword(old, new, facts)
+
+
+def _pair(
+    c: Comparer, old: Variants, new: Variants, side: Side
+) -> tuple[list[tuple[int, int]], list[int], set[int]]:
+    """(homeless index, home index) pairs to compare, the homeless left without a home, and the
+    homes that are accounted for. Requests: every base variant needs a home; responses: every
+    revision variant does. A spare variant (another on its side accepts all it does) needs none,
+    and its own former self is not reported gone: neither changes what the union accepts."""
+    request = side is Side.REQUEST
+    homeless, homes = (old, new) if request else (new, old)
+    matching = _Matching(c, side, homeless.compared, homes.compared, twins(homeless.compared, homes.compared))
+    spare = redundant(c, homeless), redundant(c, homes)
+    keys = _keys(homeless, homes, old, new, request)
+    pairs, left = matching.by_fit(*keys, spare[0])
+    plain = (homes.where is None, homeless.where is None)
+    pairs, unmatched = matching.leftovers(pairs, left, plain, spare[1])
+    return pairs, unmatched, {j for _, j in pairs} | spare[1] | matching.selves(spare[0], *keys)
 
 
 def _keys(
@@ -278,6 +298,8 @@ class _Matching:
     side: Side
     homeless: tuple[Schema, ...]
     homes: tuple[Schema, ...]
+    #: homeless index -> the home that is its former (or later) self by what names it
+    twins: dict[int, int]
 
     def fits(self, i: int, j: int) -> bool:
         if self.side is Side.REQUEST:
@@ -290,19 +312,25 @@ class _Matching:
         return _cost(self.c, self.homes[j], self.homeless[i], self.side)
 
     def by_fit(
-        self, homeless_keys: list[str | None], home_keys: list[str | None]
+        self, homeless_keys: list[str | None], home_keys: list[str | None], spare: set[int]
     ) -> tuple[list[tuple[int, int]], list[int]]:
-        """(homeless index, home index) pairs of the same component or a variant that fits, and
-        the homeless indexes left without one."""
+        """(homeless index, home index) pairs of the same component, of its twin when that fits,
+        or of a variant that fits, and the homeless indexes left without one. A `spare` variant
+        (another on its side accepts all it does) needs no home of its own."""
         pairs: list[tuple[int, int]] = []
         left: list[int] = []
         for i in range(len(self.homeless)):
+            if i in spare:
+                continue
             key = homeless_keys[i]
             keyed = [j for j, other in enumerate(home_keys) if key is not None and other == key]
+            twin = self.twins.get(i)
             if len(keyed) == 1:  # the same component: compared with itself, changed or not
                 match: int | None = keyed[0]
             elif keyed:
                 match = next((j for j in keyed if self.fits(i, j)), keyed[0])
+            elif twin is not None and self.fits(i, twin):
+                match = twin
             else:
                 match = _best_fit(i, len(self.homes), self.fits, self.cost)
             if match is None:
@@ -311,18 +339,41 @@ class _Matching:
                 pairs.append((i, match))
         return pairs, left
 
+    def selves(
+        self, spare: set[int], homeless_keys: list[str | None], home_keys: list[str | None]
+    ) -> set[int]:
+        """The homes that are the own former selves of the `spare` homeless variants: the same
+        component, else the twin."""
+        found: set[int] = set()
+        for i in spare:
+            keyed = [j for j, key in enumerate(home_keys) if key is not None and key == homeless_keys[i]]
+            if len(keyed) == 1:
+                found.add(keyed[0])
+            elif i in self.twins:
+                found.add(self.twins[i])
+        return found
+
     def leftovers(
-        self, pairs: list[tuple[int, int]], left: list[int], home_plain: bool, homeless_plain: bool
+        self,
+        pairs: list[tuple[int, int]],
+        left: list[int],
+        plain: tuple[bool, bool],
+        spare: set[int],
     ) -> tuple[list[tuple[int, int]], list[int]]:
-        """What is left is compared with the closest variant when that is clearly its successor:
-        the other side is one plain schema, this side is one, or as many are left on both sides
-        (changed in place); otherwise it is a variant removed (or, for responses, added)."""
+        """What is left is compared with its twin, or with the closest variant when that is
+        clearly its successor: the other side is one plain schema, this side is one, or as many
+        are left on both sides, `spare` homes aside (changed in place); otherwise it is a variant
+        removed (or, for responses, added). `plain`: (home side, homeless side) is plain."""
+        home_plain, homeless_plain = plain
         pairs = list(pairs)
         unmatched: list[int] = []
         if home_plain:
             pairs.extend((i, 0) for i in left)
             return pairs, unmatched
-        free = [j for j in range(len(self.homes)) if j not in {j for _, j in pairs}]
+        # a variant whose twin is there is compared with it: its own changes, not a look-alike's
+        pairs.extend((i, self.twins[i]) for i in left if i in self.twins)
+        left = [i for i in left if i not in self.twins]
+        free = [j for j in range(len(self.homes)) if j not in {j for _, j in pairs} and j not in spare]
         if homeless_plain:
             free = list(range(len(self.homes)))
         elif len(left) != len(free):
@@ -338,6 +389,50 @@ class _Matching:
         return pairs, unmatched
 
 
+def redundant(c: Comparer, variants: Variants) -> set[int]:
+    """The variants of an `anyOf` that another of its variants accepts whole (`{enum: [a, b]}`
+    beside `{type: string}`): the union accepts the same without them, so they need no
+    counterpart and their changes change nothing (an enum gaining a value beside an open
+    string). Only a strict part counts: two variants that accept the same (GitHub's
+    `labeled-issue-event` and `unlabeled-issue-event`) both stay, each a variant a reader may
+    switch on. Not for `oneOf`, where a value of both is rejected; memoised per list."""
+    compared = variants.compared
+    if variants.keyword != "anyOf" or len(compared) < 2:
+        return set()
+    table = c.memo("redundant variants")
+    known = table.get(id(compared))
+    if known is None:
+        inside = [
+            [i != k and fits(c, v, w, Side.REQUEST) for k, w in enumerate(compared)]
+            for i, v in enumerate(compared)
+        ]
+        spare = {
+            i
+            for i in range(len(compared))
+            if any(inside[i][k] and not inside[k][i] for k in range(len(compared)))
+        }
+        known = table[id(compared)] = (compared, spare)
+    return known[1]
+
+
+def check_keyword(old: Variants, new: Variants, facts: list[LocalFact]) -> None:
+    """`oneOf` <-> `anyOf` over the variants (SPEC 3.2.1): `oneOf` rejects a value that matches
+    several variants, `anyOf` accepts it. Nothing changes when the `oneOf`'s variants are
+    disjoint (each excludes the others: a type, a `const`, a required property the others lack);
+    otherwise `oneOf` -> `anyOf` loosens and `anyOf` -> `oneOf` tightens."""
+    if {old.keyword, new.keyword} != {"oneOf", "anyOf"}:
+        return
+    one = old if old.keyword == "oneOf" else new
+    if disjoint(one.compared):
+        return
+    assert new.where is not None  # a composition's list
+    if old.keyword == "oneOf":
+        rule = ("request-oneof-became-anyof", "response-oneof-became-anyof")
+    else:
+        rule = ("request-anyof-became-oneof", "response-anyof-became-oneof")
+    facts.append(LocalFact(rule, {}, new.where))
+
+
 def _at(where: Where | None, variants: tuple[Schema, ...], index: int) -> Where:
     """Where variant `index` is written: in its list, or the plain schema itself."""
     return where.child(str(index)) if where is not None else variants[index].where
@@ -347,10 +442,30 @@ def check_variants(
     c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
 ) -> None:
     """The `oneOf`/`anyOf` of schemas that have constraints of their own as well (an object
-    whose variants each require other properties): variants matched by what they accept."""
+    whose variants each require other properties): variants matched by what they accept. One
+    list that changed keyword (`oneOf` -> `anyOf`) is compared as one list."""
+    switched = _switched(a, b)
+    if switched is not None:
+        (old_keyword, old_variants), (new_keyword, new_variants) = switched
+        old = Variants(old_variants, old_variants, a.where.child(old_keyword), old_keyword)
+        new = Variants(new_variants, new_variants, b.where.child(new_keyword), new_keyword)
+        compare(c, new_keyword, old, new, side, facts, edges)
+        return
     for keyword, old_variants, new_variants in (("oneOf", a.one_of, b.one_of), ("anyOf", a.any_of, b.any_of)):
         if not old_variants and not new_variants:
             continue
-        old = Variants(old_variants, old_variants, a.where.child(keyword))
-        new = Variants(new_variants, new_variants, b.where.child(keyword))
+        old = Variants(old_variants, old_variants, a.where.child(keyword), keyword)
+        new = Variants(new_variants, new_variants, b.where.child(keyword), keyword)
         compare(c, keyword, old, new, side, facts, edges)
+
+
+def _switched(a: Schema, b: Schema) -> tuple[tuple[str, tuple[Schema, ...]], ...] | None:
+    """((old keyword, variants), (new keyword, variants)) when `a` writes only one of `oneOf`
+    and `anyOf` and `b` only the other; None otherwise."""
+    one_keyword_each = bool(a.one_of) != bool(a.any_of) and bool(b.one_of) != bool(b.any_of)
+    if not one_keyword_each or bool(a.one_of) == bool(b.one_of):
+        return None
+    return (
+        ("oneOf", a.one_of) if a.one_of else ("anyOf", a.any_of),
+        ("oneOf", b.one_of) if b.one_of else ("anyOf", b.any_of),
+    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from oasguard.changes import Side
 from oasguard.compare.facts import show
-from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, keywords, presence
+from oasguard.compare.keywords import conjunction
+from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, keywords
 from oasguard.model.nodes import Schema
 
 
@@ -26,16 +27,7 @@ def check_content(
                     not after,
                 )
             )
-    presence(
-        "contentSchema",
-        "contentSchema",
-        old.content_schema,
-        new.content_schema,
-        a,
-        b,
-        facts,
-        edges,
-    )
+    conjunction.each(c, "contentSchema", old.content_schema, new.content_schema, a, b, facts, edges)
 
 
 def _show(value: str | None) -> str:

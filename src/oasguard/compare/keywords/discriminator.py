@@ -47,8 +47,11 @@ def check_discriminator(
     if old[0] != new[0]:
         facts.append(
             LocalFact(
-                ("request-discriminator-changed", "response-discriminator-changed"),
-                {"what": "propertyName", "old": show(old[0]), "new": show(new[0])},
+                (
+                    "request-discriminator-property-name-changed",
+                    "response-discriminator-property-name-changed",
+                ),
+                {"old": show(old[0]), "new": show(new[0])},
                 where,
             )
         )

@@ -1,12 +1,14 @@
-"""Objects beyond `properties`: `additionalProperties`, `patternProperties`, `propertyNames`,
-`dependentSchemas`, `dependentRequired`, `unevaluatedProperties`."""
+"""Objects beyond `properties`: `additionalProperties`, `patternProperties`, `propertyNames` (an
+`allOf` keeps every part's: conjunction.py), `dependentSchemas`, `dependentRequired`,
+`unevaluatedProperties`."""
 
 from __future__ import annotations
 
 from oasguard.changes import Side
 from oasguard.compare.facts import show
+from oasguard.compare.keywords import conjunction
 from oasguard.compare.keywords.arrays import unevaluated
-from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token, keywords, presence
+from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token, keywords
 from oasguard.model.nodes import Schema
 
 
@@ -40,7 +42,7 @@ def check_property_names(
     c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
 ) -> None:
     old, new = keywords(a).property_names, keywords(b).property_names
-    presence("propertyNames", "propertyNames", old, new, a, b, facts, edges)
+    conjunction.each(c, "propertyNames", old, new, a, b, facts, edges)
 
 
 def check_schema_map(

@@ -25,13 +25,38 @@ def _covered(t: str, types: frozenset[str]) -> bool:
     return t in types or (t == "integer" and "number" in types)
 
 
+def _value_type(value: object) -> str:
+    """The JSON type of an enum value (`1.0` is an integer, as JSON Schema counts it)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return "object" if isinstance(value, dict) else "string"
+
+
+def implied_types(schema: Schema) -> frozenset[str] | None:
+    """The types a schema admits: its `type`, or with none written, the types of its `enum` or
+    `const` values (`{enum: [a, b]}` admits strings only: SPEC 3.3 compares it as
+    `{type: string, enum: [a, b]}`). None: any type."""
+    if schema.types is not None or schema.enum is None:
+        return schema.types
+    return frozenset(_value_type(value) for value in schema.enum)
+
+
 def compare_types(a: Schema, b: Schema, side: Side, facts: list[LocalFact]) -> bool:
     """Compare types; False when they changed so much that nothing below is worth comparing."""
     if a.types == b.types:
         return True
-    widened = b.types is None or (a.types is not None and all(_covered(t, b.types) for t in a.types))
-    narrowed = a.types is None or (b.types is not None and all(_covered(t, a.types) for t in b.types))
-    args = {"old": _show_types(a.types), "new": _show_types(b.types)}
+    old, new = implied_types(a), implied_types(b)
+    if old == new:
+        return True
+    widened = new is None or (old is not None and all(_covered(t, new) for t in old))
+    narrowed = old is None or (new is not None and all(_covered(t, old) for t in new))
+    args = {"old": _show_types(old), "new": _show_types(new)}
     where = b.where.child("type")
     if widened and not narrowed:
         facts.append(LocalFact(("request-type-widened", "response-type-widened"), args, where))

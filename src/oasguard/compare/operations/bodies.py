@@ -8,6 +8,7 @@ from oasguard.changes import Side
 from oasguard.compare.facts import Fact
 from oasguard.compare.operations.context import Here
 from oasguard.compare.schema import describe, location
+from oasguard.compare.text import Sent, as_text, form_kind
 from oasguard.model.nodes import Body, MediaType, Schema
 
 
@@ -76,7 +77,8 @@ def check_content(
             label = "every media type"
         else:
             label = ", ".join(new[name].name for name in names)
-        yield from check_schema(here.at(label), old[first].schema, new[first].schema, side, root)
+        sent = form_kind(names) if side is Side.REQUEST else None
+        yield from check_schema(here.at(label), old[first].schema, new[first].schema, side, root, sent=sent)
 
 
 def check_schema_presence(here: Here, before: MediaType, after: MediaType, side: Side, root: str) -> Fact:
@@ -98,12 +100,15 @@ def check_schema(
     side: Side,
     root: str,
     skip_root_default: bool = False,
+    sent: Sent | None = None,
 ) -> Iterator[Fact]:
     """The facts of the schema walk (compare/schema.py), each named for the thing it is about
-    (`root`: "request body", "query parameter 'limit'") and placed below `here`."""
+    (`root`: "request body", "query parameter 'limit'") and placed below `here`; for a value
+    `sent` as text, a type that widens as text is no type change (compare/text.py)."""
     if old is None or new is None:
         return
-    for fact in here.run.schemas.walk(old, new, side, skip_root_default):
+    facts = here.run.schemas.walk(old, new, side, skip_root_default)
+    for fact in facts if sent is None else as_text(facts, old, new, sent):
         name, subject = describe(fact.path, side, root)
         args = {"side": side.value, "name": name, "subject": subject, **fact.args}
         yield here.fact(fact.rule, args, where=fact.where, in_base=fact.in_base, below=location(fact.path))

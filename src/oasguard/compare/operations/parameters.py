@@ -8,6 +8,7 @@ from oasguard.changes import Side
 from oasguard.compare.facts import Fact, canonical, show
 from oasguard.compare.operations.bodies import check_schema
 from oasguard.compare.operations.context import Here
+from oasguard.compare.text import Sent
 from oasguard.model.nodes import MISSING, Operation, Parameter, Schema
 
 _SHAPED = frozenset({"array", "object"})
@@ -94,7 +95,9 @@ def check_parameter(here: Here, old: Parameter, new: Parameter) -> Iterator[Fact
     yield from check_style(here, old, new, args)
     yield from check_default(here, old, new, args)
     root = f"{new.location} parameter '{new.name}'"
-    yield from check_schema(here, old.schema, new.schema, Side.REQUEST, root, skip_root_default=True)
+    yield from check_schema(
+        here, old.schema, new.schema, Side.REQUEST, root, skip_root_default=True, sent=Sent.PARAMETER
+    )
 
 
 def check_style(here: Here, old: Parameter, new: Parameter, args: dict[str, object]) -> Iterator[Fact]:
