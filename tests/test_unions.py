@@ -27,7 +27,9 @@ DSL = FIXTURES / "unions" / "query-dsl-deep-changes"
 def _report(base: Path, revision: Path) -> tuple[int, list[dict]]:
     run = run_cli("diff", str(base), str(revision), "--format", "json")
     assert run.returncode in (0, 1), run.stderr
-    return run.returncode, json.loads(run.stdout)["changes"]
+    # the fixtures keep info.version 1.0.0: the versioning rules' changes (of no operation) aside
+    changes = json.loads(run.stdout)["changes"]
+    return run.returncode, [c for c in changes if not c["id"].startswith("api-")]
 
 
 def _where(change: dict) -> str:
