@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -99,6 +98,8 @@ class Change:
                 json.dumps(values, sort_keys=True, ensure_ascii=False),
             )
         )
+        import hashlib  # only when a fingerprint is computed: most runs never need one
+
         return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:16]
 
     def sort_key(self) -> tuple[str, int, str, str, str]:

@@ -1,0 +1,148 @@
+"""Start-up imports only what the command needs (issue 24), and the fast JSON read (orjson, in its
+own indented form) reads exactly what the standard parser reads and refuses the same documents."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from oasguard import __version__
+from oasguard.errors import LoadError
+from oasguard.load.parse import parse
+
+ROOT = Path(__file__).resolve().parents[1]
+PETSTORE = ROOT / "fixtures" / "petstore"
+
+#: Modules a `diff --format json` of two JSON documents, without a configuration file, never needs.
+NOT_FOR_A_JSON_DIFF = (
+    "rich",
+    "yaml",
+    "tomllib",
+    "tomli",
+    "oasguard.report.text",
+    "oasguard.report.markdown",
+    "oasguard.report.github",
+    "oasguard.report.sarif",
+    "oasguard.report.junit",
+    "oasguard.report.gitlab",
+    "oasguard.report.changelog",
+    "oasguard.consumers",
+    "oasguard.verify",
+    "oasguard.generate",
+    "oasguard.gitlab_mr",
+    "oasguard.hook",
+)
+
+
+def _imported(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run `python -X importtime -m oasguard ARGS` in `cwd`; the run and every module it imported."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "oasguard", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    modules = {
+        line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")
+    }
+    return done, modules
+
+
+def _json_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """The petstore pair (a breaking change among others) written as JSON."""
+    paths = []
+    for name in ("base", "revision"):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(yaml.safe_load((PETSTORE / f"{name}.yaml").read_text()), indent=2))
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def test_version_is_printed_without_building_the_command_line(tmp_path: Path):
+    done, modules = _imported(tmp_path, "--version")
+    assert (done.returncode, done.stdout) == (0, f"oasguard {__version__}\n")
+    assert not {"typer", "oasguard.cli", "oasguard.engine"} & modules
+
+
+def test_version_among_other_arguments_still_goes_through_the_command_line(tmp_path: Path):
+    done, modules = _imported(tmp_path, "--version", "diff")
+    assert (done.returncode, done.stdout) == (0, f"oasguard {__version__}\n")
+    assert "typer" in modules
+
+
+def test_a_json_diff_imports_no_other_format_nor_command(tmp_path: Path):
+    base, revision = _json_pair(tmp_path)
+    done, modules = _imported(tmp_path, "diff", str(base), str(revision), "--format", "json")
+    assert done.returncode == 1, done.stderr  # petstore's revision breaks its clients
+    report = json.loads(done.stdout)
+    assert any(change["level"] == "breaking" for change in report["changes"])
+    assert "oasguard.report.json" in modules  # the check sees the imports of a real run
+    unneeded = {
+        name for name in modules for unwanted in NOT_FOR_A_JSON_DIFF if f"{name}.".startswith(f"{unwanted}.")
+    }
+    assert not unneeded
+
+
+def test_a_yaml_diff_imports_yaml_and_the_text_report_only_when_asked(tmp_path: Path):
+    done, modules = _imported(tmp_path, "diff", str(PETSTORE / "base.yaml"), str(PETSTORE / "revision.yaml"))
+    assert done.returncode == 1, done.stderr
+    assert {"yaml", "oasguard.report.text"} <= modules
+    assert not {"oasguard.report.sarif", "oasguard.verify", "oasguard.consumers"} & modules
+
+
+# -- the fast JSON read ----------------------------------------------------------------------------
+
+
+def _indented(document: object) -> bytes:
+    """`document` in the form orjson itself writes (two spaces, `": "`): the fast path's form."""
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(2**70, id="integer-beyond-64-bits"),
+        pytest.param(0.1 + 0.2, id="float"),
+        pytest.param(1e300, id="large-float"),
+        pytest.param(-0.0, id="negative-zero"),
+        pytest.param("snowman ☃ and \u2028", id="unicode"),
+        pytest.param([True, 1, 1.0, None, "", {}], id="mixed"),
+    ],
+)
+def test_the_fast_read_gives_what_the_standard_parser_gives(value: object):
+    data = _indented({"openapi": "3.0.3", "x-value": value, "paths": {}})
+    document = parse(data, "doc.json")
+    assert document == json.loads(data)
+    assert json.dumps(document) == json.dumps(json.loads(data))  # types too (True is not 1)
+
+
+def test_the_petstore_reads_the_same_by_either_parser():
+    document = yaml.safe_load((PETSTORE / "revision.yaml").read_text())
+    data = _indented(document)
+    assert parse(data, "doc.json") == document
+
+
+def test_a_duplicate_key_in_the_fast_form_is_still_refused_at_its_line():
+    data = b'{\n  "openapi": "3.0.3",\n  "paths": {},\n  "paths": {\n    "/a": {}\n  }\n}'
+    with pytest.raises(LoadError, match=r"doc\.json:4: invalid JSON \(duplicate key 'paths'\)"):
+        parse(data, "doc.json")
+
+
+def test_nan_in_the_fast_form_is_still_refused():
+    data = b'{\n  "openapi": "3.0.3",\n  "x-n": NaN\n}'
+    with pytest.raises(LoadError, match=r"doc\.json:3: invalid JSON \(NaN is not a JSON number\)"):
+        parse(data, "doc.json")
+
+
+def test_a_document_nested_deeper_than_orjson_writes_is_read_by_the_standard_parser():
+    nested: object = "leaf"
+    for _ in range(400):
+        nested = {"a": nested}
+    data = _indented({"openapi": "3.0.3", "x-deep": nested})
+    assert parse(data, "doc.json") == json.loads(data)
