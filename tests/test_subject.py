@@ -4,10 +4,11 @@ the fact is made; the location text is rendered from it."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli
 from oasguard.changes import Change, Side, Step, Subject
 from oasguard.engine import diff_paths
 
@@ -99,3 +100,69 @@ def test_a_callback_and_media_types_sharing_a_schema(tmp_path: Path):
     shared = subjects["POST /subscriptions › response 201 › every media type › when"]
     assert (shared.status, shared.media_type, shared.callback) == ("201", None, None)
     assert shared.schema_path == (Step("property", "when"),)
+
+
+_SHARED = """\
+openapi: 3.0.3
+info: {title: things, version: "1"}
+paths:
+  /things:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: &thing
+                type: object
+                properties: {id: {type: string}%s}
+                required: [id%s]
+            application/xml:
+              schema: *thing
+"""
+
+
+def test_consumers_are_matched_against_the_subject_not_its_text(tmp_path: Path):
+    """A property removed from a schema that two media types share is located at "every media
+    type", which is no media type: a consumer reading that property in JSON is broken by it
+    (the location text used to be compared with the Content-Type and named no one)."""
+    base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"
+    base.write_text(_SHARED % (", when: {type: string}", ", when"))
+    revision.write_text(_SHARED % ("", ""))
+    pact = {
+        "consumer": {"name": "reader"},
+        "provider": {"name": "things"},
+        "interactions": [
+            {
+                "description": "reads a thing",
+                "request": {"method": "GET", "path": "/things"},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"id": "a", "when": "today"},
+                },
+            },
+            {
+                "description": "reads only the id",
+                "request": {"method": "GET", "path": "/things"},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"id": "b"},
+                },
+            },
+        ],
+        "metadata": {"pactSpecification": {"version": "2.0.0"}},
+    }
+    (tmp_path / "reader.json").write_text(json.dumps(pact))
+    second = json.loads((tmp_path / "reader.json").read_text())
+    second["consumer"]["name"] = "counter"
+    second["interactions"] = second["interactions"][1:]
+    (tmp_path / "counter.json").write_text(json.dumps(second))
+    done = run_cli(
+        "diff", "base.yaml", "revision.yaml", "--format", "json", "--consumers", "*.json", cwd=tmp_path
+    )
+    (removed,) = json.loads(done.stdout)["changes"]
+    assert removed["id"] == "response-property-removed", removed
+    assert removed["location"] == "GET /things › response 200 › every media type › when"
+    assert removed["consumers"] == ["reader"]
