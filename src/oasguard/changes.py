@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 
 class Level(enum.Enum):
@@ -68,8 +69,7 @@ _STEP_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One step from an operation (or the document) down to what a change is about.
 
     `kind` is one of: servers, scheme (a security scheme), security (the requirements), field
@@ -77,6 +77,8 @@ class Step:
     parameter, body (the request body), response, header, media (one media type), media-types
     (several sharing one schema: "every media type", "a, b"), and below a media type, parameter
     or header the schema's steps: property, items, values, variant, keyword (compare/keywords).
+    A named tuple, not a dataclass: the comparison makes one per parameter, response and media
+    type it visits, changed or not, and a tuple is made at a third of the cost.
     """
 
     kind: str

@@ -38,15 +38,18 @@ class Here:
     that reads the data, the steps below the operation).
 
     Checks make their facts through it (`here.fact(RULE, args, where=...)`), so a fact always
-    carries the subject of the check that found it."""
+    carries the subject of the check that found it. The subject is made only with a fact: most
+    places a walk visits (every parameter, response and media type) hold none."""
 
     run: Run
-    #: the document as a whole (servers, a security scheme no operation requires)
-    subject: Subject = DOCUMENT
+    #: the operation (no steps, no side), or the document as a whole (servers, unused schemes)
+    origin: Subject = DOCUMENT
+    steps: tuple[Step, ...] = ()
+    side: Side | None = None
 
     def at(self, *steps: Step, side: Side | None = None) -> Here:
         """The place `steps` below this one (read by `side`, from there down)."""
-        return Here(self.run, self.subject.below(*steps, side=side))
+        return Here(self.run, self.origin, (*self.steps, *steps), side or self.side)
 
     def fact(
         self,
@@ -62,12 +65,14 @@ class Here:
         """The fact that `rule` applies here (or at the steps `below` here), with the message
         arguments `args`; `where` is the node in the revision (or, `in_base`, in the base) that
         the fact points at; `former` the base's name of a thing renamed."""
-        subject = self.subject.below(*below, former=former) if below or former else self.subject
+        subject = self.origin.below(*self.steps, *below, side=self.side, former=former)
         return Fact(rule, args, subject, where, in_base, deprecated)
 
     def said(self, fact: Fact) -> Fact:
         """`fact`, found below no operation (a security scheme, a schema walk), said here: its
         steps below this place, read by its side if it has one."""
         found = fact.subject
-        subject = self.subject.below(*found.steps, side=found.side, former=found.former)
+        subject = self.origin.below(
+            *self.steps, *found.steps, side=found.side or self.side, former=found.former
+        )
         return replace(fact, subject=subject)
