@@ -6,10 +6,11 @@ import enum
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 
 class Level(enum.Enum):
@@ -51,6 +52,22 @@ class Source:
     file: str
     line: int | None
     side: str = "revision"
+
+
+class _once(Generic[T]):
+    """`functools.cached_property` without its lock (Python 3.11 takes one on every first read):
+    the value is computed on the first read and then found in the instance's `__dict__`."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: object, owner: type | None = None) -> T:
+        if instance is None:  # read on the class (help(), inspect): the descriptor itself
+            return self  # type: ignore[return-value]
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 #: how each kind of step reads in a location; a kind not listed reads as its label (a property,
@@ -128,17 +145,17 @@ class Subject:
             self.webhook,
         )
 
-    @cached_property
+    @_once
     def operation(self) -> str | None:
         """ "METHOD /path" as reports show it, or None."""
         return encodable(f"{self.method} {self.path}") if self.method is not None else None
 
-    @cached_property
+    @_once
     def place(self) -> str:
         """The steps as reports show them below the operation ("response 200 › email")."""
         return encodable(" › ".join([str(step) for step in self.steps]))
 
-    @cached_property
+    @_once
     def location(self) -> str:
         """The operation and the steps as reports show them ("GET /pets › response 200 › ...")."""
         if self.method is None:
@@ -278,7 +295,8 @@ class Change:
         return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:16]
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
-        return (self.operation or "", -self.level.rank, self.location, self.id, self.message)
+        subject = self.subject
+        return (subject.operation or "", -self.level.rank, subject.location, self.id, self.message)
 
 
 def encodable(text: str) -> str:
