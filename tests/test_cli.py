@@ -80,13 +80,13 @@ def test_the_json_report_is_what_the_standard_encoder_writes():
     """The fast writer gives the bytes of json.dumps(indent=2, ensure_ascii=False), for any text."""
     import json as stdjson
 
-    from oasguard.changes import Change, Level, Report
+    from oasguard.changes import Change, Level, Report, Step, Subject
     from oasguard.report.json import change_dict, render_json
 
     tricky = 'quote " backslash \\ tab \t newline \n nul \x00 é 漢 \u2028 emoji 🐍'
     changes = [
-        Change("path-added", Level.SAFE, tricky, None, tricky, "/paths/~1a"),
-        Change("operation-removed", Level.BREAKING, "m", "GET /x", "GET /x", "", in_base=True),
+        Change("path-added", Level.SAFE, tricky, Subject(steps=(Step("property", tricky),)), "/paths/~1a"),
+        Change("operation-removed", Level.BREAKING, "m", Subject("GET", "/x"), "", in_base=True),
     ]
     for report in (Report(changes, "a", "b"), Report([], "a", "b")):
         expected = {"summary": report.summary, "changes": [change_dict(c) for c in report.changes]}

@@ -172,3 +172,33 @@ def test_the_cycle_check_finds_cycles_and_only_cycles():
     real = _graph()
     assert "oasguard.model.nodes" in real["oasguard.compare.schema"]
     assert not any(m.startswith("oasguard.compare") for m in real["oasguard.model.schema"])
+
+
+def test_only_the_subject_renders_the_location_and_no_one_parses_it():
+    """A change's location text is rendered from its subject (changes.py: Subject) and only
+    shown: no module splits it on `›` to find the operation, parameter or status again, and no
+    module reads an untyped `extra` dict of fact values (issue 17, "One subject")."""
+    found = []
+    for name, tree in TREES.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "extra":
+                found.append(f"{name}:{node.lineno} .extra")
+            if (
+                name != "oasguard.changes"
+                and isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and "›" in node.value
+                and not _is_docstring(tree, node)
+            ):
+                found.append(f"{name}:{node.lineno} {node.value!r}")
+    assert found == [], f"location text parsed, or extra read, outside changes.py: {found}"
+
+
+def _is_docstring(tree: ast.AST, constant: ast.Constant) -> bool:
+    return any(
+        isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and node.body[0].value is constant
+        for node in ast.walk(tree)
+    )

@@ -5,7 +5,11 @@ from __future__ import annotations
 import enum
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Generic, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 
 class Level(enum.Enum):
@@ -49,6 +53,172 @@ class Source:
     side: str = "revision"
 
 
+class _once(Generic[T]):
+    """`functools.cached_property` without its lock (Python 3.11 takes one on every first read):
+    the value is computed on the first read and then found in the instance's `__dict__`."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: object, owner: type | None = None) -> T:
+        if instance is None:  # read on the class (help(), inspect): the descriptor itself
+            return self  # type: ignore[return-value]
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
+#: how each kind of step reads in a location; a kind not listed reads as its label (a property,
+#: a media type, a variant, a keyword, a callback's "POST {$url}", "operationId")
+_STEP_TEXT = {
+    "servers": "servers",
+    "security": "security",
+    "body": "request body",
+    "scheme": "security scheme {label}",
+    "response": "response {label}",
+    "header": "header {label}",
+    "callback": "callback {label}",
+    "parameter": "{at} parameter {label}",
+    "items": "[]",
+    "values": "*",
+}
+
+
+class Step(NamedTuple):
+    """One step from an operation (or the document) down to what a change is about.
+
+    `kind` is one of: servers, scheme (a security scheme), security (the requirements), field
+    (`operationId`, `x-stability-level`), callback, operation (a callback's "POST {$url}"),
+    parameter, body (the request body), response, header, media (one media type), media-types
+    (several sharing one schema: "every media type", "a, b"), and below a media type, parameter
+    or header the schema's steps: property, items, values, variant, keyword (compare/keywords).
+    A named tuple, not a dataclass: the comparison makes one per parameter, response and media
+    type it visits, changed or not, and a tuple is made at a third of the cost.
+    """
+
+    kind: str
+    label: str = ""
+    #: a parameter's `in` (query, header, path, cookie)
+    at: str = ""
+
+    def __str__(self) -> str:
+        template = _STEP_TEXT.get(self.kind)
+        return self.label if template is None else template.format(label=self.label, at=self.at)
+
+
+#: the steps of a schema below its root, as compare/keywords names them
+SCHEMA_STEPS = frozenset({"property", "items", "values", "variant", "keyword"})
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a change is about, from the comparison to the report: the operation (method and path
+    template as written), the side that reads the data (None for the operation or document as a
+    whole), and the steps below the operation. Consumers match interactions against it, policy
+    and fingerprints read it; the location text reporters show is rendered from it, never parsed
+    back."""
+
+    #: upper case; None when no operation is involved (servers, a security scheme no one uses)
+    method: str | None = None
+    #: the path template (a webhook's name)
+    path: str | None = None
+    side: Side | None = None
+    steps: tuple[Step, ...] = ()
+    #: the name the last step had in the base, when the change is a rename
+    former: str | None = None
+    #: one of several templates of the same shape and method (which OpenAPI forbids, and some
+    #: documents have): told apart from its twins by its parameter names
+    twin: bool = False
+    webhook: bool = False
+
+    def below(self, *steps: Step, side: Side | None = None, former: str | None = None) -> Subject:
+        """This subject `steps` further down (read by `side`, when it says)."""
+        return Subject(
+            self.method,
+            self.path,
+            side or self.side,
+            (*self.steps, *steps),
+            former,
+            self.twin,
+            self.webhook,
+        )
+
+    @_once
+    def operation(self) -> str | None:
+        """ "METHOD /path" as reports show it, or None."""
+        return encodable(f"{self.method} {self.path}") if self.method is not None else None
+
+    @_once
+    def place(self) -> str:
+        """The steps as reports show them below the operation ("response 200 › email")."""
+        return encodable(" › ".join([str(step) for step in self.steps]))
+
+    @_once
+    def location(self) -> str:
+        """The operation and the steps as reports show them ("GET /pets › response 200 › ...")."""
+        if self.method is None:
+            return self.place
+        operation = encodable(f"{self.method} {self.path}")
+        return f"{operation} › {self.place}" if self.steps else operation
+
+    def first(self, kind: str) -> Step | None:
+        return next((step for step in self.steps if step.kind == kind), None)
+
+    @property
+    def callback(self) -> str | None:
+        """The callback the change is in (a request the API sends), if any."""
+        step = self.first("callback")
+        return step.label if step else None
+
+    @property
+    def parameter(self) -> tuple[str, str] | None:
+        """(in, name) of the parameter the change is about."""
+        step = self.first("parameter")
+        return (step.at, step.label) if step else None
+
+    @property
+    def status(self) -> str | None:
+        """The response status ("200", "4XX", "default") the change is about."""
+        step = self.first("response")
+        return step.label if step else None
+
+    @property
+    def header(self) -> str | None:
+        step = self.first("header")
+        return step.label if step else None
+
+    @property
+    def body(self) -> bool:
+        """Whether the change is about the request body (or below it)."""
+        return self.first("body") is not None
+
+    @property
+    def media_type(self) -> str | None:
+        """The one media type the change is about; None for several or none."""
+        step = self.first("media")
+        return step.label if step else None
+
+    @property
+    def below_operation(self) -> bool:
+        """Whether the change is about something inside the operation, not the whole of it."""
+        return bool(self.steps)
+
+    @property
+    def schema_path(self) -> tuple[Step, ...]:
+        """The schema steps (property, items, values, variant, keyword) below the root schema."""
+        return tuple(step for step in self.steps if step.kind in SCHEMA_STEPS)
+
+
+@dataclass(frozen=True)
+class Deprecated:
+    """What a removed or newly deprecated thing said of its end: deprecated, and the `x-sunset`
+    it gave (as written; None when none). Policy's input (policy.py), not the change's identity:
+    a sunset pushed back is the same removal."""
+
+    sunset: object = None
+
+
 @dataclass(frozen=True)
 class Change:
     """One classified difference between the base and the revision."""
@@ -56,8 +226,7 @@ class Change:
     id: str
     level: Level
     message: str
-    operation: str | None
-    location: str
+    subject: Subject
     pointer: str
     #: the document the pointer refers into, relative to its root ("" for the entry document)
     file: str = ""
@@ -69,7 +238,24 @@ class Change:
     document: str | None = field(default=None, compare=False)
     #: names of the consumers the change affects (empty when none are known)
     consumers: tuple[str, ...] = field(default=(), compare=False)
-    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    #: the fact's values (which property, which enum value) that fill the message template
+    args: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
+    #: deprecated with this sunset, when a removal or a deprecation (policy reads it)
+    deprecated: Deprecated | None = field(default=None, compare=False)
+    #: the rule the comparison stated, when policy judged it another (a removal after its sunset)
+    stated: str | None = field(default=None, compare=False)
+    #: the how-manieth change saying the same thing at the same place (classify.py)
+    occurrence: int = field(default=1, compare=False)
+
+    @property
+    def operation(self) -> str | None:
+        """ "METHOD /path" as reports show it, or None when no operation is involved."""
+        return self.subject.operation
+
+    @property
+    def location(self) -> str:
+        """The operation and the steps below it as reports show them."""
+        return self.subject.location
 
     @property
     def fingerprint(self) -> str:
@@ -81,18 +267,25 @@ class Change:
         erased (`{id}` → `{userId}` is no change, SPEC 3.2), and the fact's own values (which
         enum value, which property). Not the message (wording changes), not the pointer or the
         line (they move with every unrelated edit), not the document's path (files move).
+
+        The subject is hashed in its text form (the location), which is what fingerprints have
+        always hashed: an ignore entry written against an older version keeps matching.
         """
-        # a twin (one of several templates of the same shape and method, which OpenAPI forbids
-        # and some documents have anyway) is told apart from its twins by its parameter names
-        erase = _ParameterNames("" if self.extra.get("twin") else self.operation or "")
-        values = {
+        subject = self.subject
+        # a twin is told apart from its twins by its parameter names: they are kept
+        erase = _ParameterNames("" if subject.twin else self.operation or "")
+        values: dict[str, object] = {
             key: erase(value) if isinstance(value, str) else value
-            for key, value in self.extra.items()
-            if key not in _VOLATILE and isinstance(value, (str, int, float, bool))
+            for key, value in self.args.items()
+            if isinstance(value, (str, int, float, bool))
         }
+        if subject.twin:
+            values["twin"] = True
+        if self.occurrence > 1:
+            values["occurrence"] = self.occurrence
         key = "\x1f".join(
             (
-                str(self.extra.get("fact", self.id)),
+                self.stated or self.id,
                 erase(self.operation or ""),
                 erase(self.location),
                 json.dumps(values, sort_keys=True, ensure_ascii=False),
@@ -103,12 +296,19 @@ class Change:
         return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:16]
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
-        return (self.operation or "", -self.level.rank, self.location, self.id, self.message)
+        subject = self.subject
+        return (subject.operation or "", -self.level.rank, subject.location, self.id, self.message)
 
 
-#: fact values that are policy's input, not the change's identity: a sunset date pushed back
-#: is the same removal; "fact" is the rule the comparison stated
-_VOLATILE = frozenset({"deprecated", "sunset", "when", "fact"})
+def encodable(text: str) -> str:
+    """`text` as UTF-8 can carry it: a lone surrogate (JSON allows "\\ud800") becomes '?'."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 _PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")
 _PATH_PARAMETER_NAME = re.compile(r"path parameter ('?)([^\s›']+)\1")
 

@@ -237,11 +237,6 @@ def _judge(
     step("comparing")
     facts = settle(compare(base_api, revision_api, schemas), base_document, revision_document)
     changes = classify(facts)
-    twins = {f"{method.upper()} {path}" for path, method in base_api.twins | revision_api.twins}
-    if twins:  # their fingerprints keep the parameter names that tell them apart
-        changes = [
-            replace(c, extra={**c.extra, "twin": True}) if c.operation in twins else c for c in changes
-        ]
     if options.sources:
         from oasguard.load.lines import with_sources
 

@@ -77,21 +77,26 @@ class Outcome:
     versions: tuple[str | None, str | None] = (None, None)
 
 
-def operation_facts(base: Api, revision: Api) -> dict[str, OperationFacts]:
-    """Per operation title ("GET /pets"), what policy reads from the documents."""
-    found: dict[str, OperationFacts] = {}
+#: an operation as a change's subject names it: (METHOD, path template)
+OperationKey = tuple[str | None, str | None]
+
+
+def operation_facts(base: Api, revision: Api) -> dict[OperationKey, OperationFacts]:
+    """Per operation (METHOD, path), what policy reads from the documents."""
+    found: dict[OperationKey, OperationFacts] = {}
     for api in (base, revision):  # the revision's facts replace the base's
         for operation in (*api.operations.values(), *api.webhooks.values()):
-            previous = found.get(operation.title)
+            key = (operation.method.upper(), operation.path)
+            previous = found.get(key)
             extensions = {**previous.extensions, **operation.extensions} if previous else operation.extensions
-            found[operation.title] = OperationFacts(_stability(operation), extensions)
+            found[key] = OperationFacts(_stability(operation), extensions)
     return found
 
 
 def apply(
     changes: Iterable[Change],
     settings: Settings,
-    operations: Mapping[str, OperationFacts],
+    operations: Mapping[OperationKey, OperationFacts],
     today: datetime.date,
 ) -> Outcome:
     """`changes` as `settings` judges them (see the module docstring for the order)."""
@@ -100,7 +105,7 @@ def apply(
     used: set[int] = set()
     active = [entry for entry in settings.ignore if entry.until is None or entry.until >= today]
     for change in changes:
-        facts = operations.get(change.operation or "")
+        facts = operations.get((change.subject.method, change.subject.path))
         if _excluded(change, facts, settings):
             continue
         change = _deprecation(change, settings, today)
@@ -171,9 +176,10 @@ def notes(settings: Settings, used: Iterable[int], today: datetime.date) -> list
 
 
 def _excluded(change: Change, facts: OperationFacts | None, settings: Settings) -> bool:
-    if change.operation is None:
+    method, path = change.subject.method, change.subject.path
+    if method is None or path is None:
         return False
-    if any(operation_matches(pattern, change.operation) for pattern in settings.exclude_operations):
+    if any(operation_matches(pattern, method, path) for pattern in settings.exclude_operations):
         return True
     if facts is None:
         return False
@@ -185,43 +191,45 @@ def _excluded(change: Change, facts: OperationFacts | None, settings: Settings) 
 
 def _deprecation(change: Change, settings: Settings, today: datetime.date) -> Change:
     """Which rule a removal or a deprecation is, from the facts the comparison stated."""
-    args = change.extra
-    if change.id in _OPERATION_REMOVALS and args.get("deprecated"):
-        sunset = _date(args.get("sunset"))
+    deprecated = change.deprecated
+    if deprecated is None:
+        return change
+    written = deprecated.sunset
+    sunset = _date(written)
+    if change.id in _OPERATION_REMOVALS:
         if sunset is not None and sunset < today:
-            return _as(change, PATHS.OPERATION_REMOVED_AFTER_SUNSET, args)
-        when = f"before its sunset date {args['sunset']}" if sunset is not None else "without a sunset date"
-        return _as(change, PATHS.OPERATION_REMOVED_BEFORE_SUNSET, {**args, "when": when})
-    if change.id == P.PARAMETER_REMOVED and args.get("deprecated"):
-        sunset = _date(args.get("sunset"))
+            return _as(change, PATHS.OPERATION_REMOVED_AFTER_SUNSET, "")
+        when = f"before its sunset date {written}" if sunset is not None else "without a sunset date"
+        return _as(change, PATHS.OPERATION_REMOVED_BEFORE_SUNSET, when)
+    if change.id == P.PARAMETER_REMOVED:
         if sunset is not None and sunset >= today:
-            when = f"before its sunset date {args['sunset']}"
-            return _as(change, P.PARAMETER_REMOVED_BEFORE_SUNSET, {**args, "when": when})
+            return _as(change, P.PARAMETER_REMOVED_BEFORE_SUNSET, f"before its sunset date {written}")
         if sunset is None and settings.deprecation_days > 0:
-            return _as(change, P.PARAMETER_REMOVED_BEFORE_SUNSET, {**args, "when": "without a sunset date"})
+            return _as(change, P.PARAMETER_REMOVED_BEFORE_SUNSET, "without a sunset date")
     if change.id == PATHS.OPERATION_DEPRECATED and settings.deprecation_days > 0:
-        sunset = _date(args.get("sunset"))
         needed = today + datetime.timedelta(days=settings.deprecation_days)
         if sunset is None:
             when = f"without a sunset date ({settings.deprecation_days} days of notice required)"
         elif sunset < needed:
-            when = f"with sunset date {args['sunset']}, less than {settings.deprecation_days} days of notice"
+            when = f"with sunset date {written}, less than {settings.deprecation_days} days of notice"
         else:
             return change
-        return _as(change, PATHS.OPERATION_SUNSET_TOO_SOON, {**args, "when": when})
+        return _as(change, PATHS.OPERATION_SUNSET_TOO_SOON, when)
     return change
 
 
-def _as(change: Change, rule_id: str, args: Mapping[str, object]) -> Change:
-    """`change` as another rule of the same fact: its level and message; its fingerprint stays
-    that of the fact, so an ignore entry survives the day a sunset date passes."""
+def _as(change: Change, rule_id: str, when: str) -> Change:
+    """`change` as another rule of the same fact: its level and message (`when` and the sunset
+    date fill it); its fingerprint stays that of the fact, so an ignore entry survives the day a
+    sunset date passes."""
     rule = RULES[rule_id]
+    sunset = change.deprecated.sunset if change.deprecated else None
     return replace(
         change,
         id=rule.id,
         level=rule.level,
-        message=render_message(rule, args),
-        extra={**args, "fact": change.extra.get("fact", change.id)},
+        message=render_message(rule, {**change.args, "sunset": sunset, "when": when}),
+        stated=change.stated or change.id,
     )
 
 
@@ -230,16 +238,17 @@ def _matches(entry: IgnoreEntry, change: Change) -> bool:
         return False
     if entry.fingerprint is not None and entry.fingerprint != change.fingerprint:
         return False
+    method, path = change.subject.method, change.subject.path
     if entry.operation is not None and not (
-        change.operation is not None and operation_matches(entry.operation, change.operation)
+        method is not None and path is not None and operation_matches(entry.operation, method, path)
     ):
         return False
     return entry.contains is None or entry.contains in change.message
 
 
-def operation_matches(pattern: str, operation: str) -> bool:
-    """`pattern` is "METHOD /path-glob" (METHOD may be `*`) or a path glob alone."""
-    method, _, path = operation.partition(" ")
+def operation_matches(pattern: str, method: str, path: str) -> bool:
+    """Whether `pattern`, "METHOD /path-glob" (METHOD may be `*`) or a path glob alone, matches
+    the operation `method` `path`."""
     if pattern.startswith("/"):
         return fnmatch.fnmatchcase(path, pattern)
     want_method, _, want_path = pattern.partition(" ")

@@ -17,4 +17,6 @@ def compare(base: Api, rev: Api, schemas: SchemaComparer | None = None) -> list[
     schemas = schemas or SchemaComparer()
     schemas.unchanged = unchanged_components(base, rev)
     changes = scheme_changes(base.security_schemes, rev.security_schemes)
-    return list(check_paths(Run(base, rev, schemas, changes)))
+    # twins' fingerprints keep the parameter names that tell them apart (changes.py)
+    twins = frozenset(f"{method.upper()} {path}" for path, method in base.twins | rev.twins)
+    return list(check_paths(Run(base, rev, schemas, changes, twins)))

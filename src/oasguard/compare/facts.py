@@ -5,22 +5,23 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from oasguard.changes import Deprecated, Subject
 from oasguard.model.nodes import Where
 
 
 @dataclass(frozen=True)
 class Fact:
-    """`rule` is a registry id; `args` fill its message template."""
+    """`rule` is a registry id; `args` fill its message template; `subject` is what it is about
+    (the operation, the side, the steps below it), carried unchanged onto the change."""
 
     rule: str
     args: dict[str, object] = field(hash=False)
-    #: "METHOD /path", or None when no operation is involved
-    operation: str | None
-    #: human-readable segments below the operation ("response 200", "application/json", "email")
-    location: tuple[str, ...]
+    subject: Subject
     where: Where
     #: True when `where` points into the base document (something removed)
     in_base: bool = False
+    #: the thing removed or newly deprecated was deprecated, with this sunset (policy.py)
+    deprecated: Deprecated | None = None
 
 
 def show(value: object) -> str:

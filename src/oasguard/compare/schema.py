@@ -12,8 +12,9 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from oasguard.changes import Side
+from oasguard.changes import Side, Step, Subject
 from oasguard.compare import keywords
+from oasguard.compare.facts import Fact
 from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types, compositions
 from oasguard.compare.keywords.compositions import Variants
 from oasguard.compare.keywords.discriminator import check_discriminator
@@ -25,16 +26,17 @@ from oasguard.rules.registry import COMPATIBLE
 
 @dataclass(frozen=True)
 class SchemaFact:
-    """A fact found by a walk: the rule id, its message arguments and where it is.
-
-    While a search runs, `path` may be a `Joined` path sharing its tail with the facts below a
-    `$ref` (compare/paths.py); `walk` hands out plain tuples."""
+    """A fact while a search runs: the rule id, its message arguments, and its `path` from the
+    root pair, which may be a `Joined` path sharing its tail with the facts below a `$ref`
+    (compare/paths.py). `walk` hands out `Fact`s, their subject the steps of the path."""
 
     rule: str
     args: dict[str, object]
     path: Path
     where: Where
     in_base: bool
+    #: the property's name in the base, when the fact is a rename
+    former: str | None = None
 
 
 #: How many facts a diff may splice in below the paths that reach components. A chain of `$ref`s
@@ -57,7 +59,7 @@ class SchemaComparer:
         self._local: dict[tuple[int, int, Side], tuple[list[LocalFact], list[Edge]]] = {}
         self._in_progress: set[tuple[int, int, Side]] = set()
         self._equivalent: dict[tuple[int, int], bool] = {}
-        self._walks: dict[tuple[int, int, Side, bool], list[SchemaFact]] = {}
+        self._walks: dict[tuple[int, int, Side, bool], list[Fact]] = {}
         self._components: dict[tuple[int, int, Side], list[_Found]] = {}
         self._searching: set[tuple[int, int, Side]] = set()
         #: the checkers' own tables (`memo`): compositions as compared, copies of variants
@@ -96,11 +98,10 @@ class SchemaComparer:
         self._fits[key] = result
         return result
 
-    def walk(
-        self, base: Schema, rev: Schema, side: Side, skip_root_default: bool = False
-    ) -> list[SchemaFact]:
+    def walk(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool = False) -> list[Fact]:
         """Every fact reachable from the pair (base, rev): each node pair's facts once, named by
-        the shortest path found to that pair.
+        the shortest path found to that pair. A fact's subject is its side and the steps of that
+        path below the pair; `Here.said` puts it below an operation.
 
         Remembered per root pair: the error schema shared by every operation is walked once.
         """
@@ -108,10 +109,7 @@ class SchemaComparer:
         known = self._walks.get(key)
         if known is None:
             found = _shortest(self._search(base, rev, side, skip_root_default))
-            known = self._walks[key] = [
-                fact if isinstance(fact.path, tuple) else replace(fact, path=materialise(fact.path))
-                for _, _, fact in found
-            ]
+            known = self._walks[key] = [_fact(fact, side) for _, _, fact in found]
         return known
 
     def _walk(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[SchemaFact]:
@@ -149,7 +147,7 @@ class SchemaComparer:
                         )
                     for inner, route, fact in found:
                         fact = SchemaFact(
-                            fact.rule, fact.args, join(path, fact.path), fact.where, fact.in_base
+                            fact.rule, fact.args, join(path, fact.path), fact.where, fact.in_base, fact.former
                         )
                         yield inner, join(path, route), _flip(fact) if flipped else fact
                     continue
@@ -160,7 +158,7 @@ class SchemaComparer:
                 if skip_root_default and not path and rule in _DEFAULTS:
                     continue
                 full = (*path, Token("property", fact.prop)) if fact.prop is not None else path
-                found = SchemaFact(rule, fact.args, full, fact.where, fact.in_base)
+                found = SchemaFact(rule, fact.args, full, fact.where, fact.in_base, fact.former)
                 yield pair, path, _flip(found) if flipped else found
             for token, child_a, child_b in edges:
                 queue.append((child_a, child_b, (*path, token), flipped != token.swap))
@@ -258,7 +256,7 @@ class SchemaComparer:
                 check(self, a, b, side, facts, edges)
 
 
-def describe(path: tuple[Token, ...], side: Side, root: str) -> tuple[str, str]:
+def describe(path: tuple[Step, ...], side: Side, root: str) -> tuple[str, str]:
     """(name, subject) of a schema path: `address.city` and "request property 'address.city'"."""
     name = ""
     for token in path:  # a top-level array keeps its `[]` (`[].email`), as the location does
@@ -276,8 +274,12 @@ def describe(path: tuple[Token, ...], side: Side, root: str) -> tuple[str, str]:
     return name, f"{side.value} property '{name}'"
 
 
-def location(path: tuple[Token, ...]) -> tuple[str, ...]:
-    return tuple({"property": t.label, "items": "[]", "values": "*"}.get(t.kind, t.label) for t in path)
+def _fact(fact: SchemaFact, side: Side) -> Fact:
+    """A fact of a walk as the walk hands it out: its path's tokens as the steps of its subject."""
+    steps = tuple(Step(token.kind, token.label) for token in materialise(fact.path))
+    return Fact(
+        fact.rule, fact.args, Subject(side=side, steps=steps, former=fact.former), fact.where, fact.in_base
+    )
 
 
 def _flip(fact: SchemaFact) -> SchemaFact:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Protocol
 
-from oasguard.compare.keywords.base import Token
+from oasguard.changes import Step, Subject
 from oasguard.compare.keywords.types import implied_types
 from oasguard.model.nodes import Schema
 from oasguard.rules.schema import TYPE_CHANGED
@@ -51,12 +51,13 @@ def form_kind(media_types: Iterable[str]) -> Sent | None:
 
 
 class _Fact(Protocol):
-    """A fact of the schema walk (compare/schema.py: SchemaFact), as read here."""
+    """A fact of the schema walk (compare/schema.py), as read here: its rule, and its subject's
+    steps below the schema's root (property, items, values, variant, keyword)."""
 
     @property
     def rule(self) -> str: ...
     @property
-    def path(self) -> tuple[Token, ...]: ...
+    def subject(self) -> Subject: ...
 
 
 def as_text(facts: Iterable[_Fact], old: Schema, new: Schema, sent: Sent) -> Iterator[_Fact]:
@@ -64,13 +65,13 @@ def as_text(facts: Iterable[_Fact], old: Schema, new: Schema, sent: Sent) -> Ite
     `request-type-widened-as-text`; the rest as they are."""
     for fact in facts:
         if fact.rule == _REQUEST_TYPE_CHANGED:
-            pair = _follow(old, new, fact.path, sent)
+            pair = _follow(old, new, fact.subject.steps, sent)
             if pair is not None and widened_as_text(*pair):
                 fact = replace(fact, rule="request-type-widened-as-text")  # type: ignore[type-var]
         yield fact
 
 
-def _follow(old: Schema, new: Schema, path: tuple[Token, ...], sent: Sent) -> tuple[Schema, Schema] | None:
+def _follow(old: Schema, new: Schema, path: tuple[Step, ...], sent: Sent) -> tuple[Schema, Schema] | None:
     """The pair of schemas at `path` below (old, new), when that place is sent as text."""
     if sent is Sent.MULTIPART and (
         not path or path[0].kind != "property" or any(t.kind != "items" for t in path[1:])

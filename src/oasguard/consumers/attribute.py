@@ -54,15 +54,9 @@ _WHEN_SENT = frozenset(
     }
 )
 _PLACEHOLDER = re.compile(r"\{([^{}/]*)\}")
-_PARAMETER = re.compile(r"^(query|header|cookie|path) parameter (.+)$")
-_RESPONSE = re.compile(r"^response (\S+)$")
-#: location segments that are schema keywords, not properties: passed through
-_KEYWORD = re.compile(
-    r"^(oneOf|anyOf|allOf|not|if|then|else|contains|propertyNames|dependentSchemas|patternProperties"
-    r"|prefixItems|unevaluatedProperties|unevaluatedItems|contentSchema|additionalProperties|items)"
-    r"(\[.*\])?$"
-)
 _ITEMS, _VALUES, _SKIP = object(), object(), object()
+#: schema steps as body steps: map values and items expanded, keywords and variants passed through
+_BODY_STEP = {"items": _ITEMS, "values": _VALUES, "variant": _SKIP, "keyword": _SKIP}
 
 
 @dataclass(frozen=True)
@@ -97,11 +91,6 @@ class _Document:
 
 def _key(method: str, path: str) -> str:
     return f"{method.upper()} {path_key(path)}"
-
-
-def _title_key(title: str) -> str:
-    method, _, path = title.partition(" ")
-    return _key(method, path)
 
 
 def attribute(report: Report, consumers: Consumers, apis: Sequence[tuple]) -> Report:
@@ -177,28 +166,26 @@ def _judge(change: Change, document: _Document) -> set[str]:
         return set()  # an addition or a loosening: no interaction fails for it
     if rule is not None and rule.area is Area.VERSIONING:
         return set()  # info.version: no interaction reads it (the changes it counts name theirs)
-    if change.operation is None:  # document-wide (servers, global security): every user
+    subject = change.subject
+    if subject.method is None or subject.path is None:  # document-wide (servers, schemes): every user
         return {i.consumer for users in document.users.values() for i in users}
-    key = _title_key(change.operation)
+    key = _key(subject.method, subject.path)
     users = document.users.get(key, [])
     if not users:
         return set()
-    segments = change.location.split(" › ")[1:]
-    if not segments:
-        return _everyone(users)
-    head = segments[0]
+    if subject.callback is not None or subject.webhook or not subject.below_operation:
+        return _everyone(users)  # the operation as a whole, or a request the API sends
     operation = document.revision.get(key)
-    parameter = _PARAMETER.match(head)
-    if parameter:
-        positions = _path_positions(document.base.get(key), operation, parameter[2])
+    if subject.parameter is not None:
+        location, name = subject.parameter
+        positions = _path_positions(document.base.get(key), operation, name)
         sent = {id(i): document.path_values.get(id(i)) for i in users}
-        return _parameter(change, users, parameter[1], parameter[2], operation, positions, sent)
-    if head == "request body":
-        return _request_body(change, users, segments[1:], operation)
-    response = _RESPONSE.match(head)
-    if response:
-        return _response(change, users, response[1], segments[1:], document.base.get(key))
-    return _everyone(users)  # security, callbacks, anything else: every user of the operation
+        return _parameter(change, users, location, name, operation, positions, sent)
+    if subject.body:
+        return _request_body(change, users, operation)
+    if subject.status is not None:
+        return _response(change, users, subject.status, document.base.get(key))
+    return _everyone(users)  # security, the operation's id or stability: every user of it
 
 
 def _everyone(users: Iterable[Interaction]) -> set[str]:
@@ -260,9 +247,7 @@ def _parameter(
     positions: set[int],
     path_values: dict[int, tuple[str, ...] | None],
 ) -> set[str]:
-    names = {name} | {
-        str(change.extra[k]) for k in ("old", "new", "name") if isinstance(change.extra.get(k), str)
-    }
+    names = {name} if change.subject.former is None else {name, change.subject.former}
     names.discard("")
     hit: set[str] = set()
     schema = _parameter_schema(operation, location, name)
@@ -294,19 +279,10 @@ def _parameter_schema(operation: Operation | None, location: str, name: str) -> 
 # --- request bodies: judged by the values sent -----------------------------------------------------
 
 
-def _steps(segments: Sequence[str]) -> list[object]:
-    """Location segments below a media type as body steps: keys, `[]`, `*` (keywords skipped)."""
-    steps: list[object] = []
-    for segment in segments:
-        if segment == "[]":
-            steps.append(_ITEMS)
-        elif segment == "*":
-            steps.append(_VALUES)
-        elif _KEYWORD.match(segment):
-            steps.append(_SKIP)
-        else:
-            steps.append(segment)
-    return steps
+def _steps(change: Change) -> list[object]:
+    """The schema steps of a change's subject as body steps: keys, items, values (keywords and
+    variants skipped)."""
+    return [_BODY_STEP.get(step.kind, step.label) for step in change.subject.schema_path]
 
 
 def _values_at(body: object, steps: Sequence[object]) -> list[object]:
@@ -359,16 +335,14 @@ def _media_matches(content_type: str | None, media: str | None, has_body: bool) 
     return sub == "*" and content_type.startswith(kind + "/")
 
 
-def _request_body(
-    change: Change, users: list[Interaction], segments: Sequence[str], operation: Operation | None
-) -> set[str]:
-    media = segments[0] if segments else None
-    steps = _steps(segments[1:])
+def _request_body(change: Change, users: list[Interaction], operation: Operation | None) -> set[str]:
+    media = change.subject.media_type
+    steps = _steps(change)
     hit: set[str] = set()
     schema = None
     if operation is not None and operation.body is not None and media in operation.body.content:
         schema = _schema_at(operation.body.content[media].schema, steps)  # type: ignore[index]
-    old, new = change.extra.get("old"), change.extra.get("new")
+    former = change.subject.former
     for interaction in users:
         request = interaction.request
         body = request.body
@@ -395,8 +369,8 @@ def _request_body(
                 hit.add(interaction.consumer)
             continue
         values = _values_at(body, steps)
-        if isinstance(old, str) and isinstance(new, str) and "renamed" in change.id:
-            values += _values_at(body, [*steps[:-1], old])
+        if former is not None and steps:  # a property renamed: the consumer may send its old name
+            values += _values_at(body, [*steps[:-1], former])
         if not values:
             continue
         if (
@@ -426,19 +400,16 @@ def _expects(interaction: Interaction, status: str, base: Operation | None) -> b
     return False
 
 
-def _response(
-    change: Change, users: list[Interaction], status: str, segments: Sequence[str], base: Operation | None
-) -> set[str]:
+def _response(change: Change, users: list[Interaction], status: str, base: Operation | None) -> set[str]:
     hit: set[str] = set()
     readers = [i for i in users if _expects(i, status, base)]
-    if not segments:
+    subject = change.subject
+    if subject.header is not None:
+        return {i.consumer for i in readers if i.response.header(subject.header) is not None}
+    if subject.steps[-1].kind == "response":  # the status itself
         return _everyone(readers)
-    head = segments[0]
-    if head.startswith("header "):
-        header = head[len("header ") :]
-        return {i.consumer for i in readers if i.response.header(header) is not None}
-    media, steps = head, _steps(segments[1:])
-    old, _new = change.extra.get("old"), change.extra.get("new")
+    media, steps = subject.media_type, _steps(change)
+    former = subject.former
     for interaction in readers:
         expected = interaction.response
         has_body = expected.body is not ABSENT
@@ -450,8 +421,8 @@ def _response(
         if not has_body:
             continue
         found = _values_at(expected.body, steps)
-        if not found and isinstance(old, str) and "renamed" in change.id:
-            found = _values_at(expected.body, [*steps[:-1], old])
+        if not found and former is not None and steps:
+            found = _values_at(expected.body, [*steps[:-1], former])
         if found:
             hit.add(interaction.consumer)
     return hit

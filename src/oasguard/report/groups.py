@@ -51,7 +51,7 @@ class Fact:
         if len(self.changes) == 1:
             return first.message
         names = [name for name in map(_name, self.changes) if name is not None]
-        subject = first.extra.get("subject")
+        subject = first.args.get("subject")
         if len(names) < len(self.changes) or not isinstance(subject, str) or subject not in first.message:
             return first.message
         shared = _common_tail([name.split(".") for name in names])
@@ -87,7 +87,7 @@ def _digest(key: tuple[str, ...]) -> str:
 
 
 def _name(change: Change) -> str | None:
-    name = change.extra.get("name")
+    name = change.args.get("name")
     return name if isinstance(name, str) and name else None
 
 
@@ -97,7 +97,7 @@ def _message_aside_operation(change: Change) -> str:
     it). A parameter's name stays: two operations that name a shared schema differently are
     two facts (`path parameter 'petId'` and `path parameter 'userId'`)."""
     text = change.message
-    name, subject = _name(change), change.extra.get("subject")
+    name, subject = _name(change), change.args.get("subject")
     if name is not None and isinstance(subject, str) and subject in text:
         text = text.replace(subject, _renamed(subject, name, "\x00name"), 1)
     if change.operation:

@@ -186,10 +186,7 @@ def _row(change: Change, options: RenderOptions, several: bool, consumers: bool 
 def _where(change: Change, options: RenderOptions) -> str:
     """The location below the operation, then `file:line` (a link at the revision when the
     caller gave one; something removed is in the base, and says so)."""
-    location = change.location
-    operation = change.operation or ""
-    if operation and location.startswith(operation):
-        location = location[len(operation) :].lstrip(" ›")
+    location = change.subject.place if change.operation else change.location
     parts = [markdown(_cut(location))] if location else []
     file, line = place(change)
     if file:

@@ -66,7 +66,7 @@ def _operations(console: Console, changes: list[Change]) -> None:
             line.append(f" {terminal(change.message)}")
             line.append(f"  [{terminal(change.id)}]", style="dim")
             console.print(line)
-            where = _where(change, operation)
+            where = _where(change)
             if where:
                 console.print(Text(f"{_INDENT}at {where}", style="dim"))
             if change.consumers:
@@ -75,12 +75,9 @@ def _operations(console: Console, changes: list[Change]) -> None:
         console.print()
 
 
-def _where(change: Change, operation: str) -> str:
+def _where(change: Change) -> str:
     """The location below the operation, and the file and line when known."""
-    where = change.location
-    if operation and where.startswith(operation):
-        where = where[len(operation) :].lstrip(" ›")
-    where = terminal(where)
+    where = terminal(change.subject.place if change.operation else change.location)
     source = change.source
     if source is not None:
         place = source.file if source.line is None else f"{source.file}:{source.line}"

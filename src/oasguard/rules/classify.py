@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import replace
 
-from oasguard.changes import Change
+from oasguard.changes import Change, encodable
 from oasguard.compare.facts import Fact
 from oasguard.rules.base import Rule
 from oasguard.rules.registry import RULES
@@ -54,22 +54,22 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
     for fact in facts:
         rule = RULES[fact.rule]
         message = render_message(rule, fact.args)
-        key = (fact.operation, rule.id, message, fact.where)
+        subject = fact.subject
+        key = (subject.method, subject.path, rule.id, message, fact.where)
         if key in seen:
             continue
         seen.add(key)
-        segments = ([fact.operation] if fact.operation else []) + list(fact.location)
         changes.append(
             Change(
                 id=rule.id,
                 level=rule.level,
                 message=message,
-                operation=_encodable(fact.operation) if fact.operation else fact.operation,
-                location=_encodable(" › ".join(segments)),
-                pointer=_encodable(fact.where.pointer),
+                subject=subject,
+                pointer=encodable(fact.where.pointer),
                 file=fact.where.file.as_posix(),
                 in_base=fact.in_base,
-                extra=fact.args,  # the fact, for policy (policy.py) and the fingerprint
+                args=fact.args,
+                deprecated=fact.deprecated,
             )
         )
     changes.sort(key=Change.sort_key)
@@ -86,18 +86,9 @@ def _number_repeats(changes: list[Change]) -> None:
         key = (change.id, change.operation, change.location, change.message)
         count = seen[key] = seen.get(key, 0) + 1
         if count > 1:
-            changes[index] = replace(change, extra={**change.extra, "occurrence": count})
+            changes[index] = replace(change, occurrence=count)
 
 
 def render_message(rule: Rule, args: dict[str, object]) -> str:
     """The rule's message template filled with a fact's arguments."""
-    return _encodable(rule.message.format_map(_Args(args)))
-
-
-def _encodable(text: str) -> str:
-    """`text` as UTF-8 can carry it: a lone surrogate (JSON allows "\\ud800") becomes '?'."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-    return text
+    return encodable(rule.message.format_map(_Args(args)))

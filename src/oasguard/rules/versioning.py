@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from oasguard.changes import Change, Level
+from oasguard.changes import Change, Level, Step, Subject
 from oasguard.rules.base import Area, Rule, S, W
 
 MAJOR_NOT_BUMPED = "api-major-version-not-bumped"
@@ -221,10 +221,9 @@ def _change(rule_id: str, args: dict[str, str]) -> Change:
         id=rule.id,
         level=rule.level,
         message=rule.message.format_map(args),  # versions are ASCII: the semver expression says so
-        operation=None,
-        location=LOCATION,
+        subject=Subject(steps=(Step("field", LOCATION),)),
         pointer=POINTER,
-        extra={"old": args["old"], "new": args["new"]},
+        args={"old": args["old"], "new": args["new"]},
     )
 
 

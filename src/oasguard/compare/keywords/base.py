@@ -36,6 +36,8 @@ class LocalFact:
     in_base: bool = False
     #: the property this fact is about, below the pair being compared
     prop: str | None = None
+    #: that property's name in the base, when it was renamed
+    former: str | None = None
 
     def rule_on(self, side: Side) -> str:
         """The registry id of this fact when found on `side`."""
@@ -49,7 +51,7 @@ Edge = tuple[Token, Schema, Schema]
 
 
 class Found(Protocol):
-    """A fact found by a walk (compare/schema.py: SchemaFact), as a checker may read it."""
+    """A fact found by a walk (compare/facts.py: Fact), as a checker may read it."""
 
     @property
     def rule(self) -> str: ...

@@ -29,6 +29,7 @@ def check_properties(
                 {"old": old_name, "new": new_name},
                 slot(b, new_name),
                 prop=new_name,
+                former=old_name,
             )
         )
     for name in removed:

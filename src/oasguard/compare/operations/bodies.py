@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oasguard.changes import Side
+from oasguard.changes import Side, Step
 from oasguard.compare.facts import Fact
 from oasguard.compare.operations.context import Here
-from oasguard.compare.schema import describe, location
+from oasguard.compare.schema import describe
 from oasguard.compare.text import Sent, as_text, form_kind
 from oasguard.model.nodes import Body, MediaType, Schema
 
@@ -17,9 +17,9 @@ def check_request_body(
 ) -> Iterator[Fact]:
     """A request body added, removed, made required or optional, deprecated, and its content.
     In a callback (`flipped`) the API sends this body and the subscriber reads it."""
-    here = here.at("request body")
     if old is None and new is None:
         return
+    here = here.at(Step("body"), side=Side.RESPONSE if flipped else Side.REQUEST)
     if flipped:
         old_content, new_content = old.content if old else {}, new.content if new else {}
         yield from check_content(here, old_content, new_content, Side.RESPONSE, "request body", status=None)
@@ -58,11 +58,13 @@ def check_content(
     for name in sorted(old.keys() - new.keys()):
         rule = "response-media-type-removed" if reading else "request-media-type-removed"
         args = {"media_type": old[name].name, "status": status}
-        yield here.fact(rule, args, where=old[name].where, in_base=True, below=(old[name].name,))
+        yield here.fact(
+            rule, args, where=old[name].where, in_base=True, below=(Step("media", old[name].name),)
+        )
     for name in sorted(new.keys() - old.keys()):
         rule = "response-media-type-added" if reading else "request-media-type-added"
         args = {"media_type": new[name].name, "status": status}
-        yield here.fact(rule, args, where=new[name].where, below=(new[name].name,))
+        yield here.fact(rule, args, where=new[name].where, below=(Step("media", new[name].name),))
     groups: dict[tuple[int, int], list[str]] = {}
     for name in sorted(old.keys() & new.keys()):
         before, after = old[name], new[name]
@@ -72,13 +74,13 @@ def check_content(
     for names in groups.values():
         first = names[0]
         if len(names) == 1:
-            label = new[first].name
+            step = Step("media", new[first].name)
         elif len(names) == len(old) == len(new):
-            label = "every media type"
+            step = Step("media-types", "every media type")
         else:
-            label = ", ".join(new[name].name for name in names)
+            step = Step("media-types", ", ".join(new[name].name for name in names))
         sent = form_kind(names) if side is Side.REQUEST else None
-        yield from check_schema(here.at(label), old[first].schema, new[first].schema, side, root, sent=sent)
+        yield from check_schema(here.at(step), old[first].schema, new[first].schema, side, root, sent=sent)
 
 
 def check_schema_presence(here: Here, before: MediaType, after: MediaType, side: Side, root: str) -> Fact:
@@ -90,7 +92,7 @@ def check_schema_presence(here: Here, before: MediaType, after: MediaType, side:
         rule = "request-schema-removed" if gone else "request-schema-added"
     args = {"side": side.value, "subject": f"{root} ({after.name})"}
     where = before.where.child("schema") if gone else after.where.child("schema")
-    return here.fact(rule, args, where=where, in_base=gone, below=(after.name,))
+    return here.fact(rule, args, where=where, in_base=gone, below=(Step("media", after.name),))
 
 
 def check_schema(
@@ -109,6 +111,8 @@ def check_schema(
         return
     facts = here.run.schemas.walk(old, new, side, skip_root_default)
     for fact in facts if sent is None else as_text(facts, old, new, sent):
-        name, subject = describe(fact.path, side, root)
+        steps = fact.subject.steps
+        name, subject = describe(steps, side, root)
         args = {"side": side.value, "name": name, "subject": subject, **fact.args}
-        yield here.fact(fact.rule, args, where=fact.where, in_base=fact.in_base, below=location(fact.path))
+        former = fact.subject.former
+        yield here.fact(fact.rule, args, where=fact.where, in_base=fact.in_base, below=steps, former=former)

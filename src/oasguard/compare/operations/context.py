@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from oasguard.changes import Deprecated, Side, Step, Subject
 from oasguard.compare.facts import Fact
 from oasguard.compare.schema import SchemaComparer
 from oasguard.model.nodes import Api, Where
 
-#: one change of a security scheme: (rule id, message arguments, where, in the base?)
-SchemeFact = tuple[str, dict[str, object], Where, bool]
+#: the subject of what is about no operation
+DOCUMENT = Subject()
 
 
 @dataclass(frozen=True)
@@ -19,25 +20,36 @@ class Run:
     base: Api
     rev: Api
     schemas: SchemaComparer
-    #: what changed in each security scheme defined on both sides (said per operation)
-    scheme_changes: dict[str, list[SchemeFact]] = field(hash=False)
+    #: what changed in each security scheme defined on both sides (said per operation, below it)
+    scheme_changes: dict[str, list[Fact]] = field(hash=False)
+    #: "METHOD /template" of the operations that are twins on either side (model/normalise.py)
+    twins: frozenset[str] = frozenset()
+
+    def operation(self, method: str, path: str, webhook: bool = False) -> Here:
+        """The place of the operation (or webhook) `method` `path` as a whole."""
+        method = method.upper()
+        twin = f"{method} {path}" in self.twins
+        return Here(self, Subject(method, path, twin=twin, webhook=webhook))
 
 
 @dataclass(frozen=True)
 class Here:
-    """A place in the comparison: the operation (its title) and the location below it.
+    """A place in the comparison: the subject of every fact found there (the operation, the side
+    that reads the data, the steps below the operation).
 
     Checks make their facts through it (`here.fact(RULE, args, where=...)`), so a fact always
-    carries the operation and location of the check that found it."""
+    carries the subject of the check that found it. The subject is made only with a fact: most
+    places a walk visits (every parameter, response and media type) hold none."""
 
     run: Run
-    #: "METHOD /path", or None when no operation is involved (servers, unused schemes)
-    title: str | None
-    location: tuple[str, ...] = ()
+    #: the operation (no steps, no side), or the document as a whole (servers, unused schemes)
+    origin: Subject = DOCUMENT
+    steps: tuple[Step, ...] = ()
+    side: Side | None = None
 
-    def at(self, *segments: str) -> Here:
-        """The place `segments` below this one."""
-        return Here(self.run, self.title, (*self.location, *segments))
+    def at(self, *steps: Step, side: Side | None = None) -> Here:
+        """The place `steps` below this one (read by `side`, from there down)."""
+        return Here(self.run, self.origin, (*self.steps, *steps), side or self.side)
 
     def fact(
         self,
@@ -46,10 +58,21 @@ class Here:
         *,
         where: Where,
         in_base: bool = False,
-        below: tuple[str, ...] = (),
+        below: tuple[Step, ...] = (),
+        former: str | None = None,
+        deprecated: Deprecated | None = None,
     ) -> Fact:
-        """The fact that `rule` applies here (or at the segments `below` here), with the message
+        """The fact that `rule` applies here (or at the steps `below` here), with the message
         arguments `args`; `where` is the node in the revision (or, `in_base`, in the base) that
-        the fact points at."""
-        location = (*self.location, *below) if below else self.location
-        return Fact(rule, args, self.title, location, where, in_base)
+        the fact points at; `former` the base's name of a thing renamed."""
+        subject = self.origin.below(*self.steps, *below, side=self.side, former=former)
+        return Fact(rule, args, subject, where, in_base, deprecated)
+
+    def said(self, fact: Fact) -> Fact:
+        """`fact`, found below no operation (a security scheme, a schema walk), said here: its
+        steps below this place, read by its side if it has one."""
+        found = fact.subject
+        subject = self.origin.below(
+            *self.steps, *found.steps, side=found.side or self.side, former=found.former
+        )
+        return replace(fact, subject=subject)

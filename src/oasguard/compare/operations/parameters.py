@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oasguard.changes import Side
+from oasguard.changes import Deprecated, Side, Step
 from oasguard.compare.facts import Fact, canonical, show
 from oasguard.compare.operations.bodies import check_schema
 from oasguard.compare.operations.context import Here
@@ -27,11 +27,14 @@ def check_parameters(here: Here, old: Operation, new: Operation) -> Iterator[Fac
             else "request-parameter-renamed"
         )
         args = {"in": new_p.location, "old": old_p.name, "new": new_p.name}
-        yield _at(here, new_p).fact(rule, args, where=new_p.where)
+        yield _at(here, new_p).fact(rule, args, where=new_p.where, former=old_p.name)
     for key in sorted(removed):
         p = removed[key]
-        args = {"in": p.location, "name": p.name, "deprecated": p.deprecated, "sunset": p.sunset}
-        yield _at(here, p).fact("request-parameter-removed", args, where=p.where, in_base=True)
+        args = {"in": p.location, "name": p.name}
+        deprecated = Deprecated(p.sunset) if p.deprecated else None
+        yield _at(here, p).fact(
+            "request-parameter-removed", args, where=p.where, in_base=True, deprecated=deprecated
+        )
     for key in sorted(added):
         p = added[key]
         rule = "required-request-parameter-added" if p.required else "optional-request-parameter-added"
@@ -52,7 +55,7 @@ def check_moved(here: Here, removed: dict, added: dict) -> Iterator[Fact]:
 
 
 def _at(here: Here, parameter: Parameter) -> Here:
-    return here.at(f"{parameter.location} parameter {parameter.name}")
+    return here.at(Step("parameter", parameter.name, parameter.location), side=Side.REQUEST)
 
 
 def _renames(here: Here, removed: dict, added: dict) -> list[tuple]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from oasguard.changes import Deprecated, Step
 from oasguard.compare.facts import Fact
 from oasguard.compare.operations import bodies, parameters, responses, security
 from oasguard.compare.operations.context import Here, Run
@@ -35,13 +36,14 @@ def check_paths(run: Run) -> Iterator[Fact]:
     for key in sorted(base_operations.keys() | rev_operations.keys(), key=order):
         old, new = base_operations.get(key), rev_operations.get(key)
         if old is not None and new is not None:
-            yield from check_operation(Here(run, new.title), old, new)
+            yield from check_operation(run.operation(new.method, new.path), old, new)
         elif old is not None:
-            yield check_removed(Here(run, old.title), old, path_gone=key[0] not in rev_paths)
+            here = run.operation(old.method, old.path)
+            yield check_removed(here, old, path_gone=key[0] not in rev_paths)
         elif new is not None:
             args = {"method": new.method.upper(), "path": new.path}
             rule = "operation-added" if key[0] in base_paths else "path-added"
-            yield Here(run, new.title).fact(rule, args, where=new.where)
+            yield run.operation(new.method, new.path).fact(rule, args, where=new.where)
     yield from check_webhooks(run)
 
 
@@ -63,7 +65,7 @@ def check_webhooks(run: Run) -> Iterator[Fact]:
     """Webhooks added, removed, or compared as operations the API sends."""
     for key in sorted(run.base.webhooks.keys() | run.rev.webhooks.keys()):
         old, new = run.base.webhooks.get(key), run.rev.webhooks.get(key)
-        here = Here(run, f"{key[1].upper()} {key[0]}")
+        here = run.operation(key[1], key[0], webhook=True)
         args = {"name": key[0], "method": key[1].upper()}
         if old is not None and new is not None:
             yield from check_operation(here, old, new, webhook=True)
@@ -78,7 +80,7 @@ def check_servers(run: Run) -> Iterator[Fact]:
     old, new = run.base.servers, run.rev.servers
     removed = [u for u in old if u not in new]
     added = [u for u in new if u not in old]
-    here = Here(run, None, ("servers",))
+    here = Here(run).at(Step("servers"))
     where = Where(run.rev.entry, "/servers")
     if len(removed) == 1 and len(added) == 1:
         yield here.fact("server-url-changed", {"old": removed[0], "new": added[0]}, where=where)
@@ -92,17 +94,13 @@ def check_servers(run: Run) -> Iterator[Fact]:
 def check_removed(here: Here, old: Operation, path_gone: bool) -> Fact:
     """The fact only: what was removed, whether it was deprecated and its sunset date.
     Whether that removal was announced long enough is policy's to judge (policy.py)."""
-    args = {
-        "method": old.method.upper(),
-        "path": old.path,
-        "deprecated": old.deprecated,
-        "sunset": old.sunset,
-    }
+    args = {"method": old.method.upper(), "path": old.path}
+    deprecated = Deprecated(old.sunset) if old.deprecated else None
     # its entry under /paths in the base (where an operation's `$ref` is, not where it leads)
     tokens = ("paths", old.path) if path_gone else ("paths", old.path, old.method)
     where = Where(here.run.base.entry, "").child(*tokens)
     rule = "path-removed" if path_gone else "operation-removed"
-    return here.fact(rule, args, where=where, in_base=True)
+    return here.fact(rule, args, where=where, in_base=True, deprecated=deprecated)
 
 
 def check_operation(
@@ -122,7 +120,7 @@ def check_operation(
         yield from security.check_schemes(here, old, new)
     for key in sorted(old.callbacks.keys() & new.callbacks.keys()):
         name, expression, method = key
-        inner = here.at(f"callback {name}", f"{method.upper()} {expression}")
+        inner = here.at(Step("callback", name), Step("operation", f"{method.upper()} {expression}"))
         yield from check_operation(inner, old.callbacks[key], new.callbacks[key], flipped=True)
 
 
@@ -130,10 +128,12 @@ def check_identity(here: Here, old: Operation, new: Operation) -> Iterator[Fact]
     """The operation's id, deprecation and stability level."""
     if old.operation_id and old.operation_id != new.operation_id:
         args = {"old": old.operation_id, "new": new.operation_id or "none"}
-        yield here.at("operationId").fact("operation-id-changed", args, where=new.where.child("operationId"))
+        where = new.where.child("operationId")
+        yield here.at(Step("field", "operationId")).fact("operation-id-changed", args, where=where)
     if new.deprecated and not old.deprecated:
-        args = {"method": new.method.upper(), "path": new.path, "sunset": new.sunset}
-        yield here.fact("operation-deprecated", args, where=new.where.child("deprecated"))
+        args = {"method": new.method.upper(), "path": new.path}
+        where = new.where.child("deprecated")
+        yield here.fact("operation-deprecated", args, where=where, deprecated=Deprecated(new.sunset))
     if _stability(old) != _stability(new):
         rule = (
             "operation-stability-decreased"
@@ -142,7 +142,7 @@ def check_identity(here: Here, old: Operation, new: Operation) -> Iterator[Fact]
         )
         args = {"old": old.stability or "stable", "new": new.stability or "stable"}
         where = new.where.child("x-stability-level") if new.stability else new.where
-        yield here.at("x-stability-level").fact(rule, args, where=where)
+        yield here.at(Step("field", "x-stability-level")).fact(rule, args, where=where)
 
 
 def _moved_prefix(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, str] | None:

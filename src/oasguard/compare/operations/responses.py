@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from oasguard.changes import Side
+from oasguard.changes import Side, Step
 from oasguard.compare.facts import Fact, show
 from oasguard.compare.operations.bodies import check_content, check_schema
 from oasguard.compare.operations.context import Here
@@ -19,7 +19,7 @@ def check_response(
     if old is None and new is None:
         return
     side = Side.REQUEST if flipped else Side.RESPONSE
-    here = here.at(f"response {status}")
+    here = here.at(Step("response", status), side=side)
     if new is None:
         assert old is not None
         success = status.startswith("2") and side is Side.RESPONSE
@@ -43,9 +43,9 @@ def check_header(
         assert old is not None
         rule = "response-required-header-removed" if old.required else "response-optional-header-removed"
         args = {"name": old.name, "status": status}
-        yield here.at(f"header {old.name}").fact(rule, args, where=old.where, in_base=True)
+        yield here.at(Step("header", old.name)).fact(rule, args, where=old.where, in_base=True)
         return
-    here = here.at(f"header {new.name}")
+    here = here.at(Step("header", new.name))
     args = {"name": new.name, "status": status}
     if old is None:
         yield here.fact("response-header-added", args, where=new.where)

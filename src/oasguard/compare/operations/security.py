@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from oasguard.changes import Step, Subject
 from oasguard.compare.facts import Fact, show
-from oasguard.compare.operations.context import Here, Run, SchemeFact
+from oasguard.compare.operations.context import Here, Run
 from oasguard.model.nodes import Operation, Requirement, SecurityScheme, Where
 
 
@@ -16,8 +17,8 @@ def check_schemes(here: Here, old: Operation, new: Operation) -> Iterator[Fact]:
         return
     required = _scheme_names(old.security) & _scheme_names(new.security)
     for name in sorted(required & changes.keys()):
-        for rule, args, where, in_base in changes[name]:
-            yield here.fact(rule, args, where=where, in_base=in_base, below=(f"security scheme {name}",))
+        for fact in changes[name]:
+            yield here.said(fact)
 
 
 def check_unused_schemes(run: Run) -> Iterator[Fact]:
@@ -32,10 +33,10 @@ def check_unused_schemes(run: Run) -> Iterator[Fact]:
             for callback in operation.callbacks.values():
                 named |= _scheme_names(callback.security)
     for name in sorted(old.keys() - new.keys() - named):
-        here = Here(run, None, (f"security scheme {name}",))
+        here = Here(run).at(Step("scheme", name))
         yield here.fact("security-scheme-removed", {"scheme": name}, where=old[name].where, in_base=True)
     for name in sorted(new.keys() - old.keys() - named):
-        here = Here(run, None, (f"security scheme {name}",))
+        here = Here(run).at(Step("scheme", name))
         yield here.fact("security-scheme-added", {"scheme": name}, where=new[name].where)
 
 
@@ -48,7 +49,7 @@ def check_security(here: Here, old_op: Operation, new_op: Operation) -> Iterator
     # what is added points into the revision, what is removed into the base
     swhere = new_op.security_where or new_op.where
     bwhere = old_op.security_where or old_op.where
-    here = here.at("security")
+    here = here.at(Step("security"))
     public_before = not old or frozenset() in old
     public_after = not new or frozenset() in new
     if public_before and not public_after:
@@ -120,11 +121,10 @@ def _scheme_names(security: tuple[Requirement, ...]) -> set[str]:
     return {scheme for requirement in security for scheme, _ in requirement}
 
 
-def scheme_changes(
-    old: dict[str, SecurityScheme], new: dict[str, SecurityScheme]
-) -> dict[str, list[SchemeFact]]:
-    """Per scheme defined on both sides: (rule, args, where, in_base) of each change of it."""
-    found: dict[str, list[SchemeFact]] = {}
+def scheme_changes(old: dict[str, SecurityScheme], new: dict[str, SecurityScheme]) -> dict[str, list[Fact]]:
+    """Per scheme defined on both sides, the facts of each change of it, about the scheme alone
+    (`check_schemes` says them below each operation that requires it)."""
+    found: dict[str, list[Fact]] = {}
     for name in sorted(old.keys() & new.keys()):
         facts = check_scheme(old[name], new[name])
         if facts:
@@ -132,30 +132,32 @@ def scheme_changes(
     return found
 
 
-def check_scheme(old: SecurityScheme, new: SecurityScheme) -> list[SchemeFact]:
+def check_scheme(old: SecurityScheme, new: SecurityScheme) -> list[Fact]:
     """What changed in one security scheme: its type, settings, flows, URLs and scopes."""
-    facts: list[SchemeFact] = []
+    facts: list[Fact] = []
     name = new.name
+    scheme = Subject(steps=(Step("scheme", name),))
     if old.type != new.type:
         args = {"scheme": name, "what": "type", "old": show(old.type), "new": show(new.type)}
-        return [("security-scheme-type-changed", args, new.where.child("type"), False)]
+        return [Fact("security-scheme-type-changed", args, scheme, new.where.child("type"))]
     for what in ("name", "in", "scheme", "openIdConnectUrl"):
         before, after = old.settings.get(what), new.settings.get(what)
         if before != after:
             args = {"scheme": name, "what": what, "old": _show_opt(before), "new": _show_opt(after)}
-            facts.append(("security-scheme-changed", args, new.where.child(what), False))
+            facts.append(Fact("security-scheme-changed", args, scheme, new.where.child(what)))
     for flow in sorted(old.flows.keys() - new.flows.keys()):
         args = {"scheme": name, "what": flow}
-        facts.append(("security-scheme-flow-removed", args, old.where.child("flows", flow), True))
+        facts.append(Fact("security-scheme-flow-removed", args, scheme, old.where.child("flows", flow), True))
     for flow in sorted(old.flows.keys() & new.flows.keys()):
-        facts.extend(check_flow(name, flow, old, new))
+        facts.extend(check_flow(scheme, flow, old, new))
     return facts
 
 
-def check_flow(name: str, flow: str, old: SecurityScheme, new: SecurityScheme) -> Iterator[SchemeFact]:
+def check_flow(scheme: Subject, flow: str, old: SecurityScheme, new: SecurityScheme) -> Iterator[Fact]:
     """An OAuth flow on both sides: its URLs, scopes removed and added."""
     (old_urls, old_scopes), (new_urls, new_scopes) = old.flows[flow], new.flows[flow]
     where = new.where.child("flows", flow)
+    name = new.name
     for what in ("authorizationUrl", "tokenUrl", "refreshUrl"):
         before, after = old_urls.get(what), new_urls.get(what)
         if before != after:
@@ -165,13 +167,15 @@ def check_flow(name: str, flow: str, old: SecurityScheme, new: SecurityScheme) -
                 "old": _show_opt(before),
                 "new": _show_opt(after),
             }
-            yield ("security-scheme-url-changed", args, where.child(what), False)
+            yield Fact("security-scheme-url-changed", args, scheme, where.child(what))
     if old_scopes - new_scopes:
         args = {"scheme": name, "what": flow, "scopes": ", ".join(sorted(old_scopes - new_scopes))}
-        yield ("security-scheme-scope-removed", args, old.where.child("flows", flow, "scopes"), True)
+        yield Fact(
+            "security-scheme-scope-removed", args, scheme, old.where.child("flows", flow, "scopes"), True
+        )
     if new_scopes - old_scopes:
         args = {"scheme": name, "what": flow, "scopes": ", ".join(sorted(new_scopes - old_scopes))}
-        yield ("security-scheme-scope-added", args, where.child("scopes"), False)
+        yield Fact("security-scheme-scope-added", args, scheme, where.child("scopes"))
 
 
 def _show_opt(value: str | None) -> str:
