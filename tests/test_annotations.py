@@ -279,7 +279,10 @@ def test_notes_and_ignored_changes_share_the_cap_after_the_facts():
 def test_a_fact_in_several_places_of_one_operation_says_so():
     report = fixture_report()
     label = [c for c in report.changes if c.id == "response-nullable-added"][:2]
-    same = [dataclasses.replace(c, operation="GET /shared/1") for c in label]
+    same = [
+        dataclasses.replace(c, subject=dataclasses.replace(c.subject, method="GET", path="/shared/1"))
+        for c in label
+    ]
     (line,) = rendered(dataclasses.replace(report, changes=same), 10)
     assert line["data"].endswith(" — in 2 places")
 
