@@ -482,10 +482,13 @@ class _Normaliser:
         media = [c for c in consumes if c in _FORM_TYPES] or (
             ["multipart/form-data"] if has_file else ["application/x-www-form-urlencoded"]
         )
+        # a body made of form fields is written as the operation's `parameters`, not as its
+        # first field: a change about the body points there
+        fields = where.child("parameters") if "parameters" in op else where
         return Body(
             required=any(p.required for p in form),
-            content={c: MediaType(c, schema, form[0].where) for c in media},
-            where=form[0].where,
+            content={c: MediaType(c, schema, fields) for c in media},
+            where=fields,
         )
 
     def _content(self, raw: object, where: Where) -> dict[str, MediaType]:
