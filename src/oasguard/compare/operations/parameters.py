@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from oasguard.changes import Deprecated, Side, Step
 from oasguard.compare.facts import Fact, canonical, show
+from oasguard.compare.keywords.renames import alike
 from oasguard.compare.operations.bodies import check_schema
 from oasguard.compare.operations.context import Here
 from oasguard.compare.text import Sent
@@ -19,7 +20,7 @@ def check_parameters(here: Here, old: Operation, new: Operation) -> Iterator[Fac
     removed = {k: p for k, p in old.parameters.items() if k not in new.parameters}
     added = {k: p for k, p in new.parameters.items() if k not in old.parameters}
     yield from check_moved(here, removed, added)
-    for old_key, new_key in _renames(here, removed, added):
+    for old_key, new_key in _renames(here, removed, added, old, new):
         old_p, new_p = removed.pop(old_key), added.pop(new_key)
         rule = (
             "required-request-parameter-renamed"
@@ -58,8 +59,12 @@ def _at(here: Here, parameter: Parameter) -> Here:
     return here.at(Step("parameter", parameter.name, parameter.location), side=Side.REQUEST)
 
 
-def _renames(here: Here, removed: dict, added: dict) -> list[tuple]:
-    """Pairs (removed, added) in the same location with equivalent schemas, each only the other's."""
+def _renames(here: Here, removed: dict, added: dict, old: Operation, new: Operation) -> list[tuple]:
+    """Pairs (removed, added) in the same location that are one parameter renamed, held to the
+    evidence properties are held to (compare/keywords/renames.py): equivalent schemas, each fitting
+    only the other, and names alike or a schema no other parameter of that location has. Two
+    integer query parameters `page` → `limit` beside other integers are a removal and an addition."""
+    equivalent = here.run.schemas.equivalent
     fits = [
         (ok, nk)
         for ok, o in removed.items()
@@ -68,13 +73,29 @@ def _renames(here: Here, removed: dict, added: dict) -> list[tuple]:
         and o.location != "path"
         and o.schema is not None
         and n.schema is not None
-        and here.run.schemas.equivalent(o.schema, n.schema)
+        and equivalent(o.schema, n.schema)
     ]
     return [
         (ok, nk)
         for ok, nk in fits
-        if sum(1 for o, _ in fits if o == ok) == 1 and sum(1 for _, n in fits if n == nk) == 1
+        if sum(1 for o, _ in fits if o == ok) == 1
+        and sum(1 for _, n in fits if n == nk) == 1
+        and (
+            alike(removed[ok].name, added[nk].name)
+            or (_alone(equivalent, removed[ok], old) and _alone(equivalent, added[nk], new))
+        )
     ]
+
+
+def _alone(equivalent: Callable[[Schema, Schema], bool], parameter: Parameter, operation: Operation) -> bool:
+    """No other parameter of `operation` in the same location has a schema equivalent to its."""
+    return not any(
+        other is not parameter
+        and other.location == parameter.location
+        and other.schema is not None
+        and equivalent(other.schema, parameter.schema)
+        for other in operation.parameters.values()
+    )
 
 
 def check_parameter(here: Here, old: Parameter, new: Parameter) -> Iterator[Fact]:
