@@ -6,25 +6,10 @@ from __future__ import annotations
 import re
 
 from oasguard.model.nodes import Schema
+from oasguard.model.schema import json_type
 
 #: 2020-12 keywords this check reads; any other one present leaves a "yes" unsettled
 _READ_KEYWORDS = frozenset({"const", "deprecated", "x-stability-level"})
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
 
 
 def from_text(schema: Schema, text: str) -> object:
@@ -51,7 +36,7 @@ def accepts(schema: Schema | None, value: object, depth: int = 0) -> bool | None
     if value is None:
         return bool(schema.nullable or (schema.types is not None and "null" in schema.types))
     unsettled = False
-    kind = _kind(value)
+    kind = json_type(value)
     if schema.types is not None:
         allowed = set(schema.types)
         if "number" in allowed:

@@ -778,8 +778,10 @@ def _tuple_items(raw: Mapping) -> list | None:
     return items if isinstance(items, list) else None
 
 
-def _json_type(value: object) -> str:
+def json_type(value: object) -> str:
     """The JSON type of a parsed value (an integral float is an integer, as JSON Schema says)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -797,7 +799,7 @@ def _imply_types(node: Schema) -> None:
     `number` whose every value is integral is `integer` (what the values are either way)."""
     if not node.enum:
         return
-    found = frozenset(_json_type(value) for value in node.enum)
+    found = frozenset(json_type(value) for value in node.enum)
     if "number" in found:
         found -= {"integer"}
     if node.types is None:
