@@ -48,6 +48,22 @@ def run_process(
     )
 
 
+def drain(master: int) -> bytes:
+    """Everything a child wrote to its pseudo-terminal, read until it closed its end; then the
+    master end is closed."""
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(master)
+    return screen
+
+
 class _Overran(BaseException):
     """Raised in the main thread when an in-process run outlives its timeout (a BaseException:
     main must not catch it)."""

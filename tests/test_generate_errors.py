@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, drain, run_cli
 from generate_helpers import commit, new_repo, state, temporary_folder
 
 BASE = (FIXTURES / "petstore" / "base.yaml").read_text()
@@ -487,16 +487,7 @@ def test_a_terminal_is_told_that_the_documents_are_being_generated(repo, tmp_pat
     os.close(slave)
     stdout = process.stdout.read().decode() if process.stdout else ""
     process.wait(timeout=120)
-    screen = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the child closed its end
-            break
-        if not chunk:
-            break
-        screen += chunk
-    os.close(master)
+    screen = drain(master)
     assert process.returncode == 1
     assert "oasguard: generating the documents" in screen.decode(errors="replace")
     assert "generating" not in stdout

@@ -7,7 +7,7 @@ import pty
 import subprocess
 import sys
 
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, drain, run_cli
 
 PAIR = (str(FIXTURES / "petstore" / "base.yaml"), str(FIXTURES / "petstore" / "revision.yaml"))
 
@@ -26,16 +26,7 @@ def _on_a_terminal(env: dict[str, str]) -> tuple[int, str, str]:
     os.close(slave)
     stdout = process.stdout.read() if process.stdout else b""
     process.wait(timeout=60)
-    screen = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the child closed its end
-            break
-        if not chunk:
-            break
-        screen += chunk
-    os.close(master)
+    screen = drain(master)
     return process.returncode, stdout.decode(), screen.decode(errors="replace")
 
 
