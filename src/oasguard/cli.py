@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - older typer on click
 
 from oasguard import __version__
 from oasguard.changes import Level, Report
-from oasguard.errors import OasguardError, UsageError
+from oasguard.errors import OasguardError, UsageError, brief_path
 from oasguard.report import Annotations, Format, RenderOptions, render
 from oasguard.report.escape import terminal
 
@@ -583,7 +583,7 @@ def _write(report: Report, format: Format, path: Path, options: RenderOptions, v
             if verification is not None and format in _WITH_VERIFICATION:
                 _render_verification(verification, format, out)
     except OSError as error:
-        raise UsageError(f"--output: cannot write '{path}': {error.strerror or error}") from None
+        raise UsageError(f"--output: cannot write {brief_path(path)}: {error.strerror or error}") from None
 
 
 @app.command()

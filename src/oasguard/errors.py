@@ -17,6 +17,16 @@ def brief(value: object) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
+def brief_path(path: object, limit: int = 200) -> str:
+    """A path as a one-line message names it: whole up to `limit` characters, else its start and
+    its end with `...` between (the end names the file)."""
+    text = str(path)
+    if len(text) <= limit:
+        return text
+    keep = (limit - 3) // 2
+    return f"{text[:keep]}...{text[-keep:]}"
+
+
 class OasguardError(Exception):
     """A run that cannot be done: bad usage, unreadable or invalid input, a refused `$ref`."""
 

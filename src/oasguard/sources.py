@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from oasguard.errors import MissingFileError, RefError, SourceError, brief
+from oasguard.errors import MissingFileError, RefError, SourceError, brief, brief_path
 
 #: Largest file we read; a bigger one is refused before it is parsed.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -123,7 +123,7 @@ def file_spec(argument: str, root: Path | None = None) -> Spec:
         lexical = _lexical(argument)
     except (OSError, ValueError) as error:  # a name too long for the file system, a NUL
         reason = getattr(error, "strerror", None) or str(error)
-        raise SourceError(f"{brief(argument)}: cannot be a file ({reason})") from None
+        raise SourceError(f"{brief_path(argument)}: cannot be a file ({reason})") from None
     if root is not None:
         top = root.resolve()
         if not top.is_dir():
@@ -462,7 +462,7 @@ def working_tree_path(argument: str) -> tuple[Path, PurePosixPath]:
         lexical = _lexical(argument)
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        raise SourceError(f"{brief(argument)}: cannot be a file ({reason})") from None
+        raise SourceError(f"{brief_path(argument)}: cannot be a file ({reason})") from None
     repo = _repository(lexical.parent)
     top = repo.top
     if not lexical.is_relative_to(top):
