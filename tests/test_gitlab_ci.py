@@ -10,6 +10,7 @@ are skipped with a message saying what to install."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +29,6 @@ from gitlab_helpers import MARKER, NotesApi, assert_valid_code_quality, serving
 
 VERSION = "4.73.0"
 CACHE = Path(os.environ.get("OASGUARD_TEST_CACHE") or Path.home() / ".cache" / "oasguard-tests")
-pytestmark = [pytest.mark.xdist_group("gitlab-ci-local")]
 
 BASE = (FIXTURES / "petstore" / "base.yaml").read_text()
 BREAKING = (FIXTURES / "petstore" / "revision.yaml").read_text()
@@ -40,6 +41,12 @@ SAFE = BASE.replace(
 HOST, COMPONENT_PROJECT = "gitlab.example.com", "tools/oasguard"
 #: a label that would run commands if anything evaluated it (in the job's folder, the clone)
 LABEL = 'ok to break $(touch pwned) `touch pwned` ";touch pwned;"'
+
+
+def one_job(scenario: str) -> pytest.MarkDecorator:
+    """Each scenario its own unit for pytest-xdist: its runs stay together, the scenarios are
+    shared out between the workers (a group also hands these long tests out first, see conftest)."""
+    return pytest.mark.xdist_group(f"gitlab-ci-local-{scenario}")
 
 
 @pytest.fixture
@@ -57,6 +64,11 @@ def gitlab_ci_local() -> str:
     if found and _version(found) == VERSION:
         return found
     target = CACHE / f"gitlab-ci-local-{VERSION}"
+    with _locked(CACHE / f"gitlab-ci-local-{VERSION}.lock"):  # one worker installs it
+        return _installed(target)
+
+
+def _installed(target: Path) -> str:
     command = target / "node_modules" / ".bin" / "gitlab-ci-local"
     if not command.exists():
         if shutil.which("node") is None or shutil.which("npm") is None:
@@ -85,12 +97,47 @@ def _version(command: str) -> str:
 # The component's project and the merge request
 
 
-@pytest.fixture(scope="module")
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` for the block: the pytest-xdist workers take
+    turns at what they share."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder every pytest-xdist worker of this run sees (the run's temporary root), or this
+    process's own when it runs alone."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    return root / name
+
+
+@pytest.fixture(scope="session")
 def component(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The component's project as a git repository under a stand-in `CI_SERVER_URL` (a folder):
-    this checkout's committed and uncommitted files. Returns the server folder and the commit."""
-    server = tmp_path_factory.mktemp("server")
+    this checkout's committed and uncommitted files. Made once for the run, so that both
+    workers install the same source (one environment, see `venvs`). Returns the server folder
+    and the commit."""
+    server = _shared_folder(tmp_path_factory, "gitlab-server")
+    with _locked(server.with_name("gitlab-server.lock")):
+        done = server / "commit"
+        if not done.exists():
+            sha = _make_component(server)
+            done.write_text(sha)
+    return server, done.read_text()
+
+
+def _make_component(server: Path) -> str:
     project = server / f"{COMPONENT_PROJECT}.git"
+    if project.exists():  # a worker that stopped half-way
+        shutil.rmtree(project)
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
          "pyproject.toml", "README.md", "src", "templates"],
@@ -104,16 +151,18 @@ def component(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "oasguard"], check=True)
-    sha = subprocess.run(
+    return subprocess.run(
         [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
     ).stdout.strip()
-    return server, sha
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def venvs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The runner's environments: oasguard is installed into one once, as a shell runner keeps it."""
-    return tmp_path_factory.mktemp("venvs")
+    """The runner's environments, shared by the workers: oasguard is installed into one once for
+    the run, as a shell runner keeps it (the first job installs it, see MergeRequest.run)."""
+    folder = _shared_folder(tmp_path_factory, "gitlab-venvs")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @dataclass
@@ -213,8 +262,12 @@ class MergeRequest:
         for key, value in values.items():
             command += ["--variable", f"{key}={value}"]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB_", "GCL_"))}
-        # the whole pipeline, not the job by name: so the job's `rules` decide whether it runs
-        done = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+        # the whole pipeline, not the job by name: so the job's `rules` decide whether it runs;
+        # until an environment is installed, one job at a time (the other worker's job then
+        # finds it installed rather than installing it again)
+        installing = not any(self.venvs.glob("*/installed"))
+        with _locked(self.venvs / ".lock") if installing else nullcontext():
+            done = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900)
         log = done.stdout + done.stderr
         return Run(done.returncode, log, repo / ".gitlab-ci-local" / "artifacts" / "oasguard", repo)
 
@@ -234,6 +287,7 @@ def mr(
     return request
 
 
+@one_job("breaking")
 def test_breaking_merge_request_fails_with_code_quality_and_one_note_edited_then_cleared(mr: MergeRequest):
     first = mr.run({})
     assert first.status != 0, first.log[-4000:]  # fail-on: breaking
@@ -276,6 +330,7 @@ def test_breaking_merge_request_fails_with_code_quality_and_one_note_edited_then
     assert [i["severity"] for i in third.code_quality()] == ["info"]
 
 
+@one_job("allow-label")
 def test_the_allow_label_approves_and_a_label_stays_text(mr: MergeRequest):
     inputs = {"allow-label": LABEL, "comment": False}
     done = mr.run(inputs, labels=f"documentation,{LABEL}")
@@ -289,6 +344,7 @@ def test_the_allow_label_approves_and_a_label_stays_text(mr: MergeRequest):
     assert done.status != 0
 
 
+@one_job("token-403")
 def test_a_token_that_may_not_write_is_a_notice_not_a_failure(mr: MergeRequest):
     mr.api.refuse = 403
     done = mr.run({"fail-on": "none"})
@@ -298,12 +354,14 @@ def test_a_token_that_may_not_write_is_a_notice_not_a_failure(mr: MergeRequest):
     assert len(done.code_quality()) == 19
 
 
+@one_job("shallow")
 def test_a_shallow_clone_fetches_the_base(mr: MergeRequest):
     done = mr.run({"comment": False}, shallow=True)
     assert "the base commit is not in this clone" in done.log, done.log[-4000:]
     assert done.status != 0 and done.report()["summary"]["breaking"] == 10, done.log[-4000:]
 
 
+@one_job("hostile")
 def test_hostile_names_inject_nothing_into_the_code_quality_report_or_the_note(mr: MergeRequest):
     mr.commit((FIXTURES / "hostile" / "base.yaml").read_text(), "hostile base")
     mr.base = mr.git("rev-parse", "HEAD")
@@ -320,18 +378,21 @@ def test_hostile_names_inject_nothing_into_the_code_quality_report_or_the_note(m
     assert not (done.clone / "pwned").exists()
 
 
+@one_job("include-project")
 def test_include_project_works_as_the_component_does(mr: MergeRequest):
     done = mr.run({"comment": False}, INCLUDE="project")
     assert done.status != 0 and "changes at or above fail-on" in done.log, done.log[-4000:]
     assert len(done.code_quality()) == 19
 
 
+@one_job("cannot")
 def test_a_run_that_cannot_be_done_fails_with_its_message(mr: MergeRequest):
     done = mr.run({"specs": "api/missing.yaml", "comment": False})
     assert done.status != 0
     assert "missing.yaml" in done.log and "could not be done" in done.log, done.log[-4000:]
 
 
+@one_job("outside")
 def test_outside_a_merge_request_pipeline_the_job_does_not_run(mr: MergeRequest):
     done = mr.run({}, CI_PIPELINE_SOURCE="push", CI_COMMIT_BRANCH="feature")
     assert done.status == 0 and "pipeline finished" in done.log, done.log[-4000:]
@@ -340,6 +401,7 @@ def test_outside_a_merge_request_pipeline_the_job_does_not_run(mr: MergeRequest)
     assert mr.api.requests == []
 
 
+@one_job("default-branch")
 def test_on_the_default_branch_the_job_publishes_an_empty_baseline(mr: MergeRequest):
     """GitLab's widget shows what a merge request's Code Quality report adds to its target
     branch's: the default branch gets an empty one, without installing anything."""
