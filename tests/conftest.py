@@ -232,11 +232,19 @@ def corpus_report(name: str) -> tuple[Report, Spec, Spec]:
     return report, base, revision
 
 
+#: transforms (test_transforms) whose corpus tests are a unit of their own, not one with the
+#: document's other transforms: wrapping every schema in allOf takes about as long as all the
+#: others together on a Stripe document (40-50 s), and one 130 s unit would keep one worker busy
+#: long after the other is done; the document is then parsed once more, on the other worker (3 s)
+_OWN_UNIT = {"wrap-all-of"}
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the corpus tests of one pair run on one worker, so that its report
     (corpus_report) is made once, not once per worker; so do the tests of one corpus document
-    (a `source` parameter), which read it once (test_transforms)."""
+    (a `source` parameter), which read it once (test_transforms; the transforms of _OWN_UNIT
+    are a unit of their own)."""
     names = {pair["name"] for pair in corpus_pairs()}
     for item in items:
         params = getattr(item, "callspec", None)
@@ -248,7 +256,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if name in names:
             item.add_marker(pytest.mark.xdist_group(f"corpus-{name}"))
         elif isinstance(source, Path) and source.is_relative_to(CORPUS):
-            item.add_marker(pytest.mark.xdist_group(f"corpus-{source.relative_to(CORPUS)}"))
+            unit = f"corpus-{source.relative_to(CORPUS)}"
+            if name in _OWN_UNIT:
+                unit += f"-{name}"
+            item.add_marker(pytest.mark.xdist_group(unit))
     items.sort(key=_long_first)
 
 
