@@ -250,7 +250,8 @@ def test_markdown_links_each_line_at_the_revision_and_says_approved(tmp_path: Pa
         change = fact.first
         where = f"{change.source.file}:{change.source.line}"
         expected = f"{where} (base)" if change.in_base else where
-        message = fact.message if len(fact.changes) == 1 else f"{fact.message} — in {len(fact.changes)} operations"
+        spread = f" — in {len(fact.changes)} operations" if len(fact.changes) > 1 else ""
+        message = fact.message + spread
         assert any(row[1] == message and row[3].endswith(expected) for row in rows), change
 
 
