@@ -84,7 +84,8 @@ def _headline(report: Report, listed: list[Fact], options: RenderOptions) -> str
     breaking, warning, safe = (_spread(report, listed, level) for level in Level)
     if breaking[0] and options.approved:
         title = "✅ oasguard: breaking changes approved"
-        text = f"{_counted(breaking, 'breaking change')} approved by {markdown(_cut(options.approved))}."
+        spread = _counted(breaking, "breaking change") + ("," if breaking[0] != breaking[1] else "")
+        text = f"{spread} approved by {markdown(_cut(options.approved))}."
     elif breaking[0]:
         title = "❌ oasguard: breaking"
         text = f"This change breaks clients: {_counted(breaking, 'breaking change')}."
