@@ -202,3 +202,26 @@ def test_the_github_pair_shows_every_breaking_and_warning_fact_within_the_commen
     assert found == {"breaking": 57, "warning": 47}
     assert "breaking changes not shown" not in text and "warning changes not shown" not in text
     assert "response property 'license.url' became nullable — in 50 operations" in text
+
+
+def test_a_later_sections_facts_come_before_an_earlier_sections_operation_lists():
+    """145 long warnings after 30 breaking facts in 60 operations each: the breaking lists of
+    operations are cut so that every warning keeps its row."""
+    report = _shared(30, 60)
+    note = "of a long description that goes on and on about the value and what it means for the clients of it"
+    warnings = [
+        Change(
+            "response-enum-value-added",
+            Level.WARNING,
+            f"enum value 'v{n}' was added to response property 'status' {note}",
+            Subject("GET", f"/warnings/{n}/with/a/longish/path"),
+            f"/paths/~1warnings~1{n}/get",
+        )
+        for n in range(145)
+    ]
+    both = Report([*report.changes, *warnings], "base.yaml", "revision.yaml")
+    text = markdown_report(both, RenderOptions())
+    assert len(text) < GITHUB_LIMIT and "not shown here" not in text
+    table = rows(text)
+    assert sum(1 for r in table if r[2] == "response-enum-value-added") == 145
+    assert sum(1 for r in table if r[1].endswith("— in 60 operations")) == 30

@@ -59,23 +59,39 @@ def markdown_report(report: Report, options: RenderOptions) -> str:
     levels = [level for level in Level if report.summary[level.value]]
     several = len({c.document for c in report.changes}) > 1
     sections = []
+    # a warning's row before a breaking fact's full list of operations
+    compact = {
+        level: _compact([f for f in listed if f.level is level], options, several, report.attributed)
+        for level in levels
+        if level is not Level.SAFE
+    }
     for position, level in enumerate(levels):
         later = levels[position + 1 :]
-        reserve = sum(min(LATER_SECTION_MAX, remaining // LATER_SECTION_SHARE) for _ in later)
+        share = min(LATER_SECTION_MAX, remaining // LATER_SECTION_SHARE) * len(later)
+        reserve = sum(max(share // len(later), compact.get(other, 0)) for other in later)
+        # a later section's facts before this one's lists of operations, but never fewer of this
+        # one's facts for a later one's sake (beyond the share each later section always has)
+        budget = max(remaining - reserve, min(compact.get(level, 0), remaining - share))
         changes = [fact for fact in listed if fact.level is level]
         if report.attributed and level is not Level.SAFE:  # whom each change breaks: a column,
             # and the changes no known consumer uses folded apart
             used = [fact for fact in changes if fact.consumers]
             unused = [fact for fact in changes if not fact.consumers]
-            section = _section(level, used, options, several, remaining - reserve, True) if used else ""
+            section = _section(level, used, options, several, budget, True) if used else ""
             if unused:
-                rest = remaining - reserve - len(section)
+                rest = budget - len(section)
                 section += _section(level, unused, options, several, rest, True, unused=True)
         else:
-            section = _section(level, changes, options, several, remaining - reserve)
+            section = _section(level, changes, options, several, budget)
         remaining -= len(section)
         sections.append(section)
     return head + "".join(sections) + tail
+
+
+def _compact(facts: list[Fact], options: RenderOptions, several: bool, consumers: bool) -> int:
+    """The characters of a section's rows with no operation listed (as many as it shows)."""
+    rows = facts[: MAX_ROWS[facts[0].level]] if facts else []
+    return sum(len(_row(fact, options, several, consumers, 0)) for fact in rows) + 2 * MORE_LINE
 
 
 def _headline(report: Report, listed: list[Fact], options: RenderOptions) -> str:
