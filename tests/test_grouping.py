@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from io import StringIO
 
 import pytest
 
 from conftest import CORPUS, ROOT, run_cli
 from formats_helpers import parse_markdown
 from oasguard.changes import Change, Level, Report, Subject
-from oasguard.report import RenderOptions
+from oasguard.report import Format, RenderOptions, render
 from oasguard.report.markdown import GITHUB_LIMIT, MAX_ROWS, markdown_report
 
 PAIR = ("fixtures/annotations/base.yaml", "fixtures/annotations/revision.yaml")
@@ -225,3 +226,36 @@ def test_a_later_sections_facts_come_before_an_earlier_sections_operation_lists(
     table = rows(text)
     assert sum(1 for r in table if r[2] == "response-enum-value-added") == 145
     assert sum(1 for r in table if r[1].endswith("— in 60 operations")) == 30
+
+
+def test_a_facts_operations_are_escaped_in_markdown_and_text():
+    """The folded operations are names from the document: escaped as every other cell is."""
+    hostile = [
+        "/a|b</details><script>x</script>",
+        "/c @team `code` [l](http://x)",
+        "/d\x1b[31mred\n::error::x",
+    ]
+    changes = [
+        Change(
+            "response-nullable-added",
+            Level.BREAKING,
+            "response property 'label' became nullable",
+            Subject("GET", path),
+            "/components/schemas/Item/properties/label",
+            args={"subject": "response property 'label'", "name": "label"},
+        )
+        for path in hostile
+    ]
+    report = Report(changes, "base.yaml", "revision.yaml")
+    text = markdown_report(report, RenderOptions())
+    page = parse_markdown(text)
+    (row,) = page.tables[1][1:]
+    assert len(row) == 4 and row[1] == "response property 'label' became nullable — in 3 operations"
+    listed = "".join(f"GET {path}" for path in hostile).replace("\x1b", "\\x1b").replace("\n", "\\n")
+    assert row[0].replace("\u2060", "") == "3 operations" + listed  # word joiners: no mention, no link
+    assert set(page.html) <= {"<details>", "<summary>", "</summary>", "<br>", "</details>"}
+    assert not page.links and "@team" not in text
+    out = StringIO()
+    render(report, Format.TEXT, out)
+    assert "\x1b" not in out.getvalue() and "\n::error" not in out.getvalue()
+    assert "in GET /a|b</details><script>x</script>" in out.getvalue()
