@@ -55,7 +55,8 @@ def test_text_report_groups_by_operation_and_has_no_colour_in_a_pipe(cli):
     result = cli("diff", BASE, REVISION)
     assert "\x1b[" not in result.stdout
     lines = result.stdout.splitlines()
-    assert lines[-1] == "19 changes: 10 breaking, 3 warning, 6 safe"
+    # 19 changes, 13 facts: `name`, `status` and `birthday` of the shared Pet in 3 operations each
+    assert lines[-1] == "13 changes, in 19 places: 8 breaking, 1 warning, 4 safe"
     # the most severe groups first: every group with a breaking change before the safe-only one
     assert lines.index("PUT /pets/{petId}") > lines.index("GET /pets")
     assert "✗ breaking new required query parameter 'owner'" in result.stdout

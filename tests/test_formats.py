@@ -25,6 +25,7 @@ from formats_helpers import (
 from oasguard.changes import Ignored, Level, Report, Source
 from oasguard.engine import diff_paths
 from oasguard.report import Format, RenderOptions, render
+from oasguard.report.groups import entries
 from oasguard.report.markdown import GITHUB_LIMIT
 from oasguard.rules.registry import RULES
 
@@ -188,18 +189,32 @@ def test_github_puts_the_source_line_in_each_command_when_known():
 
 
 def test_markdown_has_the_verdict_the_counts_and_every_breaking_change():
+    """Every change is in a row: its own, or its fact's when the fact is in several operations
+    (a shared component's change told once, the operations folded in the operation column)."""
     page = parse_markdown(run("markdown").stdout)
     summary = petstore_json()["summary"]
     assert "breaking" in page.headings[0].lower()
     counts = page.tables[0]
-    assert {row[0].split()[-1]: row[1] for row in counts[1:]} == {
+    assert counts[0] == ["level", "changes", "places"]  # 13 facts in 19 places
+    assert {row[0].split()[-1]: row[2] for row in counts[1:]} == {
         level: str(count) for level, count in summary.items()
     }
     rows = [row for table in page.tables[1:] for row in table[1:]]
-    for change in petstore_json()["changes"]:
-        assert [change["operation"], change["message"], change["id"]] in [row[:3] for row in rows], change
+    changes = petstore_json()["changes"]
+    groups = {change["group"]: [c for c in changes if c["group"] == change["group"]] for change in changes}
+    assert {level: sum(1 for g in groups.values() if g[0]["level"] == level) for level in summary} == {
+        row[0].split()[-1]: int(row[1]) for row in counts[1:]
+    }
+    for members in groups.values():
+        first = members[0]
+        if len(members) == 1:
+            assert [first["operation"], first["message"], first["id"]] in [row[:3] for row in rows], first
+            continue
+        n = len(members)
+        (row,) = [r for r in rows if r[0].startswith(f"{n} operations") and r[2] == first["id"]]
+        assert row[1].endswith(f" — in {n} operations") and all(c["operation"] in row[0] for c in members)
     assert not page.links  # no --link: no links
-    assert set(page.html) == {"<details>\n<summary>✅ Safe changes (6)</summary>\n", "</details>\n"}
+    assert "<details>\n<summary>✅ Safe changes (4 in 6 places)</summary>\n" in page.html
 
 
 @pytest.mark.parametrize("verdict", ["breaking", "needs review", "safe"])
@@ -223,16 +238,21 @@ def test_markdown_links_each_line_at_the_revision_and_says_approved(tmp_path: Pa
     page = parse_markdown(written(report, Format.MARKDOWN, options))
     assert "approved" in page.headings[0] and "breaking changes approved" in page.headings[0]
     assert any("breaking-ok" in text and "approved" in text for text in page.text)
-    revision_changes = [c for c in report.changes if not c.in_base]
+    # a row per fact: a fact in several operations links its first change's line
+    listed = [fact.first for fact in entries(report.changes)]
     assert page.links == [
         f"https://github.com/o/r/blob/0123abc/{c.file}#L{c.source.line}"
-        for c in sorted(revision_changes, key=lambda c: -c.level.rank)
+        for c in sorted(listed, key=lambda c: -c.level.rank)
+        if not c.in_base
     ]
     rows = [row for table in page.tables[1:] for row in table[1:]]
-    for change in report.changes:
+    for fact in entries(report.changes):
+        change = fact.first
         where = f"{change.source.file}:{change.source.line}"
         expected = f"{where} (base)" if change.in_base else where
-        assert any(row[1] == change.message and row[3].endswith(expected) for row in rows), change
+        spread = f" — in {len(fact.changes)} operations" if len(fact.changes) > 1 else ""
+        message = fact.message + spread
+        assert any(row[1] == message and row[3].endswith(expected) for row in rows), change
 
 
 def test_markdown_options_come_from_the_command_line():
@@ -255,8 +275,11 @@ def test_markdown_of_the_github_corpus_pair_stays_under_the_comment_limit():
     assert result.returncode == 1
     assert len(result.stdout) < GITHUB_LIMIT
     page = parse_markdown(result.stdout)
+    # facts (a shared component's change once) and the places they are in
     summary = {row[0].split()[-1]: int(row[1]) for row in page.tables[0][1:]}
-    assert sum(summary.values()) > 1700  # 170 breaking, 135 warning, 1463 safe
+    places = {row[0].split()[-1]: int(row[2]) for row in page.tables[0][1:]}
+    assert sum(places.values()) > 1700  # 164 breaking, 126 warning, 1462 safe
+    assert sum(summary.values()) < sum(places.values())
     assert "breaking" in page.headings[0]
     shown = {level: 0 for level in summary}
     for table in page.tables[1:]:
@@ -266,7 +289,7 @@ def test_markdown_of_the_github_corpus_pair_stays_under_the_comment_limit():
     left_out = [text for text in page.text if "not shown here" in text]
     for level, count in summary.items():
         if count > shown[level]:
-            assert any(f"{count - shown[level]} {level} changes not shown" in t for t in left_out), level
+            assert any(f"{count - shown[level]} {level} changes (in " in t for t in left_out), level
 
 
 # JSON

@@ -153,7 +153,8 @@ def test_try_repo_fails_on_a_staged_breaking_change(repo: Path, pre_commit_home:
     # the text report: the breaking change, its rule id, the counts
     assert "response property 'name' was removed (it was required)" in done.stdout
     assert "[response-property-removed]" in done.stdout
-    assert "10 breaking, 3 warning, 6 safe" in done.stdout
+    # the petstore change as facts: the shared Pet's change once for its 3 operations
+    assert "13 changes, in 19 places: 8 breaking, 1 warning, 4 safe" in done.stdout
 
 
 @PRE_COMMIT

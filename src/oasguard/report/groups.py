@@ -7,6 +7,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from oasguard.changes import Change, Level
 
@@ -50,6 +51,10 @@ class Fact:
         first = self.first
         if len(self.changes) == 1:
             return first.message
+        return self._methods(self._shared_name())
+
+    def _shared_name(self) -> str:
+        first = self.first
         names = [name for name in map(_name, self.changes) if name is not None]
         subject = first.args.get("subject")
         if len(names) < len(self.changes) or not isinstance(subject, str) or subject not in first.message:
@@ -58,6 +63,15 @@ class Fact:
         if not shared:
             return first.message
         return first.message.replace(subject, _renamed(subject, names[0], ".".join(shared)), 1)
+
+    def _methods(self, message: str) -> str:
+        """The message with the first operation's method, when it names it, as every method the
+        fact is in (`path '/a' was removed (DELETE/GET no longer exists)`): the fact is one, the
+        methods are not."""
+        methods = list(dict.fromkeys(operation.split(" ", 1)[0] for operation in self.operations))
+        if len(methods) < 2 or methods[0] not in message:
+            return message
+        return _word(methods[0]).sub("/".join(methods), message)
 
 
 def facts(changes: Iterable[Change]) -> list[Fact]:
@@ -68,6 +82,30 @@ def facts(changes: Iterable[Change]) -> list[Fact]:
         grouped.setdefault(_key(change), []).append(change)
     found = [Fact(_digest(key), tuple(members)) for key, members in grouped.items()]
     return sorted(found, key=lambda fact: -fact.level.rank)  # stable: ties keep the report's order
+
+
+def fact_id(change: Change) -> str:
+    """The id of the fact `change` is part of (the `Fact.id` that `facts` gives it), from the
+    change alone: the JSON report writes it per change without grouping the report."""
+    return _digest(_key(change))
+
+
+def entries(changes: Iterable[Change]) -> list[Fact]:
+    """What a human report lists, in the report's order: a fact in several operations once, at
+    its first change; any other change on its own (a fact in one operation reads as before)."""
+    listed = list(changes)
+    grouped: dict[tuple[str, ...], list[Change]] = {}
+    keys = [_key(change) for change in listed]
+    for key, change in zip(keys, listed, strict=True):
+        grouped.setdefault(key, []).append(change)
+    found: list[Fact] = []
+    for key, change in zip(keys, listed, strict=True):
+        members = grouped[key]
+        if len({c.operation for c in members if c.operation is not None}) < 2:
+            found.append(Fact(_digest(key), (change,)))
+        elif members[0] is change:
+            found.append(Fact(_digest(key), tuple(members)))
+    return found
 
 
 def _key(change: Change) -> tuple[str, ...]:
@@ -103,8 +141,14 @@ def _message_aside_operation(change: Change) -> str:
     if change.operation:
         text = text.replace(change.operation, "\x00operation")
         method = change.operation.split(" ", 1)[0]
-        text = re.sub(rf"\b{re.escape(method)}\b", "\x00method", text)
+        if method in text:  # rare after the operation is out: spare the regular expression
+            text = _word(method).sub("\x00method", text)
     return text
+
+
+@cache
+def _word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(word)}\b")
 
 
 def _renamed(subject: str, name: str, new: str) -> str:

@@ -8,10 +8,13 @@ from typing import TextIO
 
 from oasguard.changes import Change, Report
 from oasguard.report import Needs, RenderOptions
+from oasguard.report.groups import fact_id
 
 
 def change_dict(change: Change) -> dict[str, object]:
-    """A change as the JSON report writes it; the keys that features add only when known."""
+    """A change as the JSON report writes it; the keys that features add only when known.
+    `group` is shared by the changes that are one fact (a shared component's change, once per
+    operation that reaches it): the human reports list such a fact once."""
     fields: dict[str, object] = {
         "id": change.id,
         "level": change.level.value,
@@ -20,6 +23,7 @@ def change_dict(change: Change) -> dict[str, object]:
         "location": change.location,
         "pointer": change.pointer,
         "fingerprint": change.fingerprint,
+        "group": fact_id(change),
     }
     if change.source is not None:
         fields["source"] = {"file": change.source.file, "line": change.source.line}

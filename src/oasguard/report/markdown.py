@@ -15,6 +15,7 @@ from oasguard.changes import Change, Level, Report
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import place, side
 from oasguard.report.escape import markdown, url, url_path
+from oasguard.report.groups import Fact, entries
 
 #: GitHub refuses a comment longer than this (characters); the tests hold the report under it
 GITHUB_LIMIT = 65_536
@@ -37,6 +38,9 @@ LATER_SECTION_SHARE = 4
 LATER_SECTION_MAX = 6_000
 #: characters kept free in a section for its "… and N not shown" line (at most ~120)
 MORE_LINE = 200
+#: the operations a fact in several operations names, tried in turn until every fact of the
+#: section fits: operation lists are cut before facts are (None: all of them)
+OPERATIONS_SHOWN = (None, 25, 10, 5, 2, 0)
 
 _ICON = {Level.BREAKING: "❌", Level.WARNING: "⚠️", Level.SAFE: "✅"}
 _TITLE = {Level.BREAKING: "Breaking changes", Level.WARNING: "Warnings", Level.SAFE: "Safe changes"}
@@ -48,46 +52,65 @@ def render_markdown(report: Report, out: TextIO, options: RenderOptions | None =
 
 
 def markdown_report(report: Report, options: RenderOptions) -> str:
-    head = _headline(report, options) + _consumers(report) + _counts(report)
+    listed = entries(report.changes)
+    head = _headline(report, listed, options) + _consumers(report) + _counts(report, listed)
     tail = _ignored(report) + _notes(report)
     remaining = BUDGET - len(head) - len(tail)
     levels = [level for level in Level if report.summary[level.value]]
     several = len({c.document for c in report.changes}) > 1
     sections = []
+    # a warning's row before a breaking fact's full list of operations
+    compact = {
+        level: _compact([f for f in listed if f.level is level], options, several, report.attributed)
+        for level in levels
+        if level is not Level.SAFE
+    }
     for position, level in enumerate(levels):
         later = levels[position + 1 :]
-        reserve = sum(min(LATER_SECTION_MAX, remaining // LATER_SECTION_SHARE) for _ in later)
-        changes = [c for c in report.changes if c.level is level]
+        share = min(LATER_SECTION_MAX, remaining // LATER_SECTION_SHARE) * len(later)
+        reserve = sum(max(share // len(later), compact.get(other, 0)) for other in later)
+        # a later section's facts before this one's lists of operations, but never fewer of this
+        # one's facts for a later one's sake (beyond the share each later section always has)
+        budget = max(remaining - reserve, min(compact.get(level, 0), remaining - share))
+        changes = [fact for fact in listed if fact.level is level]
         if report.attributed and level is not Level.SAFE:  # whom each change breaks: a column,
             # and the changes no known consumer uses folded apart
-            used = [c for c in changes if c.consumers]
-            unused = [c for c in changes if not c.consumers]
-            section = _section(level, used, options, several, remaining - reserve, True) if used else ""
+            used = [fact for fact in changes if fact.consumers]
+            unused = [fact for fact in changes if not fact.consumers]
+            section = _section(level, used, options, several, budget, True) if used else ""
             if unused:
-                rest = remaining - reserve - len(section)
+                rest = budget - len(section)
                 section += _section(level, unused, options, several, rest, True, unused=True)
         else:
-            section = _section(level, changes, options, several, remaining - reserve)
+            section = _section(level, changes, options, several, budget)
         remaining -= len(section)
         sections.append(section)
     return head + "".join(sections) + tail
 
 
-def _headline(report: Report, options: RenderOptions) -> str:
-    summary = report.summary
-    breaking, warning, safe = (summary[level.value] for level in Level)
-    if breaking and options.approved:
+def _compact(facts: list[Fact], options: RenderOptions, several: bool, consumers: bool) -> int:
+    """The characters of a section's rows with no operation listed (as many as it shows)."""
+    rows = facts[: MAX_ROWS[facts[0].level]] if facts else []
+    return sum(len(_row(fact, options, several, consumers, 0)) for fact in rows) + 2 * MORE_LINE
+
+
+def _headline(report: Report, listed: list[Fact], options: RenderOptions) -> str:
+    """The verdict, counting facts (`57 breaking changes, in 164 places` when a shared
+    component's change is in several operations)."""
+    breaking, warning, safe = (_spread(report, listed, level) for level in Level)
+    if breaking[0] and options.approved:
         title = "✅ oasguard: breaking changes approved"
-        text = f"{_count(breaking, 'breaking change')} approved by {markdown(_cut(options.approved))}."
-    elif breaking:
+        spread = _counted(breaking, "breaking change") + ("," if breaking[0] != breaking[1] else "")
+        text = f"{spread} approved by {markdown(_cut(options.approved))}."
+    elif breaking[0]:
         title = "❌ oasguard: breaking"
-        text = f"This change breaks clients: {_count(breaking, 'breaking change')}."
-    elif warning:
+        text = f"This change breaks clients: {_counted(breaking, 'breaking change')}."
+    elif warning[0]:
         title = "⚠️ oasguard: needs review"
-        text = f"No breaking changes; {_count(warning, 'warning')} for a reviewer to look at."
-    elif safe:
+        text = f"No breaking changes; {_counted(warning, 'warning')} for a reviewer to look at."
+    elif safe[0]:
         title = "✅ oasguard: safe"
-        text = f"No breaking changes and no warnings: {_count(safe, 'safe change')}."
+        text = f"No breaking changes and no warnings: {_counted(safe, 'safe change')}."
     else:
         title = "✅ oasguard: safe"
         text = "No changes to the API contract."
@@ -119,27 +142,49 @@ def _consumers(report: Report) -> str:
     return f"{line}\n\n{table}" + (unmatched if report.unmatched else "") + "\n"
 
 
-def _counts(report: Report) -> str:
-    rows = [f"| {_ICON[level]} {level.value} | {report.summary[level.value]} |" for level in Level]
+def _spread(report: Report, listed: list[Fact], level: Level) -> tuple[int, int]:
+    """(facts, changes) of a level: how many things changed, and in how many places."""
+    return sum(1 for fact in listed if fact.level is level), report.summary[level.value]
+
+
+def _counted(spread: tuple[int, int], noun: str) -> str:
+    """`57 breaking changes, in 164 places`; `3 breaking changes` when each is in one place."""
+    facts, places = spread
+    return _count(facts, noun) + (f", in {places} places" if places != facts else "")
+
+
+def _counts(report: Report, listed: list[Fact]) -> str:
+    """The table of counts; a `places` column only when some fact is in several operations."""
+    spreads = {level: _spread(report, listed, level) for level in Level}
+    if all(facts == places for facts, places in spreads.values()):
+        rows = [f"| {_ICON[level]} {level.value} | {spreads[level][1]} |" for level in Level]
+        head, ignored = "| level | changes |\n|---|---:|\n", f"| ignored | {len(report.ignored)} |"
+    else:
+        rows = [f"| {_ICON[level]} {level.value} | {n} | {at} |" for level, (n, at) in spreads.items()]
+        head = "| level | changes | places |\n|---|---:|---:|\n"
+        ignored = f"| ignored | {len(report.ignored)} | {len(report.ignored)} |"
     if report.ignored:
-        rows.append(f"| ignored | {len(report.ignored)} |")
-    return "| level | changes |\n|---|---:|\n" + "\n".join(rows) + "\n\n"
+        rows.append(ignored)
+    return head + "\n".join(rows) + "\n\n"
 
 
 def _section(
     level: Level,
-    changes: list[Change],
+    changes: list[Fact],
     options: RenderOptions,
     several: bool,
     budget: int,
     consumers: bool = False,
     unused: bool = False,
 ) -> str:
-    """One level's table; with `consumers`, a column of who each change breaks; `unused`: the
-    changes of that level that break no known consumer, folded apart."""
+    """One level's table, a row per fact; with `consumers`, a column of who each change breaks;
+    `unused`: the facts of that level that break no known consumer, folded apart. The lists of
+    operations are cut shorter until every fact fits; only then are facts left out."""
     approved = " (approved)" if level is Level.BREAKING and options.approved else ""
     whose = (" no known consumer uses" if unused else " that known consumers use") if consumers else ""
-    title = f"{_ICON[level]} {_TITLE[level]}{approved}{whose} ({len(changes)})"
+    places = sum(len(fact.changes) for fact in changes)
+    count = f"{len(changes)}" + (f" in {places} places" if places != len(changes) else "")
+    title = f"{_ICON[level]} {_TITLE[level]}{approved}{whose} ({count})"
     if level is Level.SAFE or unused:
         start, end = f"<details>\n<summary>{title}</summary>\n\n", "\n</details>\n\n"
     else:
@@ -147,12 +192,19 @@ def _section(
     column, rule = (" consumers |", "---|") if consumers else ("", "")
     header = ("| document " if several else "") + f"| operation | change |{column} rule | where |\n"
     header += ("|---" if several else "") + f"|---|---|{rule}---|---|\n"
-    rows = (_row(change, options, several, consumers) for change in changes)
-    table, shown = _fill(header, rows, budget - len(start) - len(end) - MORE_LINE, MAX_ROWS[level])
-    left_out = len(changes) - shown
+    room = budget - len(start) - len(end) - MORE_LINE
+    for named in OPERATIONS_SHOWN:
+        rows = (_row(fact, options, several, consumers, named) for fact in changes)
+        table, shown = _fill(header, rows, room, MAX_ROWS[level])
+        if shown == len(changes):
+            break
+    left_out = changes[shown:]
     more = ""
     if left_out:
-        more = f"\n*… and {_count(left_out, level.value + ' change')} not shown here ({_FULL}).*\n"
+        hidden = sum(len(fact.changes) for fact in left_out)
+        where = f" (in {hidden} places)" if hidden != len(left_out) else ""
+        counted = _count(len(left_out), level.value + " change") + where
+        more = f"\n*… and {counted} not shown here ({_FULL}).*\n"
     return start + table + more + end
 
 
@@ -170,24 +222,44 @@ def _fill(header: str, rows: Iterable[str], budget: int, max_rows: int) -> tuple
     return ("".join(parts) if shown else ""), shown
 
 
-def _row(change: Change, options: RenderOptions, several: bool, consumers: bool = False) -> str:
+def _row(
+    fact: Fact, options: RenderOptions, several: bool, consumers: bool = False, named: int | None = None
+) -> str:
+    """A fact's row: a change's own when it is one change; else its operations folded in the
+    operation column (the first `named` of them), `— in N operations` after its message, and
+    only the shared element's `file:line` as where (the path to it differs per operation)."""
+    change = fact.first
     document = f"| {markdown(_cut(change.document or ''))} " if several else ""
-    text = markdown(_cut(change.message))
+    single = len(fact.changes) == 1
+    text = markdown(_cut(fact.message))
+    if not single:
+        text += f" — in {len(fact.operations)} operations"
     if consumers:  # a column of its own
-        text += " | " + (", ".join(markdown(_cut(name)) for name in change.consumers) or "—")
-    elif change.consumers:
-        text += " (affects " + ", ".join(markdown(_cut(name)) for name in change.consumers) + ")"
-    return (
-        f"{document}| {markdown(_cut(change.operation or 'document'))} | {text} "
-        f"| {markdown(change.id)} | {_where(change, options)} |\n"
-    )
+        text += " | " + (", ".join(markdown(_cut(name)) for name in fact.consumers) or "—")
+    elif fact.consumers:
+        text += " (affects " + ", ".join(markdown(_cut(name)) for name in fact.consumers) + ")"
+    operation = markdown(_cut(change.operation or "document")) if single else _operations(fact, named)
+    where = _where(change, options, location=single)
+    return f"{document}| {operation} | {text} | {markdown(change.id)} | {where} |\n"
 
 
-def _where(change: Change, options: RenderOptions) -> str:
-    """The location below the operation, then `file:line` (a link at the revision when the
-    caller gave one; something removed is in the base, and says so)."""
-    location = change.subject.place if change.operation else change.location
-    parts = [markdown(_cut(location))] if location else []
+def _operations(fact: Fact, named: int | None) -> str:
+    """`<details>` holding a fact's operations, one a line; past `named`, how many more."""
+    operations = fact.operations
+    shown = operations if named is None else operations[:named]
+    if not shown:
+        return f"{len(operations)} operations"
+    lines = [markdown(_cut(operation)) for operation in shown]
+    if len(shown) < len(operations):
+        lines.append(f"… and {len(operations) - len(shown)} more")
+    return f"<details><summary>{len(operations)} operations</summary>{'<br>'.join(lines)}</details>"
+
+
+def _where(change: Change, options: RenderOptions, location: bool = True) -> str:
+    """The location below the operation (unless not `location`), then `file:line` (a link at
+    the revision when the caller gave one; something removed is in the base, and says so)."""
+    below = (change.subject.place if change.operation else change.location) if location else ""
+    parts = [markdown(_cut(below))] if below else []
     file, line = place(change)
     if file:
         shown = markdown(_cut(file if line is None else f"{file}:{line}"))

@@ -1,4 +1,6 @@
-"""The text report: changes grouped by operation, most severe first, one summary line.
+"""The text report: changes grouped by operation, most severe first, one summary line. A change
+that is one fact in several operations (a shared component's) is told once, before the
+operations, with the operations it is in listed under it.
 
 Every string that comes from a document goes through `escape.terminal` and into a rich `Text`
 (never into console markup), so no control sequence, markup or emoji code of it is interpreted."""
@@ -14,10 +16,13 @@ from rich.text import Text
 from oasguard.changes import Change, Level, Report
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.escape import terminal
+from oasguard.report.groups import Fact, entries
 
 _STYLE = {Level.BREAKING: "bold red", Level.WARNING: "yellow", Level.SAFE: "green"}
 _MARK = {Level.BREAKING: "✗", Level.WARNING: "!", Level.SAFE: "✓"}
 _INDENT = " " * 13
+#: the operations a fact in several operations names before it counts the rest
+_NAMED_OPERATIONS = 5
 
 
 def render_text(report: Report, out: TextIO) -> None:
@@ -37,47 +42,99 @@ def render_text(report: Report, out: TextIO) -> None:
         console.print(Text(f"approved: the breaking changes, by {terminal(approval)}", style="green"))
     if report.attributed:
         _per_consumer(console, report)
-    summary = report.summary
+    _summary(console, report)
+
+
+def _summary(console: Console, report: Report) -> None:
+    """`19 changes: 10 breaking, 3 warning, 6 safe`, counting facts, with the places they are
+    in when a fact is in several (`603 changes, in 1752 places: 57 breaking, …`)."""
     total = len(report.changes)
     if not total:
         console.print("No changes to the API contract.")
         return
-    line = Text(f"{total} change{'s' if total != 1 else ''}: ")
+    listed = entries(report.changes)
+    counts = {level: sum(1 for fact in listed if fact.level is level) for level in Level}
+    places = f", in {total} places" if len(listed) != total else ""
+    line = Text(f"{len(listed)} change{'s' if len(listed) != 1 else ''}{places}: ")
     for index, level in enumerate(Level):
         if index:
             line.append(", ")
-        line.append(
-            f"{summary[level.value]} {level.value}", style=_STYLE[level] if summary[level.value] else ""
-        )
+        line.append(f"{counts[level]} {level.value}", style=_STYLE[level] if counts[level] else "")
     console.print(line)
 
 
 def _operations(console: Console, changes: list[Change]) -> None:
-    groups: list[tuple[str, list[Change]]] = [
-        (operation, list(group)) for operation, group in groupby(changes, key=lambda c: c.operation or "")
+    """A block per operation, and one per fact in several operations before the operations of
+    its level (the root cause first); blocks by their most severe change."""
+    single: list[Change] = []
+    shared: list[Fact] = []
+    for fact in entries(changes):
+        if len(fact.changes) == 1:
+            single.append(fact.first)
+        else:
+            shared.append(fact)
+    blocks: list[tuple[tuple[int, int, str], Fact | list[Change]]] = [
+        ((-fact.level.rank, 0, ""), fact) for fact in shared
     ]
-    groups.sort(key=lambda g: (-max(c.level.rank for c in g[1]), g[0]))
-    for operation, group in groups:
-        console.print(Text(terminal(operation or "document"), style="bold"))
-        for change in sorted(group, key=lambda c: (-c.level.rank, c.location, c.id)):
-            style = _STYLE[change.level]
-            line = Text("  ")
-            line.append(f"{_MARK[change.level]} {change.level.value:<8}", style=style)
-            line.append(f" {terminal(change.message)}")
-            line.append(f"  [{terminal(change.id)}]", style="dim")
-            console.print(line)
-            where = _where(change)
-            if where:
-                console.print(Text(f"{_INDENT}at {where}", style="dim"))
-            if change.consumers:
-                consumers = ", ".join(terminal(name) for name in change.consumers)
-                console.print(Text(f"{_INDENT}breaks: {consumers}", style="dim"))
-        console.print()
+    for operation, group in groupby(single, key=lambda c: c.operation or ""):
+        members = list(group)
+        blocks.append(((-max(c.level.rank for c in members), 1, operation), members))
+    blocks.sort(key=lambda block: block[0])  # stable: the shared facts keep the report's order
+    for _, block in blocks:
+        if isinstance(block, Fact):
+            _fact(console, block)
+        else:
+            _operation(console, block)
 
 
-def _where(change: Change) -> str:
-    """The location below the operation, and the file and line when known."""
-    where = terminal(change.subject.place if change.operation else change.location)
+def _operation(console: Console, group: list[Change]) -> None:
+    console.print(Text(terminal(group[0].operation or "document"), style="bold"))
+    for change in sorted(group, key=lambda c: (-c.level.rank, c.location, c.id)):
+        _line(console, change, change.message)
+        where = _where(change)
+        if where:
+            console.print(Text(f"{_INDENT}at {where}", style="dim"))
+        _consumers(console, change.consumers)
+    console.print()
+
+
+def _fact(console: Console, fact: Fact) -> None:
+    """A fact in several operations: its message once, where the shared element is, then the
+    operations (the first few, and how many more)."""
+    operations = fact.operations
+    console.print(Text(f"{len(operations)} operations", style="bold"))
+    _line(console, fact.first, f"{fact.message} — in {len(operations)} operations")
+    where = _where(fact.first, location=False)
+    if where:
+        console.print(Text(f"{_INDENT}at {where}", style="dim"))
+    for index, operation in enumerate(operations[:_NAMED_OPERATIONS]):
+        lead = "in " if index == 0 else "   "
+        console.print(Text(f"{_INDENT}{lead}{terminal(operation)}", style="dim"))
+    if len(operations) > _NAMED_OPERATIONS:
+        console.print(Text(f"{_INDENT}   … and {len(operations) - _NAMED_OPERATIONS} more", style="dim"))
+    _consumers(console, fact.consumers)
+    console.print()
+
+
+def _line(console: Console, change: Change, message: str) -> None:
+    style = _STYLE[change.level]
+    line = Text("  ")
+    line.append(f"{_MARK[change.level]} {change.level.value:<8}", style=style)
+    line.append(f" {terminal(message)}")
+    line.append(f"  [{terminal(change.id)}]", style="dim")
+    console.print(line)
+
+
+def _consumers(console: Console, consumers: tuple[str, ...]) -> None:
+    if consumers:
+        names = ", ".join(terminal(name) for name in consumers)
+        console.print(Text(f"{_INDENT}breaks: {names}", style="dim"))
+
+
+def _where(change: Change, location: bool = True) -> str:
+    """The location below the operation (unless not `location`: a fact's path to the shared
+    element differs per operation), and the file and line when known."""
+    where = terminal(change.subject.place if change.operation else change.location) if location else ""
     source = change.source
     if source is not None:
         place = source.file if source.line is None else f"{source.file}:{source.line}"
