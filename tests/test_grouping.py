@@ -130,7 +130,7 @@ def test_a_change_whose_message_names_the_operations_own_parameter_is_not_merged
 def test_text_lists_a_shared_change_once_naming_the_first_operations():
     text = diff("text")
     assert text.count("became nullable") == 1
-    block = text[text.index("15 operations\n") :].split("\n\n", 1)[0].splitlines()
+    block = text[text.index("Shared by 15 operations\n") :].split("\n\n", 1)[0].splitlines()
     assert block[1].endswith(
         "response property 'label' became nullable — in 15 operations  [response-nullable-added]"
     )

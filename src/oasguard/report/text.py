@@ -102,7 +102,7 @@ def _fact(console: Console, fact: Fact) -> None:
     """A fact in several operations: its message once, where the shared element is, then the
     operations (the first few, and how many more)."""
     operations = fact.operations
-    console.print(Text(f"{len(operations)} operations", style="bold"))
+    console.print(Text(f"Shared by {len(operations)} operations", style="bold"))
     _line(console, fact.first, f"{fact.message} — in {len(operations)} operations")
     where = _where(fact.first, location=False)
     if where:
