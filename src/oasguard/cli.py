@@ -92,6 +92,15 @@ _Config = Annotated[
     ),
 ]
 _Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+_Consumers = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--consumers",
+        metavar="[NAME=]GLOB",
+        help="Consumer evidence (Pact, HAR, Keploy, WireMock files): name who each change breaks "
+        "(repeatable).",
+    ),
+]
 
 # Documents generated from code (SPEC 6), for diff and hook alike.
 _Generate = Annotated[
@@ -236,15 +245,7 @@ def diff(
             show_default=False,
         ),
     ] = None,
-    consumers: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--consumers",
-            metavar="[NAME=]GLOB",
-            help="Consumer evidence (Pact, HAR, Keploy, WireMock files): name who each change breaks "
-            "(repeatable).",
-        ),
-    ] = None,
+    consumers: _Consumers = None,
     fail_on_consumers: Annotated[
         bool,
         typer.Option(
@@ -593,12 +594,7 @@ def changelog(
     dangling_refs: _DanglingRefs = "error",
     config: _Config = None,
     debug: _Debug = False,
-    consumers: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--consumers", metavar="[NAME=]GLOB", help="Consumer evidence: name who each change breaks."
-        ),
-    ] = None,
+    consumers: _Consumers = None,
     pact_broker: _PactBroker = None,
     provider: _Provider = None,
     pact_broker_tag: _BrokerTag = None,
@@ -720,12 +716,7 @@ def hook(
     ] = None,
     config: _Config = None,
     debug: _Debug = False,
-    consumers: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--consumers", metavar="[NAME=]GLOB", help="Consumer evidence: name who each change breaks."
-        ),
-    ] = None,
+    consumers: _Consumers = None,
     generate: _Generate = None,
     generated_file: _GeneratedFile = None,
     fastapi_app: _FastapiApp = None,

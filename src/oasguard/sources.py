@@ -169,14 +169,14 @@ def run_git(top: Path, *args: str, patterns: bool = False) -> tuple[int, bytes, 
     return done.returncode, done.stdout, done.stderr.decode("utf-8", "replace")
 
 
-def _reason(stderr: str) -> str:
-    """git's own reason, from its last `fatal:`/`error:` line."""
+def git_reason(stderr: str, fallback: str = "git failed") -> str:
+    """git's own reason, from its last `fatal:`/`error:` line (else its last line)."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     for line in reversed(lines):
         for prefix in ("fatal: ", "error: "):
             if line.startswith(prefix):
                 return line[len(prefix) :]
-    return lines[-1] if lines else "git failed"
+    return lines[-1] if lines else fallback
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ def _commit(repo: _Repository, revision: str) -> str:
         reason = f"its object {sha[:12]} is not in this clone"
     else:
         _, _, err = run_git(repo.top, "rev-parse", revision, "--")
-        reason = _reason(err)
+        reason = git_reason(err)
     hint = ""
     if repo.shallow:
         hint = "; this clone is shallow: fetch its history with 'git fetch --unshallow'"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oasguard.generate.process import Child
-from oasguard.sources import GIT_SAFE_ENV
+from oasguard.sources import GIT_SAFE_ENV, git_reason
 
 #: variables that point git at a repository: a command running in a temporary tree must not
 #: reach the user's (a hook runs with GIT_INDEX_FILE set by `git commit`)
@@ -38,9 +38,8 @@ def git(child: Child, top: Path, *args: str, index: Path | None = None) -> bytes
         env["GIT_INDEX_FILE"] = str(index)
     done = child.run(["git", "-C", str(top), *args], cwd=top, env=env, timeout=None)
     if done.status != 0:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = lines[-1] if lines else f"git {args[0]} failed"
-        raise TreeError(reason.removeprefix("fatal: ").removeprefix("error: "))
+        stderr = done.stderr.decode("utf-8", "replace")
+        raise TreeError(git_reason(stderr, fallback=f"git {args[0]} failed"))
     return done.stdout
 
 
