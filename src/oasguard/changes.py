@@ -332,6 +332,35 @@ class _ParameterNames:
         return f"path parameter #{self.position[name]}" if name in self.position else match[0]
 
 
+class ShapeLine(NamedTuple):
+    """One line of a shape diff: a property, item or parameter as `name: type`, at its depth."""
+
+    #: " " context (unchanged, shown to place the change), "-" only in the base, "+" only in the
+    #: revision
+    mark: str
+    #: nesting below the shape's root (0: a top-level property or a parameter)
+    depth: int
+    #: what the line shows: `"userName": string`, `limit: integer, maximum 100 → 50`, `…`
+    text: str
+    #: what the comparison said of it, when a change is about this line (a rename's message)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A request or response body (or an operation's parameters) before and after, as a reviewer
+    pictures it: the lines of a skeleton along the changed branches only (report/shapes.py)."""
+
+    #: "METHOD /path" as reports show it (Change.operation)
+    operation: str
+    #: what the shape is of: "response 200 application/json", "request body application/json",
+    #: "parameters"
+    title: str
+    lines: tuple[ShapeLine, ...]
+    #: the document it belongs to when several are diffed (Change.document)
+    document: str | None = None
+
+
 @dataclass(frozen=True)
 class Ignored:
     """A change the configuration ignores: listed apart with the reason, never counted."""
@@ -363,6 +392,9 @@ class Report:
     approved: dict[str, str] = field(default_factory=dict)
     #: per document ("" for a run's only pair), `info.version` of the base and of the revision
     versions: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    #: with `--shapes` (or a format that shows them): the shape diffs of the operations that have
+    #: a breaking change or a warning, in the report's operation order
+    shapes: tuple[Shape, ...] = ()
 
     def per_consumer(self) -> dict[str, dict[str, int]]:
         """Per known consumer, how many changes of each level name it (SPEC 5.3)."""
