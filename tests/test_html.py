@@ -549,3 +549,9 @@ def test_the_github_pair_is_interactive_within_two_seconds(browser, tmp_path: Pa
     assert "safe" not in shown(driver)
     assert loaded + filtered < 2000, (loaded, filtered)
     assert console_errors(driver) == []
+
+
+def test_the_examples_hold_the_petstore_page_and_its_screenshot():
+    examples = ROOT / "docs" / "examples"
+    assert (examples / "petstore.html").read_text(encoding="utf-8") == cli_page(*PETSTORE)
+    assert (examples / "petstore-html.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
