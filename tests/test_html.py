@@ -12,6 +12,7 @@ import re
 import shutil
 import unicodedata
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -213,6 +214,21 @@ def test_no_changes_is_a_short_page():
     tree = parse(page)
     assert "No changes to the API contract." in text_of(tree)
     assert tree.find(".//div[@id='filters']") is None and not facts(tree)
+
+
+def test_several_documents_have_a_document_column_and_their_own_shapes():
+    report = Report(
+        [replace(_change("GET /a"), document=name) for name in ("one/openapi.yaml", "two/openapi.yaml")],
+        shapes=(Shape("GET /a", "parameters", (ShapeLine("+", 0, "q: string"),), "two/openapi.yaml"),),
+    )
+    tree = parse(rendered(report))
+    rows = facts(tree)
+    assert [text_of(row[0]) for row in rows] == ["one/openapi.yaml", "two/openapi.yaml"]
+    assert text_of(tree.find(".//section[@id='breaking']//thead/tr")[0]) == "document"
+    # the same operation in two documents: only the second's has shapes, and only it links
+    (block,) = tree.findall(".//details[@class='shape-op']")
+    assert text_of(block.find("summary")) == "two/openapi.yaml · GET /a (1 shape)"
+    assert rows[0].find(".//a") is None and rows[1].find(".//a").get("href") == "#" + block.get("id")
 
 
 # -- shapes --------------------------------------------------------------------------------------
