@@ -191,8 +191,6 @@ def html_report(report: Report, options: RenderOptions) -> str:
             parts.append(_section(level, facts, report, options, several, shaped))
         if level is Level.WARNING and report.shapes:
             parts.append(_shapes(report.shapes, several))
-    if not listed:
-        parts.append("<p>No changes to the API contract.</p>\n")
     parts.append(_ignored(report))
     parts.append(_notes(report))
     parts.append(f"</main>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n")
