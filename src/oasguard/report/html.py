@@ -55,7 +55,8 @@ table.counts{width:auto}table.counts td.n{text-align:right;min-width:4rem}
 .approved{border-left:4px solid var(--safe);padding:.25rem .75rem;background:var(--soft)}
 .muted,.base{color:var(--muted)}
 details>summary{cursor:pointer}
-td[data-op],td.ops{min-width:14rem}td.ops ul{margin:.25rem 0 0;padding-left:1.2rem}
+td[data-op],td.ops{min-width:14rem}td.rule{overflow-wrap:normal;min-width:10rem}
+td.ops ul{margin:.25rem 0 0;padding-left:1.2rem}
 #filters{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center;padding:.5rem .75rem;
 margin:1rem 0;background:var(--soft);border:1px solid var(--line);border-radius:6px;position:sticky;
 top:0;z-index:1}
@@ -364,7 +365,10 @@ def _row(
     if report.attributed:
         names = ", ".join(f"<code>{_text(name)}</code>" for name in fact.consumers)
         cells.append(f"<td>{names or '—'}</td>")
-    cells += [f"<td><code>{_text(fact.rule)}</code></td>", f"<td>{_where(change, options, single)}</td>"]
+    cells += [
+        f'<td class="rule"><code>{_text(fact.rule)}</code></td>',
+        f"<td>{_where(change, options, single)}</td>",
+    ]
     return (
         f'<tr class="fact" data-fact="{fact.id}" data-level="{fact.level.value}" '
         f'data-rule="{_text(fact.rule)}" data-consumers="{escape(consumers, quote=True)}">'
