@@ -182,7 +182,7 @@ def diff(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text | json | markdown | github | sarif | junit | gitlab | changelog.",
+            help="text | json | markdown | github | sarif | junit | gitlab | changelog | html.",
         ),
     ] = "text",
     fail_on: Annotated[
@@ -223,7 +223,7 @@ def diff(
             "--link",
             metavar="URL",
             help="URL of the revision's files (https://github.com/OWNER/REPO/blob/SHA): "
-            "file:line becomes a link to URL/file#Lline in markdown.",
+            "file:line becomes a link to URL/file#Lline in markdown and html.",
         ),
     ] = None,
     approved_by: Annotated[

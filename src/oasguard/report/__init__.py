@@ -24,6 +24,7 @@ class Format(str, enum.Enum):
     JUNIT = "junit"
     CHANGELOG = "changelog"
     GITLAB = "gitlab"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,10 @@ def reporter(format: Format) -> Reporter:
             from oasguard.report.gitlab import GitlabReporter
 
             return GitlabReporter()
+        case Format.HTML:
+            from oasguard.report.html import HtmlReporter
+
+            return HtmlReporter()
         case _:
             assert_never(format)
 
