@@ -25,6 +25,7 @@ NOT_FOR_A_JSON_DIFF = (
     "yaml",
     "tomllib",
     "tomli",
+    "glob",
     "oasguard.report.text",
     "oasguard.report.markdown",
     "oasguard.report.github",
