@@ -1,7 +1,7 @@
 """The command line: options → engine → reporter → exit status. Nothing else lives here."""
 
 # No `from __future__ import annotations` here: typer reads the options from the annotations, and
-# as strings it evaluates each of them twice per command on every run (40 M instructions, issue
+# as strings it evaluates each of them twice per command on every run (37 M instructions, issue
 # 24, docs/performance.md "Start-up"). Names imported only for type checking are quoted instead.
 
 import copy
