@@ -333,6 +333,40 @@ def test_breaking_pull_request_comment_created_then_updated_then_cleared(pr: Har
     assert "response-property-removed" not in comment["body"]
 
 
+def _installed(cache: Path) -> Path:
+    """The Action's virtual environment in act's tool cache (one: the key is the action's code)."""
+    (done,) = (cache / "tool_cache" / "oasguard").glob("*/installed")
+    return done.parent
+
+
+def test_the_installed_environment_holds_no_pip_and_no_bytecode_compiled_ahead(pr: Harness) -> None:
+    done = pr.run({"specs": "api/openapi.yaml", "comment": "false"})
+    assert done.outcome == "failure" and done.outputs["breaking"] == "10", done.log[-4000:]
+    venv = _installed(pr.cache)
+    # the runner's pip installed into it (pip's own install is a third of the cold start)
+    assert not list(venv.glob("lib/python3*/site-packages/pip"))
+    # nothing compiled ahead: rich (what --format text on a terminal uses) was never imported
+    (rich,) = venv.glob("lib/python3*/site-packages/rich")
+    assert not list(rich.rglob("*.pyc"))
+
+
+def test_uv_installs_the_action_when_the_runner_has_it(tmp_path: Path, action: Path) -> None:
+    import uv
+
+    cache = tmp_path / "act-cache"  # a cold tool cache of its own: the install runs now
+    cache.mkdir()
+    pr = Harness(tmp_path, action, cache)
+    pr.commit(BREAKING, "break the API")
+    calls = tmp_path / "uv-calls"
+    (pr.stub / "uv").write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{uv.find_uv_bin()}" "$@"\n')
+    (pr.stub / "uv").chmod(0o755)
+    done = pr.run({"specs": "api/openapi.yaml", "comment": "false"})
+    assert done.outcome == "failure" and done.outputs["breaking"] == "10", done.log[-4000:]
+    made, installed = calls.read_text().splitlines()
+    assert made.startswith("venv --quiet --python ") and installed.startswith("pip install --quiet ")
+    assert not list(_installed(cache).glob("lib/python3*/site-packages/pip"))
+
+
 def test_label_approves_breaking_changes(pr: Harness) -> None:
     inputs = {"specs": "api/openapi.yaml", "allow-label": LABEL, "comment": "false"}
     done = pr.run(inputs, labels=("documentation", LABEL))

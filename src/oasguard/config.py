@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import glob
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -316,6 +315,8 @@ def _generation(table: Mapping[object, object], fail) -> dict:
 def expand_specs(settings: Settings) -> list[Path]:
     """The files `specs` names, each path or glob relative to the configuration file's folder;
     a glob that matches no file is an error."""
+    import glob  # only a configuration with `specs` globs (a JSON diff's start-up, issue 24)
+
     assert settings.root is not None or not settings.specs
     found: list[Path] = []
     for index, pattern in enumerate(settings.specs):
