@@ -172,16 +172,19 @@ def _parameters(changes: list[Change], old: Operation, new: Operation) -> list[S
         step = next(c.subject.steps[0] for c in child.changes) if child.changes else None
         at = step.at if step is not None else ""
         changed[(at, name)] = (child, branch.former.get((kind, name)))
-    formers = {(at, former) for (at, _), (_, former) in changed.items() if former}
+    # a renamed parameter where its former name was, the others in the base's order
+    renamed = {(at, former): (at, name) for (at, name), (_, former) in changed.items() if former}
     order: list[tuple[str, str]] = []
     for parameters in (old.parameters, new.parameters):
         for parameter in parameters.values():
             key = (parameter.location, parameter.name)
+            key = renamed.get(key, key)
             if key not in order:
                 order.append(key)
     for key in changed:
         if key not in order:
             order.append(key)
+    formers = {former for former, name in renamed.items() if former not in order}
     olds = {(p.location, p.name): p for p in old.parameters.values()}
     news = {(p.location, p.name): p for p in new.parameters.values()}
     drawing = _Drawing()
@@ -343,13 +346,12 @@ class _Drawing:
     def properties(self, old: Schema, new: Schema, branch: _Branch, depth: int) -> list[ShapeLine]:
         changed = {label: child for (kind, label), child in branch.children.items() if kind == "property"}
         formers = {former: label for (kind, label), former in branch.former.items() if kind == "property"}
-        names = list(old.properties)
-        names += [name for name in new.properties if name not in old.properties]
+        # a renamed property where its former name was, the others in the base's order
+        names = [formers.get(name, name) if name not in new.properties else name for name in old.properties]
+        names += [name for name in new.properties if name not in names]
         names += [name for name in changed if name not in names]
         slots: list[tuple[str, list[ShapeLine]]] = []
-        for name in names:
-            if name in formers and name not in new.properties:
-                continue  # drawn as the `-` line of its rename
+        for name in dict.fromkeys(names):
             before = old.properties.get(name)
             after = new.properties.get(name)
             required = (name in old.required, name in new.required)
