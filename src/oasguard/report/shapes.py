@@ -77,20 +77,12 @@ def build(changes: Iterable[Change], base: Api, revision: Api, document: str | N
 
 
 def _operation(api: Api, method: str, path: str, webhook: bool) -> Operation | None:
+    """The operation a change's subject names: webhooks by name, twins by their literal path,
+    the others by the path's shape (`/a/{id}` and `/a/{petId}` are one)."""
     if webhook:
-        return api.webhooks.get((path, method.lower())) or api.webhooks.get((path, method))
-    for key in ((path, method.lower()), (path_key(path), method.lower())):
-        found = api.operations.get(key)
-        if found is not None and found.method.upper() == method.upper():
-            return found
-    return next(
-        (
-            op
-            for op in api.operations.values()
-            if op.method.upper() == method and path_key(op.path) == path_key(path)
-        ),
-        None,
-    )
+        return api.webhooks.get((path, method.lower()))
+    found = api.operations.get((path, method.lower())) or api.operations.get((path_key(path), method.lower()))
+    return found if found is not None and found.method.upper() == method else None
 
 
 def _operation_shapes(
@@ -125,11 +117,8 @@ def _operation_shapes(
             lines = _parameters(listed, old, new)
             title = "parameters"
         else:
-            old_body = old.body.content if kind == 1 and old.body else old.responses.get(status)
-            new_body = new.body.content if kind == 1 and new.body else new.responses.get(status)
-            old_content = old_body if isinstance(old_body, dict) else getattr(old_body, "content", None)
-            new_content = new_body if isinstance(new_body, dict) else getattr(new_body, "content", None)
-            old_schema, new_schema = _media(old_content, media), _media(new_content, media)
+            old_schema = _media(_content(old, kind == 1, status), media)
+            new_schema = _media(_content(new, kind == 1, status), media)
             if old_schema is None or new_schema is None:
                 continue  # a media type added or removed: its row says so, there is no before/after
             branch = _Branch()
@@ -140,6 +129,14 @@ def _operation_shapes(
         if lines:
             shapes.append(Shape(operation, title, _capped(lines), document))
     return shapes
+
+
+def _content(operation: Operation, request: bool, status: str) -> dict[str, MediaType] | None:
+    """The media types of the request body, or of the response `status`."""
+    if request:
+        return operation.body.content if operation.body is not None else None
+    response = operation.responses.get(status)
+    return response.content if response is not None else None
 
 
 def _media(content: dict[str, MediaType] | None, label: str) -> Schema | None:
