@@ -23,6 +23,7 @@ EXAMPLES = {
     "petstore.md": ("diff", "--format", "markdown"),
     "petstore.sarif": ("diff", "--format", "sarif"),
     "petstore.txt": ("diff", "--format", "text"),
+    "petstore-shapes.txt": ("diff", "--format", "text", "--shapes"),
     "petstore-gitlab.json": ("diff", "--format", "gitlab"),
     "petstore-changelog.md": ("changelog",),
     "petstore.html": ("diff", "--format", "html"),

@@ -280,6 +280,14 @@ def diff(
         bool,
         typer.Option("--annotations-safe", help="With --annotations-limit: safe changes as notices too."),
     ] = False,
+    shapes: Annotated[
+        bool,
+        typer.Option(
+            "--shapes",
+            help="text, json: also each affected body and the parameters before and after, along "
+            "the changed branches (markdown always shows them). Config: shapes: true.",
+        ),
+    ] = False,
     generate: _Generate = None,
     generated_file: _GeneratedFile = None,
     fastapi_app: _FastapiApp = None,
@@ -314,9 +322,15 @@ def diff(
     if verify_too:
         _check_verify(chosen, evidence)
     # source lines cost time: only when a format written shows them (list every format written)
-    sources = needs(chosen, *(each for each, _ in outputs)).sources
+    needed = needs(chosen, *(each for each, _ in outputs))
+    shapes = shapes or settings.shapes  # shown by text and json only when asked for
     options = RunOptions(
-        settings=settings, dangling_as_empty=lenient, sources=sources, validate=validate, consumers=evidence
+        settings=settings,
+        dangling_as_empty=lenient,
+        sources=needed.sources,
+        shapes=needed.shapes or shapes,
+        validate=validate,
+        consumers=evidence,
     )
     generation = _generation(
         settings, generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
@@ -333,7 +347,9 @@ def diff(
     limits = None
     if annotations_limit is not None and Format.GITHUB in (chosen, *(each for each, _ in outputs)):
         limits = _annotations(annotations_limit, annotations_safe, base_ref, report)
-    shown = RenderOptions(link=link, approved=approved_by or report.approval(), annotations=limits)
+    shown = RenderOptions(
+        link=link, approved=approved_by or report.approval(), annotations=limits, shapes=shapes
+    )
     for extra, path in outputs:
         _write(report, extra, path, shown, verification)
     if verification is None:
