@@ -515,7 +515,7 @@ def _notes(report: Report) -> str:
 class HtmlReporter:
     """The HTML report: one self-contained page."""
 
-    needs = Needs(sources=True)
+    needs = Needs(sources=True, shapes=True)
 
     def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
         out.write(html_report(report, options))
