@@ -137,7 +137,10 @@ def test_the_petstore_page_parses_strictly_and_has_every_change_grouped_by_fact(
     removed = next(r for r in rows.values() if r.get("data-rule") == "operation-removed")
     assert "fixtures/petstore/base.yaml:79 (base)" in text_of(removed) and removed.find(".//a") is None
     added = next(r for r in rows.values() if r.get("data-rule") == "required-request-parameter-added")
-    assert added.find(".//a").get("href") == f"{LINK}/fixtures/petstore/revision.yaml#L28"
+    links = [a.get("href") for a in added.iter("a")]
+    # the operation links to its shapes in the page; the place links to the revision's line
+    assert links[0].startswith("#shape-") and tree.find(f".//*[@id='{links[0][1:]}']") is not None
+    assert links[1:] == [f"{LINK}/fixtures/petstore/revision.yaml#L28"]
     # the filters are there for the script to show (hidden without it: they would do nothing)
     filters = tree.find(".//div[@id='filters']")
     assert "hidden" in filters.attrib
@@ -267,7 +270,7 @@ def test_a_shape_is_base_beside_revision_with_the_notes():
     report = Report(changes=[_change("GET /users/{id}"), _change("GET /other")], shapes=(SHAPE,))
     tree = parse(rendered(report))
     (block,) = tree.findall(".//details[@class='shape-op']")
-    assert block.get("data-op") == "GET /users/{id}" and "open" in block.attrib
+    assert "open" in block.attrib
     assert text_of(block.find("summary")) == "GET /users/{id} (1 shape)"
     assert text_of(block.find("h3")) == "response 200 application/json"
     rows = [[text_of(cell) for cell in row] for row in block.find(".//tbody")]
@@ -295,10 +298,31 @@ def test_a_shape_is_base_beside_revision_with_the_notes():
 
 def test_no_shapes_section_without_shapes_and_many_operations_folded():
     assert "shapes" not in {s.get("id") for s in parse(rendered(Report([_change("GET /a")]))).iter("section")}
-    many = tuple(Shape(f"GET /p{n}", "parameters", (ShapeLine("+", 0, "q: string"),)) for n in range(30))
+    many = tuple(Shape(f"GET /p{n}", "parameters", (ShapeLine("+", 0, f"q{n}: string"),)) for n in range(30))
     report = Report([_change(f"GET /p{n}") for n in range(30)], shapes=many)
     blocks = parse(rendered(report)).findall(".//details[@class='shape-op']")
     assert len(blocks) == 30 and not any("open" in block.attrib for block in blocks)
+
+
+def test_operations_with_the_same_shapes_share_one_block():
+    """A changed component returned by several operations draws the same shape for each: it is
+    shown once, naming them all, and each operation's row links to it."""
+    same = (ShapeLine("-", 0, '"license": string'), ShapeLine("+", 0, '"license": string | null'))
+    shapes = (
+        Shape("GET /a", "response 200 application/json", same),
+        Shape("GET /b", "response 200 application/json", same),
+        Shape("GET /c", "response 200 application/json", (ShapeLine("+", 0, '"c": string'),)),
+    )
+    tree = parse(rendered(Report([_change(op) for op in ("GET /a", "GET /b", "GET /c")], shapes=shapes)))
+    blocks = tree.findall(".//details[@class='shape-op']")
+    assert [text_of(block.find("summary")) for block in blocks] == [
+        "GET /a and 1 more operation (1 shape)",
+        "GET /c (1 shape)",
+    ]
+    assert text_of(blocks[0].find("p")) == "The same in GET /b."
+    assert len(blocks[0].get("data-keys").split()) == 2 and len(blocks[1].get("data-keys").split()) == 1
+    links = {row.find(".//td[@data-op]").get("data-op"): row.find(".//a").get("href") for row in facts(tree)}
+    assert links["GET /a"] == links["GET /b"] == "#" + blocks[0].get("id") != links["GET /c"]
 
 
 # -- hostile names -------------------------------------------------------------------------------
