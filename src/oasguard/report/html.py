@@ -448,11 +448,8 @@ def _shapes(shapes: Sequence[Shape], several: bool) -> str:
         keys = " ".join(_key(*operation) for operation in operations)
         first = f"<code>{name(*operations[0])}</code>"
         more = f" and {_count(len(operations) - 1, 'more operation')}" if len(operations) > 1 else ""
-        also = (
-            f'<p class="also">The same in {", ".join(f"<code>{name(*each)}</code>" for each in operations[1:])}.</p>\n'
-            if len(operations) > 1
-            else ""
-        )
+        others = ", ".join(f"<code>{name(*each)}</code>" for each in operations[1:])
+        also = f'<p class="also">The same in {others}.</p>\n' if others else ""
         tables = "".join(_shape(shape) for shape in found)
         blocks.append(
             f'<details class="shape-op" id="shape-{_key(*operations[0])}" data-keys="{keys}"{opened}>'
