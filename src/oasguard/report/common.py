@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from oasguard.changes import Change
+from typing import TYPE_CHECKING
+
+from oasguard.changes import Change, Level, Report
+
+if TYPE_CHECKING:
+    from oasguard.report.groups import Fact
 
 
 def side(change: Change) -> str:
@@ -24,3 +29,19 @@ def place_text(change: Change) -> str:
     """`file:line`, or `file` alone while the line is unknown."""
     file, line = place(change)
     return file if line is None else f"{file}:{line}"
+
+
+def count(number: int, noun: str) -> str:
+    """`1 change`, `2 changes`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def spread(report: Report, listed: list[Fact], level: Level) -> tuple[int, int]:
+    """(facts, changes) of a level: how many things changed, and in how many places."""
+    return sum(1 for fact in listed if fact.level is level), report.summary[level.value]
+
+
+def counted(spread: tuple[int, int], noun: str) -> str:
+    """`57 breaking changes, in 164 places`; `3 breaking changes` when each is in one place."""
+    facts, places = spread
+    return count(facts, noun) + (f", in {places} places" if places != facts else "")

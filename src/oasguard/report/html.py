@@ -23,7 +23,7 @@ from typing import TextIO
 
 from oasguard.changes import Change, Level, Report, Shape, ShapeLine
 from oasguard.report import Needs, RenderOptions
-from oasguard.report.common import place, side
+from oasguard.report.common import count, counted, place, side, spread
 from oasguard.report.escape import url, url_path, visible
 from oasguard.report.groups import Fact, entries
 
@@ -159,10 +159,6 @@ def _text(value: str) -> str:
     return escape(visible(value), quote=True)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def html_report(report: Report, options: RenderOptions) -> str:
     listed = entries(report.changes)
     several = len({change.document for change in report.changes}) > 1
@@ -203,53 +199,43 @@ def html_report(report: Report, options: RenderOptions) -> str:
 def _verdict(report: Report, listed: list[Fact], options: RenderOptions) -> tuple[str, str, Level]:
     """(title, sentence, the level whose colour and icon it takes) of the headline, counting
     facts and places as Markdown does (`57 breaking changes, in 164 places`)."""
-    breaking, warning, safe = (_spread(report, listed, level) for level in Level)
+    breaking, warning, safe = (spread(report, listed, level) for level in Level)
     if breaking[0] and options.approved:
         return (
             "oasguard: breaking changes approved",
-            f"{_counted(breaking, 'breaking change')}, approved.",
+            f"{counted(breaking, 'breaking change')}, approved.",
             Level.SAFE,
         )
     if breaking[0]:
         return (
             "oasguard: breaking",
-            f"This change breaks clients: {_counted(breaking, 'breaking change')}.",
+            f"This change breaks clients: {counted(breaking, 'breaking change')}.",
             Level.BREAKING,
         )
     if warning[0]:
-        text = f"No breaking changes; {_counted(warning, 'warning')} for a reviewer to look at."
+        text = f"No breaking changes; {counted(warning, 'warning')} for a reviewer to look at."
         return "oasguard: needs review", text, Level.WARNING
     if safe[0]:
         return (
             "oasguard: safe",
-            f"No breaking changes and no warnings: {_counted(safe, 'safe change')}.",
+            f"No breaking changes and no warnings: {counted(safe, 'safe change')}.",
             Level.SAFE,
         )
     return "oasguard: safe", "No changes to the API contract.", Level.SAFE
 
 
-def _spread(report: Report, listed: list[Fact], level: Level) -> tuple[int, int]:
-    """(facts, changes) of a level: how many things changed, and in how many places."""
-    return sum(1 for fact in listed if fact.level is level), report.summary[level.value]
-
-
-def _counted(spread: tuple[int, int], noun: str) -> str:
-    facts, places = spread
-    return _count(facts, noun) + (f", in {places} places" if places != facts else "")
-
-
 def _counts(report: Report, listed: list[Fact]) -> str:
     rows = []
     for level in Level:
-        facts, places = _spread(report, listed, level)
+        facts, places = spread(report, listed, level)
         rows.append(
             f'<tr><th scope="row" class="{level.value}">{_ICON[level]} {level.value}</th>'
             f'<td class="n">{facts}</td><td class="n">{places}</td></tr>\n'
         )
     if report.ignored:
-        count = len(report.ignored)
+        ignored = len(report.ignored)
         rows.append(
-            f'<tr><th scope="row">ignored</th><td class="n">{count}</td><td class="n">{count}</td></tr>\n'
+            f'<tr><th scope="row">ignored</th><td class="n">{ignored}</td><td class="n">{ignored}</td></tr>\n'
         )
     head = '<tr><th scope="col">level</th><th scope="col">changes</th><th scope="col">places</th></tr>\n'
     return _table(head, "".join(rows), "counts")
@@ -263,9 +249,9 @@ def _consumers(report: Report) -> str:
     broken = sorted({n for c in report.changes if c.level is Level.BREAKING for n in c.consumers})
     if broken:
         names = ", ".join(f"<code>{_text(name)}</code>" for name in broken)
-        line = f"Breaks {len(broken)} of {_count(len(known), 'known consumer')}: {names}."
+        line = f"Breaks {len(broken)} of {count(len(known), 'known consumer')}: {names}."
     else:
-        line = f"Breaks none of the {_count(len(known), 'known consumer')}."
+        line = f"Breaks none of the {count(len(known), 'known consumer')}."
     counts = report.per_consumer()
     rows = "".join(
         f'<tr><td>{_text(name)}</td><td class="n">{counts[name]["breaking"]}</td>'
@@ -276,7 +262,7 @@ def _consumers(report: Report) -> str:
     unmatched = ""
     if report.unmatched:
         unmatched = (
-            f"<p>{_count(len(report.unmatched), 'interaction')} matched no operation (see the notes).</p>\n"
+            f"<p>{count(len(report.unmatched), 'interaction')} matched no operation (see the notes).</p>\n"
         )
     return (
         f'<section id="consumers">\n<h2>Consumers</h2>\n<p>{line}</p>\n'
@@ -326,7 +312,7 @@ def _section(
     shaped: dict[tuple[str, str], str],
 ) -> str:
     places = sum(len(fact.changes) for fact in facts)
-    count = f"{len(facts)}" + (f" in {places} places" if places != len(facts) else "")
+    counts = f"{len(facts)}" + (f" in {places} places" if places != len(facts) else "")
     approved = " (approved)" if level is Level.BREAKING and options.approved else ""
     head = ('<th scope="col">document</th>' if several else "") + '<th scope="col">operation</th>'
     head += '<th scope="col">change</th>' + ('<th scope="col">consumers</th>' if report.attributed else "")
@@ -334,7 +320,7 @@ def _section(
     rows = "".join(_row(fact, report, options, several, shaped) for fact in facts)
     return (
         f'<section class="level" id="{level.value}">\n'
-        f'<h2 class="{level.value}">{_ICON[level]} {_TITLE[level]}{approved} ({count})</h2>\n'
+        f'<h2 class="{level.value}">{_ICON[level]} {_TITLE[level]}{approved} ({counts})</h2>\n'
         f"{_table(f'<tr>{head}</tr>', rows, 'changes')}</section>\n"
     )
 
@@ -447,18 +433,18 @@ def _shapes(shapes: Sequence[Shape], several: bool) -> str:
     for operations, found in groups:
         keys = " ".join(_key(*operation) for operation in operations)
         first = f"<code>{name(*operations[0])}</code>"
-        more = f" and {_count(len(operations) - 1, 'more operation')}" if len(operations) > 1 else ""
+        more = f" and {count(len(operations) - 1, 'more operation')}" if len(operations) > 1 else ""
         others = ", ".join(f"<code>{name(*each)}</code>" for each in operations[1:])
         also = f'<p class="also">The same in {others}.</p>\n' if others else ""
         tables = "".join(_shape(shape) for shape in found)
         blocks.append(
             f'<details class="shape-op" id="shape-{_key(*operations[0])}" data-keys="{keys}"{opened}>'
-            f"<summary>{first}{more} ({_count(len(found), 'shape')})</summary>\n{also}{tables}</details>\n"
+            f"<summary>{first}{more} ({count(len(found), 'shape')})</summary>\n{also}{tables}</details>\n"
         )
-    count = sum(len(operations) for operations, _ in groups)
+    shaped = sum(len(operations) for operations, _ in groups)
     return (
         f'<section id="shapes">\n<h2>Shapes before and after '
-        f"({_count(count, 'operation')})</h2>\n"
+        f"({count(shaped, 'operation')})</h2>\n"
         f"{''.join(blocks)}</section>\n"
     )
 

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from oasguard.changes import Change, Level, Report, Shape
 from oasguard.report import Needs, RenderOptions
-from oasguard.report.common import place, side
+from oasguard.report.common import count, counted, place, side, spread
 from oasguard.report.escape import markdown, url, url_path, visible
 from oasguard.report.groups import Fact, entries
 
@@ -120,7 +120,7 @@ def _shapes(report: Report, level: Level, budget: int) -> str:
     left = len(by_operation) - len(parts)
     if left:
         parts.append(
-            f"*Shapes of {_count(left, 'more operation')} not shown here (`oasguard diff --shapes`).*\n\n"
+            f"*Shapes of {count(left, 'more operation')} not shown here (`oasguard diff --shapes`).*\n\n"
         )
     return "".join(parts)
 
@@ -155,20 +155,20 @@ def _compact(facts: list[Fact], options: RenderOptions, several: bool, consumers
 def _headline(report: Report, listed: list[Fact], options: RenderOptions) -> str:
     """The verdict, counting facts (`57 breaking changes, in 164 places` when a shared
     component's change is in several operations)."""
-    breaking, warning, safe = (_spread(report, listed, level) for level in Level)
+    breaking, warning, safe = (spread(report, listed, level) for level in Level)
     if breaking[0] and options.approved:
         title = "✅ oasguard: breaking changes approved"
-        spread = _counted(breaking, "breaking change") + ("," if breaking[0] != breaking[1] else "")
-        text = f"{spread} approved by {markdown(_cut(options.approved))}."
+        approved = counted(breaking, "breaking change") + ("," if breaking[0] != breaking[1] else "")
+        text = f"{approved} approved by {markdown(_cut(options.approved))}."
     elif breaking[0]:
         title = "❌ oasguard: breaking"
-        text = f"This change breaks clients: {_counted(breaking, 'breaking change')}."
+        text = f"This change breaks clients: {counted(breaking, 'breaking change')}."
     elif warning[0]:
         title = "⚠️ oasguard: needs review"
-        text = f"No breaking changes; {_counted(warning, 'warning')} for a reviewer to look at."
+        text = f"No breaking changes; {counted(warning, 'warning')} for a reviewer to look at."
     elif safe[0]:
         title = "✅ oasguard: safe"
-        text = f"No breaking changes and no warnings: {_counted(safe, 'safe change')}."
+        text = f"No breaking changes and no warnings: {counted(safe, 'safe change')}."
     else:
         title = "✅ oasguard: safe"
         text = "No changes to the API contract."
@@ -187,33 +187,22 @@ def _consumers(report: Report) -> str:
     broken = sorted({n for c in report.changes if c.level is Level.BREAKING for n in c.consumers})
     names = ", ".join(markdown(_cut(n)) for n in broken[: MAX_ROWS[Level.SAFE]])
     if broken:
-        line = f"Breaks {len(broken)} of {_count(len(known), 'known consumer')}: {names}."
+        line = f"Breaks {len(broken)} of {count(len(known), 'known consumer')}: {names}."
     else:
-        line = f"Breaks none of the {_count(len(known), 'known consumer')}."
+        line = f"Breaks none of the {count(len(known), 'known consumer')}."
     counts = report.per_consumer()
     rows = [
         f"| {markdown(_cut(name))} | {counts[name]['breaking']} | {counts[name]['warning']} |\n"
         for name in known[: MAX_ROWS[Level.SAFE]]
     ]
     table = "| consumer | breaking | warnings |\n|---|---:|---:|\n" + "".join(rows)
-    unmatched = f"\n{_count(len(report.unmatched), 'interaction')} matched no operation (see the notes).\n"
+    unmatched = f"\n{count(len(report.unmatched), 'interaction')} matched no operation (see the notes).\n"
     return f"{line}\n\n{table}" + (unmatched if report.unmatched else "") + "\n"
-
-
-def _spread(report: Report, listed: list[Fact], level: Level) -> tuple[int, int]:
-    """(facts, changes) of a level: how many things changed, and in how many places."""
-    return sum(1 for fact in listed if fact.level is level), report.summary[level.value]
-
-
-def _counted(spread: tuple[int, int], noun: str) -> str:
-    """`57 breaking changes, in 164 places`; `3 breaking changes` when each is in one place."""
-    facts, places = spread
-    return _count(facts, noun) + (f", in {places} places" if places != facts else "")
 
 
 def _counts(report: Report, listed: list[Fact]) -> str:
     """The table of counts; a `places` column only when some fact is in several operations."""
-    spreads = {level: _spread(report, listed, level) for level in Level}
+    spreads = {level: spread(report, listed, level) for level in Level}
     if all(facts == places for facts, places in spreads.values()):
         rows = [f"| {_ICON[level]} {level.value} | {spreads[level][1]} |" for level in Level]
         head, ignored = "| level | changes |\n|---|---:|\n", f"| ignored | {len(report.ignored)} |"
@@ -241,8 +230,8 @@ def _section(
     approved = " (approved)" if level is Level.BREAKING and options.approved else ""
     whose = (" no known consumer uses" if unused else " that known consumers use") if consumers else ""
     places = sum(len(fact.changes) for fact in changes)
-    count = f"{len(changes)}" + (f" in {places} places" if places != len(changes) else "")
-    title = f"{_ICON[level]} {_TITLE[level]}{approved}{whose} ({count})"
+    counts = f"{len(changes)}" + (f" in {places} places" if places != len(changes) else "")
+    title = f"{_ICON[level]} {_TITLE[level]}{approved}{whose} ({counts})"
     if level is Level.SAFE or unused:
         start, end = f"<details>\n<summary>{title}</summary>\n\n", "\n</details>\n\n"
     else:
@@ -261,7 +250,7 @@ def _section(
     if left_out:
         hidden = sum(len(fact.changes) for fact in left_out)
         where = f" (in {hidden} places)" if hidden != len(left_out) else ""
-        counted = _count(len(left_out), level.value + " change") + where
+        counted = count(len(left_out), level.value + " change") + where
         more = f"\n*… and {counted} not shown here ({_FULL}).*\n"
     return start + table + more + end
 
@@ -339,12 +328,12 @@ def _ignored(report: Report) -> str:
         f"| {markdown(e.change.id)} | {markdown(_cut(e.reason))} |\n"
         for e in report.ignored[:MAX_IGNORED]
     )
-    count = len(report.ignored)
+    ignored = len(report.ignored)
     more = ""
-    if count > MAX_IGNORED:
-        more = f"\n*… and {count - MAX_IGNORED} more not shown here ({_FULL}).*\n"
+    if ignored > MAX_IGNORED:
+        more = f"\n*… and {ignored - MAX_IGNORED} more not shown here ({_FULL}).*\n"
     return (
-        f"<details>\n<summary>Ignored by the configuration ({count})</summary>\n\n"
+        f"<details>\n<summary>Ignored by the configuration ({ignored})</summary>\n\n"
         f"| operation | change | rule | reason |\n|---|---|---|---|\n{rows}{more}\n</details>\n\n"
     )
 
@@ -356,10 +345,6 @@ def _notes(report: Report) -> str:
     if len(report.notes) > MAX_NOTES:
         lines += f"- … and {len(report.notes) - MAX_NOTES} more notes\n"
     return f"### Notes\n\n{lines}\n"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _cut(text: str) -> str:
