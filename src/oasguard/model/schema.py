@@ -97,6 +97,8 @@ def _short(pointer: str) -> str:
 
 #: what may stand beside a lone `allOf` member without making the schema more than it
 _BESIDE_LONE_ALL_OF = _DOC_KEYWORDS - {"title", "deprecated"}
+#: the extensions a schema's node reads (any other `x-` key is documentation to the comparison)
+_READ_EXTENSIONS = frozenset({"x-nullable", "x-stability-level"})
 
 
 def _lone_all_of(raw: Mapping) -> bool:
@@ -106,7 +108,12 @@ def _lone_all_of(raw: Mapping) -> bool:
         isinstance(all_of, list)
         and len(all_of) == 1
         and isinstance(all_of[0], Mapping)
-        and all(key == "allOf" or key in _BESIDE_LONE_ALL_OF or str(key).startswith("x-") for key in raw)
+        and all(
+            key == "allOf"
+            or key in _BESIDE_LONE_ALL_OF
+            or (str(key).startswith("x-") and key not in _READ_EXTENSIONS)
+            for key in raw
+        )
     )
 
 
