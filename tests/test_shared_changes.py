@@ -9,12 +9,13 @@ shared path parameter schema `Id` given a format (as `petId` in 2 operations, as
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
 
 from conftest import FIXTURES, corpus_report, run_cli
-from oasguard.changes import Change, Level, Subject
+from oasguard.changes import Change, Level, Step, Subject, _ParameterNames
 from oasguard.engine import diff, run_deep
 from oasguard.report.groups import fact_id
 from oasguard.rules.classify import render_message
@@ -74,6 +75,50 @@ def test_every_change_is_what_it_would_be_computed_alone():
             change.message == render_message(RULES[change.stated or change.id], fresh.args) or change.stated
         )
         assert (change.fingerprint, fact_id(change)) == (fresh.fingerprint, fact_id(fresh)), change
+
+
+def _fingerprint_as_specified(change: Change) -> str:
+    """The fingerprint as `Change.fingerprint` documents it, computed the plain way: every
+    part erased whole, nothing remembered."""
+    subject = change.subject
+    erase = _ParameterNames("" if subject.twin else change.operation or "")
+    values: dict[str, object] = {
+        key: erase(value) if isinstance(value, str) else value
+        for key, value in change.args.items()
+        if isinstance(value, (str, int, float, bool))
+    }
+    if subject.twin:
+        values["twin"] = True
+    if change.occurrence > 1:
+        values["occurrence"] = change.occurrence
+    parts = (
+        change.stated or change.id,
+        erase(change.operation or ""),
+        erase(change.location),
+        json.dumps(values, sort_keys=True, ensure_ascii=False),
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def test_fingerprints_are_as_specified_for_real_and_hostile_locations():
+    """The erased location is made from the operation's erased text and the steps' (changes.py:
+    `_ParameterNames.location`): the same as erasing it whole, also where a template leaves a
+    `{` open that a step's name would close, or a step names a path parameter."""
+    stripe, _, _ = corpus_report("stripe-json")
+    github, _, _ = corpus_report("github")
+    hostile = [
+        Change("x", Level.SAFE, "m", Subject("GET", path, steps=steps), "/p", args={"name": "{id}"})
+        for path in ("/a/{id}", "/a/{id", "/a/{id}/{b}", "/a path parameter id")
+        for steps in (
+            (Step("property", "x}"),),
+            (Step("property", "{id}"),),
+            (Step("parameter", "id", "path"),),
+            (Step("property", "a"), Step("items")),
+            (Step("property", "path parameter 'b'"),),
+        )
+    ]
+    for change in [*stripe.changes, *github.changes, *_annotations(), *hostile]:
+        assert change.fingerprint == _fingerprint_as_specified(change), change
 
 
 def test_shared_arguments_that_name_a_path_parameter_are_erased_per_operation():

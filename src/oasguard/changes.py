@@ -278,8 +278,8 @@ class Change:
         key = "\x1f".join(
             (
                 self.stated or self.id,
-                erase(self.operation or ""),
-                erase(self.location),
+                erase.operation(self.operation or ""),
+                erase.location(subject),
                 _values(self.args, erase, subject.twin, self.occurrence),
             )
         )
@@ -345,6 +345,25 @@ class _ParameterNames:
     def __init__(self, operation: str) -> None:
         names = _PATH_PARAMETER.findall(operation)
         self.position = {name: index for index, name in enumerate(names)}
+        self._operations: dict[str, str] = {}
+
+    def operation(self, text: str) -> str:
+        """An operation's text erased: made once per operation (it has many changes)."""
+        erased = self._operations.get(text)
+        if erased is None:
+            erased = self._operations[text] = self(text)
+        return erased
+
+    def location(self, subject: Subject) -> str:
+        """`subject.location` erased: its operation's part erased once (`operation`), and its
+        steps' part as it is when nothing in it can be erased nor close a `{` of the operation's
+        (the erasers' patterns stop at the `›` between them)."""
+        if subject.method is None or not subject.steps:
+            return self(subject.location)
+        place = subject.place
+        if self.touches(place) or "}" in place:
+            return self(subject.location)
+        return f"{self.operation(subject.operation)} › {place}"  # type: ignore[arg-type]
 
     @staticmethod
     def touches(text: str) -> bool:

@@ -924,6 +924,8 @@ _SHAPE_KEYS = frozenset(_SHAPE_OF)
 
 
 def _bounds(raw: Mapping, version: str) -> dict[str, object]:
+    if _BOUND_KEYS.isdisjoint(raw):  # most schemas: no keyword read below
+        return {}
     bounds: dict[str, object] = {}
     for keyword in _NUMERIC_BOUNDS:
         value = raw.get(keyword)
@@ -941,6 +943,12 @@ def _bounds(raw: Mapping, version: str) -> dict[str, object]:
         if _is_number(flag):  # 3.1 spelling
             bounds[exclusive] = flag
     return bounds
+
+
+#: every keyword `_bounds` reads
+_BOUND_KEYS = frozenset(
+    {*_NUMERIC_BOUNDS, "uniqueItems", "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"}
+)
 
 
 def _merge_bounds(all_bounds: list[dict[str, object]]) -> dict[str, object]:
