@@ -56,7 +56,7 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
     # arguments and the same place: its message and its pointer's text are made once. (The
     # tables hold the arguments and places they are keyed by, so no id is reused meanwhile.)
     messages: dict[tuple[str, int], tuple[dict[str, object], str]] = {}
-    places: dict[int, tuple[Where, str, str]] = {}
+    places: dict[int, tuple[Where, str, str, tuple[str, str]]] = {}
     for fact in facts:
         rule = RULES[fact.rule]
         args = fact.args
@@ -66,13 +66,14 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
         message = said[1]
         subject = fact.subject
         where = fact.where
-        key = (subject.method, subject.path, rule.id, message, where)
+        place = places.get(id(where))
+        if place is None:
+            file = where.file.as_posix()
+            place = places[id(where)] = (where, encodable(where.pointer), file, (file, where.pointer))
+        key = (subject.method, subject.path, rule.id, message, place[3])  # place[3]: `where` as text
         if key in seen:
             continue
         seen.add(key)
-        place = places.get(id(where))
-        if place is None:
-            place = places[id(where)] = (where, encodable(where.pointer), where.file.as_posix())
         changes.append(
             Change(
                 id=rule.id,
