@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python bench/stages.py stripe-json github kubernetes-swagger2 [--repeat 3]
     PYTHONPATH=src python bench/stages.py github --cprofile 25     # the 25 costliest functions
+    PYTHONPATH=src python bench/stages.py github --changes --repeat 12   # the per-change work only
 
 The pair is diffed in this process as `oasguard diff BASE REVISION --format json` does it (the
 engine, then the JSON report written to a string), with the collector off as in a real run.
@@ -12,7 +13,11 @@ here, one list each, so that each is timed alone.
 
 With `--cprofile N` the worker thread runs under cProfile instead and the N functions with the
 most time of their own are printed (the profiler's own cost inflates every figure: read them as
-shares).
+shares; `SORT=cumulative` sorts by time with callees).
+
+With `--changes`, only the work done per change is timed: settling, classifying and writing the
+JSON report of a pair's changes, with fresh subjects and empty caches each time, best of
+`--repeat`.
 """
 
 from __future__ import annotations
@@ -95,13 +100,61 @@ def _one(base: Path, revision: Path, profile: cProfile.Profile | None = None) ->
 TIMES: dict[str, float] = {}
 
 
+def _per_change(base: Path, revision: Path, repeat: int) -> tuple[int, float]:
+    """(changes, best CPU seconds) of the work done per change: settling the facts' pointers,
+    classifying them and writing the JSON report, each time with fresh subjects and empty
+    caches (nothing a run before could have left)."""
+    from dataclasses import replace
+
+    from oasguard import changes, engine
+    from oasguard.compare import compare
+    from oasguard.compare.pointers import settle
+    from oasguard.load import load
+    from oasguard.model import normalise
+    from oasguard.model.unchanged import Unchanged
+    from oasguard.report import groups
+    from oasguard.report.json import json_chunks
+    from oasguard.rules.classify import classify
+    from oasguard.sources import file_spec
+
+    def clear() -> None:
+        for module, names in ((changes, ("_parameter_names",)), (groups, ("_digest", "_name_aside"))):
+            for name in names:
+                cached = getattr(module, name, None)
+                if hasattr(cached, "cache_clear"):
+                    cached.cache_clear()
+        getattr(changes, "_VALUES", {}).clear()
+
+    def work() -> tuple[int, float]:
+        b, r = load(file_spec(str(base))), load(file_spec(str(revision)))
+        unchanged = Unchanged(b, r)
+        facts = list(compare(normalise(b, unchanged, side=0), normalise(r, unchanged, side=1), None))
+        best, count = float("inf"), 0
+        for _ in range(repeat):
+            fresh = [replace(fact, subject=replace(fact.subject)) for fact in facts]
+            clear()
+            start = time.thread_time()
+            report = engine.Report(classify(settle(fresh, b, r)))
+            "".join(json_chunks(report))
+            best, count = min(best, time.thread_time() - start), len(report.changes)
+        return count, best
+
+    return engine.run_deep(work)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="+")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cprofile", type=int, default=0, metavar="N")
+    parser.add_argument("--changes", action="store_true", help="time only the work done per change")
     options = parser.parse_args()
     pairs = _pairs()
+    if options.changes:
+        for name in options.names:
+            count, best = _per_change(*pairs[name], max(options.repeat, 1))
+            print(f"{name}: {count} changes, settle + classify + JSON report {best * 1000:.1f} ms CPU")
+        return
     if options.cprofile:
         for name in options.names:
             profile = cProfile.Profile()
