@@ -73,6 +73,8 @@ class Markdown:
     inline_kinds: set[str] = field(default_factory=set)
     links: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    #: fenced code blocks as (info string, content): shown verbatim, nothing in them renders
+    fences: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_markdown(source: str) -> Markdown:
@@ -94,6 +96,8 @@ def parse_markdown(source: str) -> Markdown:
             row = None
         elif token.type == "html_block":
             found.html.append(token.content)
+        elif token.type == "fence":
+            found.fences.append((token.info, token.content))
         elif token.type == "inline":
             text = ""
             for child in token.children or []:

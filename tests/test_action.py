@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import html5lib
 import pytest
 
 from conftest import FIXTURES
@@ -120,9 +121,12 @@ jobs:
         env:
           OUTPUTS: ${{{{ toJSON(steps.guard.outputs) }}}}
           OUTCOME: ${{{{ steps.guard.outcome }}}}
+          HTML: ${{{{ steps.guard.outputs.html }}}}
         run: |
           printf '%s' "$OUTPUTS" > "$OUT/outputs.json"
           printf '%s' "$OUTCOME" > "$OUT/outcome"
+          # what a later step (actions/upload-artifact) would upload: the file the output names
+          if [ -n "$HTML" ] && [ -f "$HTML" ]; then cp "$HTML" "$OUT/report.html"; fi
 """
 
 
@@ -271,7 +275,7 @@ def pr(tmp_path: Path, action: Path, act_cache: Path) -> Harness:
 
 
 def test_breaking_pull_request_comment_created_then_updated_then_cleared(pr: Harness) -> None:
-    first = pr.run({"specs": "api/*.yaml"})
+    first = pr.run({"specs": "api/*.yaml", "html-artifact": "oasguard-report"})
     # the step fails on breaking changes (fail-on: breaking), after doing all its work
     assert first.outcome == "failure", first.log[-4000:]
     assert first.outputs["breaking"] == "10" and first.outputs["warning"] == "3", first.outputs
@@ -299,6 +303,16 @@ def test_breaking_pull_request_comment_created_then_updated_then_cleared(pr: Har
     head = pr.git("rev-parse", "HEAD")
     link = rf"https://github\.com/octo/petstore/blob/{head}/api/openapi\.yaml#L[1-9]"
     assert re.search(link, comment["body"])
+    # the output `html` names the HTML report, a valid page with every change (a later step
+    # uploads it), and the comment links this run's page, where that artifact is listed
+    assert first.outputs["html"].endswith("/report.html"), first.outputs
+    page = (first.out / "report.html").read_text(encoding="utf-8")
+    tree = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
+    assert len(tree.findall(".//tr[@class='fact']")) == 8 + 1 + 4  # the facts: breaking, warning, safe
+    assert re.search(
+        r"\*\*oasguard-report\*\* of \[this run\]\(https://github\.com/octo/petstore/actions/runs/\d+\)",
+        comment["body"],
+    )
 
     # a second push, still breaking: the same comment is edited, not a new one posted
     pr.commit(BREAKING + "# a second push\n", "another push")
@@ -317,6 +331,40 @@ def test_breaking_pull_request_comment_created_then_updated_then_cleared(pr: Har
     (comment,) = pr.comments()
     assert comment["body"].startswith(MARKER) and "no breaking changes" in comment["body"]
     assert "response-property-removed" not in comment["body"]
+
+
+def _installed(cache: Path) -> Path:
+    """The Action's virtual environment in act's tool cache (one: the key is the action's code)."""
+    (done,) = (cache / "tool_cache" / "oasguard").glob("*/installed")
+    return done.parent
+
+
+def test_the_installed_environment_holds_no_pip_and_no_bytecode_compiled_ahead(pr: Harness) -> None:
+    done = pr.run({"specs": "api/openapi.yaml", "comment": "false"})
+    assert done.outcome == "failure" and done.outputs["breaking"] == "10", done.log[-4000:]
+    venv = _installed(pr.cache)
+    # the runner's pip installed into it (pip's own install is a third of the cold start)
+    assert not list(venv.glob("lib/python3*/site-packages/pip"))
+    # nothing compiled ahead: rich (what --format text on a terminal uses) was never imported
+    (rich,) = venv.glob("lib/python3*/site-packages/rich")
+    assert not list(rich.rglob("*.pyc"))
+
+
+def test_uv_installs_the_action_when_the_runner_has_it(tmp_path: Path, action: Path) -> None:
+    import uv
+
+    cache = tmp_path / "act-cache"  # a cold tool cache of its own: the install runs now
+    cache.mkdir()
+    pr = Harness(tmp_path, action, cache)
+    pr.commit(BREAKING, "break the API")
+    calls = tmp_path / "uv-calls"
+    (pr.stub / "uv").write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{uv.find_uv_bin()}" "$@"\n')
+    (pr.stub / "uv").chmod(0o755)
+    done = pr.run({"specs": "api/openapi.yaml", "comment": "false"})
+    assert done.outcome == "failure" and done.outputs["breaking"] == "10", done.log[-4000:]
+    made, installed = calls.read_text().splitlines()
+    assert made.startswith("venv --quiet --python ") and installed.startswith("pip install --quiet ")
+    assert not list(_installed(cache).glob("lib/python3*/site-packages/pip"))
 
 
 def test_label_approves_breaking_changes(pr: Harness) -> None:

@@ -1018,3 +1018,33 @@ def test_long_and_odd_arguments_are_named_errors(argument: str):
     result = run("diff", VALID, argument)
     line = assert_cannot_run(result)
     assert "internal error" not in line and len(line) < 2000, line
+
+
+@pytest.mark.parametrize(
+    ("name", "refused"),
+    [("a", "alias bomb"), ("a-b_C", "alias bomb"), ("9", "alias bomb")]
+    + [(name, "invalid YAML") for name in ("a.b", "ä", "a/b", "*a", "a&b")],  # names libyaml refuses
+)
+def test_an_alias_bomb_is_refused_whatever_its_anchor_names(name: str, refused: str):
+    """The walk that sizes aliases runs only on text that may hold one (a description's
+    `*emphasis*` is none): every anchor name the parser reads must still lead to it."""
+    from oasguard.errors import LoadError
+    from oasguard.load.parse import parse
+
+    lines = []
+    for level in range(9):
+        members = ", ".join(["lol"] * 10 if level == 0 else [f"*{name}{level - 1}"] * 10)
+        lines.append(f"l{level}: &{name}{level} [{members}]\n")
+    with pytest.raises(LoadError, match=refused):
+        parse("".join(lines).encode(), "bomb.yaml")
+
+
+def test_emphasis_in_descriptions_is_not_an_alias():
+    from oasguard.load.parse import parse
+
+    text = "description: '*Starting May 1* & *other* notes &amp; more'\nx: &anchor 1\ny: '*anchored*'\n"
+    assert parse(text.encode(), "doc.yaml") == {
+        "description": "*Starting May 1* & *other* notes &amp; more",
+        "x": 1,
+        "y": "*anchored*",
+    }

@@ -118,7 +118,10 @@ def test_markdown_renders_no_html_no_formatting_no_extra_rows_and_pings_no_one()
     assert not MENTION.search(text) and not REFERENCE.search(text) and not BARE_URL.search(text)
     assert not hidden(text)
     assert "<script>alert(1)</script>" in text.replace("\u2060", "")  # shown as text
-    assert not re.search(r"(?<!\\)\$", source)  # no math
+    # no math outside the shape diffs' code blocks (inside them, every character is literal)
+    fences = re.compile(r"^(`{3,})diff\n.*?^\1\n", re.MULTILINE | re.DOTALL)
+    assert not re.search(r"(?<!\\)\$", fences.sub("", source))
+    assert page.fences and all(info == "diff" and not hidden(body) for info, body in page.fences)
 
 
 def test_junit_is_valid_and_carries_the_names_as_text():

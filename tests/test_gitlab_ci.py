@@ -22,6 +22,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+import html5lib
 import pytest
 
 from conftest import FIXTURES, ROOT
@@ -303,6 +304,11 @@ def test_breaking_merge_request_fails_with_code_quality_and_one_note_edited_then
     # the other reports are artifacts too
     assert (first.artifacts / "oasguard-report" / "junit.xml").read_text().startswith("<?xml")
     assert "response-property-removed" in (first.artifacts / "oasguard-report" / "report.md").read_text()
+    # the HTML report too (exposed in the merge request), a valid page with a row per fact
+    page = (first.artifacts / "oasguard-report" / "report.html").read_text(encoding="utf-8")
+    tree = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
+    rows = tree.findall(".//tr[@class='fact']")
+    assert {row.get("data-fact") for row in rows} == {change["group"] for change in report["changes"]}
     # one note, posted with the token, holding the report with links to the head commit
     (note,) = mr.api.notes
     assert note["body"].startswith(MARKER) and "response-property-removed" in note["body"]
@@ -373,8 +379,11 @@ def test_hostile_names_inject_nothing_into_the_code_quality_report_or_the_note(m
     assert {i["check_name"] for i in issues} == {c["id"] for c in done.report()["changes"]}
     (note,) = mr.api.notes
     assert note["body"].startswith(MARKER)
-    assert "<script>" not in note["body"] and "\x1b" not in note["body"] and "\u202e" not in note["body"]
-    assert not re.search(r"(?<![\w`])@team", note["body"])  # no mention is made
+    assert "\x1b" not in note["body"] and "\u202e" not in note["body"]
+    # the shape diffs' code blocks show names verbatim (no HTML, no mention is made in code)
+    rendered = re.sub(r"^(`{3,})diff\n.*?^\1\n", "", note["body"], flags=re.MULTILINE | re.DOTALL)
+    assert "```diff" in note["body"] and "<script>" not in rendered
+    assert not re.search(r"(?<![\w`])@team", rendered)  # no mention is made
     assert not (done.clone / "pwned").exists()
 
 

@@ -118,8 +118,13 @@ def pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProces
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"},
+        env={**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", **_QUICK_PIP},
     )
+
+
+#: pip as pre-commit runs it to build the hook's environment (each try-repo builds its own, in a
+#: temporary store): no bytecode compiled for 30 packages the hook imports a few of, no version check
+_QUICK_PIP = {"PIP_NO_COMPILE": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 
 
 def try_repo(repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess[str]:

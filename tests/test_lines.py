@@ -371,5 +371,7 @@ def test_corpus_lines_are_the_same_jumped_or_scanned(name):
     for (side, file), pointers in groups.items():
         spec = base if side == "base" else revision
         data = spec.tree.read(PurePosixPath(file))
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"["):
+            continue  # YAML has one way to its lines, the scan: there is no fast path to check
         document, _ = side_file(spec, file)
         assert find_lines(data, pointers, document) == find_lines(data, pointers), file

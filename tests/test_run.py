@@ -93,10 +93,11 @@ def _sides(folder: Path):
 
 def test_every_format_has_a_reporter_that_says_what_it_needs():
     report = run([Pair(*_sides(PETSTORE))], RunOptions(sources=True))
-    shows_lines = {Format.MARKDOWN, Format.GITHUB, Format.SARIF, Format.JUNIT, Format.GITLAB}
+    shows_lines = {Format.MARKDOWN, Format.GITHUB, Format.SARIF, Format.JUNIT, Format.GITLAB, Format.HTML}
     for format in Format:
         chosen = reporter(format)
-        assert chosen.needs == Needs(sources=format in shows_lines), format
+        shows_shapes = format in (Format.MARKDOWN, Format.HTML)
+        assert chosen.needs == Needs(sources=format in shows_lines, shapes=shows_shapes), format
         out = io.StringIO()
         chosen.render_diff(report, out, RenderOptions())
         assert out.getvalue().strip(), format

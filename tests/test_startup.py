@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oasguard import __version__
+from conftest import run_in_process
+from oasguard import __version__, cli
 from oasguard.errors import LoadError
 from oasguard.load.parse import parse
 
@@ -24,6 +25,7 @@ NOT_FOR_A_JSON_DIFF = (
     "yaml",
     "tomllib",
     "tomli",
+    "glob",
     "oasguard.report.text",
     "oasguard.report.markdown",
     "oasguard.report.github",
@@ -94,6 +96,66 @@ def test_a_yaml_diff_imports_yaml_and_the_text_report_only_when_asked(tmp_path: 
     assert done.returncode == 1, done.stderr
     assert {"yaml", "oasguard.report.text"} <= modules
     assert not {"oasguard.report.sarif", "oasguard.verify", "oasguard.consumers"} & modules
+
+
+# -- the command line built for the command named --------------------------------------------------
+
+BASE, REVISION = str(PETSTORE / "base.yaml"), str(PETSTORE / "revision.yaml")
+COMMANDS = ("diff", "changelog", "verify", "rules", "explain", "hook")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param((), id="nothing"),
+        pytest.param(("--help",), id="help"),
+        pytest.param(("--help", "diff"), id="help-before-a-command"),
+        pytest.param(("--version", "diff"), id="version-before-a-command"),
+        pytest.param(("dif", BASE, REVISION), id="a-misspelt-command"),
+        pytest.param(("--debug", "diff", BASE, REVISION), id="a-diff-option-before-diff"),
+        *(pytest.param((name, "--help"), id=f"{name}-help") for name in COMMANDS),
+        *(pytest.param((name, "--no-such-option"), id=f"{name}-unknown-option") for name in COMMANDS),
+        pytest.param(("diff", BASE), id="diff-one-document"),
+        pytest.param(("diff", BASE, REVISION, "--annotations-limit", "some"), id="diff-a-bad-number"),
+        pytest.param(("diff", BASE, REVISION, "--format"), id="diff-an-option-without-its-value"),
+        pytest.param(
+            ("diff", BASE, REVISION, "--format", "json", "-o"), id="diff-a-short-option-without-its-value"
+        ),
+        pytest.param(("diff", BASE, REVISION, "-f", "json", "--fail-on", "warning"), id="diff-json"),
+        pytest.param(
+            ("diff", "--format=markdown", "--", BASE, REVISION), id="diff-markdown-after-a-double-dash"
+        ),
+        pytest.param(("changelog", BASE, REVISION), id="changelog"),
+        pytest.param(("rules", "--format", "json"), id="rules"),
+        pytest.param(("explain", "no-such-rule"), id="explain-an-unknown-rule"),
+    ],
+)
+def test_the_command_named_reads_its_arguments_as_the_whole_command_line_does(args, monkeypatch):
+    """Only the command named first is built (typer builds every command's options on every run):
+    output, errors and exit status are those of the command line holding all of them."""
+    alone = run_in_process(*args)
+    monkeypatch.setattr(cli, "_only_named", lambda _args: cli.app)
+    whole = run_in_process(*args)
+    assert (alone.returncode, alone.stdout, alone.stderr) == (whole.returncode, whole.stdout, whole.stderr)
+    assert alone.stdout or alone.stderr  # each of them says something
+
+
+def test_only_the_command_named_first_is_built():
+    assert [info.callback.__name__ for info in cli._only_named(["diff", "a", "b"]).registered_commands] == [
+        "diff"
+    ]
+    assert cli._only_named(["explain", "x"]).registered_commands[0].callback is cli.explain
+    for args in ([], ["--help", "diff"], ["dif"], ["--version"]):
+        assert cli._only_named(args) is cli.app
+    assert len(cli.app.registered_commands) == 6  # the app itself is left whole
+
+
+def test_the_commands_options_are_read_from_annotations_already_evaluated():
+    """As strings (`from __future__ import annotations` in cli.py), typer would evaluate every
+    command's annotations twice on every run: about 40 M instructions of a diff's start-up."""
+    for info in cli.app.registered_commands:
+        annotations = info.callback.__annotations__
+        assert annotations and not any(isinstance(value, str) for value in annotations.values()), info
 
 
 # -- the fast JSON read ----------------------------------------------------------------------------

@@ -1,13 +1,16 @@
 """Write the example reports of docs/examples/ from the petstore pair, by the real command.
 
-    python docs/examples/generate.py          # rewrite the examples
-    python docs/examples/generate.py --check  # exit 1 if an example is not what oasguard writes
+    python docs/examples/generate.py               # rewrite the examples
+    python docs/examples/generate.py --check       # exit 1 if an example is not what oasguard writes
+    python docs/examples/generate.py --screenshot  # also petstore-html.png, by headless chromium
 
-`tests/test_formats_examples.py` runs the check, so the examples stay current."""
+`tests/test_formats_examples.py` runs the check, so the examples stay current. The screenshot is
+not checked (fonts differ between machines): take it again when the page changes."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +23,14 @@ EXAMPLES = {
     "petstore.md": ("diff", "--format", "markdown"),
     "petstore.sarif": ("diff", "--format", "sarif"),
     "petstore.txt": ("diff", "--format", "text"),
+    "petstore-shapes.txt": ("diff", "--format", "text", "--shapes"),
     "petstore-gitlab.json": ("diff", "--format", "gitlab"),
     "petstore-changelog.md": ("changelog",),
+    "petstore.html": ("diff", "--format", "html"),
 }
+#: the screenshot of petstore.html: a desktop browser's width, tall enough for the whole page
+SCREENSHOT = "petstore-html.png"
+WINDOW = "1280,1400"
 
 
 def generate(name: str) -> str:
@@ -44,6 +52,20 @@ def generate(name: str) -> str:
     return result.stdout
 
 
+def screenshot() -> None:
+    """petstore.html as Debian's chromium shows it (headless, the page's script run)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        raise SystemExit("--screenshot needs chromium (apt-get install chromium)")
+    page = (HERE / "petstore.html").as_uri()
+    command = [browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    command += [f"--window-size={WINDOW}", f"--screenshot={HERE / SCREENSHOT}", page]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    if result.returncode != 0 or not (HERE / SCREENSHOT).exists():
+        raise SystemExit(f"chromium failed: {result.stderr.strip()[-500:]}")
+    print(f"wrote docs/examples/{SCREENSHOT}")
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
@@ -61,6 +83,8 @@ def main(argv: list[str]) -> int:
     if stale:
         print(f"stale: {', '.join(stale)} (run: python docs/examples/generate.py)", file=sys.stderr)
         return 1
+    if "--screenshot" in argv and not check:
+        screenshot()
     return 0
 
 

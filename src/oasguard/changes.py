@@ -393,11 +393,14 @@ class ShapeLine(NamedTuple):
     #: " " context (unchanged, shown to place the change), "-" only in the base, "+" only in the
     #: revision
     mark: str
-    #: nesting below the shape's root (0: a top-level property or a parameter)
+    #: nesting: 0 a body's root (`{`, `[`, `oneOf`) and its closing bracket, or a parameter;
+    #: 1 a top-level property; one more per object, array or variant opened
     depth: int
-    #: what the line shows: `"userName": string`, `limit: integer, maximum 100 → 50`, `…`
+    #: what the line shows: `"userName": string`, `limit (query): integer, maximum 100 → 50`,
+    #: `"tags": [`, `| Cat: object`, `…`; names raw (each reporter escapes them)
     text: str
-    #: what the comparison said of it, when a change is about this line (a rename's message)
+    #: what the comparison said of it, where the text does not show it: a rename's message (on
+    #: both its `-` and `+` lines), the change a line's type and constraints cannot spell
     note: str = ""
 
 

@@ -1,7 +1,10 @@
 """The command line: options → engine → reporter → exit status. Nothing else lives here."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads the options from the annotations, and
+# as strings it evaluates each of them twice per command on every run (37 M instructions, issue
+# 24, docs/performance.md "Start-up"). Names imported only for type checking are quoted instead.
 
+import copy
 import os
 import sys
 import traceback
@@ -182,7 +185,7 @@ def diff(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text | json | markdown | github | sarif | junit | gitlab | changelog.",
+            help="text | json | markdown | github | sarif | junit | gitlab | changelog | html.",
         ),
     ] = "text",
     fail_on: Annotated[
@@ -223,7 +226,7 @@ def diff(
             "--link",
             metavar="URL",
             help="URL of the revision's files (https://github.com/OWNER/REPO/blob/SHA): "
-            "file:line becomes a link to URL/file#Lline in markdown.",
+            "file:line becomes a link to URL/file#Lline in markdown and html.",
         ),
     ] = None,
     approved_by: Annotated[
@@ -277,6 +280,14 @@ def diff(
         bool,
         typer.Option("--annotations-safe", help="With --annotations-limit: safe changes as notices too."),
     ] = False,
+    shapes: Annotated[
+        bool,
+        typer.Option(
+            "--shapes",
+            help="text, json: also each affected body and the parameters before and after, along "
+            "the changed branches (markdown always shows them). Config: shapes: true.",
+        ),
+    ] = False,
     generate: _Generate = None,
     generated_file: _GeneratedFile = None,
     fastapi_app: _FastapiApp = None,
@@ -311,9 +322,15 @@ def diff(
     if verify_too:
         _check_verify(chosen, evidence)
     # source lines cost time: only when a format written shows them (list every format written)
-    sources = needs(chosen, *(each for each, _ in outputs)).sources
+    needed = needs(chosen, *(each for each, _ in outputs))
+    shapes = shapes or settings.shapes  # shown by text and json only when asked for
     options = RunOptions(
-        settings=settings, dangling_as_empty=lenient, sources=sources, validate=validate, consumers=evidence
+        settings=settings,
+        dangling_as_empty=lenient,
+        sources=needed.sources,
+        shapes=needed.shapes or shapes,
+        validate=validate,
+        consumers=evidence,
     )
     generation = _generation(
         settings, generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
@@ -330,7 +347,9 @@ def diff(
     limits = None
     if annotations_limit is not None and Format.GITHUB in (chosen, *(each for each, _ in outputs)):
         limits = _annotations(annotations_limit, annotations_safe, base_ref, report)
-    shown = RenderOptions(link=link, approved=approved_by or report.approval(), annotations=limits)
+    shown = RenderOptions(
+        link=link, approved=approved_by or report.approval(), annotations=limits, shapes=shapes
+    )
     for extra, path in outputs:
         _write(report, extra, path, shown, verification)
     if verification is None:
@@ -365,7 +384,7 @@ def _check_verify(chosen: Format, evidence: object) -> None:
         raise UsageError("--verify needs the consumers' evidence: --consumers [NAME=]GLOB or `consumers`")
 
 
-def _verification(evidence: object, pair: Pair, lenient: bool):
+def _verification(evidence: object, pair: "Pair", lenient: bool):
     """`diff --verify`: the consumers verified against REVISION, drift already in BASE told apart."""
     from oasguard.verify.run import against
 
@@ -426,7 +445,7 @@ class Broker:
         return read_broker(self.url, self.provider, self.tag, self.branch)
 
 
-def _consumers(patterns: list[str], settings: Settings, broker: Broker):
+def _consumers(patterns: list[str], settings: "Settings", broker: Broker):
     """The consumer evidence: what `--consumers` names (relative to the current folder), else the
     configuration's `consumers` (relative to the configuration file); and the Broker's pacts when
     one is named. None when there is none at all."""
@@ -446,7 +465,7 @@ def _consumers(patterns: list[str], settings: Settings, broker: Broker):
     return combined(files, pacts)
 
 
-def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: Settings) -> list[Pair]:
+def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: "Settings") -> list["Pair"]:
     """What `diff` compares: BASE with REVISION; each SPEC at REF with the working tree's; or,
     with --base REF alone, the configuration's specs or the OpenAPI documents changed since REF."""
     from oasguard.engine import Argument, Pair, against_revision
@@ -488,7 +507,7 @@ def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: 
     ]
 
 
-def _generation(settings: Settings, *given) -> GenerateOptions | None:
+def _generation(settings: "Settings", *given) -> "GenerateOptions | None":
     """The generate options as given, or None when neither they nor the configuration ask for a
     generated document (a plain diff does not import generate/: 12 ms)."""
     *values, cache = given
@@ -500,8 +519,8 @@ def _generation(settings: Settings, *given) -> GenerateOptions | None:
 
 
 def _generated_pairs(
-    given: GenerateOptions, settings: Settings, specs: list[str], base_ref: str | None
-) -> list[Pair] | None:
+    given: "GenerateOptions", settings: "Settings", specs: list[str], base_ref: str | None
+) -> "list[Pair] | None":
     """The pair of generated documents this run compares, or None when its documents are files."""
     from oasguard.generate.plan import diff_jobs, recipe
 
@@ -514,7 +533,7 @@ def _generated_pairs(
     return [Pair(Generated(base), Generated(revision))]
 
 
-def _opened(stack: ExitStack, pair: Pair) -> Pair:
+def _opened(stack: ExitStack, pair: "Pair") -> "Pair":
     """`pair` with its generated sides opened here, in the main thread, where Ctrl-C arrives:
     their commands are killed and their trees removed before the command line ends."""
     from oasguard.engine import Generated, Opened, Pair
@@ -529,7 +548,7 @@ def _opened(stack: ExitStack, pair: Pair) -> Pair:
     return Pair(Opened(base), Opened(revision), pair.document)
 
 
-def _run(pairs: list[Pair], options: RunOptions) -> Report:
+def _run(pairs: list["Pair"], options: "RunOptions") -> Report:
     """The engine's run of `pairs`, with a spinner on a terminal."""
     from dataclasses import replace
 
@@ -750,7 +769,7 @@ def hook(
         raise typer.Exit(code)
 
 
-def _versioning(settings: Settings, value: str | None) -> Settings:
+def _versioning(settings: "Settings", value: str | None) -> "Settings":
     """`settings` with `--versioning`, when given, in place of the configuration's."""
     if value is None:
         return settings
@@ -780,7 +799,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run the command line; exit 0, 1 (changes at or above --fail-on) or 2 (could not run)."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or bool(os.environ.get("OASGUARD_DEBUG"))
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(_only_named(args))
     try:
         code = command.main(args=args, prog_name="oasguard", standalone_mode=False)
     except OasguardError as error:
@@ -803,6 +822,27 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         _fail(f"internal error: {type(error).__name__}: {error}")
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _only_named(args: list[str]) -> typer.Typer:
+    """`app` with only the command that the first argument names: typer builds the options of
+    every command it holds, on every run (14 M instructions of a diff's start-up). Anything else
+    (the group's own --help, which lists every command; a name that is no command, which gets
+    suggestions from all of them) gets the whole app."""
+    name = args[0] if args else None
+    chosen = [info for info in app.registered_commands if _command_name(info) == name]
+    if not chosen:
+        return app
+    one = copy.copy(app)
+    one.registered_commands = chosen
+    return one
+
+
+def _command_name(info: typer.models.CommandInfo) -> str | None:
+    """The name typer gives the command (`typer.main.get_command_from_info`'s rule)."""
+    if info.name or info.callback is None:
+        return info.name
+    return typer.main.get_command_name(info.callback.__name__)
 
 
 def _fail(*messages: str, first_line: bool = False, whole: bool = False) -> None:

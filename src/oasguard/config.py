@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import glob
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ KEYS = (
     "consumers",
     "fail-on-consumers",
     "versioning",
+    "shapes",
     "generate",
     "generated-file",
     "fastapi-app",
@@ -114,6 +114,8 @@ class Settings:
     prefix: str = ""
     #: one of VERSIONING: "major-bump-approves" lets a major increase approve breaking changes
     versioning: str = "judge"
+    #: `shapes: true`: the text and JSON reports show the shape diffs, as `--shapes` does
+    shapes: bool = False
 
     def where(self, key: str) -> str:
         """`file: key` as messages name a key of this configuration."""
@@ -259,6 +261,9 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
     if not isinstance(fail_on_consumers, bool):
         raise fail("fail-on-consumers", f"{brief(fail_on_consumers)} is not true or false")
     versioning = check_versioning(table.get("versioning", "judge"), lambda text: fail("versioning", text))
+    shapes = table.get("shapes", False)
+    if not isinstance(shapes, bool):
+        raise fail("shapes", f"{brief(shapes)} is not true or false")
 
     generation = _generation(table, fail)
     if specs and (generation["generate"] or generation["fastapi_app"]):
@@ -281,6 +286,7 @@ def parse(table: Mapping[object, object], shown: str, root: Path, prefix: str = 
         fail_on_consumers=fail_on_consumers,
         prefix=prefix,
         versioning=versioning,
+        shapes=shapes,
     )
     expand_specs(settings)  # a glob that matches nothing is an error on every run, not only some
     return settings
@@ -316,6 +322,8 @@ def _generation(table: Mapping[object, object], fail) -> dict:
 def expand_specs(settings: Settings) -> list[Path]:
     """The files `specs` names, each path or glob relative to the configuration file's folder;
     a glob that matches no file is an error."""
+    import glob  # only a configuration with `specs` globs (a JSON diff's start-up, issue 24)
+
     assert settings.root is not None or not settings.specs
     found: list[Path] = []
     for index, pattern in enumerate(settings.specs):

@@ -47,6 +47,8 @@ class RunOptions:
     dangling_as_empty: bool = False
     #: fill each change's `source` (file and line), which only some formats show
     sources: bool = False
+    #: build the shape diffs (`Report.shapes`), which only some formats show (report/shapes.py)
+    shapes: bool = False
     #: validate both documents against the OpenAPI schema before comparing them
     validate: bool = False
     #: hears each stage begin (never sent to a worker process)
@@ -256,6 +258,10 @@ def _judge(
 
     versions = (info_version(base_document.root), info_version(revision_document.root))
     outcome = policy.versioned(outcome, versions, options.settings, options.today, placed)
+    if options.shapes:  # from both graphs, while they are in hand; never when not asked for
+        from oasguard.report.shapes import build
+
+        outcome = replace(outcome, shapes=tuple(build(outcome.changes, base_api, revision_api, document)))
     if options.consumers is not None:  # what attribution reads: kept only when it will run
         outcome = replace(outcome, apis=(base_api, revision_api, document, base_document))
     warnings = dict.fromkeys((*base_api.warnings, *revision_api.warnings))  # once when both say it
@@ -324,6 +330,12 @@ def combine(pairs: list[Pair], outcomes: list[policy.Outcome], options: RunOptio
             if outcome.approved
         },
         versions={document: outcome.versions for document, outcome in named},
+        # each pair's in its operations' order; pairs by document, as the changes are
+        shapes=tuple(
+            shape
+            for _, outcome in sorted(named, key=lambda pair: pair[0])
+            for shape in sorted(outcome.shapes, key=lambda shape: shape.operation)
+        ),
     )
 
 

@@ -75,6 +75,8 @@ class Outcome:
     approved: str | None = None
     #: `info.version` of the base and of the revision, as written
     versions: tuple[str | None, str | None] = (None, None)
+    #: the shape diffs of the document's operations, when the run builds them (report/shapes.py)
+    shapes: tuple = ()
 
 
 #: an operation as a change's subject names it: (METHOD, path template)

@@ -18,7 +18,10 @@ MAX_MERGED_KEYS = 100_000
 #: Integers longer than this many bits (about Python's 4,300-digit conversion limit) are refused:
 #: nothing could print or compare them in decimal without that limit.
 MAX_INT_BITS = 14_000
-_ALIAS = re.compile(rb"(?:^|[\s\[{,:-])\*[^\s\[\]{},]")
+#: an anchor's name as libyaml reads it, and as YAML 1.2 allows it (any but space and `[]{},`)
+_ANCHORS = (re.compile(rb"&([0-9A-Za-z_-]+)"), re.compile(rb"&([^\s\[\]{},]+)"))
+#: past this many anchor names the text is not worth reading further: the walk decides
+_MANY_ANCHORS = 512
 
 #: (byte-order mark, codec); UTF-32 first: its little-endian mark starts like UTF-16's
 _BOMS = (
@@ -347,9 +350,25 @@ def _parse_yaml(data: bytes, name: str) -> object:
         raise LoadError(f"{name}: nested too deeply") from None
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
         raise LoadError(f"{name}: invalid YAML value ({type(error).__name__}: {error})") from None
-    if _ALIAS.search(data):
+    if _may_alias(data):
         _check_expansion(document, name)
     return document
+
+
+def _may_alias(data: bytes) -> bool:
+    """Whether the YAML text `data` may use an alias: a `*` before the name of an anchor it
+    defines (an alias to no anchor is an error the parser has already raised).
+
+    Read from the text, over-approximating (any `&name`, any `*` before one): a description's
+    emphasis (`*Starting May 1*`) is no alias, and sizing a 3 MB document's aliases costs as
+    much as reading it."""
+    names = {name for anchor in _ANCHORS for name in anchor.findall(data)}
+    if not names:
+        return False
+    if len(names) > _MANY_ANCHORS:
+        return True
+    alias = re.compile(rb"\*(?:" + b"|".join(map(re.escape, sorted(names, key=len, reverse=True))) + rb")")
+    return alias.search(data) is not None
 
 
 def _check_expansion(document: object, name: str) -> None:

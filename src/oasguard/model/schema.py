@@ -101,6 +101,21 @@ def _is_mapping(value: object) -> bool:
     return value.__class__ is dict or isinstance(value, Mapping)
 
 
+#: what may stand beside a lone `allOf` member without making the schema more than it
+_BESIDE_LONE_ALL_OF = _DOC_KEYWORDS - {"title", "deprecated"}
+
+
+def _lone_all_of(raw: Mapping) -> bool:
+    """Whether `raw` is `allOf: [one schema]` with nothing beside it but documentation."""
+    all_of = raw.get("allOf")
+    return (
+        isinstance(all_of, list)
+        and len(all_of) == 1
+        and isinstance(all_of[0], Mapping)
+        and all(key == "allOf" or key in _BESIDE_LONE_ALL_OF or str(key).startswith("x-") for key in raw)
+    )
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -247,6 +262,10 @@ class SchemaBuilder:
                 self._fill(own, extra, where)
                 self._merge_into(node, [own, target])
                 return node
+            if _is_mapping(raw) and _lone_all_of(raw):
+                # `allOf: [X]` alone is X: the same node, as a `$ref` is its target (a component
+                # wrapped so is then still that component, compared once for all its uses)
+                return self.build(raw["allOf"][0], where.child("allOf", "0"))
             if _is_mapping(raw):  # one node per raw mapping: YAML aliases share it
                 known = self._inline.get(id(raw))
                 if known is not None:

@@ -24,6 +24,7 @@ class Format(str, enum.Enum):
     JUNIT = "junit"
     CHANGELOG = "changelog"
     GITLAB = "gitlab"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class RenderOptions:
     approved: str | None = None
     #: `--annotations-limit`: the github format writes what a CI step shows (None: every change)
     annotations: Annotations | None = None
+    #: `--shapes`: the text and JSON formats show the shape diffs too (Markdown always does)
+    shapes: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,11 @@ class Needs:
 
     #: `file:line` of each change (`Change.source`): finding lines costs a pass over the sources
     sources: bool = False
+    #: the shape diffs (`Report.shapes`): built from both graphs while the engine has them
+    shapes: bool = False
 
     def __or__(self, other: Needs) -> Needs:
-        return Needs(sources=self.sources or other.sources)
+        return Needs(sources=self.sources or other.sources, shapes=self.shapes or other.shapes)
 
 
 class Reporter(Protocol):
@@ -109,6 +114,10 @@ def reporter(format: Format) -> Reporter:
             from oasguard.report.gitlab import GitlabReporter
 
             return GitlabReporter()
+        case Format.HTML:
+            from oasguard.report.html import HtmlReporter
+
+            return HtmlReporter()
         case _:
             assert_never(format)
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from oasguard.changes import Change, Report
+from oasguard.changes import Change, Report, Shape
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.groups import fact_id
 
@@ -34,8 +34,19 @@ def change_dict(change: Change) -> dict[str, object]:
     return fields
 
 
-def report_dict(report: Report) -> dict[str, object]:
-    """The whole report as `json_chunks` writes it (`ignored` and `notes` only when any)."""
+def shape_dict(shape: Shape) -> dict[str, object]:
+    """A shape diff as the JSON report writes it (with `--shapes`)."""
+    return {
+        "operation": shape.operation,
+        "document": shape.document,
+        "title": shape.title,
+        "lines": [{"mark": x.mark, "depth": x.depth, "text": x.text, "note": x.note} for x in shape.lines],
+    }
+
+
+def report_dict(report: Report, shapes: bool = False) -> dict[str, object]:
+    """The whole report as `json_chunks` writes it (`ignored` and `notes` only when any, `shapes`
+    only when asked for)."""
     document: dict[str, object] = {
         "summary": report.summary,
         "changes": [change_dict(c) for c in report.changes],
@@ -49,16 +60,18 @@ def report_dict(report: Report) -> dict[str, object]:
     if report.attributed:
         document["unmatched"] = list(report.unmatched)
         document["consumers"] = report.per_consumer()
+    if shapes:
+        document["shapes"] = [shape_dict(shape) for shape in report.shapes]
     return document
 
 
-def render_json(report: Report) -> str:
+def render_json(report: Report, shapes: bool = False) -> str:
     """The report as one string (see `json_chunks`)."""
-    return "".join(json_chunks(report))
+    return "".join(json_chunks(report, shapes))
 
 
-def json_chunks(report: Report) -> Iterator[str]:
-    """The report as `json.dumps(report_dict(report), indent=2, ensure_ascii=False)` writes it,
+def json_chunks(report: Report, shapes: bool = False) -> Iterator[str]:
+    """The report as `json.dumps(report_dict(report, shapes), indent=2, ensure_ascii=False)` writes it,
     byte for byte, in pieces, with each value written by the C string encoder: the generic
     indenting encoder is pure Python and took 0.5 s for the 60,000 changes of a 4.5-year Stripe
     diff."""
@@ -75,6 +88,8 @@ def json_chunks(report: Report) -> Iterator[str]:
     if report.attributed:
         yield ',\n  "unmatched": ' + _nested(list(report.unmatched), "  ")
         yield ',\n  "consumers": ' + _nested(report.per_consumer(), "  ")
+    if shapes:  # with `--shapes` only: every other key stays as it was
+        yield ',\n  "shapes": ' + _nested([shape_dict(shape) for shape in report.shapes], "  ")
     yield "\n}\n"
 
 
@@ -154,4 +169,4 @@ class JsonReporter:
     needs = Needs()
 
     def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
-        out.writelines(json_chunks(report))
+        out.writelines(json_chunks(report, options.shapes))

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from oasguard.changes import Change, Level, Report
+from oasguard.changes import Change, Level, Report, Shape
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import place, side
-from oasguard.report.escape import markdown, url, url_path
+from oasguard.report.escape import markdown, url, url_path, visible
 from oasguard.report.groups import Fact, entries
 
 #: GitHub refuses a comment longer than this (characters); the tests hold the report under it
@@ -85,7 +85,65 @@ def markdown_report(report: Report, options: RenderOptions) -> str:
             section = _section(level, changes, options, several, budget)
         remaining -= len(section)
         sections.append(section)
+    # the shape diffs get what the changes left: they are cut first (a fact never is for them)
+    for index, level in enumerate(levels):
+        if level is not Level.SAFE and report.shapes:
+            shapes = _shapes(report, level, remaining)
+            remaining -= len(shapes)
+            sections[index] += shapes
     return head + "".join(sections) + tail
+
+
+def _shapes(report: Report, level: Level, budget: int) -> str:
+    """After a section's table: a folded `<details>` per operation whose most severe change is
+    of `level`, holding its shape diffs as ```diff blocks; as many operations as fit in `budget`,
+    then how many more there are."""
+    worst: dict[tuple[str, str], int] = {}
+    for change in report.changes:
+        key = (change.document or "", change.operation or "")
+        worst[key] = max(worst.get(key, -1), change.level.rank)
+    by_operation: dict[tuple[str, str], list[Shape]] = {}
+    for shape in report.shapes:
+        key = (shape.document or "", shape.operation)
+        if worst.get(key) == level.rank:
+            by_operation.setdefault(key, []).append(shape)
+    parts: list[str] = []
+    used = MORE_LINE
+    for (document, operation), shapes in by_operation.items():
+        named = f"{document}: {operation}" if document else operation
+        block = f"<details>\n<summary>Shapes: {markdown(_cut(named))}</summary>\n\n"
+        block += "".join(_diff_block(shape) for shape in shapes) + "</details>\n\n"
+        if used + len(block) > budget:
+            break
+        parts.append(block)
+        used += len(block)
+    left = len(by_operation) - len(parts)
+    if left:
+        parts.append(
+            f"*Shapes of {_count(left, 'more operation')} not shown here (`oasguard diff --shapes`).*\n\n"
+        )
+    return "".join(parts)
+
+
+def _diff_block(shape: Shape) -> str:
+    """One shape as a ```diff block: `-`/`+` marks in the first column, its title above. The
+    fence is longer than any run of backticks in the lines, so no name can close it; each line
+    is made one line (`escape.visible`), so no name can add one."""
+    lines = []
+    for line in shape.lines:
+        note = f"  ← {visible(line.note)}" if line.note else ""
+        lines.append(f"{line.mark}{'  ' * line.depth}{visible(line.text)}{note}")
+    body = "\n".join(lines)
+    fence = "`" * max(3, _longest_backticks(body) + 1)
+    return f"{markdown(_cut(shape.title))}\n\n{fence}diff\n{body}\n{fence}\n\n"
+
+
+def _longest_backticks(text: str) -> int:
+    longest = run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return longest
 
 
 def _compact(facts: list[Fact], options: RenderOptions, several: bool, consumers: bool) -> int:
@@ -311,7 +369,7 @@ def _cut(text: str) -> str:
 class MarkdownReporter:
     """The Markdown report: a pull-request comment or job summary."""
 
-    needs = Needs(sources=True)
+    needs = Needs(sources=True, shapes=True)
 
     def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
         render_markdown(report, out, options)

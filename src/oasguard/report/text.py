@@ -13,7 +13,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from oasguard.changes import Change, Level, Report
+from oasguard.changes import Change, Level, Report, Shape
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.escape import terminal
 from oasguard.report.groups import Fact, entries
@@ -25,16 +25,21 @@ _INDENT = " " * 13
 _NAMED_OPERATIONS = 5
 
 
-def render_text(report: Report, out: TextIO) -> None:
+def render_text(report: Report, out: TextIO, shapes: bool = False) -> None:
+    """The report; with `shapes` (`--shapes`), each operation's shape diffs after its changes."""
     console = Console(file=out, highlight=False, soft_wrap=True, emoji=False, markup=False)
     documents = {change.document for change in report.changes}
     several = len(documents) > 1
     by_document = sorted(report.changes, key=lambda c: c.document or "") if several else report.changes
+    pending: dict[tuple[str, str], list[Shape]] = {}
+    for shape in report.shapes if shapes else ():
+        pending.setdefault((shape.document or "", shape.operation), []).append(shape)
     for document, changes in groupby(by_document, key=lambda c: c.document or ""):
         if several:
             console.print(Text(f"== {terminal(document or 'document')}", style="bold underline"))
             console.print()
-        _operations(console, list(changes))
+        _operations(console, list(changes), pending)
+    _left_shapes(console, pending)
     _ignored(console, report)
     for note in report.notes:
         console.print(Text(f"note: {terminal(note)}", style="yellow"))
@@ -63,7 +68,7 @@ def _summary(console: Console, report: Report) -> None:
     console.print(line)
 
 
-def _operations(console: Console, changes: list[Change]) -> None:
+def _operations(console: Console, changes: list[Change], shapes: dict[tuple[str, str], list[Shape]]) -> None:
     """A block per operation, and one per fact in several operations before the operations of
     its level (the root cause first); blocks by their most severe change."""
     single: list[Change] = []
@@ -84,10 +89,10 @@ def _operations(console: Console, changes: list[Change]) -> None:
         if isinstance(block, Fact):
             _fact(console, block)
         else:
-            _operation(console, block)
+            _operation(console, block, shapes)
 
 
-def _operation(console: Console, group: list[Change]) -> None:
+def _operation(console: Console, group: list[Change], shapes: dict[tuple[str, str], list[Shape]]) -> None:
     console.print(Text(terminal(group[0].operation or "document"), style="bold"))
     for change in sorted(group, key=lambda c: (-c.level.rank, c.location, c.id)):
         _line(console, change, change.message)
@@ -95,7 +100,37 @@ def _operation(console: Console, group: list[Change]) -> None:
         if where:
             console.print(Text(f"{_INDENT}at {where}", style="dim"))
         _consumers(console, change.consumers)
+    first = group[0]
+    for shape in shapes.pop((first.document or "", first.operation or ""), []):
+        _shape(console, shape)
     console.print()
+
+
+#: how each mark of a shape's line shows on a terminal
+_SHAPE_STYLE = {"-": "red", "+": "green"}
+
+
+def _shape(console: Console, shape: Shape) -> None:
+    """A shape diff under its operation: its title, then a line each, `-` red and `+` green."""
+    console.print(Text(f"{_INDENT}shape of {terminal(shape.title)}:", style="dim"))
+    for line in shape.lines:
+        text = Text(
+            f"{_INDENT}{line.mark} {'  ' * line.depth}{terminal(line.text)}",
+            style=_SHAPE_STYLE.get(line.mark, ""),
+        )
+        if line.note:
+            text.append(f"  ← {terminal(line.note)}", style="dim")
+        console.print(text)
+
+
+def _left_shapes(console: Console, shapes: dict[tuple[str, str], list[Shape]]) -> None:
+    """The shapes of operations whose changes are all told as facts shared with others."""
+    for (document, operation), found in shapes.items():
+        where = f"{terminal(document)}: " if document else ""
+        console.print(Text(f"{where}{terminal(operation)} (shapes)", style="bold"))
+        for shape in found:
+            _shape(console, shape)
+        console.print()
 
 
 def _fact(console: Console, fact: Fact) -> None:
@@ -179,4 +214,4 @@ class TextReporter:
     needs = Needs()
 
     def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
-        render_text(report, out)
+        render_text(report, out, options.shapes)
