@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -273,22 +274,13 @@ class Change:
         """
         subject = self.subject
         # a twin is told apart from its twins by its parameter names: they are kept
-        erase = _ParameterNames("" if subject.twin else self.operation or "")
-        values: dict[str, object] = {
-            key: erase(value) if isinstance(value, str) else value
-            for key, value in self.args.items()
-            if isinstance(value, (str, int, float, bool))
-        }
-        if subject.twin:
-            values["twin"] = True
-        if self.occurrence > 1:
-            values["occurrence"] = self.occurrence
+        erase = _parameter_names("" if subject.twin else self.operation or "")
         key = "\x1f".join(
             (
                 self.stated or self.id,
-                erase(self.operation or ""),
-                erase(self.location),
-                json.dumps(values, sort_keys=True, ensure_ascii=False),
+                erase.operation(self.operation or ""),
+                erase.location(subject),
+                _values(self.args, erase, subject.twin, self.occurrence),
             )
         )
         import hashlib  # only when a fingerprint is computed: most runs never need one
@@ -313,6 +305,39 @@ _PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")
 _PATH_PARAMETER_NAME = re.compile(r"path parameter ('?)([^\s›']+)\1")
 
 
+def _values(args: Mapping[str, object], erase: _ParameterNames, twin: bool, occurrence: int) -> str:
+    """The fact's own values as a fingerprint hashes them (JSON, keys sorted, path parameter
+    names erased). A shared component's change has the same arguments in every operation that
+    reaches it (compare/operations/bodies.py): unless a value names a path parameter, the text
+    is the same for all of them and is made once."""
+    plain = not twin and occurrence == 1
+    if plain:
+        known = _VALUES.get(id(args))
+        if known is not None and known[0] is args:
+            return known[1]
+    values: dict[str, object] = {
+        key: erase(value) if isinstance(value, str) else value
+        for key, value in args.items()
+        if isinstance(value, (str, int, float, bool))
+    }
+    if twin:
+        values["twin"] = True
+    if occurrence > 1:
+        values["occurrence"] = occurrence
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False)
+    if plain and not any(isinstance(value, str) and erase.touches(value) for value in args.values()):
+        if len(_VALUES) >= _VALUES_KEPT:
+            _VALUES.clear()
+        _VALUES[id(args)] = (args, text)  # holds `args`: its id is not reused while listed
+    return text
+
+
+#: `_values` of the arguments of recent changes, by their id (bounded: a long-lived process
+#: diffs many times)
+_VALUES: dict[int, tuple[Mapping[str, object], str]] = {}
+_VALUES_KEPT = 50_000
+
+
 class _ParameterNames:
     """Text of a change with the path parameters of its operation named by position: the names
     are the template's to choose (`{id}` → `{petId}` is no change, SPEC 3.2)."""
@@ -320,6 +345,30 @@ class _ParameterNames:
     def __init__(self, operation: str) -> None:
         names = _PATH_PARAMETER.findall(operation)
         self.position = {name: index for index, name in enumerate(names)}
+        self._operations: dict[str, str] = {}
+
+    def operation(self, text: str) -> str:
+        """An operation's text erased: made once per operation (it has many changes)."""
+        erased = self._operations.get(text)
+        if erased is None:
+            erased = self._operations[text] = self(text)
+        return erased
+
+    def location(self, subject: Subject) -> str:
+        """`subject.location` erased: its operation's part erased once (`operation`), and its
+        steps' part as it is when nothing in it can be erased nor close a `{` of the operation's
+        (the erasers' patterns stop at the `›` between them)."""
+        if subject.method is None or not subject.steps:
+            return self(subject.location)
+        place = subject.place
+        if self.touches(place) or "}" in place:
+            return self(subject.location)
+        return f"{self.operation(subject.operation)} › {place}"  # type: ignore[arg-type]
+
+    @staticmethod
+    def touches(text: str) -> bool:
+        """Whether erasing may change `text`, whatever the operation."""
+        return "{" in text or "path parameter" in text
 
     def __call__(self, text: str) -> str:
         if "{" not in text and "path parameter" not in text:
@@ -330,6 +379,12 @@ class _ParameterNames:
     def _numbered(self, match: re.Match[str]) -> str:
         name = match[2]
         return f"path parameter #{self.position[name]}" if name in self.position else match[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def _parameter_names(operation: str) -> _ParameterNames:
+    """The eraser of an operation's path parameter names, made once per operation."""
+    return _ParameterNames(operation)
 
 
 class ShapeLine(NamedTuple):

@@ -20,15 +20,28 @@ from oasguard.model.nodes import Where
 
 def settle(facts: Iterable[Fact], base: Document, revision: Document) -> Iterator[Fact]:
     """`facts`, each with a pointer that resolves on its side (see the module docstring)."""
+    # a shared component's fact comes once per operation that reaches it, at the same place:
+    # each place is settled once (the table holds the places it is keyed by)
+    settled: dict[tuple[int, bool], tuple[Where, Where | None, bool]] = {}
     for fact in facts:
-        own, other = (base, revision) if fact.in_base else (revision, base)
-        if _resolves(own, fact.where):
-            yield fact
-        elif _resolves(other, across := _across(fact.where, own, other)):
-            # the keyword only the other side has (also below `not`, where the sides trade places)
-            yield replace(fact, where=across, in_base=not fact.in_base)
-        else:
-            yield replace(fact, where=_nearest(own, fact.where))
+        key = (id(fact.where), fact.in_base)
+        known = settled.get(key)
+        if known is None:
+            known = settled[key] = (fact.where, *_settled(fact.where, fact.in_base, base, revision))
+        where, in_base = known[1], known[2]
+        yield fact if where is None else replace(fact, where=where, in_base=in_base)
+
+
+def _settled(where: Where, in_base: bool, base: Document, revision: Document) -> tuple[Where | None, bool]:
+    """Where a fact at `where` (in the base when `in_base`) points once settled, and on which
+    side: (None, in_base) when it resolves as it is."""
+    own, other = (base, revision) if in_base else (revision, base)
+    if _resolves(own, where):
+        return None, in_base
+    if _resolves(other, across := _across(where, own, other)):
+        # the keyword only the other side has (also below `not`, where the sides trade places)
+        return across, not in_base
+    return _nearest(own, where), in_base
 
 
 def _across(where: Where, own: Document, other: Document) -> Where:

@@ -95,6 +95,12 @@ def _short(pointer: str) -> str:
     return pointer if len(pointer) <= 120 else pointer[:60] + " … " + pointer[-50:]
 
 
+def _is_mapping(value: object) -> bool:
+    """`isinstance(value, Mapping)`, decided at once for the plain dicts parsers give (the ABC's
+    check costs several times more, and the builder asks it about every node it reads)."""
+    return value.__class__ is dict or isinstance(value, Mapping)
+
+
 #: what may stand beside a lone `allOf` member without making the schema more than it
 _BESIDE_LONE_ALL_OF = _DOC_KEYWORDS - {"title", "deprecated"}
 #: the extensions a schema's node reads (any other `x-` key is documentation to the comparison)
@@ -243,7 +249,7 @@ class SchemaBuilder:
         """The node for `raw`, found at `where`."""
         try:
             self._descend(where)
-            if isinstance(raw, Mapping) and "$ref" in raw:
+            if _is_mapping(raw) and "$ref" in raw:
                 target = self.ref(raw["$ref"], where)
                 extra = {
                     k: v
@@ -263,16 +269,16 @@ class SchemaBuilder:
                 self._fill(own, extra, where)
                 self._merge_into(node, [own, target])
                 return node
-            if isinstance(raw, Mapping) and _lone_all_of(raw):
+            if _is_mapping(raw) and _lone_all_of(raw):
                 # `allOf: [X]` alone is X: the same node, as a `$ref` is its target (a component
                 # wrapped so is then still that component, compared once for all its uses)
                 return self.build(raw["allOf"][0], where.child("allOf", "0"))
-            if isinstance(raw, Mapping):  # one node per raw mapping: YAML aliases share it
+            if _is_mapping(raw):  # one node per raw mapping: YAML aliases share it
                 known = self._inline.get(id(raw))
                 if known is not None:
                     return known[1]
             node = Schema(where)
-            if isinstance(raw, Mapping):
+            if _is_mapping(raw):
                 # the mapping is kept with its node, so its id cannot be reused by another
                 self._inline[id(raw)] = (raw, node)
             self._fill(node, raw, where)
@@ -348,7 +354,7 @@ class SchemaBuilder:
                 if raw is False:
                     node.types = frozenset()
                 return
-            if not isinstance(raw, Mapping):
+            if not _is_mapping(raw):
                 raise LoadError(
                     f"{self._resolver.display(where.file)}: invalid schema at "
                     f"{where.pointer or '/'}: expected a mapping, found {type(raw).__name__}"
@@ -407,10 +413,10 @@ class SchemaBuilder:
 
         properties = raw.get("properties")
         pwhere = where.child("properties")
-        if isinstance(properties, Mapping) and isinstance(properties.get("$ref"), str):  # a $ref map
+        if _is_mapping(properties) and isinstance(properties.get("$ref"), str):  # a $ref map
             properties, file, pointer = self._resolver.deref(properties["$ref"], where.file)
             pwhere = Where(file, pointer)
-        if isinstance(properties, Mapping):
+        if _is_mapping(properties):
             for name, sub in properties.items():
                 slot = node.property_where[str(name)] = pwhere.child(str(name))
                 node.properties[str(name)] = self.build(sub, slot)
@@ -421,7 +427,7 @@ class SchemaBuilder:
         additional = raw.get("additionalProperties")
         if isinstance(additional, bool):
             node.additional = additional
-        elif isinstance(additional, Mapping):
+        elif _is_mapping(additional):
             node.additional = (
                 True if not additional else self.build(additional, where.child("additionalProperties"))
             )
@@ -452,7 +458,7 @@ class SchemaBuilder:
         `_keywords` reads as `prefixItems`), what `additionalItems` says, as 2020-12 `items` does."""
         keyword = "items" if _tuple_items(raw) is None else "additionalItems"
         items = raw.get(keyword)
-        if isinstance(items, Mapping):
+        if _is_mapping(items):
             return self.build(items, where.child(keyword))
         if items is False:
             return self.build(False, where.child(keyword))
@@ -553,11 +559,11 @@ class SchemaBuilder:
     def _discriminator(self, raw: object, where: Where) -> tuple | None:
         if isinstance(raw, str):  # Swagger 2.0: just the property name
             return (raw, ())
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("propertyName"), str):
+        if not _is_mapping(raw) or not isinstance(raw.get("propertyName"), str):
             return None
         mapping = raw.get("mapping")
         pairs: list[tuple[str, Schema]] = []
-        if isinstance(mapping, Mapping):
+        if _is_mapping(mapping):
             for value, target in sorted(mapping.items(), key=lambda item: str(item[0])):
                 if not isinstance(target, str):
                     continue
@@ -950,6 +956,8 @@ _SHAPE_KEYS = frozenset(_SHAPE_OF)
 
 
 def _bounds(raw: Mapping, version: str) -> dict[str, object]:
+    if _BOUND_KEYS.isdisjoint(raw):  # most schemas: no keyword read below
+        return {}
     bounds: dict[str, object] = {}
     for keyword in _NUMERIC_BOUNDS:
         value = raw.get(keyword)
@@ -967,6 +975,12 @@ def _bounds(raw: Mapping, version: str) -> dict[str, object]:
         if _is_number(flag):  # 3.1 spelling
             bounds[exclusive] = flag
     return bounds
+
+
+#: every keyword `_bounds` reads
+_BOUND_KEYS = frozenset(
+    {*_NUMERIC_BOUNDS, "uniqueItems", "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"}
+)
 
 
 def _merge_bounds(all_bounds: list[dict[str, object]]) -> dict[str, object]:

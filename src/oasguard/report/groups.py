@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from oasguard.changes import Change, Level
 
@@ -120,10 +120,6 @@ def _key(change: Change) -> tuple[str, ...]:
     )
 
 
-def _digest(key: tuple[str, ...]) -> str:
-    return hashlib.sha256("\x1f".join(key).encode("utf-8", "replace")).hexdigest()[:12]
-
-
 def _name(change: Change) -> str | None:
     name = change.args.get("name")
     return name if isinstance(name, str) and name else None
@@ -134,16 +130,31 @@ def _message_aside_operation(change: Change) -> str:
     method, and the property path up to the shared element (where each operation's body holds
     it). A parameter's name stays: two operations that name a shared schema differently are
     two facts (`path parameter 'petId'` and `path parameter 'userId'`)."""
-    text = change.message
     name, subject = _name(change), change.args.get("subject")
-    if name is not None and isinstance(subject, str) and subject in text:
-        text = text.replace(subject, _renamed(subject, name, "\x00name"), 1)
+    if name is not None and isinstance(subject, str):
+        text = _name_aside(change.message, subject, name)
+    else:
+        text = change.message
     if change.operation:
         text = text.replace(change.operation, "\x00operation")
         method = change.operation.split(" ", 1)[0]
         if method in text:  # rare after the operation is out: spare the regular expression
             text = _word(method).sub("\x00method", text)
     return text
+
+
+@lru_cache(maxsize=4096)
+def _name_aside(message: str, subject: str, name: str) -> str:
+    """`message` with the property path `name` in its `subject` set aside: the same for every
+    operation that reaches a shared component's change, so made once."""
+    if subject not in message:
+        return message
+    return message.replace(subject, _renamed(subject, name, "\x00name"), 1)
+
+
+@lru_cache(maxsize=4096)
+def _digest(key: tuple[str, ...]) -> str:
+    return hashlib.sha256("\x1f".join(key).encode("utf-8", "replace")).hexdigest()[:12]
 
 
 @cache

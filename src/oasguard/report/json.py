@@ -77,7 +77,7 @@ def json_chunks(report: Report, shapes: bool = False) -> Iterator[str]:
     diff."""
     summary = json.dumps(report.summary, indent=2, ensure_ascii=False).replace("\n", "\n  ")
     yield f'{{\n  "summary": {summary},\n  "changes": '
-    yield from _objects(change_dict(change) for change in report.changes)
+    yield from _changes(report.changes)
     if report.ignored:
         yield ',\n  "ignored": '
         yield from _objects({**change_dict(i.change), "reason": i.reason} for i in report.ignored)
@@ -112,6 +112,46 @@ def _objects(objects: Iterable[dict[str, object]]) -> Iterator[str]:
         yield ("[\n    {\n" if empty else ",\n    {\n") + body + "\n    }"
         empty = False
     yield "[]" if empty else "\n  ]"
+
+
+def _changes(changes: Iterable[Change]) -> Iterator[str]:
+    """`_objects(change_dict(change) for change in changes)`, written straight from each change:
+    the report's 2,000 changes are its largest part."""
+    text = _encode_string
+    empty = True
+    for change in changes:
+        operation = change.operation
+        body = (
+            f'      "id": {text(change.id)},\n'
+            f'      "level": {text(change.level.value)},\n'
+            f'      "message": {text(change.message)},\n'
+            f'      "operation": {"null" if operation is None else text(operation)},\n'
+            f'      "location": {text(change.location)},\n'
+            f'      "pointer": {text(change.pointer)},\n'
+            f'      "fingerprint": {text(change.fingerprint)},\n'
+            f'      "group": {text(fact_id(change))}'
+        )
+        if change.source is not None or change.document is not None or change.consumers:
+            extra = {key: value for key, value in change_dict(change).items() if key not in _FIRST}
+            body += "".join(f",\n      {text(key)}: " + _value(value) for key, value in extra.items())
+        yield ("[\n    {\n" if empty else ",\n    {\n") + body + "\n    }"
+        empty = False
+    yield "[]" if empty else "\n  ]"
+
+
+#: the keys `change_dict` always writes, in its order (`_changes` writes them itself)
+_FIRST = frozenset({"id", "level", "message", "operation", "location", "pointer", "fingerprint", "group"})
+
+
+def _value(value: object) -> str:
+    """A value of a change's object as `_objects` writes it."""
+    return (
+        "null"
+        if value is None
+        else _encode_string(value)
+        if isinstance(value, str)
+        else _nested(value, "      ")
+    )
 
 
 def _nested(value: object, indent: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from oasguard.changes import Change, encodable
 from oasguard.compare.facts import Fact
+from oasguard.model.nodes import Where
 from oasguard.rules.base import Rule
 from oasguard.rules.registry import RULES
 
@@ -51,11 +52,25 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
     """One change per fact, identical changes within an operation kept once, in a stable order."""
     seen: set[tuple[object, ...]] = set()
     changes = []
+    # A shared component's change comes once per operation that reaches it, with the same
+    # arguments and the same place: its message and its pointer's text are made once. (The
+    # tables hold the arguments and places they are keyed by, so no id is reused meanwhile.)
+    messages: dict[tuple[str, int], tuple[dict[str, object], str]] = {}
+    places: dict[int, tuple[Where, str, str, tuple[str, str]]] = {}
     for fact in facts:
         rule = RULES[fact.rule]
-        message = render_message(rule, fact.args)
+        args = fact.args
+        said = messages.get((rule.id, id(args)))
+        if said is None:
+            said = messages[rule.id, id(args)] = (args, render_message(rule, args))
+        message = said[1]
         subject = fact.subject
-        key = (subject.method, subject.path, rule.id, message, fact.where)
+        where = fact.where
+        place = places.get(id(where))
+        if place is None:
+            file = where.file.as_posix()
+            place = places[id(where)] = (where, encodable(where.pointer), file, (file, where.pointer))
+        key = (subject.method, subject.path, rule.id, message, place[3])  # place[3]: `where` as text
         if key in seen:
             continue
         seen.add(key)
@@ -65,10 +80,10 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
                 level=rule.level,
                 message=message,
                 subject=subject,
-                pointer=encodable(fact.where.pointer),
-                file=fact.where.file.as_posix(),
+                pointer=place[1],
+                file=place[2],
                 in_base=fact.in_base,
-                args=fact.args,
+                args=args,
                 deprecated=fact.deprecated,
             )
         )

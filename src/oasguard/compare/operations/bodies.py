@@ -109,10 +109,43 @@ def check_schema(
     `sent` as text, a type that widens as text is no type change (compare/text.py)."""
     if old is None or new is None:
         return
-    facts = here.run.schemas.walk(old, new, side, skip_root_default)
-    for fact in facts if sent is None else as_text(facts, old, new, sent):
-        steps = fact.subject.steps
-        name, subject = describe(steps, side, root)
-        args = {"side": side.value, "name": name, "subject": subject, **fact.args}
-        former = fact.subject.former
-        yield here.fact(fact.rule, args, where=fact.where, in_base=fact.in_base, below=steps, former=former)
+    schemas = here.run.schemas
+    facts = schemas.walk(old, new, side, skip_root_default)
+    if sent is None:
+        # The walk of a shared schema is the same list for every operation that reaches it: its
+        # facts are named (and their arguments made) once, and every operation says the same
+        # arguments below its own place, so that a change reported N times is one computation
+        # (its message, its fingerprint's values) and N subjects (docs/performance.md).
+        table = schemas.memo("said")
+        key = (id(facts), side, root)
+        named = table.get(key)
+        if named is None:
+            named = table[key] = (facts, [_named(fact, side, root) for fact in facts])
+        for fact, args in named[1]:
+            subject = fact.subject
+            yield here.fact(
+                fact.rule,
+                args,
+                where=fact.where,
+                in_base=fact.in_base,
+                below=subject.steps,
+                former=subject.former,
+            )
+        return
+    for fact in as_text(facts, old, new, sent):
+        fact, args = _named(fact, side, root)
+        subject = fact.subject
+        yield here.fact(
+            fact.rule,
+            args,
+            where=fact.where,
+            in_base=fact.in_base,
+            below=subject.steps,
+            former=subject.former,
+        )
+
+
+def _named(fact: Fact, side: Side, root: str) -> tuple[Fact, dict[str, object]]:
+    """A walk's fact with the message arguments that name what it is about below `root`."""
+    name, subject = describe(fact.subject.steps, side, root)
+    return fact, {"side": side.value, "name": name, "subject": subject, **fact.args}

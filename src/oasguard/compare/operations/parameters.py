@@ -40,8 +40,19 @@ def check_parameters(here: Here, old: Operation, new: Operation) -> Iterator[Fac
         p = added[key]
         rule = "required-request-parameter-added" if p.required else "optional-request-parameter-added"
         yield _at(here, p).fact(rule, {"in": p.location, "name": p.name}, where=p.where)
+    # A parameter component referred to by many operations is one node per side (normalise.py):
+    # a pair of them found equal for one operation is equal for all (what `here` adds is only
+    # the subject of the facts), and is not compared again.
+    quiet = here.run.schemas.memo("parameters without facts")
     for key in sorted(old.parameters.keys() & new.parameters.keys()):
-        yield from check_parameter(_at(here, new.parameters[key]), old.parameters[key], new.parameters[key])
+        old_p, new_p = old.parameters[key], new.parameters[key]
+        pair = (id(old_p), id(new_p))
+        if pair in quiet:
+            continue
+        found = list(check_parameter(_at(here, new_p), old_p, new_p))
+        if not found:
+            quiet[pair] = (old_p, new_p)  # held: their ids stay theirs
+        yield from found
 
 
 def check_moved(here: Here, removed: dict, added: dict) -> Iterator[Fact]:
