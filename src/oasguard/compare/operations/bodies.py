@@ -121,19 +121,10 @@ def check_schema(
         named = table.get(key)
         if named is None:
             named = table[key] = (facts, [_named(fact, side, root) for fact in facts])
-        for fact, args in named[1]:
-            subject = fact.subject
-            yield here.fact(
-                fact.rule,
-                args,
-                where=fact.where,
-                in_base=fact.in_base,
-                below=subject.steps,
-                former=subject.former,
-            )
-        return
-    for fact in as_text(facts, old, new, sent):
-        fact, args = _named(fact, side, root)
+        said = named[1]
+    else:
+        said = [_named(fact, side, root) for fact in as_text(facts, old, new, sent)]
+    for fact, args in said:
         subject = fact.subject
         yield here.fact(
             fact.rule,
