@@ -32,6 +32,11 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 CORPUS = Path(os.environ.get("OASGUARD_CORPUS", ROOT.parent / "shared" / "corpus"))
+#: the corpus pair several modules measure reports against: 1,750 changes, 57 breaking facts
+GITHUB_PAIR = (
+    CORPUS / "github" / "22.0.0" / "api.github.com.json",
+    CORPUS / "github" / "23.0.0" / "api.github.com.json",
+)
 
 
 def run_process(

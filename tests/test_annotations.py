@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, run_cli
+from conftest import GITHUB_PAIR, ROOT, run_cli
 from formats_helpers import WORKFLOW_COMMAND, workflow_properties
 from oasguard.changes import Ignored, Level, Report
 from oasguard.engine import diff_paths
@@ -222,10 +222,7 @@ def test_hostile_names_stay_in_their_annotation():
 
 @pytest.mark.corpus
 def test_the_github_corpus_pair_fits_in_what_github_shows():
-    pair = (
-        CORPUS / "github" / "22.0.0" / "api.github.com.json",
-        CORPUS / "github" / "23.0.0" / "api.github.com.json",
-    )
+    pair = GITHUB_PAIR
     if not all(path.is_file() for path in pair):
         pytest.skip("the GitHub corpus pair (../shared/corpus/github) is not here")
     report = json.loads(run_cli("diff", "--format", "json", *map(str, pair), cwd=ROOT).stdout)

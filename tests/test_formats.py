@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, GITHUB_PAIR, ROOT, run_cli
 from formats_helpers import (
     WORKFLOW_COMMAND,
     assert_valid_junit,
@@ -267,8 +267,7 @@ def test_markdown_options_come_from_the_command_line():
 
 @pytest.mark.corpus
 def test_markdown_of_the_github_corpus_pair_stays_under_the_comment_limit():
-    base = CORPUS / "github" / "22.0.0" / "api.github.com.json"
-    revision = CORPUS / "github" / "23.0.0" / "api.github.com.json"
+    base, revision = GITHUB_PAIR
     if not base.exists() or not revision.exists():
         pytest.skip("the GitHub corpus pair (../shared/corpus/github) is not here")
     result = run_cli("diff", "--format", "markdown", str(base), str(revision), timeout=300)

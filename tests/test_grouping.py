@@ -16,17 +16,14 @@ from io import StringIO
 
 import pytest
 
-from conftest import CORPUS, ROOT, run_cli
+from conftest import GITHUB_PAIR, ROOT, run_cli
 from formats_helpers import parse_markdown
 from oasguard.changes import Change, Level, Report, Subject
 from oasguard.report import Format, RenderOptions, render
 from oasguard.report.markdown import GITHUB_LIMIT, MAX_ROWS, markdown_report
 
 PAIR = ("fixtures/annotations/base.yaml", "fixtures/annotations/revision.yaml")
-GITHUB = (
-    CORPUS / "github" / "22.0.0" / "api.github.com.json",
-    CORPUS / "github" / "23.0.0" / "api.github.com.json",
-)
+GITHUB = GITHUB_PAIR
 
 
 @cache

@@ -19,7 +19,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from conftest import CORPUS, ROOT, run_cli
+from conftest import GITHUB_PAIR, ROOT, run_cli
 from oasguard.changes import Change, Ignored, Level, Report, Shape, ShapeLine, Source, Step, Subject
 from oasguard.report import Format, RenderOptions, render
 from oasguard.report.html import _SCRIPT, _STYLE
@@ -27,10 +27,7 @@ from oasguard.report.html import _SCRIPT, _STYLE
 PETSTORE = ("fixtures/petstore/base.yaml", "fixtures/petstore/revision.yaml")
 HOSTILE = ("fixtures/hostile/base.yaml", "fixtures/hostile/revision.yaml")
 PACTS = ("--consumers", "fixtures/consumers/pacts/*.json")
-GITHUB = (
-    CORPUS / "github" / "22.0.0" / "api.github.com.json",
-    CORPUS / "github" / "23.0.0" / "api.github.com.json",
-)
+GITHUB = GITHUB_PAIR
 LINK = "https://github.com/octo/petstore/blob/0123abc"
 
 #: what a hostile name must never bring into the page's text or attributes: a control character,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, run_cli, run_process
+from conftest import GITHUB_PAIR, ROOT, run_cli, run_process
 from formats_helpers import parse_markdown
 from oasguard.changes import Report, Shape, ShapeLine
 from oasguard.engine import File, Pair, RunOptions, run
@@ -28,10 +28,7 @@ from oasguard.report.shapes import MAX_LINES
 SHAPES = ("fixtures/shapes/base.yaml", "fixtures/shapes/revision.yaml")
 PETSTORE = ("fixtures/petstore/base.yaml", "fixtures/petstore/revision.yaml")
 HOSTILE = ("fixtures/shapes/hostile/base.yaml", "fixtures/shapes/hostile/revision.yaml")
-GITHUB = (
-    CORPUS / "github" / "22.0.0" / "api.github.com.json",
-    CORPUS / "github" / "23.0.0" / "api.github.com.json",
-)
+GITHUB = GITHUB_PAIR
 
 
 @cache
