@@ -176,12 +176,18 @@ def test_a_large_har_is_read_in_linear_time(tmp_path):
     }
 
     def timed(count: int) -> float:
+        """CPU time of this process (the other tests, on other workers, take none of it), the
+        least of two reads."""
         path = tmp_path / f"big-{count}.har"
         path.write_text(json.dumps({"log": {"entries": [entry] * count}}))
-        start = time.perf_counter()
-        found = read_file(path)
-        assert len(found.interactions) == count
-        return time.perf_counter() - start, path.stat().st_size
+        spent = []
+        for _ in range(2):
+            start = time.process_time()
+            found = read_file(path)
+            spent.append(time.process_time() - start)
+            assert len(found.interactions) == count
+            del found
+        return min(spent), path.stat().st_size
 
     small, _ = timed(12_000)
     large, size = timed(60_000)
