@@ -113,7 +113,7 @@ def _lone_all_of(raw: Mapping) -> bool:
     return (
         isinstance(all_of, list)
         and len(all_of) == 1
-        and isinstance(all_of[0], Mapping)
+        and _is_mapping(all_of[0])
         and all(
             key == "allOf"
             or key in _BESIDE_LONE_ALL_OF
@@ -249,42 +249,47 @@ class SchemaBuilder:
         """The node for `raw`, found at `where`."""
         try:
             self._descend(where)
-            if _is_mapping(raw) and "$ref" in raw:
-                target = self.ref(raw["$ref"], where)
-                extra = {
-                    k: v
-                    for k, v in raw.items()
-                    if k != "$ref" and k not in _DOC_KEYWORDS and not str(k).startswith("x-")
-                }
-                if self._version != "3.1":
-                    extra = {}
-                if raw.get("deprecated") is True:  # this use of the target is deprecated
-                    extra["deprecated"] = True
-                if not extra:
-                    return target
-                # keywords beside a $ref (3.1; any version: `deprecated`) apply too, as if in an
-                # allOf with it
+            if not _is_mapping(raw):  # a 3.1 boolean schema, or what `_fill` refuses
                 node = Schema(where)
-                own = Schema(where)
-                self._fill(own, extra, where)
-                self._merge_into(node, [own, target])
-                return node
-            if _is_mapping(raw) and _lone_all_of(raw):
+            elif "$ref" in raw:
+                return self._referred(raw, where)
+            elif _lone_all_of(raw):
                 # `allOf: [X]` alone is X: the same node, as a `$ref` is its target (a component
                 # wrapped so is then still that component, compared once for all its uses)
                 return self.build(raw["allOf"][0], where.child("allOf", "0"))
-            if _is_mapping(raw):  # one node per raw mapping: YAML aliases share it
+            else:  # one node per raw mapping: YAML aliases share it
                 known = self._inline.get(id(raw))
                 if known is not None:
                     return known[1]
-            node = Schema(where)
-            if _is_mapping(raw):
+                node = Schema(where)
                 # the mapping is kept with its node, so its id cannot be reused by another
                 self._inline[id(raw)] = (raw, node)
             self._fill(node, raw, where)
             return node
         finally:
             self._ascend()
+
+    def _referred(self, raw: Mapping, where: Where) -> Schema:
+        """The node of a `$ref` schema: its target's, or, with keywords beside it that apply
+        (3.1; any version: `deprecated`), their conjunction with the target."""
+        target = self.ref(raw["$ref"], where)
+        extra = {
+            k: v
+            for k, v in raw.items()
+            if k != "$ref" and k not in _DOC_KEYWORDS and not str(k).startswith("x-")
+        }
+        if self._version != "3.1":
+            extra = {}
+        if raw.get("deprecated") is True:  # this use of the target is deprecated
+            extra["deprecated"] = True
+        if not extra:
+            return target
+        # keywords beside a $ref apply too, as if in an allOf with it
+        node = Schema(where)
+        own = Schema(where)
+        self._fill(own, extra, where)
+        self._merge_into(node, [own, target])
+        return node
 
     def _descend(self, where: Where) -> None:
         """One level deeper; refuse schemas nested deeper than MAX_NESTING."""
