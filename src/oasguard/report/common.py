@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from oasguard.changes import Change, Level, Report
+from oasguard.changes import Change, Level, Report, Shape
 
 if TYPE_CHECKING:
     from oasguard.report.groups import Fact
@@ -45,3 +46,11 @@ def counted(spread: tuple[int, int], noun: str) -> str:
     """`57 breaking changes, in 164 places`; `3 breaking changes` when each is in one place."""
     facts, places = spread
     return count(facts, noun) + (f", in {places} places" if places != facts else "")
+
+
+def shapes_by_operation(shapes: Iterable[Shape]) -> dict[tuple[str, str], list[Shape]]:
+    """The shape diffs by (document, operation) ("" for a run's only document), in their order."""
+    found: dict[tuple[str, str], list[Shape]] = {}
+    for shape in shapes:
+        found.setdefault((shape.document or "", shape.operation), []).append(shape)
+    return found

@@ -23,7 +23,7 @@ from typing import TextIO
 
 from oasguard.changes import Change, Level, Report, Shape, ShapeLine
 from oasguard.report import Needs, RenderOptions
-from oasguard.report.common import count, counted, place, side, spread
+from oasguard.report.common import count, counted, place, shapes_by_operation, side, spread
 from oasguard.report.escape import url, url_path, visible
 from oasguard.report.groups import Fact, entries
 
@@ -410,11 +410,8 @@ def _shape_groups(shapes: Sequence[Shape]) -> list[tuple[list[tuple[str, str]], 
     """The operations (document, operation) that have the same shapes, with those shapes, in
     the report's order: operations that return one changed component show it once (on the GitHub
     pair 78 distinct shapes in 173, half the page)."""
-    by_operation: dict[tuple[str, str], list[Shape]] = {}
-    for shape in shapes:
-        by_operation.setdefault((shape.document or "", shape.operation), []).append(shape)
     groups: dict[tuple, tuple[list[tuple[str, str]], list[Shape]]] = {}
-    for operation, found in by_operation.items():
+    for operation, found in shapes_by_operation(shapes).items():
         same = tuple((shape.title, shape.lines) for shape in found)
         groups.setdefault(same, ([], found))[0].append(operation)
     return list(groups.values())

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from oasguard.changes import Change, Level, Report, Shape
 from oasguard.report import Needs, RenderOptions
-from oasguard.report.common import count, counted, place, side, spread
+from oasguard.report.common import count, counted, place, shapes_by_operation, side, spread
 from oasguard.report.escape import markdown, url, url_path, visible
 from oasguard.report.groups import Fact, entries
 
@@ -86,27 +86,33 @@ def markdown_report(report: Report, options: RenderOptions) -> str:
         remaining -= len(section)
         sections.append(section)
     # the shape diffs get what the changes left: they are cut first (a fact never is for them)
+    shaped = _shaped_by_level(report)
     for index, level in enumerate(levels):
-        if level is not Level.SAFE and report.shapes:
-            shapes = _shapes(report, level, remaining)
+        if shaped.get(level):
+            shapes = _shapes(shaped[level], remaining)
             remaining -= len(shapes)
             sections[index] += shapes
     return head + "".join(sections) + tail
 
 
-def _shapes(report: Report, level: Level, budget: int) -> str:
-    """After a section's table: a folded `<details>` per operation whose most severe change is
-    of `level`, holding its shape diffs as ```diff blocks; as many operations as fit in `budget`,
-    then how many more there are."""
-    worst: dict[tuple[str, str], int] = {}
+def _shaped_by_level(report: Report) -> dict[Level, dict[tuple[str, str], list[Shape]]]:
+    """The shape diffs of each operation, under the level of its most severe change."""
+    worst: dict[tuple[str, str], Level] = {}
     for change in report.changes:
         key = (change.document or "", change.operation or "")
-        worst[key] = max(worst.get(key, -1), change.level.rank)
-    by_operation: dict[tuple[str, str], list[Shape]] = {}
-    for shape in report.shapes:
-        key = (shape.document or "", shape.operation)
-        if worst.get(key) == level.rank:
-            by_operation.setdefault(key, []).append(shape)
+        if key not in worst or change.level.rank > worst[key].rank:
+            worst[key] = change.level
+    found: dict[Level, dict[tuple[str, str], list[Shape]]] = {}
+    for key, shapes in shapes_by_operation(report.shapes).items():
+        if key in worst:
+            found.setdefault(worst[key], {})[key] = shapes
+    return found
+
+
+def _shapes(by_operation: dict[tuple[str, str], list[Shape]], budget: int) -> str:
+    """After a section's table: a folded `<details>` per operation of `by_operation` (those whose
+    most severe change is the section's level), holding its shape diffs as ```diff blocks; as
+    many operations as fit in `budget`, then how many more there are."""
     parts: list[str] = []
     used = MORE_LINE
     for (document, operation), shapes in by_operation.items():

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from oasguard.changes import Change, Level, Report, Shape
 from oasguard.report import Needs, RenderOptions
+from oasguard.report.common import shapes_by_operation
 from oasguard.report.escape import terminal
 from oasguard.report.groups import Fact, entries
 
@@ -31,9 +32,7 @@ def render_text(report: Report, out: TextIO, shapes: bool = False) -> None:
     documents = {change.document for change in report.changes}
     several = len(documents) > 1
     by_document = sorted(report.changes, key=lambda c: c.document or "") if several else report.changes
-    pending: dict[tuple[str, str], list[Shape]] = {}
-    for shape in report.shapes if shapes else ():
-        pending.setdefault((shape.document or "", shape.operation), []).append(shape)
+    pending = shapes_by_operation(report.shapes if shapes else ())
     for document, changes in groupby(by_document, key=lambda c: c.document or ""):
         if several:
             console.print(Text(f"== {terminal(document or 'document')}", style="bold underline"))
