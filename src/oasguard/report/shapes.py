@@ -390,7 +390,7 @@ class _Drawing:
         for index, variant in enumerate(new_variants):
             name = new_labels[index]
             child = inside.get(f"{keyword}[{name}]")
-            prefix = f"| {_text(name)}: "
+            prefix = f"| {_cut(name)}: "
             if name in came:
                 lines.append(ShapeLine("+", depth, prefix + _brief(variant)))
             elif child is not None:
@@ -401,7 +401,7 @@ class _Drawing:
         for index, variant in enumerate(old_variants):
             name = old_labels[index]
             if name in gone:
-                lines.append(ShapeLine("-", depth, f"| {_text(name)}: {_brief(variant)}"))
+                lines.append(ShapeLine("-", depth, f"| {_cut(name)}: {_brief(variant)}"))
         return lines
 
 
@@ -448,10 +448,6 @@ def _renamed(prefix: str, former: str) -> str:
 
 def _name(name: str) -> str:
     return json.dumps(_cut(name), ensure_ascii=False)
-
-
-def _text(text: str) -> str:
-    return _cut(text)
 
 
 def _cut(text: str) -> str:
