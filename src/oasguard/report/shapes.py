@@ -248,21 +248,15 @@ class _Drawing:
         branch: _Branch,
     ) -> list[ShapeLine]:
         note = _notes(branch.changes) if former is not None else ""
-        if old is None or new is None or former is not None:
+        if old is None or new is None or former is not None or old.schema is None or new.schema is None:
             lines = []
             if old is not None:
                 lines.append(ShapeLine("-", 0, _parameter_text(old, former or name), note))
             if new is not None:
                 lines.append(ShapeLine("+", 0, _parameter_text(new, name), note))
             return lines
-        old_schema, new_schema = old.schema, new.schema
         prefix = f"{_cut(name)} ({at}): "
-        if old_schema is None or new_schema is None:
-            return [
-                ShapeLine("-", 0, _parameter_text(old, name), note),
-                ShapeLine("+", 0, _parameter_text(new, name), note),
-            ]
-        return self.slot(prefix, old_schema, new_schema, branch, 0, (old.required, new.required), flat=True)
+        return self.slot(prefix, old.schema, new.schema, branch, 0, (old.required, new.required), flat=True)
 
     def slot(
         self,
