@@ -162,7 +162,8 @@ def _text(value: str) -> str:
 def html_report(report: Report, options: RenderOptions) -> str:
     listed = entries(report.changes)
     several = len({change.document for change in report.changes}) > 1
-    shaped = _shape_keys(report.shapes)
+    groups = _shape_groups(report.shapes)
+    shaped = _shape_keys(groups)
     title, verdict, tone = _verdict(report, listed, options)
     parts = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
@@ -189,7 +190,7 @@ def html_report(report: Report, options: RenderOptions) -> str:
         if facts:
             parts.append(_section(level, facts, report, options, several, shaped))
         if level is Level.WARNING and report.shapes:
-            parts.append(_shapes(report.shapes, several))
+            parts.append(_shapes(groups, several))
     parts.append(_ignored(report))
     parts.append(_notes(report))
     parts.append(f"</main>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n")
@@ -397,16 +398,18 @@ def _key(document: str, operation: str) -> str:
     return hashlib.sha256(f"{document}\x1f{operation}".encode("utf-8", "replace")).hexdigest()[:12]
 
 
-def _shape_keys(shapes: Sequence[Shape]) -> dict[tuple[str, str], str]:
+#: the operations (document, operation) that share the same shapes, with those shapes
+_ShapeGroups = list[tuple[list[tuple[str, str]], list[Shape]]]
+
+
+def _shape_keys(groups: _ShapeGroups) -> dict[tuple[str, str], str]:
     """(document, operation) → the anchor of its shapes."""
     return {
-        operation: f"shape-{_key(*operations[0])}"
-        for operations, _ in _shape_groups(shapes)
-        for operation in operations
+        operation: f"shape-{_key(*operations[0])}" for operations, _ in groups for operation in operations
     }
 
 
-def _shape_groups(shapes: Sequence[Shape]) -> list[tuple[list[tuple[str, str]], list[Shape]]]:
+def _shape_groups(shapes: Sequence[Shape]) -> _ShapeGroups:
     """The operations (document, operation) that have the same shapes, with those shapes, in
     the report's order: operations that return one changed component show it once (on the GitHub
     pair 78 distinct shapes in 173, half the page)."""
@@ -417,10 +420,9 @@ def _shape_groups(shapes: Sequence[Shape]) -> list[tuple[list[tuple[str, str]], 
     return list(groups.values())
 
 
-def _shapes(shapes: Sequence[Shape], several: bool) -> str:
+def _shapes(groups: _ShapeGroups, several: bool) -> str:
     """Each operation's shapes, base beside revision, one `<details>` per operation, or per
     operations that have the same shapes (named together)."""
-    groups = _shape_groups(shapes)
     opened = " open" if len(groups) <= OPEN_SHAPES else ""
     blocks = []
 
