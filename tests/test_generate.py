@@ -116,18 +116,23 @@ def test_every_format_reads_a_generated_pair(repo, scratch):
     assert {r["ruleId"] for r in results} >= {rule for rule, _ in APP_BREAKING}
 
 
-def test_configuration_key_fastapi_app(repo, scratch, tmp_path):
-    _, env = scratch
-    config = tmp_path / "oasguard.yaml"
-    config.write_text("fastapi-app: app.main:app\ngenerate-timeout: 60\n")
+def _configured_on_feature(repo: Path, config: Path, env: dict) -> subprocess.CompletedProcess[str]:
+    """`oasguard diff --base main --config CONFIG` with the feature branch checked out (main is
+    checked out again after, whatever the run did)."""
     git(repo, "checkout", "-q", "feature")
     try:
-        run = run_cli(
+        return run_cli(
             "diff", "--base", "main", "--config", str(config), "--format", "json", cwd=repo, env=env
         )
     finally:
         git(repo, "checkout", "-q", "main")
-    assert breaking(report_of(run)) == APP_BREAKING
+
+
+def test_configuration_key_fastapi_app(repo, scratch, tmp_path):
+    _, env = scratch
+    config = tmp_path / "oasguard.yaml"
+    config.write_text("fastapi-app: app.main:app\ngenerate-timeout: 60\n")
+    assert breaking(report_of(_configured_on_feature(repo, config, env))) == APP_BREAKING
 
 
 def test_from_a_subfolder_the_command_runs_in_that_folder(tmp_path, scratch):
@@ -238,11 +243,4 @@ def test_the_readme_configuration_example(repo, scratch, tmp_path):
     assert 'fastapi-app = "app.main:app"' in example
     config = tmp_path / "pyproject.toml"
     config.write_text('[project]\nname = "users"\n\n' + example)
-    git(repo, "checkout", "-q", "feature")
-    try:
-        run = run_cli(
-            "diff", "--base", "main", "--config", str(config), "--format", "json", cwd=repo, env=env
-        )
-    finally:
-        git(repo, "checkout", "-q", "main")
-    assert breaking(report_of(run)) == APP_BREAKING
+    assert breaking(report_of(_configured_on_feature(repo, config, env))) == APP_BREAKING
