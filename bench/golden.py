@@ -201,8 +201,10 @@ def main() -> int:
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
     start = time.perf_counter()
-    # a fixed place: a path in a message must not differ between two recordings
-    scratch = Path(tempfile.gettempdir()) / "oasguard-golden"
+    # a fixed place: a path in a message must not differ between two recordings (two people
+    # recording at once each name their own, the same for both of their recordings)
+    default = Path(tempfile.gettempdir()) / "oasguard-golden"
+    scratch = Path(os.environ.get("OASGUARD_GOLDEN_SCRATCH") or default)
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
     try:

@@ -355,7 +355,11 @@ def run(pairs: list[Pair], options: RunOptions, workers: int | None = None) -> R
             futures = {index: pool.submit(_run_pair, pairs[index], alone) for index in order}
             outcomes = [futures[index].result() for index in range(len(pairs))]
     else:
-        outcomes = [_run_pair(pair, options) for pair in pairs]
+        outcomes = []
+        for pair in pairs:
+            if outcomes and not gc.isenabled():  # the command line's: the last pair's graphs
+                gc.collect()  # are garbage now, and would stay until the process ends
+            outcomes.append(_run_pair(pair, options))
     return _attributed(combine(pairs, outcomes, options), outcomes, options)
 
 
