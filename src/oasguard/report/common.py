@@ -48,6 +48,23 @@ def counted(spread: tuple[int, int], noun: str) -> str:
     return count(facts, noun) + (f", in {places} places" if places != facts else "")
 
 
+def verdict(report: Report, listed: list[Fact]) -> tuple[Level | None, str, str]:
+    """The headline of a report that counts facts and places: (its worst level, None when
+    nothing changed; its title; its sentence), as in `This change breaks clients: 57 breaking
+    changes, in 164 places.`"""
+    breaking, warning, safe = (spread(report, listed, level) for level in Level)
+    if breaking[0]:
+        text = f"This change breaks clients: {counted(breaking, 'breaking change')}."
+        return Level.BREAKING, "oasguard: breaking", text
+    if warning[0]:
+        text = f"No breaking changes; {counted(warning, 'warning')} for a reviewer to look at."
+        return Level.WARNING, "oasguard: needs review", text
+    if safe[0]:
+        text = f"No breaking changes and no warnings: {counted(safe, 'safe change')}."
+        return Level.SAFE, "oasguard: safe", text
+    return None, "oasguard: safe", "No changes to the API contract."
+
+
 def shapes_by_operation(shapes: Iterable[Shape]) -> dict[tuple[str, str], list[Shape]]:
     """The shape diffs by (document, operation) ("" for a run's only document), in their order."""
     found: dict[tuple[str, str], list[Shape]] = {}

@@ -23,7 +23,7 @@ from typing import TextIO
 
 from oasguard.changes import Change, Level, Report, Shape, ShapeLine
 from oasguard.report import Needs, RenderOptions
-from oasguard.report.common import count, counted, place, shapes_by_operation, side, spread
+from oasguard.report.common import count, counted, place, shapes_by_operation, side, spread, verdict
 from oasguard.report.escape import url, url_path, visible
 from oasguard.report.groups import Fact, entries
 
@@ -198,31 +198,13 @@ def html_report(report: Report, options: RenderOptions) -> str:
 
 
 def _verdict(report: Report, listed: list[Fact], options: RenderOptions) -> tuple[str, str, Level]:
-    """(title, sentence, the level whose colour and icon it takes) of the headline, counting
-    facts and places as Markdown does (`57 breaking changes, in 164 places`)."""
-    breaking, warning, safe = (spread(report, listed, level) for level in Level)
-    if breaking[0] and options.approved:
-        return (
-            "oasguard: breaking changes approved",
-            f"{counted(breaking, 'breaking change')}, approved.",
-            Level.SAFE,
-        )
-    if breaking[0]:
-        return (
-            "oasguard: breaking",
-            f"This change breaks clients: {counted(breaking, 'breaking change')}.",
-            Level.BREAKING,
-        )
-    if warning[0]:
-        text = f"No breaking changes; {counted(warning, 'warning')} for a reviewer to look at."
-        return "oasguard: needs review", text, Level.WARNING
-    if safe[0]:
-        return (
-            "oasguard: safe",
-            f"No breaking changes and no warnings: {counted(safe, 'safe change')}.",
-            Level.SAFE,
-        )
-    return "oasguard: safe", "No changes to the API contract.", Level.SAFE
+    """(title, sentence, the level whose colour and icon it takes) of the headline: the verdict
+    Markdown gives too (`common.verdict`), or the breaking changes approved."""
+    level, title, text = verdict(report, listed)
+    if level is Level.BREAKING and options.approved:
+        breaking = counted(spread(report, listed, Level.BREAKING), "breaking change")
+        return "oasguard: breaking changes approved", f"{breaking}, approved.", Level.SAFE
+    return title, text, level or Level.SAFE
 
 
 def _counts(report: Report, listed: list[Fact]) -> str:

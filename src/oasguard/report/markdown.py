@@ -13,7 +13,7 @@ from typing import TextIO
 
 from oasguard.changes import Change, Level, Report, Shape
 from oasguard.report import Needs, RenderOptions
-from oasguard.report.common import count, counted, place, shapes_by_operation, side, spread
+from oasguard.report.common import count, counted, place, shapes_by_operation, side, spread, verdict
 from oasguard.report.escape import markdown, url, url_path, visible
 from oasguard.report.groups import Fact, entries
 
@@ -159,29 +159,19 @@ def _compact(facts: list[Fact], options: RenderOptions, several: bool, consumers
 
 
 def _headline(report: Report, listed: list[Fact], options: RenderOptions) -> str:
-    """The verdict, counting facts (`57 breaking changes, in 164 places` when a shared
-    component's change is in several operations)."""
-    breaking, warning, safe = (spread(report, listed, level) for level in Level)
-    if breaking[0] and options.approved:
-        title = "✅ oasguard: breaking changes approved"
+    """The verdict (`common.verdict`), its title marked by its level, or approved by whom."""
+    level, title, text = verdict(report, listed)
+    icon = _ICON[level or Level.SAFE]
+    if level is Level.BREAKING and options.approved:
+        breaking = spread(report, listed, Level.BREAKING)
+        title = "oasguard: breaking changes approved"
         approved = counted(breaking, "breaking change") + ("," if breaking[0] != breaking[1] else "")
         text = f"{approved} approved by {markdown(_cut(options.approved))}."
-    elif breaking[0]:
-        title = "❌ oasguard: breaking"
-        text = f"This change breaks clients: {counted(breaking, 'breaking change')}."
-    elif warning[0]:
-        title = "⚠️ oasguard: needs review"
-        text = f"No breaking changes; {counted(warning, 'warning')} for a reviewer to look at."
-    elif safe[0]:
-        title = "✅ oasguard: safe"
-        text = f"No breaking changes and no warnings: {counted(safe, 'safe change')}."
-    else:
-        title = "✅ oasguard: safe"
-        text = "No changes to the API contract."
+        icon = _ICON[Level.SAFE]
     compared = ""
     if report.base and report.revision:
         compared = f"\n\nCompared {markdown(_cut(report.base))} with {markdown(_cut(report.revision))}."
-    return f"## {title}\n\n{text}{compared}\n\n"
+    return f"## {icon} {title}\n\n{text}{compared}\n\n"
 
 
 def _consumers(report: Report) -> str:
