@@ -105,7 +105,7 @@ def _constant(text: str) -> object:
 
 
 def _parse_json(data: bytes, name: str) -> object:
-    document = _as_written(data)
+    document = _read_fast(data)
     if document is not None:
         return document
     try:
@@ -120,32 +120,30 @@ def _parse_json(data: bytes, name: str) -> object:
     raise LoadError(f"{name}:{line}: invalid JSON ({problem})")
 
 
-#: What orjson never writes in its two-space indented form; a document holding one is in another
-#: form (another indentation, `[\n\n]` for an empty list, `\u` escapes), turned away before it
-#: costs a parse. Single bytes are found at `memchr` speed; the pairs starting with a newline or a
-#: space (frequent bytes: a whole-document search costs 1 ms per MB) are looked for near the top.
-_NOT_INDENT_2 = (b"\r", b"\t")
-_NOT_INDENT_2_NEAR_TOP = (b"\n\n", b" \n")
-_NEAR_TOP = 65_536
-#: a `\u` escape: `re` looks for the rare backslash first (0.3 ms per MB, `in` takes 1 ms)
-_ESCAPE = re.compile(rb"\\u")
+#: `:` written as an escape: the one way a colon of the text is not a `:` byte
+_COLON_ESCAPE = re.compile(rb"\\u003[aA]")
+_EXPONENT = re.compile(rb"e\+")
+_MANTISSA = frozenset(b"-.0123456789")
 
 
-def _as_written(data: bytes) -> object | None:
-    """The document in `data` read by orjson when orjson writes it back byte for byte in its
-    two-space indented form (the form of the GitHub, Discord, Box and Elasticsearch documents),
-    else None (then the standard parser reads it). Twice as fast as `json.loads` with the
-    duplicate-key hook, which alone costs a third of a parse (docs/performance.md, issue 24).
+def _read_fast(data: bytes) -> object | None:
+    """The document in `data` read by orjson, when that read is provably the standard parser's
+    (then with no duplicate key, NaN or Infinity); else None, and the standard parser reads it,
+    or says what is wrong. Half the time of `json.loads` with the duplicate-key hook, which alone
+    costs a third of a parse (docs/performance.md, issue 24).
 
-    Writing the document back proves the read faithful: a duplicate key, NaN, an integer or a
-    float not read exactly would each change the bytes."""
-    top = data[:_NEAR_TOP]
-    if (
-        not data.startswith(b'{\n  "')
-        or any(mark in data for mark in _NOT_INDENT_2)
-        or any(mark in top for mark in _NOT_INDENT_2_NEAR_TOP)
-        or _ESCAPE.search(data)
-    ):
+    orjson refuses NaN, Infinity, numbers it cannot hold as a double, and text that is not
+    JSON; but it keeps the last of two equal keys, and reads an integer beyond 64 bits as a float.
+    Both are caught by writing the document back, compactly:
+    - a colon outside strings ends a key, so the `:` bytes of a text are its keys plus the colons
+      in its strings. The document written back has one per key it kept, and the same strings:
+      fewer `:` bytes than the text exactly when a key was dropped (its colon, and any in its
+      value, are gone). A colon escaped as `\\u003a` would count in one and not the other: such a
+      text is left to the standard parser.
+    - a float orjson makes of an integer beyond 64 bits is at least 2⁶³, which it writes as
+      `9.223372036854776e+18`: a document written back with a number in that form (a float
+      that large, or what looks like one in a string) is left to the standard parser too."""
+    if _COLON_ESCAPE.search(data):
         return None
     try:
         import orjson
@@ -153,12 +151,24 @@ def _as_written(data: bytes) -> object | None:
         return None
     try:
         document = orjson.loads(data)
-        written = orjson.dumps(document, option=orjson.OPT_INDENT_2)
+        written = orjson.dumps(document)
     except (ValueError, TypeError, RecursionError):  # the standard parser says what is wrong
         return None
-    if not data.startswith(written) or data[len(written) :].strip():
+    if written.count(b":") != data.count(b":") or _large_number(written):
         return None
     return document
+
+
+def _large_number(written: bytes) -> bool:
+    """Whether compact JSON `written` holds a number written with a positive exponent (or text
+    that looks like one: `:9.2e+18` in a string); found from the rare `e+` back."""
+    for match in _EXPONENT.finditer(written):
+        start = match.start()
+        while start and written[start - 1] in _MANTISSA:
+            start -= 1
+        if not start or written[start - 1] in b":,[":
+            return True
+    return False
 
 
 _JSON_TOKEN = re.compile(

@@ -1,0 +1,126 @@
+"""A JSON document is read by orjson when that read is provably the standard parser's
+(`load/parse.py: _read_fast`): whatever the text, `parse` gives what `json.loads` gives, types
+included, and refuses what it refuses (a duplicate key, NaN), naming the line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import CORPUS
+from oasguard.errors import LoadError
+from oasguard.load.parse import _read_fast, parse
+
+#: keys that collide often, with the characters the fast read's proof is about
+KEYS = st.sampled_from(["a", "b", "a:", ":", "e+", "x\u2028", "é", "9.2e+18"])
+NUMBERS = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from([2**63, -(2**63) - 1, 2**64, 10**19, -0]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1e16, 1e300, -0.0, 9.2e18]),
+)
+SCALARS = st.one_of(st.none(), st.booleans(), NUMBERS, st.text(max_size=8), KEYS)
+
+
+def _objects(children):
+    # a mapping as its pairs, so that a key may come twice, as it can in a text
+    return st.lists(st.tuples(KEYS, children), max_size=4).map(lambda pairs: ("object", pairs))
+
+
+VALUES = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=4), _objects(children)))
+
+
+def _text(value: object, ascii_only: bool, indent: bool, escape_colons: bool, depth: int = 0) -> str:
+    """`value` as JSON text in one of the forms documents are written in."""
+    space = ("\n" + "  " * (depth + 1)) if indent else ""
+    end = ("\n" + "  " * depth) if indent else ""
+    if isinstance(value, tuple):
+        items = []
+        for key, child in value[1]:
+            name = json.dumps(key, ensure_ascii=ascii_only)
+            if escape_colons:
+                name = name.replace(":", "\\u003a")
+            inner = _text(child, ascii_only, indent, escape_colons, depth + 1)
+            items.append(f"{space}{name}{': ' if indent else ':'}{inner}")
+        return "{" + ",".join(items) + (end if items else "") + "}"
+    if isinstance(value, list):
+        items = [space + _text(child, ascii_only, indent, escape_colons, depth + 1) for child in value]
+        return "[" + ",".join(items) + (end if items else "") + "]"
+    return json.dumps(value, ensure_ascii=ascii_only)
+
+
+def _standard(data: bytes) -> object:
+    """What the standard parser reads, or "refused" for a duplicate key, NaN or Infinity."""
+
+    def unique(pairs):
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            raise ValueError("duplicate")
+        return mapping
+
+    def constant(text):
+        raise ValueError("constant")
+
+    try:
+        return json.loads(data, object_pairs_hook=unique, parse_constant=constant)
+    except ValueError:
+        return "refused"
+
+
+def _parsed(data: bytes) -> object:
+    try:
+        return parse(data, "doc.json")
+    except LoadError:
+        return "refused"
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    value=_objects(VALUES),
+    ascii_only=st.booleans(),
+    indent=st.booleans(),
+    escape_colons=st.booleans(),
+)
+def test_any_text_reads_as_the_standard_parser_reads_it(value, ascii_only, indent, escape_colons):
+    data = _text(value, ascii_only, indent, escape_colons).encode("utf-8")
+    expected, got = _standard(data), _parsed(data)
+    assert got == expected
+    assert json.dumps(got) == json.dumps(expected)  # types too: 1 is not 1.0, nor True
+
+
+@pytest.mark.parametrize(
+    "text, fast",
+    [
+        (b'{"a": 1, "b": {"c": [1, 2.5, null, true]}}', True),
+        (b'{"a":1,"a":2}', False),  # orjson keeps the last: one colon fewer written back
+        (b'{"a":{"x:y":1},"a":3}', False),  # the dropped value's colons are gone too
+        (b'{"a\\u003a":1,"a\\u003a":2}', False),  # an escaped colon: the standard parser decides
+        (b'{"a":18446744073709551616}', False),  # beyond 64 bits: orjson would make a float
+        (b'{"a":-9223372036854775809}', False),
+        (b'{"a":1e400}', False),  # infinity: orjson refuses it
+        (b'{"a":"9.2e+18"}', True),  # looks like a number, but inside a string
+        (b'{"a":[1e+20]}', False),  # a float that large: the standard parser decides
+    ],
+)
+def test_the_fast_read_is_taken_only_where_it_is_proved(text: bytes, fast: bool):
+    assert (_read_fast(text) is not None) is fast
+    assert _parsed(text) == _standard(text)
+
+
+def test_a_duplicate_key_is_refused_at_its_line():
+    data = b'{\n  "openapi": "3.0.3",\n  "paths": {},\n  "paths": {\n    "/a": {}\n  }\n}'
+    with pytest.raises(LoadError, match=r"doc\.json:4: invalid JSON \(duplicate key 'paths'\)"):
+        parse(data, "doc.json")
+
+
+@pytest.mark.skipif(not (CORPUS / "MANIFEST.json").is_file(), reason="the corpus is not here")
+def test_every_json_document_of_the_corpus_takes_the_fast_read_and_reads_the_same():
+    documents = sorted(path for path in CORPUS.rglob("*.json") if path.name != "MANIFEST.json")
+    assert len(documents) >= 20
+    for path in documents:
+        data = path.read_bytes()
+        assert _read_fast(data) is not None, path  # Stripe, Kubernetes, GitHub ...: all of them
+        assert json.dumps(parse(data, path.name)) == json.dumps(_standard(data)), path
