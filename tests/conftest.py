@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
 import warnings
@@ -215,6 +216,32 @@ def cli():
 
 
 # --- the corpus -------------------------------------------------------------------------------------
+
+
+#: the tests that read `github_outputs()` run on the worker of the GitHub pair's other corpus
+#: tests (its `corpus_report`), so that the megabyte pair is diffed there and nowhere else
+GITHUB_GROUP = pytest.mark.xdist_group("corpus-github")
+
+
+@functools.cache
+def github_outputs() -> dict[str, str]:
+    """`oasguard diff GITHUB_PAIR` in this process once per test process, in each format the
+    modules check: JSON on stdout, and Markdown, HTML and the GitHub annotations
+    (`--annotations-limit 10`) through `-o FORMAT=PATH`, which writes the bytes `--format FORMAT`
+    writes (one diff instead of one a format and a module, each about a second). The JSON then
+    holds each change's source line, as it does beside a format that shows lines."""
+    if not all(path.is_file() for path in GITHUB_PAIR):
+        pytest.skip("the GitHub corpus pair (../shared/corpus/github) is not here")
+    formats = ("markdown", "html", "github")
+    with tempfile.TemporaryDirectory(prefix="oasguard-github-") as folder:
+        written = {name: Path(folder) / name for name in formats}
+        args = ["diff", "--format", "json", "--annotations-limit", "10", *map(str, GITHUB_PAIR)]
+        for name, path in written.items():
+            args += ["-o", f"{name}={path}"]
+        done = run_cli(*args, cwd=ROOT, timeout=300, env={"NO_COLOR": "1"})
+        assert done.returncode == 1 and not done.stderr, done  # breaking changes, no warning
+        outputs = {name: path.read_text(encoding="utf-8") for name, path in written.items()}
+    return {"json": done.stdout, **outputs}
 
 
 def corpus_pairs() -> list[dict]:

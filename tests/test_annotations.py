@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GITHUB_PAIR, ROOT, run_cli
+from conftest import GITHUB_GROUP, ROOT, github_outputs, run_cli
 from formats_helpers import WORKFLOW_COMMAND, workflow_properties
 from oasguard.changes import Ignored, Level, Report
 from oasguard.engine import diff_paths
@@ -221,12 +221,11 @@ def test_hostile_names_stay_in_their_annotation():
 
 
 @pytest.mark.corpus
+@GITHUB_GROUP
 def test_the_github_corpus_pair_fits_in_what_github_shows():
-    pair = GITHUB_PAIR
-    if not all(path.is_file() for path in pair):
-        pytest.skip("the GitHub corpus pair (../shared/corpus/github) is not here")
-    report = json.loads(run_cli("diff", "--format", "json", *map(str, pair), cwd=ROOT).stdout)
-    lines = annotate(pair=tuple(map(str, pair)))
+    outputs = github_outputs()  # --format github --annotations-limit 10, as annotate() runs it
+    report = json.loads(outputs["json"])
+    lines = parsed(outputs["github"])
     # the count: 164 breaking changes are 57 facts (a rule at a pointer), 1,460 safe ones
     # get no notice
     breaking = [c for c in report["changes"] if c["level"] == "breaking"]

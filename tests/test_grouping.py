@@ -16,14 +16,13 @@ from io import StringIO
 
 import pytest
 
-from conftest import GITHUB_PAIR, ROOT, run_cli
+from conftest import GITHUB_GROUP, ROOT, github_outputs, run_cli
 from formats_helpers import parse_markdown
 from oasguard.changes import Change, Level, Report, Subject
 from oasguard.report import Format, RenderOptions, render
 from oasguard.report.markdown import GITHUB_LIMIT, MAX_ROWS, markdown_report
 
 PAIR = ("fixtures/annotations/base.yaml", "fixtures/annotations/revision.yaml")
-GITHUB = GITHUB_PAIR
 
 
 @cache
@@ -33,10 +32,11 @@ def diff(format: str, pair: tuple[str, str] = PAIR) -> str:
     return result.stdout
 
 
-def groups(pair: tuple[str, str] = PAIR) -> list[list[dict]]:
-    """The JSON report's changes by `group`, in the order each group first appears."""
+def groups(pair: tuple[str, str] = PAIR, report: str | None = None) -> list[list[dict]]:
+    """The JSON report's changes (of `pair`, or the `report` given) by `group`, in the order each
+    group first appears."""
     found: dict[str, list[dict]] = {}
-    for change in json.loads(diff("json", pair))["changes"]:
+    for change in json.loads(diff("json", pair) if report is None else report)["changes"]:
         found.setdefault(change["group"], []).append(change)
     return list(found.values())
 
@@ -178,16 +178,15 @@ def test_the_size_cap_cuts_operation_lists_before_facts():
 
 
 @pytest.mark.corpus
+@GITHUB_GROUP
 def test_the_github_pair_shows_every_breaking_and_warning_fact_within_the_comment_limit():
-    if not all(path.exists() for path in GITHUB):
-        pytest.skip("the GitHub corpus pair (../shared/corpus/github) is not here")
-    pair = (str(GITHUB[0]), str(GITHUB[1]))
-    text = diff("markdown", pair)
+    outputs = github_outputs()
+    text = outputs["markdown"]
     assert len(text) < GITHUB_LIMIT
     assert "This change breaks clients: 57 breaking changes, in 164 places." in text
     table = rows(text)
     found = {"breaking": 0, "warning": 0}
-    for members in groups(pair):
+    for members in groups(report=outputs["json"]):
         level = members[0]["level"]
         if level == "safe":
             continue

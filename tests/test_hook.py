@@ -1,5 +1,6 @@
 """The pre-commit hook: staged content (and its $refs) from the index against HEAD, through the real
-`pre-commit` package (try-repo, and `git commit` with the hook installed) and the command."""
+`pre-commit` package (`pre-commit run` and `git commit` with the hook installed from a snapshot of
+this worktree) and the command."""
 
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ Pet:
 
 
 #: the tests that run the real `pre-commit` share one worker: the hook's environment, built into
-#: the module's PRE_COMMIT_HOME for the snapshot's revision, is then built once, not once per worker
+#: the session's PRE_COMMIT_HOME for the snapshot's revision, is then built once, not once per
+#: worker (`pre-commit try-repo` would build it again for every run, in a store of its own)
 PRE_COMMIT = pytest.mark.xdist_group("pre-commit")
 
 
@@ -69,16 +71,16 @@ def write(repo: Path, files: dict[str, str]) -> None:
         path.write_text(text)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One PRE_COMMIT_HOME for the module: pre-commit builds the hook's environment once per
+    """One PRE_COMMIT_HOME for the session: pre-commit builds the hook's environment once per
     (repository, revision) and reuses it."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """This worktree as pre-commit installs it: a clone of its committed state with every
     tracked and untracked (not ignored) file of the working tree on top, in one commit."""
@@ -122,14 +124,9 @@ def pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProces
     )
 
 
-#: pip as pre-commit runs it to build the hook's environment (each try-repo builds its own, in a
-#: temporary store): no bytecode compiled for 30 packages the hook imports a few of, no version check
+#: pip as pre-commit runs it to build the hook's environment (once, see PRE_COMMIT): no bytecode
+#: compiled for 30 packages the hook imports a few of, no version check
 _QUICK_PIP = {"PIP_NO_COMPILE": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-
-
-def try_repo(repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess[str]:
-    """`pre-commit try-repo THIS_WORKTREE oasguard`, on the given files or on what is staged."""
-    return pre_commit(repo, home, "try-repo", str(ROOT), "oasguard", *(["--files", *files] if files else []))
 
 
 def install(repo: Path, hook_repo: tuple[Path, str], home: Path) -> None:
@@ -149,10 +146,13 @@ def head(repo: Path) -> str:
 
 
 @PRE_COMMIT
-def test_try_repo_fails_on_a_staged_breaking_change(repo: Path, pre_commit_home: Path) -> None:
+def test_pre_commit_fails_on_a_staged_breaking_change(
+    repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    install(repo, hook_repo, pre_commit_home)
     write(repo, {"api/openapi.yaml": BREAKING})
     git(repo, "add", "api/openapi.yaml")
-    done = try_repo(repo, pre_commit_home)
+    done = pre_commit(repo, pre_commit_home, "run")  # on what is staged
     assert done.returncode == 1, done.stdout + done.stderr
     assert "oasguard" in done.stdout and "Failed" in done.stdout
     # the text report: the breaking change, its rule id, the counts
@@ -163,10 +163,13 @@ def test_try_repo_fails_on_a_staged_breaking_change(repo: Path, pre_commit_home:
 
 
 @PRE_COMMIT
-def test_try_repo_passes_a_safe_change_and_skips_other_yaml(repo: Path, pre_commit_home: Path) -> None:
+def test_pre_commit_passes_a_safe_change_and_skips_other_yaml(
+    repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    install(repo, hook_repo, pre_commit_home)
     write(repo, {"api/openapi.yaml": SAFE, "ci.yaml": NOT_OPENAPI + "broken: [\n", "data.json": "[1, 2]\n"})
     git(repo, "add", "-A")
-    done = try_repo(repo, pre_commit_home)
+    done = pre_commit(repo, pre_commit_home, "run")  # on what is staged
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
     # the hook did run on the three files (pre-commit says "Skipped" when no file matches)

@@ -4,6 +4,7 @@ module's private names, no import cycle that crosses a package boundary."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -22,7 +23,13 @@ def _is_package(path: Path) -> bool:
 
 
 MODULES = {_module(path): path for path in sorted(PACKAGE.rglob("*.py"))}
-TREES = {name: ast.parse(path.read_text(), str(path)) for name, path in MODULES.items()}
+
+
+@functools.cache
+def trees() -> dict[str, ast.Module]:
+    """Every module's syntax tree, parsed when a test first asks (parsed at import, it cost each
+    pytest-xdist worker 0.8 s of its collection, also the one that runs none of these tests)."""
+    return {name: ast.parse(path.read_text(), str(path)) for name, path in MODULES.items()}
 
 
 def _package(module: str) -> str:
@@ -33,7 +40,7 @@ def _imports(module: str) -> list[tuple[str, str | None, ast.AST]]:
     """(imported module, imported name or None, node) of every import in `module`, wherever it
     is written (in a function too: an import deferred is still a dependency)."""
     found = []
-    for node in ast.walk(TREES[module]):
+    for node in ast.walk(trees()[module]):
         if isinstance(node, ast.Import):
             found.extend((alias.name, None, node) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -51,7 +58,7 @@ def _imports(module: str) -> list[tuple[str, str | None, ast.AST]]:
 
 def test_no_function_in_compare_is_longer_than_60_lines():
     long = []
-    for name, tree in TREES.items():
+    for name, tree in trees().items():
         if not name.startswith("oasguard.compare"):
             continue
         for node in ast.walk(tree):
@@ -64,7 +71,7 @@ def test_no_function_in_compare_is_longer_than_60_lines():
 
 def test_no_module_reads_another_modules_private_names():
     reads = []
-    for name, tree in TREES.items():
+    for name, tree in trees().items():
         aliases = {}  # local name -> module it stands for
         for imported, what, node in _imports(name):
             if what is not None and what.startswith("_") and not what.startswith("__"):
@@ -93,7 +100,7 @@ def test_compare_reads_no_private_attribute_of_what_it_is_handed():
     """A checker recurses through the comparer it is handed (compare/keywords/base.py: Comparer),
     never through its private state: only `self` and `cls` are followed to an underscore name."""
     reads = []
-    for name, tree in TREES.items():
+    for name, tree in trees().items():
         if not name.startswith("oasguard.compare"):
             continue
         for node in ast.walk(tree):
@@ -179,7 +186,7 @@ def test_only_the_subject_renders_the_location_and_no_one_parses_it():
     shown: no module splits it on `›` to find the operation, parameter or status again, and no
     module reads an untyped `extra` dict of fact values (issue 17, "One subject")."""
     found = []
-    for name, tree in TREES.items():
+    for name, tree in trees().items():
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr == "extra":
                 found.append(f"{name}:{node.lineno} .extra")
