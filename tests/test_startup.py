@@ -21,6 +21,14 @@ PETSTORE = ROOT / "fixtures" / "petstore"
 
 #: Modules a `diff --format json` of two JSON documents, without a configuration file, never needs.
 NOT_FOR_A_JSON_DIFF = (
+    "typer",  # a plain diff is read without it (oasguard.cli._plain_diff)
+    "click",
+    "oasguard.commands",
+    "subprocess",  # git runs only for GITREF:PATH and --base
+    "shutil",
+    "traceback",  # only with --debug
+    "difflib",  # suggestions for a misspelt key or option
+    "base64",
     "rich",
     "yaml",
     "tomllib",
