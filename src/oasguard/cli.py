@@ -73,9 +73,9 @@ def run_diff(
     """`oasguard diff` with its options read (oasguard.commands.diff documents them)."""
     chosen = _format(format, "--format")
     outputs = _outputs(output or [])
-    lenient = _lenient(dangling_refs)
+    lenient = dangling_as_empty(dangling_refs)
     if fail_on is not None:
-        _threshold(fail_on)
+        fail_threshold(fail_on)
     if annotations_limit is not None and annotations_limit < 1:
         raise UsageError(f"--annotations-limit: '{annotations_limit}' is not 1 or more")
     from oasguard.config import load_settings
@@ -83,8 +83,8 @@ def run_diff(
     from oasguard.report import needs
 
     settings = _versioning(load_settings(config), versioning)
-    threshold = _threshold(fail_on or settings.fail_on or "breaking")
-    evidence = _consumers(
+    threshold = fail_threshold(fail_on or settings.fail_on or "breaking")
+    evidence = read_evidence(
         consumers or [], settings, Broker(pact_broker, provider, pact_broker_tag, pact_broker_branch)
     )
     fail_on_consumers = fail_on_consumers or settings.fail_on_consumers
@@ -101,7 +101,7 @@ def run_diff(
         validate=validate,
         consumers=evidence,
     )
-    generation = _generation(
+    generation = generation_options(
         settings, generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
     )
     pairs = None if generation is None else _generated_pairs(generation, settings, specs or [], base_ref)
@@ -214,7 +214,7 @@ class Broker:
         return read_broker(self.url, self.provider, self.tag, self.branch)
 
 
-def _consumers(patterns: list[str], settings: Settings, broker: Broker):
+def read_evidence(patterns: list[str], settings: Settings, broker: Broker):
     """The consumer evidence: what `--consumers` names (relative to the current folder), else the
     configuration's `consumers` (relative to the configuration file); and the Broker's pacts when
     one is named. None when there is none at all."""
@@ -276,7 +276,7 @@ def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: 
     ]
 
 
-def _generation(settings: Settings, *given) -> GenerateOptions | None:
+def generation_options(settings: Settings, *given) -> GenerateOptions | None:
     """The generate options as given, or None when neither they nor the configuration ask for a
     generated document (a plain diff does not import generate/: 12 ms)."""
     *values, cache = given
@@ -387,14 +387,14 @@ def _versioning(settings: Settings, value: str | None) -> Settings:
     return replace(settings, versioning=chosen)
 
 
-def _threshold(fail_on: str) -> Level | None:
+def fail_threshold(fail_on: str) -> Level | None:
     """The level `--fail-on` names (None: nothing fails the run)."""
     if fail_on not in _FAIL_ON:
         raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
     return _FAIL_ON[fail_on]
 
 
-def _lenient(dangling_refs: str) -> bool:
+def dangling_as_empty(dangling_refs: str) -> bool:
     """Whether `--dangling-refs` reads a `$ref` to nothing as an empty schema."""
     if dangling_refs not in ("error", "empty"):
         raise UsageError(f"--dangling-refs: unknown value '{dangling_refs}' (one of error, empty)")

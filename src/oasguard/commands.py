@@ -17,7 +17,14 @@ from typing import Annotated
 import typer
 
 from oasguard import __version__
-from oasguard.cli import Broker, _consumers, _generation, _lenient, _threshold, run_diff
+from oasguard.cli import (
+    Broker,
+    dangling_as_empty,
+    fail_threshold,
+    generation_options,
+    read_evidence,
+    run_diff,
+)
 from oasguard.errors import UsageError
 from oasguard.report import Format, render
 
@@ -305,12 +312,12 @@ def changelog(
     """Write a Markdown changelog of every change from BASE to REVISION, for release notes."""
     if not specs or len(specs) != 2:
         raise UsageError("changelog needs two documents: BASE and REVISION")
-    lenient = _lenient(dangling_refs)
+    lenient = dangling_as_empty(dangling_refs)
     from oasguard.config import load_settings
     from oasguard.engine import Argument, Pair, RunOptions, run
 
     settings = load_settings(config)
-    evidence = _consumers(
+    evidence = read_evidence(
         consumers or [], settings, Broker(pact_broker, provider, pact_broker_tag, pact_broker_branch)
     )
     pair = Pair(Argument(specs[0], root), Argument(specs[1], root))
@@ -358,7 +365,7 @@ def verify(
     from oasguard.config import load_settings
 
     # FILE arguments and --consumers relative to here, else the configuration's `consumers`
-    evidence = _consumers(
+    evidence = read_evidence(
         [*(files or []), *(consumers or [])],
         load_settings(config),
         Broker(pact_broker, provider, pact_broker_tag, pact_broker_branch),
@@ -367,7 +374,7 @@ def verify(
         raise UsageError(
             "verify needs evidence: FILE arguments, --consumers [NAME=]GLOB, --pact-broker URL or `consumers`"
         )
-    result = run(spec, evidence, base, root, _lenient(dangling_refs))
+    result = run(spec, evidence, base, root, dangling_as_empty(dangling_refs))
     render(result, chosen, sys.stdout)
     sys.stdout.flush()
     if result.failed:
@@ -435,10 +442,10 @@ def hook(
     from oasguard.hook import run
 
     settings = load_settings(config)
-    threshold = _threshold(fail_on or settings.fail_on or "breaking")
-    evidence = _consumers(consumers or [], settings, Broker(None, None))
+    threshold = fail_threshold(fail_on or settings.fail_on or "breaking")
+    evidence = read_evidence(consumers or [], settings, Broker(None, None))
     options = RunOptions(settings=settings, consumers=evidence)
-    generation = _generation(
+    generation = generation_options(
         settings, generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
     )
     made = None
