@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import run_in_process
-from oasguard import __version__, cli
+from oasguard import __version__, cli, commands
 from oasguard.errors import LoadError
 from oasguard.load.parse import parse
 
@@ -21,6 +21,14 @@ PETSTORE = ROOT / "fixtures" / "petstore"
 
 #: Modules a `diff --format json` of two JSON documents, without a configuration file, never needs.
 NOT_FOR_A_JSON_DIFF = (
+    "typer",  # a plain diff is read without it (oasguard.cli._plain_diff)
+    "click",
+    "oasguard.commands",
+    "subprocess",  # git runs only for GITREF:PATH and --base
+    "shutil",
+    "traceback",  # only with --debug
+    "difflib",  # suggestions for a misspelt key or option
+    "base64",
     "rich",
     "yaml",
     "tomllib",
@@ -134,26 +142,27 @@ def test_the_command_named_reads_its_arguments_as_the_whole_command_line_does(ar
     """Only the command named first is built (typer builds every command's options on every run):
     output, errors and exit status are those of the command line holding all of them."""
     alone = run_in_process(*args)
-    monkeypatch.setattr(cli, "_only_named", lambda _args: cli.app)
+    monkeypatch.setattr(commands, "only_named", lambda _args: commands.app)
+    monkeypatch.setattr(cli, "_plain_diff", lambda _args: None)
     whole = run_in_process(*args)
     assert (alone.returncode, alone.stdout, alone.stderr) == (whole.returncode, whole.stdout, whole.stderr)
     assert alone.stdout or alone.stderr  # each of them says something
 
 
 def test_only_the_command_named_first_is_built():
-    assert [info.callback.__name__ for info in cli._only_named(["diff", "a", "b"]).registered_commands] == [
-        "diff"
-    ]
-    assert cli._only_named(["explain", "x"]).registered_commands[0].callback is cli.explain
+    assert [
+        info.callback.__name__ for info in commands.only_named(["diff", "a", "b"]).registered_commands
+    ] == ["diff"]
+    assert commands.only_named(["explain", "x"]).registered_commands[0].callback is commands.explain
     for args in ([], ["--help", "diff"], ["dif"], ["--version"]):
-        assert cli._only_named(args) is cli.app
-    assert len(cli.app.registered_commands) == 6  # the app itself is left whole
+        assert commands.only_named(args) is commands.app
+    assert len(commands.app.registered_commands) == 6  # the app itself is left whole
 
 
 def test_the_commands_options_are_read_from_annotations_already_evaluated():
     """As strings (`from __future__ import annotations` in cli.py), typer would evaluate every
     command's annotations twice on every run: about 40 M instructions of a diff's start-up."""
-    for info in cli.app.registered_commands:
+    for info in commands.app.registered_commands:
         annotations = info.callback.__annotations__
         assert annotations and not any(isinstance(value, str) for value in annotations.values()), info
 

@@ -28,6 +28,9 @@ def main() -> None:
         sys.stdout.write(f"oasguard {__version__}\n")
         sys.exit(0)
     gc.disable()
+    from oasguard import codecache
+
+    codecache.install()  # before any dataclass is built: their methods compiled in an earlier run
     from oasguard.cli import main as run
 
     try:
@@ -50,6 +53,9 @@ def _leave(code: object) -> None:
         code = code or 1
     with contextlib.suppress(OSError):
         sys.stderr.flush()
+    from oasguard import codecache
+
+    codecache.save()  # after the output: no one waits for it
     os._exit(code or 0)
 
 

@@ -1,26 +1,19 @@
-"""The command line: options → engine → reporter → exit status. Nothing else lives here."""
+"""The command line: options → engine → reporter → exit status. Nothing else lives here.
 
-# No `from __future__ import annotations` here: typer reads the options from the annotations, and
-# as strings it evaluates each of them twice per command on every run (37 M instructions, issue
-# 24, docs/performance.md "Start-up"). Names imported only for type checking are quoted instead.
+A plain `diff` (the command a CI step or a hook runs) is read here without typer; anything else,
+help and usage errors included, goes to typer's declaration of every command in
+oasguard.commands, which gives the same output (docs/decisions.md "A diff without typer").
+"""
 
-import copy
+from __future__ import annotations
+
 import os
 import sys
-import traceback
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import typer
-
-try:  # typer >= 0.20 carries its own copy of click
-    from typer.exceptions import TyperException as _CommandLineError
-except ImportError:  # pragma: no cover - older typer on click
-    from click import ClickException as _CommandLineError
-
-from oasguard import __version__
 from oasguard.changes import Level, Report
 from oasguard.errors import OasguardError, UsageError, brief_path
 from oasguard.report import Annotations, Format, RenderOptions, render
@@ -31,282 +24,58 @@ if TYPE_CHECKING:
     from oasguard.engine import Pair, RunOptions
     from oasguard.generate.plan import Options as GenerateOptions
 
-app = typer.Typer(
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    help="Tell whether a change to an OpenAPI document breaks its clients.",
-)
-
 #: error messages longer than this many characters are cut in the middle
 _MAX_MESSAGE = 1000
 
 _FAIL_ON = {"breaking": Level.BREAKING, "warning": Level.WARNING, "none": None}
 
-# Options more than one command takes, declared once.
-_Specs = Annotated[
-    list[str] | None,
-    typer.Argument(
-        metavar="BASE REVISION", help="Two documents: file paths, or GITREF:PATH.", show_default=False
-    ),
-]
-_Root = Annotated[
-    Path | None,
-    typer.Option(
-        "--root",
-        help="Directory that $refs may not leave (default: the git work tree, else the document's folder).",
-    ),
-]
-_DanglingRefs = Annotated[
-    str,
-    typer.Option(
-        "--dangling-refs",
-        metavar="HOW",
-        help="error | empty: a $ref to nothing is an error (default), or an empty schema.",
-    ),
-]
-_PactBroker = Annotated[
-    str | None,
-    typer.Option(
-        "--pact-broker",
-        metavar="URL",
-        help="Read the latest pact of every consumer of --provider from this Pact Broker (the only "
-        "network access oasguard makes; PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD).",
-    ),
-]
-_Provider = Annotated[
-    str | None, typer.Option("--provider", metavar="NAME", help="The provider's name on the Pact Broker.")
-]
-_BrokerTag = Annotated[
-    str | None,
-    typer.Option("--pact-broker-tag", metavar="TAG", help="The latest pacts with this tag (e.g. prod)."),
-]
-_BrokerBranch = Annotated[
-    str | None,
-    typer.Option("--pact-broker-branch", metavar="BRANCH", help="The latest pacts of this consumer branch."),
-]
-_Config = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        metavar="FILE",
-        help="Configuration file (default: .oasguard.yaml, else [tool.oasguard] in pyproject.toml, "
-        "at the repository root).",
-    ),
-]
-_Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
-_Consumers = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--consumers",
-        metavar="[NAME=]GLOB",
-        help="Consumer evidence (Pact, HAR, Keploy, WireMock files): name who each change breaks "
-        "(repeatable).",
-    ),
-]
 
-# Documents generated from code (SPEC 6), for diff and hook alike.
-_Generate = Annotated[
-    str | None,
-    typer.Option(
-        "--generate",
-        metavar="COMMAND",
-        help="Generate each side's document by running COMMAND (through the shell) in that side's "
-        "tree: REF's files, the working tree, or the staged files for the hook. Its stdout is the "
-        "document, unless --generated-file.",
-    ),
-]
-_GeneratedFile = Annotated[
-    str | None,
-    typer.Option(
-        "--generated-file",
-        metavar="PATH",
-        help="The document is this file, which the --generate command writes (relative to where it runs).",
-    ),
-]
-_FastapiApp = Annotated[
-    str | None,
-    typer.Option(
-        "--fastapi-app",
-        metavar="MODULE:ATTR",
-        help="Generate each side's document by importing this FastAPI application from that side's "
-        "tree and calling its openapi().",
-    ),
-]
-_FastapiPython = Annotated[
-    str | None,
-    typer.Option(
-        "--fastapi-python",
-        metavar="PYTHON",
-        help="The interpreter that imports the --fastapi-app (default: the one running oasguard).",
-    ),
-]
-_GenerateTimeout = Annotated[
-    float | None,
-    typer.Option(
-        "--generate-timeout",
-        metavar="SECONDS",
-        help="Kill a generating command (its process group) after this long (default: 120).",
-        show_default=False,
-    ),
-]
-_GenerateCache = Annotated[
-    bool,
-    typer.Option(
-        "--generate-cache/--no-generate-cache",
-        help="Reuse a document generated from the same tree with the same command "
-        "($XDG_CACHE_HOME/oasguard/generated).",
-    ),
-]
+class Exit(Exception):
+    """Leave with this exit status: the report is written and says the run failed."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
-def _print_version(value: bool) -> None:
-    if value:
-        typer.echo(f"oasguard {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
-    ] = False,
+def run_diff(
+    *,
+    specs: list[str] | None,
+    format: str,
+    fail_on: str | None,
+    base_ref: str | None,
+    root: Path | None,
+    validate: bool,
+    dangling_refs: str,
+    debug: bool,
+    output: list[str] | None,
+    link: str | None,
+    approved_by: str | None,
+    config: Path | None,
+    versioning: str | None,
+    consumers: list[str] | None,
+    fail_on_consumers: bool,
+    verify_too: bool,
+    pact_broker: str | None,
+    provider: str | None,
+    pact_broker_tag: str | None,
+    pact_broker_branch: str | None,
+    annotations_limit: int | None,
+    annotations_safe: bool,
+    shapes: bool,
+    generate: str | None,
+    generated_file: str | None,
+    fastapi_app: str | None,
+    fastapi_python: str | None,
+    generate_timeout: float | None,
+    generate_cache: bool,
 ) -> None:
-    """Tell whether a change to an OpenAPI document breaks its clients."""
-
-
-@app.command()
-def diff(
-    specs: _Specs = None,
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="text | json | markdown | github | sarif | junit | gitlab | changelog | html.",
-        ),
-    ] = "text",
-    fail_on: Annotated[
-        str | None,
-        typer.Option(
-            "--fail-on",
-            metavar="LEVEL",
-            help="breaking | warning | none: which level makes the exit status 1 (default: the "
-            "configuration's fail-on, else breaking).",
-            show_default=False,
-        ),
-    ] = None,
-    base_ref: Annotated[
-        str | None,
-        typer.Option(
-            "--base", metavar="REF", help="Compare each SPEC in the working tree with the same path at REF."
-        ),
-    ] = None,
-    root: _Root = None,
-    validate: Annotated[
-        bool,
-        typer.Option("--validate", help="Validate both documents against the OpenAPI schema first (slow)."),
-    ] = False,
-    dangling_refs: _DanglingRefs = "error",
-    debug: _Debug = False,
-    output: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FORMAT=PATH",
-            help="Also write the report in FORMAT to PATH (repeatable).",
-        ),
-    ] = None,
-    link: Annotated[
-        str | None,
-        typer.Option(
-            "--link",
-            metavar="URL",
-            help="URL of the revision's files (https://github.com/OWNER/REPO/blob/SHA): "
-            "file:line becomes a link to URL/file#Lline in markdown and html.",
-        ),
-    ] = None,
-    approved_by: Annotated[
-        str | None,
-        typer.Option(
-            "--approved-by",
-            metavar="TEXT",
-            help="The breaking changes are approved (e.g. by a label): say so, and by what, in markdown.",
-        ),
-    ] = None,
-    config: _Config = None,
-    versioning: Annotated[
-        str | None,
-        typer.Option(
-            "--versioning",
-            metavar="HOW",
-            help="judge | major-bump-approves: a major info.version increase also approves the "
-            "breaking changes (default: the configuration's versioning, else judge).",
-            show_default=False,
-        ),
-    ] = None,
-    consumers: _Consumers = None,
-    fail_on_consumers: Annotated[
-        bool,
-        typer.Option(
-            "--fail-on-consumers", help="Only changes that break a known consumer set the exit status."
-        ),
-    ] = False,
-    verify_too: Annotated[
-        bool,
-        typer.Option(
-            "--verify",
-            help="Also verify the consumers against REVISION, telling drift already there in BASE "
-            "(text, markdown, github).",
-        ),
-    ] = False,
-    pact_broker: _PactBroker = None,
-    provider: _Provider = None,
-    pact_broker_tag: _BrokerTag = None,
-    pact_broker_branch: _BrokerBranch = None,
-    annotations_limit: Annotated[
-        int | None,
-        typer.Option(
-            "--annotations-limit",
-            metavar="N",
-            help="github: what a CI step shows, one annotation per fact, breaking first (with --base, "
-            "what the diff touched first), at most N of each kind, the last counting the rest.",
-        ),
-    ] = None,
-    annotations_safe: Annotated[
-        bool,
-        typer.Option("--annotations-safe", help="With --annotations-limit: safe changes as notices too."),
-    ] = False,
-    shapes: Annotated[
-        bool,
-        typer.Option(
-            "--shapes",
-            help="text, json: also each affected body and the parameters before and after, along "
-            "the changed branches (markdown always shows them). Config: shapes: true.",
-        ),
-    ] = False,
-    generate: _Generate = None,
-    generated_file: _GeneratedFile = None,
-    fastapi_app: _FastapiApp = None,
-    fastapi_python: _FastapiPython = None,
-    generate_timeout: _GenerateTimeout = None,
-    generate_cache: _GenerateCache = True,
-) -> None:
-    """Compare BASE with REVISION and report every change to the API contract.
-
-    With --base REF and no SPEC: every document of the configuration's `specs`, or every
-    OpenAPI document that changed since REF, in one report.
-
-    With --generate or --fastapi-app, the documents are generated from the code: REF's against
-    the working tree's (--base REF), or BASE's against REVISION's, two git revisions."""
+    """`oasguard diff` with its options read (oasguard.commands.diff documents them)."""
     chosen = _format(format, "--format")
     outputs = _outputs(output or [])
-    lenient = _lenient(dangling_refs)
+    lenient = dangling_as_empty(dangling_refs)
     if fail_on is not None:
-        _threshold(fail_on)
+        fail_threshold(fail_on)
     if annotations_limit is not None and annotations_limit < 1:
         raise UsageError(f"--annotations-limit: '{annotations_limit}' is not 1 or more")
     from oasguard.config import load_settings
@@ -314,8 +83,8 @@ def diff(
     from oasguard.report import needs
 
     settings = _versioning(load_settings(config), versioning)
-    threshold = _threshold(fail_on or settings.fail_on or "breaking")
-    evidence = _consumers(
+    threshold = fail_threshold(fail_on or settings.fail_on or "breaking")
+    evidence = read_evidence(
         consumers or [], settings, Broker(pact_broker, provider, pact_broker_tag, pact_broker_branch)
     )
     fail_on_consumers = fail_on_consumers or settings.fail_on_consumers
@@ -332,7 +101,7 @@ def diff(
         validate=validate,
         consumers=evidence,
     )
-    generation = _generation(
+    generation = generation_options(
         settings, generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
     )
     pairs = None if generation is None else _generated_pairs(generation, settings, specs or [], base_ref)
@@ -384,7 +153,7 @@ def _check_verify(chosen: Format, evidence: object) -> None:
         raise UsageError("--verify needs the consumers' evidence: --consumers [NAME=]GLOB or `consumers`")
 
 
-def _verification(evidence: object, pair: "Pair", lenient: bool):
+def _verification(evidence: object, pair: Pair, lenient: bool):
     """`diff --verify`: the consumers verified against REVISION, drift already in BASE told apart."""
     from oasguard.verify.run import against
 
@@ -413,12 +182,12 @@ def _finish_with_verification(
     code = 0
     try:
         _finish(report, chosen, threshold, shown, fail_on_consumers)
-    except typer.Exit as done:
-        code = done.exit_code
+    except Exit as done:
+        code = done.code
     _render_verification(verification, chosen, sys.stdout)
     sys.stdout.flush()
     if code or verification.failed:
-        raise typer.Exit(code or 1)
+        raise Exit(code or 1)
 
 
 @dataclass(frozen=True)
@@ -445,7 +214,7 @@ class Broker:
         return read_broker(self.url, self.provider, self.tag, self.branch)
 
 
-def _consumers(patterns: list[str], settings: "Settings", broker: Broker):
+def read_evidence(patterns: list[str], settings: Settings, broker: Broker):
     """The consumer evidence: what `--consumers` names (relative to the current folder), else the
     configuration's `consumers` (relative to the configuration file); and the Broker's pacts when
     one is named. None when there is none at all."""
@@ -465,7 +234,7 @@ def _consumers(patterns: list[str], settings: "Settings", broker: Broker):
     return combined(files, pacts)
 
 
-def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: "Settings") -> list["Pair"]:
+def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: Settings) -> list[Pair]:
     """What `diff` compares: BASE with REVISION; each SPEC at REF with the working tree's; or,
     with --base REF alone, the configuration's specs or the OpenAPI documents changed since REF."""
     from oasguard.engine import Argument, Pair, against_revision
@@ -507,7 +276,7 @@ def _pairs(specs: list[str], base_ref: str | None, root: Path | None, settings: 
     ]
 
 
-def _generation(settings: "Settings", *given) -> "GenerateOptions | None":
+def generation_options(settings: Settings, *given) -> GenerateOptions | None:
     """The generate options as given, or None when neither they nor the configuration ask for a
     generated document (a plain diff does not import generate/: 12 ms)."""
     *values, cache = given
@@ -519,8 +288,8 @@ def _generation(settings: "Settings", *given) -> "GenerateOptions | None":
 
 
 def _generated_pairs(
-    given: "GenerateOptions", settings: "Settings", specs: list[str], base_ref: str | None
-) -> "list[Pair] | None":
+    given: GenerateOptions, settings: Settings, specs: list[str], base_ref: str | None
+) -> list[Pair] | None:
     """The pair of generated documents this run compares, or None when its documents are files."""
     from oasguard.generate.plan import diff_jobs, recipe
 
@@ -533,7 +302,7 @@ def _generated_pairs(
     return [Pair(Generated(base), Generated(revision))]
 
 
-def _opened(stack: ExitStack, pair: "Pair") -> "Pair":
+def _opened(stack: ExitStack, pair: Pair) -> Pair:
     """`pair` with its generated sides opened here, in the main thread, where Ctrl-C arrives:
     their commands are killed and their trees removed before the command line ends."""
     from oasguard.engine import Generated, Opened, Pair
@@ -548,7 +317,7 @@ def _opened(stack: ExitStack, pair: "Pair") -> "Pair":
     return Pair(Opened(base), Opened(revision), pair.document)
 
 
-def _run(pairs: list["Pair"], options: "RunOptions") -> Report:
+def _run(pairs: list[Pair], options: RunOptions) -> Report:
     """The engine's run of `pairs`, with a spinner on a terminal."""
     from dataclasses import replace
 
@@ -573,7 +342,7 @@ def _finish(
     for note in report.notes:
         sys.stderr.write(f"oasguard: {terminal(note)}\n")
     if report.fails(threshold, consumers_only=fail_on_consumers):
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 def _format(name: str, option: str) -> Format:
@@ -606,170 +375,7 @@ def _write(report: Report, format: Format, path: Path, options: RenderOptions, v
         raise UsageError(f"--output: cannot write {brief_path(path)}: {error.strerror or error}") from None
 
 
-@app.command()
-def changelog(
-    specs: _Specs = None,
-    root: _Root = None,
-    dangling_refs: _DanglingRefs = "error",
-    config: _Config = None,
-    debug: _Debug = False,
-    consumers: _Consumers = None,
-    pact_broker: _PactBroker = None,
-    provider: _Provider = None,
-    pact_broker_tag: _BrokerTag = None,
-    pact_broker_branch: _BrokerBranch = None,
-) -> None:
-    """Write a Markdown changelog of every change from BASE to REVISION, for release notes."""
-    if not specs or len(specs) != 2:
-        raise UsageError("changelog needs two documents: BASE and REVISION")
-    lenient = _lenient(dangling_refs)
-    from oasguard.config import load_settings
-    from oasguard.engine import Argument, Pair, RunOptions, run
-
-    settings = load_settings(config)
-    evidence = _consumers(
-        consumers or [], settings, Broker(pact_broker, provider, pact_broker_tag, pact_broker_branch)
-    )
-    pair = Pair(Argument(specs[0], root), Argument(specs[1], root))
-    report = run([pair], RunOptions(settings=settings, dangling_as_empty=lenient, consumers=evidence))
-    render(report, Format.CHANGELOG, sys.stdout)
-    sys.stdout.flush()
-
-
-@app.command()
-def verify(
-    spec: Annotated[str, typer.Argument(metavar="SPEC", help="The document: a file or GITREF:PATH.")],
-    files: Annotated[
-        list[str] | None,
-        typer.Argument(metavar="FILE...", help="Pact, HAR, Keploy or WireMock files.", show_default=False),
-    ] = None,
-    consumers: Annotated[
-        list[str] | None,
-        typer.Option("--consumers", metavar="[NAME=]GLOB", help="Consumers' evidence (repeatable)."),
-    ] = None,
-    base: Annotated[
-        str | None,
-        typer.Option("--base", metavar="SPEC", help="Also verify against BASE: tell drift already there."),
-    ] = None,
-    format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json | markdown | github | junit.")
-    ] = "text",
-    root: _Root = None,
-    dangling_refs: _DanglingRefs = "error",
-    config: _Config = None,
-    debug: _Debug = False,
-    pact_broker: _PactBroker = None,
-    provider: _Provider = None,
-    pact_broker_tag: _BrokerTag = None,
-    pact_broker_branch: _BrokerBranch = None,
-) -> None:
-    """Check that the consumers' contracts, recordings and mocks still hold against SPEC."""
-    from oasguard.verify.render import VerifyFormat, render
-    from oasguard.verify.run import run
-
-    try:
-        chosen = VerifyFormat(format)
-    except ValueError:
-        names = ", ".join(f.value for f in VerifyFormat)
-        raise UsageError(f"--format: unknown format '{format}' (one of {names})") from None
-    from oasguard.config import load_settings
-
-    # FILE arguments and --consumers relative to here, else the configuration's `consumers`
-    evidence = _consumers(
-        [*(files or []), *(consumers or [])],
-        load_settings(config),
-        Broker(pact_broker, provider, pact_broker_tag, pact_broker_branch),
-    )
-    if evidence is None:
-        raise UsageError(
-            "verify needs evidence: FILE arguments, --consumers [NAME=]GLOB, --pact-broker URL or `consumers`"
-        )
-    result = run(spec, evidence, base, root, _lenient(dangling_refs))
-    render(result, chosen, sys.stdout)
-    sys.stdout.flush()
-    if result.failed:
-        raise typer.Exit(1)
-
-
-@app.command()
-def rules(
-    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text | json.")] = "text",
-) -> None:
-    """List every rule: id, default level, direction and a one-line summary."""
-    from oasguard.rules.docs import catalogue
-
-    if format not in ("text", "json"):
-        raise UsageError(f"--format: unknown format '{format}' (one of text, json)")
-    entries = catalogue()
-    if format == "json":
-        import json
-
-        sys.stdout.write(json.dumps(entries, indent=2, ensure_ascii=False) + "\n")
-        return
-    width = max(len(entry["id"]) for entry in entries)
-    for entry in entries:
-        sys.stdout.write(
-            f"{entry['id']:<{width}}  {entry['level']:<8}  {entry['direction']:<8}  {entry['summary']}\n"
-        )
-
-
-@app.command()
-def explain(rule_id: Annotated[str, typer.Argument(metavar="RULE-ID", help="A rule id.")]) -> None:
-    """Print a rule's documentation, with a before/after example."""
-    from oasguard.rules.docs import explain as explain_rule
-
-    sys.stdout.write(explain_rule(rule_id))
-
-
-@app.command()
-def hook(
-    files: Annotated[
-        list[str] | None, typer.Argument(metavar="FILE...", help="Staged files (pre-commit passes them).")
-    ] = None,
-    base_ref: Annotated[
-        str, typer.Option("--base", metavar="REF", help="Revision to compare the staged content with.")
-    ] = "HEAD",
-    fail_on: Annotated[
-        str | None,
-        typer.Option("--fail-on", metavar="LEVEL", help="breaking | warning | none (default: the config's)."),
-    ] = None,
-    config: _Config = None,
-    debug: _Debug = False,
-    consumers: _Consumers = None,
-    generate: _Generate = None,
-    generated_file: _GeneratedFile = None,
-    fastapi_app: _FastapiApp = None,
-    fastapi_python: _FastapiPython = None,
-    generate_timeout: _GenerateTimeout = None,
-    generate_cache: _GenerateCache = True,
-) -> None:
-    """Pre-commit hook: compare each staged OpenAPI document (as the index holds it) with REF.
-
-    With --generate or --fastapi-app (or the configuration's generate or fastapi-app): the
-    document generated from the staged files against the one generated from REF."""
-    from oasguard.config import load_settings
-    from oasguard.engine import RunOptions
-    from oasguard.hook import run
-
-    settings = load_settings(config)
-    threshold = _threshold(fail_on or settings.fail_on or "breaking")
-    evidence = _consumers(consumers or [], settings, Broker(None, None))
-    options = RunOptions(settings=settings, consumers=evidence)
-    generation = _generation(
-        settings, generate, fastapi_app, fastapi_python, generated_file, generate_timeout, generate_cache
-    )
-    made = None
-    if generation is not None:
-        from oasguard.generate.plan import recipe
-
-        made = recipe(generation, settings, documents_named=False)
-    code = run(files or [], base_ref, threshold, sys.stdout, options, made)
-    sys.stdout.flush()
-    if code:
-        raise typer.Exit(code)
-
-
-def _versioning(settings: "Settings", value: str | None) -> "Settings":
+def _versioning(settings: Settings, value: str | None) -> Settings:
     """`settings` with `--versioning`, when given, in place of the configuration's."""
     if value is None:
         return settings
@@ -781,14 +387,14 @@ def _versioning(settings: "Settings", value: str | None) -> "Settings":
     return replace(settings, versioning=chosen)
 
 
-def _threshold(fail_on: str) -> Level | None:
+def fail_threshold(fail_on: str) -> Level | None:
     """The level `--fail-on` names (None: nothing fails the run)."""
     if fail_on not in _FAIL_ON:
         raise UsageError(f"--fail-on: unknown level '{fail_on}' (one of breaking, warning, none)")
     return _FAIL_ON[fail_on]
 
 
-def _lenient(dangling_refs: str) -> bool:
+def dangling_as_empty(dangling_refs: str) -> bool:
     """Whether `--dangling-refs` reads a `$ref` to nothing as an empty schema."""
     if dangling_refs not in ("error", "empty"):
         raise UsageError(f"--dangling-refs: unknown value '{dangling_refs}' (one of error, empty)")
@@ -799,50 +405,189 @@ def main(argv: list[str] | None = None) -> None:
     """Run the command line; exit 0, 1 (changes at or above --fail-on) or 2 (could not run)."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or bool(os.environ.get("OASGUARD_DEBUG"))
-    command = typer.main.get_command(_only_named(args))
     try:
-        code = command.main(args=args, prog_name="oasguard", standalone_mode=False)
+        given = _plain_diff(args)
+        code = _through_typer(args) if given is None else _diff_without_typer(given)
     except OasguardError as error:
         if debug:
+            import traceback
+
             traceback.print_exc()
         lines = getattr(error, "lines", None)  # --validate: every violation, each one line
         _fail(*lines, whole=True) if lines else _fail(str(error))
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        _fail("aborted")
-    except _CommandLineError as error:
-        _fail(error.format_message(), first_line=True)
+    except Exit as done:
+        sys.exit(done.code)
     except KeyboardInterrupt:
         _fail("interrupted")
     except BrokenPipeError:
         sys.exit(1)
     except Exception as error:  # a bug: still one line, never a traceback unless asked
         if debug:
+            import traceback
+
             traceback.print_exc()
         _fail(f"internal error: {type(error).__name__}: {error}")
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _only_named(args: list[str]) -> typer.Typer:
-    """`app` with only the command that the first argument names: typer builds the options of
-    every command it holds, on every run (14 M instructions of a diff's start-up). Anything else
-    (the group's own --help, which lists every command; a name that is no command, which gets
-    suggestions from all of them) gets the whole app."""
-    name = args[0] if args else None
-    chosen = [info for info in app.registered_commands if _command_name(info) == name]
-    if not chosen:
-        return app
-    one = copy.copy(app)
-    one.registered_commands = chosen
-    return one
+def _through_typer(args: list[str]) -> object:
+    """The command line as typer reads it: every command but a plain diff, help, usage errors."""
+    import typer
+
+    from oasguard.commands import only_named
+
+    try:  # typer >= 0.20 carries its own copy of click
+        from typer.exceptions import TyperException as CommandLineError
+    except ImportError:  # pragma: no cover - older typer on click
+        from click import ClickException as CommandLineError
+
+    command = typer.main.get_command(only_named(args))
+    try:
+        return command.main(args=args, prog_name="oasguard", standalone_mode=False)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        _fail("aborted")
+    except CommandLineError as error:
+        _fail(error.format_message(), first_line=True)
+    return None
 
 
-def _command_name(info: typer.models.CommandInfo) -> str | None:
-    """The name typer gives the command (`typer.main.get_command_from_info`'s rule)."""
-    if info.name or info.callback is None:
-        return info.name
-    return typer.main.get_command_name(info.callback.__name__)
+def _diff_without_typer(given: dict[str, object]) -> int:
+    """`run_diff` as typer's command would run it: Ctrl-C is exit status 130 with nothing said, the
+    end of stdin "aborted" (typer.core._main)."""
+    try:
+        run_diff(**given)  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        return 130
+    except EOFError:
+        sys.stderr.write("\n")
+        _fail("aborted")
+    return 0
+
+
+# -- diff without typer --------------------------------------------------------------------------
+
+#: `diff`'s options as typer reads them from oasguard.commands.diff: option → (parameter, what it
+#: takes: a flag sets "on" or "off", else one value read as "str", "int", "float" or "path", or
+#: "str..." repeatable). Derived from typer's command: tests/test_cli_fast.py fails when they differ.
+_DIFF_OPTIONS: dict[str, tuple[str, str]] = {
+    "--format": ("format", "str"),
+    "-f": ("format", "str"),
+    "--fail-on": ("fail_on", "str"),
+    "--base": ("base_ref", "str"),
+    "--root": ("root", "path"),
+    "--validate": ("validate", "on"),
+    "--dangling-refs": ("dangling_refs", "str"),
+    "--debug": ("debug", "on"),
+    "--output": ("output", "str..."),
+    "-o": ("output", "str..."),
+    "--link": ("link", "str"),
+    "--approved-by": ("approved_by", "str"),
+    "--config": ("config", "path"),
+    "--versioning": ("versioning", "str"),
+    "--consumers": ("consumers", "str..."),
+    "--fail-on-consumers": ("fail_on_consumers", "on"),
+    "--verify": ("verify_too", "on"),
+    "--pact-broker": ("pact_broker", "str"),
+    "--provider": ("provider", "str"),
+    "--pact-broker-tag": ("pact_broker_tag", "str"),
+    "--pact-broker-branch": ("pact_broker_branch", "str"),
+    "--annotations-limit": ("annotations_limit", "int"),
+    "--annotations-safe": ("annotations_safe", "on"),
+    "--shapes": ("shapes", "on"),
+    "--generate": ("generate", "str"),
+    "--generated-file": ("generated_file", "str"),
+    "--fastapi-app": ("fastapi_app", "str"),
+    "--fastapi-python": ("fastapi_python", "str"),
+    "--generate-timeout": ("generate_timeout", "float"),
+    "--generate-cache": ("generate_cache", "on"),
+    "--no-generate-cache": ("generate_cache", "off"),
+}
+
+#: what typer gives each parameter of `diff` whose option is not given
+_DIFF_DEFAULTS: dict[str, object] = {
+    "specs": None,
+    "format": "text",
+    "fail_on": None,
+    "base_ref": None,
+    "root": None,
+    "validate": False,
+    "dangling_refs": "error",
+    "debug": False,
+    "output": None,
+    "link": None,
+    "approved_by": None,
+    "config": None,
+    "versioning": None,
+    "consumers": None,
+    "fail_on_consumers": False,
+    "verify_too": False,
+    "pact_broker": None,
+    "provider": None,
+    "pact_broker_tag": None,
+    "pact_broker_branch": None,
+    "annotations_limit": None,
+    "annotations_safe": False,
+    "shapes": False,
+    "generate": None,
+    "generated_file": None,
+    "fastapi_app": None,
+    "fastapi_python": None,
+    "generate_timeout": None,
+    "generate_cache": True,
+}
+
+_READ = {"str": str, "int": int, "float": float, "path": Path}
+
+
+def _plain_diff(args: list[str]) -> dict[str, object] | None:
+    """`run_diff`'s parameters for the command line `args` as typer would read them, or None for
+    anything not plainly a diff (another command, help, an unknown or misspelt option, a value
+    that does not convert or looks like an option, `-fjson`, shell completion): typer reads those,
+    with its errors and help, the same as without this."""
+    if not args or args[0] != "diff" or "_OASGUARD_COMPLETE" in os.environ:
+        return None
+    given = dict(_DIFF_DEFAULTS)
+    specs: list[str] = []
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--":
+            specs.extend(rest)
+            break
+        if not arg.startswith("-"):
+            specs.append(arg)
+            continue
+        option, equals, value = arg.partition("=")
+        if option not in _DIFF_OPTIONS or (equals and not option.startswith("--")):
+            return None
+        name, takes = _DIFF_OPTIONS[option]
+        if takes in ("on", "off"):
+            if equals:  # typer: "does not take a value"
+                return None
+            given[name] = takes == "on"
+            continue
+        if not equals:
+            value = next(rest, "-")  # none left: typer's "requires an argument"
+            if value.startswith("-"):
+                return None
+        read = _read(value, takes.removesuffix("..."))
+        if read is None:
+            return None
+        given[name] = [*(given[name] or ()), read] if takes.endswith("...") else read  # type: ignore[misc]
+    given["specs"] = specs or None
+    return given
+
+
+def _read(value: str, kind: str) -> object:
+    """`value` as typer converts it for an option of `kind`; None where typer would refuse it."""
+    try:
+        read = _READ[kind](value)
+        if kind == "path" and os.path.exists(value) and not os.access(value, os.R_OK):
+            return None  # typer: "Path '…' is not readable."
+    except ValueError:
+        return None
+    return read
 
 
 def _fail(*messages: str, first_line: bool = False, whole: bool = False) -> None:

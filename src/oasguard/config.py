@@ -4,7 +4,6 @@ Settings. Every configuration error is raised here, naming the file and the key.
 from __future__ import annotations
 
 import datetime
-import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -427,5 +426,7 @@ def _date(value: object, key: str, fail) -> datetime.date | None:
 
 
 def _suggest(word: str, choices) -> str:
+    import difflib  # only for a misspelt key
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

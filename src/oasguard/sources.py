@@ -6,12 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from oasguard.errors import MissingFileError, RefError, SourceError, brief, brief_path
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: Largest file we read; a bigger one is refused before it is parsed.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -157,6 +159,8 @@ _MAX_LINKS = 40
 def run_git(top: Path, *args: str, patterns: bool = False) -> tuple[int, bytes, str]:
     """Exit status, stdout and stderr of `git ARGS` in `top`, never reaching a remote; with
     `patterns`, pathspecs are globs (`*.yaml`), else literal paths."""
+    import subprocess  # only when git runs: a diff of two files never does
+
     try:
         done = subprocess.run(
             ["git", "-C", str(top), *args],
@@ -267,6 +271,8 @@ class _ObjectReader:
         """(type, content) of the object `name`, or None when git does not have it."""
         process = self._process
         if process is None or process.poll() is not None:
+            import subprocess
+
             try:
                 process = self._process = subprocess.Popen(
                     ["git", "-C", str(self._top), "cat-file", "--batch"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
 import json
 from collections.abc import Iterable
@@ -40,6 +39,8 @@ def _plain(value: object) -> object:
     """What a value that JSON cannot hold stands for in a document: bytes as YAML's `!!binary`
     writes them (base64), a date as written, a set as the list of its members."""
     if isinstance(value, (bytes, bytearray)):
+        import base64
+
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
