@@ -1,5 +1,6 @@
-"""Start-up imports only what the command needs (issue 24), and the fast JSON read (orjson, in its
-own indented form) reads exactly what the standard parser reads and refuses the same documents."""
+"""Start-up imports only what the command needs (issue 24), and the fast JSON read (orjson) reads
+exactly what the standard parser reads and refuses the same documents, here in the indented form
+most published documents take (tests/test_json_read.py: in every form)."""
 
 from __future__ import annotations
 
@@ -171,7 +172,7 @@ def test_the_commands_options_are_read_from_annotations_already_evaluated():
 
 
 def _indented(document: object) -> bytes:
-    """`document` in the form orjson itself writes (two spaces, `": "`): the fast path's form."""
+    """`document` in the form orjson itself writes (two spaces, `": "`), as GitHub's is."""
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
