@@ -48,7 +48,10 @@ class Where:
         return self._pointer  # type: ignore[return-value]
 
     def child(self, *tokens: str) -> Where:
-        return Where(self.file, None, _parent=self, _tokens=tokens)
+        # made without __init__: the builder asks for one per schema it reads
+        child = _new_where(Where)
+        child.file, child._pointer, child._parent, child._tokens = self.file, None, self, tokens
+        return child
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Where) and self.file == other.file and self.pointer == other.pointer
@@ -58,6 +61,9 @@ class Where:
 
     def __repr__(self) -> str:
         return f"Where({str(self.file)!r}, {self.pointer!r})"
+
+
+_new_where = object.__new__
 
 
 @dataclass(eq=False)
