@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from oasguard.load.document import escape
@@ -302,6 +303,14 @@ class Operation:
 def path_key(path: str) -> str:
     """A path template with parameter names erased: `/users/{id}` and `/users/{userId}` match.
     A trailing slash is kept: `/a` and `/a/` are different paths (servers route them apart)."""
+    if "{" not in path:
+        return path or "/"
+    return _erased(path)
+
+
+@lru_cache(maxsize=8192)
+def _erased(path: str) -> str:
+    """`path_key` of a template with parameters (asked of each path several times a run)."""
     out, depth = [], 0
     for char in path:
         if char == "{":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from itertools import count, repeat
 from pathlib import PurePosixPath
 from typing import Protocol
 
@@ -95,7 +96,7 @@ def _short(pointer: str) -> str:
     return pointer if len(pointer) <= 120 else pointer[:60] + " … " + pointer[-50:]
 
 
-def _is_mapping(value: object) -> bool:
+def is_mapping(value: object) -> bool:
     """`isinstance(value, Mapping)`, decided at once for the plain values parsers give (the ABC's
     check costs several times more, and the builder asks it about every node it reads)."""
     cls = value.__class__
@@ -118,7 +119,7 @@ def _lone_all_of(raw: Mapping) -> bool:
     return (
         isinstance(all_of, list)
         and len(all_of) == 1
-        and _is_mapping(all_of[0])
+        and is_mapping(all_of[0])
         and all(
             key == "allOf"
             or key in _BESIDE_LONE_ALL_OF
@@ -165,51 +166,61 @@ def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, 
     plain dicts and lists, and a node's pointer is kept as (parent, token) until an error needs it.
     """
     found: list[tuple[object, str]] = []
-    # (node, where: None outside schemas, else the pointer string or a (where, token) pair)
+    # (node, where: None outside schemas, else the pointer string or a (where, token) pair; a
+    # token may be a mapping's key or a list's index as parsed, made text by `_spell`)
     stack: list[tuple[object, object]] = [(raw, pointer)]
     pop, push, extend = stack.pop, stack.append, stack.extend
+    shape_keys, plain_shapes = _SHAPE_KEYS, _PLAIN_SHAPES
     while stack:
         node, at = pop()
         kind = type(node)
         if kind is dict or (kind is not list and isinstance(node, Mapping)):
             if at is not None:
-                for keyword in _SHAPE_KEYS.intersection(node):
-                    expected, what = _SHAPE_OF[keyword]
-                    if not isinstance(node[keyword], expected):
-                        raise LoadError(f"{name}: invalid schema at {_spell(at)}: '{keyword}' must be {what}")
-            if "$ref" in node:
-                found.append((node["$ref"], "other" if at is None else "schema"))
-            discriminator = node.get("discriminator")
-            if discriminator.__class__ is dict:
-                mapping = discriminator.get("mapping")
-                if mapping.__class__ is dict:
-                    found.extend((target, "mapping") for target in mapping.values())
+                for keyword in shape_keys.intersection(node):  # type: ignore[arg-type]
+                    value = node[keyword]  # type: ignore[index]
+                    if value.__class__ not in plain_shapes[keyword]:
+                        expected, what = _SHAPE_OF[keyword]
+                        if not isinstance(value, expected):
+                            raise LoadError(
+                                f"{name}: invalid schema at {_spell(at)}: '{keyword}' must be {what}"
+                            )
+            if "$ref" in node:  # type: ignore[operator]
+                found.append((node["$ref"], "other" if at is None else "schema"))  # type: ignore[index]
+            if "discriminator" in node:  # type: ignore[operator]
+                discriminator = node["discriminator"]  # type: ignore[index]
+                if discriminator.__class__ is dict:
+                    mapping = discriminator.get("mapping")
+                    if mapping.__class__ is dict:
+                        found.extend((target, "mapping") for target in mapping.values())
             if at is None:
-                extend((value, None) for value in node.values() if value.__class__ in (dict, list))
+                extend((value, None) for value in node.values() if value.__class__ in _CONTAINERS)  # type: ignore[attr-defined]
                 continue
-            for key, value in node.items():
+            for key, value in node.items():  # type: ignore[attr-defined]
                 cls = value.__class__  # most values are strings and numbers: decided here
                 if cls is dict:
                     if key == "properties" and value.get("$ref").__class__ is not str:
-                        extend((item, (at, "properties", str(n))) for n, item in value.items())
+                        extend(zip(value.values(), zip(repeat(at), repeat("properties"), value), strict=True))
                     elif key in _SCHEMA_VALUES:
                         push((value, (at, key)))
                     elif key in _SCHEMA_MAPS:
-                        extend((item, (at, key, str(n))) for n, item in value.items())
+                        extend(zip(value.values(), zip(repeat(at), repeat(key), value), strict=True))
                     else:
                         push((value, None))
                 elif cls is list:
                     if key in _SCHEMA_LISTS:
-                        extend((item, (at, key, str(i))) for i, item in enumerate(value))
+                        extend(zip(value, zip(repeat(at), repeat(key), count()), strict=False))
                     else:
                         push((value, None))
         elif kind is list:
-            extend((item, None) for item in node)
+            extend(zip(node, repeat(None)))  # type: ignore[call-overload]
         elif at is not None and kind is not bool:
             raise LoadError(
                 f"{name}: invalid schema at {_spell(at)}: expected a mapping, found {type(node).__name__}"
             )
     return found
+
+
+_CONTAINERS = (dict, list)
 
 
 def _spell(at: object) -> str:
@@ -218,7 +229,7 @@ def _spell(at: object) -> str:
     while isinstance(at, tuple):
         tokens.extend(reversed(at[1:]))
         at = at[0]
-    return _short(str(at) + "".join("/" + escape(token) for token in reversed(tokens)))
+    return _short(str(at) + "".join("/" + escape(str(token)) for token in reversed(tokens)))
 
 
 class SharedComponents(Protocol):
@@ -264,7 +275,7 @@ class SchemaBuilder:
         try:
             if self._depth > MAX_NESTING:
                 raise self._too_deep(where)
-            if not _is_mapping(raw):  # a 3.1 boolean schema, or what `_fill` refuses
+            if not is_mapping(raw):  # a 3.1 boolean schema, or what `_fill` refuses
                 node = Schema(where)
             elif "$ref" in raw:
                 return self._referred(raw, where)
@@ -390,7 +401,7 @@ class SchemaBuilder:
                 if raw is False:
                     node.types = frozenset()
                 return
-            if not _is_mapping(raw):
+            if not is_mapping(raw):
                 raise LoadError(
                     f"{self._resolver.display(where.file)}: invalid schema at "
                     f"{where.pointer or '/'}: expected a mapping, found {type(raw).__name__}"
@@ -409,8 +420,11 @@ class SchemaBuilder:
     def _check_shapes(self, raw: Mapping, where: Where) -> None:
         """Keywords of the wrong type make the document invalid, never a silent difference."""
         for keyword in _SHAPE_KEYS.intersection(raw):
+            value = raw[keyword]
+            if value.__class__ in _PLAIN_SHAPES[keyword]:  # decided without `isinstance`
+                continue
             expected, what = _SHAPE_OF[keyword]
-            if not isinstance(raw[keyword], expected):
+            if not isinstance(value, expected):
                 raise LoadError(
                     f"{self._resolver.display(where.file)}: invalid schema at "
                     f"{where.pointer or '/'}: '{keyword}' must be {what}"
@@ -471,7 +485,7 @@ class SchemaBuilder:
             additional = raw["additionalProperties"]
             if isinstance(additional, bool):
                 node.additional = additional
-            elif _is_mapping(additional):
+            elif is_mapping(additional):
                 node.additional = (
                     True if not additional else self.build(additional, where.child("additionalProperties"))
                 )
@@ -508,10 +522,10 @@ class SchemaBuilder:
     def _properties(self, node: Schema, properties: object, where: Where) -> None:
         """`properties` (a mapping, or a `$ref` to one) of `node`, whose schema is at `where`."""
         pwhere = None
-        if _is_mapping(properties) and isinstance(properties.get("$ref"), str):  # type: ignore[attr-defined]
+        if is_mapping(properties) and isinstance(properties.get("$ref"), str):  # type: ignore[attr-defined]
             properties, file, pointer = self._resolver.deref(properties["$ref"], where.file)  # type: ignore[index]
             pwhere = Where(file, pointer)
-        if not _is_mapping(properties):
+        if not is_mapping(properties):
             return
         if pwhere is None:
             pwhere = where.child("properties")
@@ -528,7 +542,7 @@ class SchemaBuilder:
         `_keywords` reads as `prefixItems`), what `additionalItems` says, as 2020-12 `items` does."""
         keyword = "items" if _tuple_items(raw) is None else "additionalItems"
         items = raw.get(keyword)
-        if _is_mapping(items):
+        if is_mapping(items):
             return self.build(items, where.child(keyword))
         if items is False:
             return self.build(False, where.child(keyword))
@@ -629,11 +643,11 @@ class SchemaBuilder:
     def _discriminator(self, raw: object, where: Where) -> tuple | None:
         if isinstance(raw, str):  # Swagger 2.0: just the property name
             return (raw, ())
-        if not _is_mapping(raw) or not isinstance(raw.get("propertyName"), str):
+        if not is_mapping(raw) or not isinstance(raw.get("propertyName"), str):
             return None
         mapping = raw.get("mapping")
         pairs: list[tuple[str, Schema]] = []
-        if _is_mapping(mapping):
+        if is_mapping(mapping):
             for value, target in sorted(mapping.items(), key=lambda item: str(item[0])):
                 if not isinstance(target, str):
                     continue
@@ -1023,6 +1037,19 @@ SHAPES = (
 #: keyword -> (accepted types, how to say it), checked on every schema
 _SHAPE_OF = {keyword: (expected, what) for keyword, expected, what in SHAPES}
 _SHAPE_KEYS = frozenset(_SHAPE_OF)
+
+
+def _plain(expected: object) -> frozenset[type]:
+    """The classes of parsed values that `isinstance(value, expected)` accepts, decided once:
+    the shape check of a keyword then asks `isinstance` (an ABC's or `_Number`'s, costly) only
+    of a value of another class."""
+    plain = {dict, list, str, int, float, bool, type(None)}
+    return frozenset(cls for cls in plain if isinstance(_SAMPLES[cls], expected))  # type: ignore[arg-type]
+
+
+_SAMPLES: dict[type, object] = {dict: {}, list: [], str: "", int: 0, float: 0.5, bool: True, type(None): None}
+#: keyword -> the plain classes its value may have
+_PLAIN_SHAPES = {keyword: _plain(expected) for keyword, (expected, _) in _SHAPE_OF.items()}
 
 
 def _bounds(raw: Mapping, version: str) -> dict[str, object]:

@@ -221,7 +221,12 @@ class Unchanged:
         """The schema `raw` at `where` in the entry file of side 0 (base) or 1 (revision): one
         node for both sides, filled only if opened, when it is equal in both documents and
         refers only to unchanged components; else its own node."""
-        if not self.enabled or where.file != self._entries[side] or (type(raw) is dict and "$ref" in raw):
+        entry = self._entries[side]
+        if (
+            not self.enabled
+            or (where.file is not entry and where.file != entry)
+            or (type(raw) is dict and "$ref" in raw)
+        ):
             # a `$ref` is never shared this way (its target may be: `component`), whatever the
             # other side has: most response schemas are one, and need no look at the other side
             return builder.build(raw, where)
