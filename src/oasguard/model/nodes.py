@@ -44,7 +44,10 @@ class Where:
                 node = node._parent  # type: ignore[assignment]
             spelled = node._pointer
             for link in reversed(chain):
-                spelled = link._pointer = spelled + "".join("/" + escape(t) for t in link._tokens)
+                tokens = link._tokens
+                if tokens:
+                    spelled += "/" + "/".join(map(escape, tokens))
+                link._pointer = spelled
                 link._parent = None  # spelled out: the chain is no longer needed
         return self._pointer  # type: ignore[return-value]
 

@@ -73,6 +73,8 @@ class _Normaliser:
         self.side = side
         #: parameters written once and referred to (`$ref`) by many operations, by (file, ref)
         self._referred: dict[tuple[object, str], Parameter] = {}
+        #: the document's `security` and where it is, once read
+        self._document_security: tuple[tuple[Requirement, ...], Where] | None = None
         #: the document's own `consumes` and `produces` (Swagger 2.0), once read
         self._document_media: dict[str, list[str]] = {}
         #: the operation's own media types last read, for its other responses: (op, key, types)
@@ -350,9 +352,11 @@ class _Normaliser:
             security = self._security(op["security"], security_where)
         elif inherited_security is not None:
             security, security_where = inherited_security, None
-        else:
-            security_where = Where(self.entry, "/security")
-            security = self._security(self.root.get("security"), security_where)
+        else:  # the document's: read once for all its operations
+            if self._document_security is None:
+                where = Where(self.entry, "/security")
+                self._document_security = (self._security(self.root.get("security"), where), where)
+            security, security_where = self._document_security
         callbacks: dict[tuple[str, str, str], Operation] = {}
         raw_callbacks = op.get("callbacks")
         if isinstance(raw_callbacks, Mapping) and not self.v2:

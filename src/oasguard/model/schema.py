@@ -993,6 +993,9 @@ def _merge_keywords(parts: list[Keywords]) -> Keywords | None:
 
 
 def _types(raw: object, version: str) -> tuple[frozenset[str] | None, bool]:
+    known = _ONE_TYPE.get(raw) if raw.__class__ is str else None  # type: ignore[call-overload]
+    if known is not None:
+        return known
     if isinstance(raw, str):
         names = {raw}
     elif isinstance(raw, list) and all(isinstance(t, str) for t in raw):
@@ -1001,6 +1004,13 @@ def _types(raw: object, version: str) -> tuple[frozenset[str] | None, bool]:
         return None, False
     nullable = "null" in names
     return frozenset(names - {"null"}), nullable
+
+
+#: `_types` of each JSON Schema type name written alone, the most common `type`
+_ONE_TYPE = {
+    name: (frozenset({name} - {"null"}), name == "null")
+    for name in ("string", "number", "integer", "boolean", "array", "object", "null", "file")
+}
 
 
 def _text(value: object) -> str | None:
@@ -1057,9 +1067,10 @@ def _bounds(raw: Mapping, version: str) -> dict[str, object]:
         return {}
     bounds: dict[str, object] = {}
     for keyword in _NUMERIC_BOUNDS:
-        value = raw.get(keyword)
-        if _is_number(value):
-            bounds[keyword] = value
+        if keyword in raw:
+            value = raw[keyword]
+            if _is_number(value):
+                bounds[keyword] = value
     if raw.get("uniqueItems") is True:
         bounds["uniqueItems"] = True
     for plain, exclusive in (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum")):
