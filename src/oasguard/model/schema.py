@@ -175,15 +175,6 @@ def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, 
         node, at = pop()
         kind = type(node)
         if kind is dict or (kind is not list and isinstance(node, Mapping)):
-            if at is not None:
-                for keyword in shape_keys.intersection(node):  # type: ignore[arg-type]
-                    value = node[keyword]  # type: ignore[index]
-                    if value.__class__ not in plain_shapes[keyword]:
-                        expected, what = _SHAPE_OF[keyword]
-                        if not isinstance(value, expected):
-                            raise LoadError(
-                                f"{name}: invalid schema at {_spell(at)}: '{keyword}' must be {what}"
-                            )
             if "$ref" in node:  # type: ignore[operator]
                 found.append((node["$ref"], "other" if at is None else "schema"))  # type: ignore[index]
             if "discriminator" in node:  # type: ignore[operator]
@@ -197,6 +188,10 @@ def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, 
                 continue
             for key, value in node.items():  # type: ignore[attr-defined]
                 cls = value.__class__  # most values are strings and numbers: decided here
+                if key in shape_keys and cls not in plain_shapes[key]:  # a keyword's shape
+                    expected, what = _SHAPE_OF[key]
+                    if not isinstance(value, expected):
+                        raise LoadError(f"{name}: invalid schema at {_spell(at)}: '{key}' must be {what}")
                 if cls is dict:
                     if key == "properties" and value.get("$ref").__class__ is not str:
                         extend(zip(value.values(), zip(repeat(at), repeat("properties"), value), strict=True))
