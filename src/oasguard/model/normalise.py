@@ -354,8 +354,8 @@ class _Normaliser:
             security, security_where = inherited_security, None
         else:  # the document's: read once for all its operations
             if self._document_security is None:
-                where = Where(self.entry, "/security")
-                self._document_security = (self._security(self.root.get("security"), where), where)
+                at = Where(self.entry, "/security")
+                self._document_security = (self._security(self.root.get("security"), at), at)
             security, security_where = self._document_security
         callbacks: dict[tuple[str, str, str], Operation] = {}
         raw_callbacks = op.get("callbacks")
