@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from oasguard.load.document import escape
@@ -43,12 +44,18 @@ class Where:
                 node = node._parent  # type: ignore[assignment]
             spelled = node._pointer
             for link in reversed(chain):
-                spelled = link._pointer = spelled + "".join("/" + escape(t) for t in link._tokens)
+                tokens = link._tokens
+                if tokens:
+                    spelled += "/" + "/".join(map(escape, tokens))
+                link._pointer = spelled
                 link._parent = None  # spelled out: the chain is no longer needed
         return self._pointer  # type: ignore[return-value]
 
     def child(self, *tokens: str) -> Where:
-        return Where(self.file, None, _parent=self, _tokens=tokens)
+        # made without __init__: the builder asks for one per schema it reads
+        child = _new_where(Where)
+        child.file, child._pointer, child._parent, child._tokens = self.file, None, self, tokens
+        return child
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Where) and self.file == other.file and self.pointer == other.pointer
@@ -58,6 +65,9 @@ class Where:
 
     def __repr__(self) -> str:
         return f"Where({str(self.file)!r}, {self.pointer!r})"
+
+
+_new_where = object.__new__
 
 
 @dataclass(eq=False)
@@ -296,6 +306,14 @@ class Operation:
 def path_key(path: str) -> str:
     """A path template with parameter names erased: `/users/{id}` and `/users/{userId}` match.
     A trailing slash is kept: `/a` and `/a/` are different paths (servers route them apart)."""
+    if "{" not in path:
+        return path or "/"
+    return _erased(path)
+
+
+@lru_cache(maxsize=8192)
+def _erased(path: str) -> str:
+    """`path_key` of a template with parameters (asked of each path several times a run)."""
     out, depth = [], 0
     for char in path:
         if char == "{":

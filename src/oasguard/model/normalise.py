@@ -21,7 +21,7 @@ from oasguard.model.nodes import (
     Where,
     path_key,
 )
-from oasguard.model.schema import SchemaBuilder, raw_refs
+from oasguard.model.schema import SchemaBuilder, is_mapping, raw_refs
 from oasguard.model.unchanged import Unchanged
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -73,6 +73,12 @@ class _Normaliser:
         self.side = side
         #: parameters written once and referred to (`$ref`) by many operations, by (file, ref)
         self._referred: dict[tuple[object, str], Parameter] = {}
+        #: the document's `security` and where it is, once read
+        self._document_security: tuple[tuple[Requirement, ...], Where] | None = None
+        #: the document's own `consumes` and `produces` (Swagger 2.0), once read
+        self._document_media: dict[str, list[str]] = {}
+        #: the operation's own media types last read, for its other responses: (op, key, types)
+        self._last_media: tuple[object, str, list[str]] = (None, "", [])
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -83,7 +89,7 @@ class _Normaliser:
 
     def deref(self, raw: object, where: Where) -> tuple[object, Where]:
         """Follow a `$ref` (if `raw` is one) to its content and location."""
-        if isinstance(raw, Mapping) and "$ref" in raw:
+        if is_mapping(raw) and "$ref" in raw:  # type: ignore[operator]
             target, file, pointer = self.resolver.deref(raw["$ref"], where.file)
             return target, Where(file, pointer)
         return raw, where
@@ -99,15 +105,27 @@ class _Normaliser:
 
     def _media_types(self, op: Mapping, key: str, where: Where | None) -> list[str]:
         """Swagger 2.0 `consumes`/`produces` of an operation (at `where`), else the document's."""
+        last_op, last_key, last = self._last_media
+        if last_op is op and last_key == key and where is not None:  # the operation's next response
+            return last
         own = self._strings(op, key, where) if where is not None else op.get(key)
-        return own or self._strings(self.root, key, Where(self.entry, "")) or ["application/json"]
+        if own:
+            if where is not None:
+                self._last_media = (op, key, own)
+            return own
+        known = self._document_media.get(key)
+        if known is None:  # read once: every operation of a document may inherit it
+            known = self._document_media[key] = self._strings(self.root, key, Where(self.entry, "")) or [
+                "application/json"
+            ]
+        return known
 
     def mapping(self, raw: object, where: Where, what: str) -> tuple[Mapping, Where]:
         """`raw` (after its `$ref`, if any) as a mapping, and where that mapping is."""
         raw, where = self.deref(raw, where)
-        if not isinstance(raw, Mapping):
+        if not is_mapping(raw):
             raise self.fail(where, f"{what} must be a mapping")
-        return raw, where
+        return raw, where  # type: ignore[return-value]
 
     def schema(self, raw: object, where: Where) -> Schema:
         """The schema of a parameter, body, response or header: shared when unchanged."""
@@ -334,9 +352,11 @@ class _Normaliser:
             security = self._security(op["security"], security_where)
         elif inherited_security is not None:
             security, security_where = inherited_security, None
-        else:
-            security_where = Where(self.entry, "/security")
-            security = self._security(self.root.get("security"), security_where)
+        else:  # the document's: read once for all its operations
+            if self._document_security is None:
+                at = Where(self.entry, "/security")
+                self._document_security = (self._security(self.root.get("security"), at), at)
+            security, security_where = self._document_security
         callbacks: dict[tuple[str, str, str], Operation] = {}
         raw_callbacks = op.get("callbacks")
         if isinstance(raw_callbacks, Mapping) and not self.v2:
@@ -399,10 +419,10 @@ class _Normaliser:
             return {}
         if not isinstance(raw, list):
             raise self.fail(where, "parameters must be a list")
-        names = _PLACEHOLDER.findall(path)
+        names = _PLACEHOLDER.findall(path) if "{" in path else ()
         result: dict[tuple[str, str], Parameter] = {}
         for index, item in enumerate(raw):
-            parameter = self._parameter(item, where.child(str(index)))
+            parameter = self._parameter(item, where, index)
             key = parameter.match_key
             if parameter.location == "path" and parameter.name in names:
                 key = ("path", f"#{names.index(parameter.name)}")
@@ -411,17 +431,18 @@ class _Normaliser:
             result[key] = parameter
         return result
 
-    def _parameter(self, raw: object, where: Where) -> Parameter:
-        """The parameter `raw` at `where`; one node for every operation that refers to the same
-        parameter component (Kubernetes refers 13,000 times to 200 of them): its schema is then
-        one node, compared once (compare/schema.py memoises by node)."""
-        ref = raw.get("$ref") if isinstance(raw, Mapping) else None
+    def _parameter(self, raw: object, parameters: Where, index: int) -> Parameter:
+        """The parameter `raw`, entry `index` of the list at `parameters`; one node for every
+        operation that refers to the same parameter component (Kubernetes refers 13,000 times
+        to 200 of them): its schema is then one node, compared once (compare/schema.py memoises
+        by node), and the entry's own pointer is not even spelled."""
+        ref = raw.get("$ref") if is_mapping(raw) else None  # type: ignore[attr-defined]
         if type(ref) is not str:
-            return self._new_parameter(raw, where)
-        key = (where.file, ref)
+            return self._new_parameter(raw, parameters.child(str(index)))
+        key = (parameters.file, ref)
         known = self._referred.get(key)
         if known is None:
-            known = self._referred[key] = self._new_parameter(raw, where)
+            known = self._referred[key] = self._new_parameter(raw, parameters.child(str(index)))
         return known
 
     def _new_parameter(self, raw: object, where: Where) -> Parameter:
@@ -551,9 +572,10 @@ class _Normaliser:
         if self.v2:
             content = {}
             if "schema" in response:
-                schema = self.schema(response["schema"], where.child("schema"))
+                swhere = where.child("schema")
+                schema = self.schema(response["schema"], swhere)
                 produces = self._media_types(op, "produces", op_where)
-                content = {str(p).lower(): MediaType(str(p), schema, where.child("schema")) for p in produces}
+                content = {str(p).lower(): MediaType(str(p), schema, swhere) for p in produces}
         else:
             content = self._content(response.get("content"), where.child("content"))
         return Response(status=status, headers=headers, content=content, where=where)

@@ -167,15 +167,36 @@ class Unchanged:
         if known is None:
             items = [(root.get("paths") or {}).get(path) for root in self._roots]
             known = self._paths[path] = (
-                isinstance(items[0], dict)
-                and same_value(items[0], items[1])
-                and self._all_clean(raw_refs(items[0], None, self._name))
+                isinstance(items[0], dict) and same_value(items[0], items[1]) and self._clean_inside(items[0])
             )
         return known
 
     def _all_clean(self, refs: list[tuple[object, str]]) -> bool:
         """Whether every reference (from `raw_refs`) leads to a part unchanged in both."""
         return all(self._clean(ref, kind == "mapping") for ref, kind in refs)
+
+    def _clean_inside(self, raw: object) -> bool:
+        """Whether every reference in `raw`, a part that is not a schema (a path item, a parameter
+        component), leads to a part unchanged in both: `_all_clean(raw_refs(raw, None, ...))`,
+        the references asked in the same order, but the walk stops at the first that does not
+        (on Stripe, every path item's first: its `default` response's changed `error` schema)."""
+        stack = [raw]
+        pop, extend, clean = stack.pop, stack.extend, self._clean
+        while stack:
+            node = pop()
+            kind = type(node)
+            if kind is dict or (kind is not list and isinstance(node, Mapping)):
+                if "$ref" in node and not clean(node["$ref"], False):  # type: ignore[operator,index]
+                    return False
+                discriminator = node.get("discriminator")  # type: ignore[attr-defined]
+                if discriminator.__class__ is dict:
+                    mapping = discriminator.get("mapping")
+                    if mapping.__class__ is dict and not all(clean(to, True) for to in mapping.values()):
+                        return False
+                extend(value for value in node.values() if value.__class__ in (dict, list))  # type: ignore[attr-defined]
+            elif kind is list:
+                extend(node)  # type: ignore[arg-type]
+        return True
 
     def _clean(self, ref: object, mapping: bool) -> bool:
         """Whether `ref` leads to a part equal in both documents, referring only to such parts."""
@@ -206,7 +227,7 @@ class Unchanged:
         base, revision = (lookup(root, pointer) for root in self._roots)
         if not isinstance(base, Mapping) or not same_value(base, revision):
             return False
-        return self._all_clean(raw_refs(base, None, self._name))
+        return self._clean_inside(base)
 
     # -- the shared nodes ---------------------------------------------------------------------
 
@@ -221,7 +242,12 @@ class Unchanged:
         """The schema `raw` at `where` in the entry file of side 0 (base) or 1 (revision): one
         node for both sides, filled only if opened, when it is equal in both documents and
         refers only to unchanged components; else its own node."""
-        if not self.enabled or where.file != self._entries[side] or (type(raw) is dict and "$ref" in raw):
+        entry = self._entries[side]
+        if (
+            not self.enabled
+            or (where.file is not entry and where.file != entry)
+            or (type(raw) is dict and "$ref" in raw)
+        ):
             # a `$ref` is never shared this way (its target may be: `component`), whatever the
             # other side has: most response schemas are one, and need no look at the other side
             return builder.build(raw, where)
