@@ -50,6 +50,12 @@ _DEFAULTS = frozenset({"request-default-changed", "response-default-changed"})
 _Found = tuple[tuple[int, int], Path, SchemaFact]
 #: a queued pair's path from the root: None, or (the parent's chain, the last token)
 _Chain = tuple["_Chain", Token] | None
+#: a compared pair as searches use it (`SchemaComparer._expand`): its facts, each with its rule
+#: on the side and its property's token; its children, each as (its pair of ids, base node,
+#: revision node, token, swapped, a pair of `$ref` targets)
+_Expansion = tuple[
+    list[tuple[str, Token | None, LocalFact]], list[tuple[tuple[int, int], Schema, Schema, Token, bool, bool]]
+]
 
 
 class SchemaComparer:
@@ -66,7 +72,7 @@ class SchemaComparer:
         self._searching: set[tuple[int, int, Side]] = set()
         #: each compared pair as `_search` uses it (`_expand`), one table per side (a key with
         #: the side in it would hash the enum, in Python, at every visit)
-        self._expansions: dict[Side, dict[tuple[int, int], tuple[list, list]]] = {side: {} for side in Side}
+        self._expansions: dict[Side, dict[tuple[int, int], _Expansion]] = {side: {} for side in Side}
         #: the checkers' own tables (`memo`): compositions as compared, copies of variants
         self._memos: dict[str, dict] = {}
         self._fits: dict[tuple[int, int, Side], bool] = {}
@@ -139,10 +145,11 @@ class SchemaComparer:
         expansions = self._expansions[side]
         # a queued pair's path is a chain (parent chain, token), made a tuple only for the pairs
         # that yield: a pair is visited by many searches, and most yield nothing
-        queue: deque[tuple[Schema, Schema, _Chain, bool, bool]] = deque([(base, rev, None, False, False)])
+        queue: deque[tuple[tuple[int, int], Schema, Schema, _Chain, bool, bool]] = deque(
+            [((id(base), id(rev)), base, rev, None, False, False)]
+        )
         while queue:
-            a, b, chain, flipped, component = queue.popleft()
-            pair = (id(a), id(b))
+            pair, a, b, chain, flipped, component = queue.popleft()
             if pair in seen:
                 continue
             seen.add(pair)
@@ -186,12 +193,11 @@ class SchemaComparer:
                         fact.former,
                     )
                     yield pair, path, _flip(found) if flipped else found
-            for child_a, child_b, token, swap, child_component in children:
-                queue.append((child_a, child_b, (chain, token), flipped != swap, child_component))
+            for child, child_a, child_b, token, swap, child_component in children:
+                if child not in seen:  # else skipped when taken from the queue: not queued at all
+                    queue.append((child, child_a, child_b, (chain, token), flipped != swap, child_component))
 
-    def _expand(
-        self, facts: list[LocalFact], edges: list[Edge], side: Side
-    ) -> tuple[list[tuple[str, Token | None, LocalFact]], list[tuple[Schema, Schema, Token, bool, bool]]]:
+    def _expand(self, facts: list[LocalFact], edges: list[Edge], side: Side) -> _Expansion:
         """A compared pair as searches use it: each fact with its rule on `side` and the token of
         its property, and the children not the same on both sides, each marked when it is a pair
         of `$ref` targets (a component, searched once by `_component`)."""
@@ -200,7 +206,7 @@ class SchemaComparer:
             for fact in facts
         ]
         children = [
-            (a, b, token, token.swap, a.key is not None and b.key is not None)
+            ((id(a), id(b)), a, b, token, token.swap, a.key is not None and b.key is not None)
             for token, a, b in edges
             if not self.same(a, b)
         ]
