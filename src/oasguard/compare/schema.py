@@ -156,20 +156,7 @@ class SchemaComparer:
             if component:
                 found = self._component(a, b, side)
                 if found is not None:
-                    self.spliced += len(found)
-                    if self.spliced > SPLICE_BUDGET:
-                        raise LoadError(
-                            f"{b.where.file}: more than {SPLICE_BUDGET:,} changes below nested $refs "
-                            f"(at {b.where.pointer}): too many to report"
-                        )
-                    if found:
-                        path = _tokens(chain)
-                        for inner, route, fact in found:
-                            below = join(path, fact.path)
-                            fact = SchemaFact(
-                                fact.rule, fact.args, below, fact.where, fact.in_base, fact.former
-                            )
-                            yield inner, join(path, route), _flip(fact) if flipped else fact
+                    yield from self._splice(found, b, chain, flipped)
                     continue
             self.visits += 1
             expansion = expansions.get(pair)
@@ -196,6 +183,23 @@ class SchemaComparer:
             for child, child_a, child_b, token, swap, child_component in children:
                 if child not in seen:  # else skipped when taken from the queue: not queued at all
                     queue.append((child, child_a, child_b, (chain, token), flipped != swap, child_component))
+
+    def _splice(self, found: list[_Found], b: Schema, chain: _Chain, flipped: bool) -> Iterator[_Found]:
+        """A component's facts below the path that reached it, sharing the component's paths
+        (`join`); an error past `SPLICE_BUDGET`."""
+        self.spliced += len(found)
+        if self.spliced > SPLICE_BUDGET:
+            raise LoadError(
+                f"{b.where.file}: more than {SPLICE_BUDGET:,} changes below nested $refs "
+                f"(at {b.where.pointer}): too many to report"
+            )
+        if not found:
+            return
+        path = _tokens(chain)
+        for inner, route, fact in found:
+            below = join(path, fact.path)
+            fact = SchemaFact(fact.rule, fact.args, below, fact.where, fact.in_base, fact.former)
+            yield inner, join(path, route), _flip(fact) if flipped else fact
 
     def _expand(self, facts: list[LocalFact], edges: list[Edge], side: Side) -> _Expansion:
         """A compared pair as searches use it: each fact with its rule on `side` and the token of
