@@ -48,6 +48,14 @@ SPLICE_BUDGET = 1_000_000
 _DEFAULTS = frozenset({"request-default-changed", "response-default-changed"})
 #: a fact found by a search: (the node pair it is about, the route to that pair, the fact)
 _Found = tuple[tuple[int, int], Path, SchemaFact]
+#: a queued pair's path from the root: None, or (the parent's chain, the last token)
+_Chain = tuple["_Chain", Token] | None
+#: a compared pair as searches use it (`SchemaComparer._expand`): its facts, each with its rule
+#: on the side and its property's token; its children, each as (its pair of ids, base node,
+#: revision node, token, swapped, a pair of `$ref` targets)
+_Expansion = tuple[
+    list[tuple[str, Token | None, LocalFact]], list[tuple[tuple[int, int], Schema, Schema, Token, bool, bool]]
+]
 
 
 class SchemaComparer:
@@ -62,6 +70,9 @@ class SchemaComparer:
         self._walks: dict[tuple[int, int, Side, bool], list[Fact]] = {}
         self._components: dict[tuple[int, int, Side], list[_Found]] = {}
         self._searching: set[tuple[int, int, Side]] = set()
+        #: each compared pair as `_search` uses it (`_expand`), one table per side (a key with
+        #: the side in it would hash the enum, in Python, at every visit)
+        self._expansions: dict[Side, dict[tuple[int, int], _Expansion]] = {side: {} for side in Side}
         #: the checkers' own tables (`memo`): compositions as compared, copies of variants
         self._memos: dict[str, dict] = {}
         self._fits: dict[tuple[int, int, Side], bool] = {}
@@ -128,40 +139,82 @@ class SchemaComparer:
         Below a `not` the pair is (revision, base): its facts point into the other document than
         they say, so `in_base` is turned over for them (`flipped`).
         """
+        if self.same(base, rev):
+            return
         seen: set[tuple[int, int]] = set()
-        queue: deque[tuple[Schema, Schema, tuple[Token, ...], bool]] = deque([(base, rev, (), False)])
+        expansions = self._expansions[side]
+        # a queued pair's path is a chain (parent chain, token), made a tuple only for the pairs
+        # that yield: a pair is visited by many searches, and most yield nothing
+        queue: deque[tuple[tuple[int, int], Schema, Schema, _Chain, bool, bool]] = deque(
+            [((id(base), id(rev)), base, rev, None, False, False)]
+        )
         while queue:
-            a, b, path, flipped = queue.popleft()
-            pair = (id(a), id(b))
-            if pair in seen or self.same(a, b):
+            pair, a, b, chain, flipped, component = queue.popleft()
+            if pair in seen:
                 continue
             seen.add(pair)
-            if path and a.key is not None and b.key is not None:
+            if component:
                 found = self._component(a, b, side)
                 if found is not None:
-                    self.spliced += len(found)
-                    if self.spliced > SPLICE_BUDGET:
-                        raise LoadError(
-                            f"{b.where.file}: more than {SPLICE_BUDGET:,} changes below nested $refs "
-                            f"(at {b.where.pointer}): too many to report"
-                        )
-                    for inner, route, fact in found:
-                        fact = SchemaFact(
-                            fact.rule, fact.args, join(path, fact.path), fact.where, fact.in_base, fact.former
-                        )
-                        yield inner, join(path, route), _flip(fact) if flipped else fact
+                    yield from self._splice(found, b, chain, flipped)
                     continue
             self.visits += 1
-            facts, edges = self._pair(a, b, side)
-            for fact in facts:
-                rule = fact.rule_on(side)
-                if skip_root_default and not path and rule in _DEFAULTS:
-                    continue
-                full = (*path, Token("property", fact.prop)) if fact.prop is not None else path
-                found = SchemaFact(rule, fact.args, full, fact.where, fact.in_base, fact.former)
-                yield pair, path, _flip(found) if flipped else found
-            for token, child_a, child_b in edges:
-                queue.append((child_a, child_b, (*path, token), flipped != token.swap))
+            expansion = expansions.get(pair)
+            if expansion is None:
+                facts, edges = self._pair(a, b, side)
+                # kept by `_pair` with its result; not when the pair's comparison is under way (a
+                # cycle back to it: nothing known yet, and nothing to keep)
+                expansion = expansions.get(pair) or self._expand(facts, edges, side)
+            facts, children = expansion
+            if facts:
+                path = _tokens(chain)
+                for rule, prop, fact in facts:
+                    if skip_root_default and chain is None and rule in _DEFAULTS:
+                        continue
+                    found = SchemaFact(
+                        rule,
+                        fact.args,
+                        (*path, prop) if prop is not None else path,
+                        fact.where,
+                        fact.in_base,
+                        fact.former,
+                    )
+                    yield pair, path, _flip(found) if flipped else found
+            for child, child_a, child_b, token, swap, child_component in children:
+                if child not in seen:  # else skipped when taken from the queue: not queued at all
+                    queue.append((child, child_a, child_b, (chain, token), flipped != swap, child_component))
+
+    def _splice(self, found: list[_Found], b: Schema, chain: _Chain, flipped: bool) -> Iterator[_Found]:
+        """A component's facts below the path that reached it, sharing the component's paths
+        (`join`); an error past `SPLICE_BUDGET`."""
+        self.spliced += len(found)
+        if self.spliced > SPLICE_BUDGET:
+            raise LoadError(
+                f"{b.where.file}: more than {SPLICE_BUDGET:,} changes below nested $refs "
+                f"(at {b.where.pointer}): too many to report"
+            )
+        if not found:
+            return
+        path = _tokens(chain)
+        for inner, route, fact in found:
+            below = join(path, fact.path)
+            fact = SchemaFact(fact.rule, fact.args, below, fact.where, fact.in_base, fact.former)
+            yield inner, join(path, route), _flip(fact) if flipped else fact
+
+    def _expand(self, facts: list[LocalFact], edges: list[Edge], side: Side) -> _Expansion:
+        """A compared pair as searches use it: each fact with its rule on `side` and the token of
+        its property, and the children not the same on both sides, each marked when it is a pair
+        of `$ref` targets (a component, searched once by `_component`)."""
+        own = [
+            (fact.rule_on(side), Token("property", fact.prop) if fact.prop is not None else None, fact)
+            for fact in facts
+        ]
+        children = [
+            ((id(a), id(b)), a, b, token, token.swap, a.key is not None and b.key is not None)
+            for token, a, b in edges
+            if not self.same(a, b)
+        ]
+        return own, children
 
     def _component(self, a: Schema, b: Schema, side: Side) -> list[_Found] | None:
         """The facts reachable from a pair of `$ref` targets, searched once; None while that
@@ -214,6 +267,7 @@ class SchemaComparer:
         finally:
             self._in_progress.discard(key)
         self._local[key] = (facts, edges)
+        self._expansions[side][key[:2]] = self._expand(facts, edges, side)
         return facts, edges
 
     def _compositions(
@@ -280,6 +334,16 @@ def _fact(fact: SchemaFact, side: Side) -> Fact:
     return Fact(
         fact.rule, fact.args, Subject(side=side, steps=steps, former=fact.former), fact.where, fact.in_base
     )
+
+
+def _tokens(chain: _Chain) -> tuple[Token, ...]:
+    """The path a chain spells, root first."""
+    tokens = []
+    while chain is not None:
+        chain, token = chain
+        tokens.append(token)
+    tokens.reverse()
+    return tuple(tokens)
 
 
 def _flip(fact: SchemaFact) -> SchemaFact:
