@@ -120,9 +120,6 @@ def _parse_json(data: bytes, name: str) -> object:
     raise LoadError(f"{name}:{line}: invalid JSON ({problem})")
 
 
-#: `:` written as an escape: the one way a colon of the text is not a `:` byte
-_COLON_ESCAPE = re.compile(rb"\\u003[aA]")
-_EXPONENT = re.compile(rb"e\+")
 _MANTISSA = frozenset(b"-.0123456789")
 
 
@@ -143,7 +140,7 @@ def _read_fast(data: bytes) -> object | None:
     - a float orjson makes of an integer beyond 64 bits is at least 2⁶³, which it writes as
       `9.223372036854776e+18`: a document written back with a number in that form (a float
       that large, or what looks like one in a string) is left to the standard parser too."""
-    if _COLON_ESCAPE.search(data):
+    if _colon_escaped(data):
         return None
     try:
         import orjson
@@ -159,15 +156,29 @@ def _read_fast(data: bytes) -> object | None:
     return document
 
 
+def _colon_escaped(data: bytes) -> bool:
+    """Whether `data` writes a colon as an escape (`\\u003a`), the one way a colon of the text is
+    not a `:` byte; found from the rare `\\u003` (`bytes.find`, at `memchr` speed, where `re`
+    takes twice as long)."""
+    at = data.find(b"\\u003")
+    while at != -1:
+        if data[at + 5 : at + 6] in (b"a", b"A"):
+            return True
+        at = data.find(b"\\u003", at + 5)
+    return False
+
+
 def _large_number(written: bytes) -> bool:
     """Whether compact JSON `written` holds a number written with a positive exponent (or text
     that looks like one: `:9.2e+18` in a string); found from the rare `e+` back."""
-    for match in _EXPONENT.finditer(written):
-        start = match.start()
+    at = written.find(b"e+")
+    while at != -1:
+        start = at
         while start and written[start - 1] in _MANTISSA:
             start -= 1
         if not start or written[start - 1] in b":,[":
             return True
+        at = written.find(b"e+", at + 2)
     return False
 
 
