@@ -1,3 +1,3 @@
 """oasguard: tells a pull request whether it breaks the clients of an HTTP API."""
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
