@@ -185,6 +185,8 @@ def git_reason(stderr: str, fallback: str = "git failed") -> str:
 
 @dataclass(frozen=True)
 class _Repository:
+    """The git repository a revision is read from, as git described it once."""
+
     #: where git runs: the work tree's top level, or the git directory of a bare repository
     top: Path
     git_dir: Path

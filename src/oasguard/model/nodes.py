@@ -200,6 +200,8 @@ for _field in fields(Schema):
 
 @dataclass(eq=False)
 class MediaType:
+    """One media type of a body or response (`application/json`) and its schema."""
+
     name: str
     schema: Schema | None
     where: Where
@@ -207,6 +209,8 @@ class MediaType:
 
 @dataclass(eq=False)
 class Body:
+    """An operation's request body: its media types, and whether a client must send it."""
+
     required: bool
     content: dict[str, MediaType]
     where: Where
@@ -215,6 +219,8 @@ class Body:
 
 @dataclass(eq=False)
 class Parameter:
+    """A parameter of an operation, its path item's included, as a client sends it."""
+
     name: str
     #: "path", "query", "header" or "cookie"
     location: str
@@ -238,6 +244,8 @@ class Parameter:
 
 @dataclass(eq=False)
 class Header:
+    """A header of a response, as a client reads it."""
+
     name: str
     required: bool
     schema: Schema | None
@@ -250,6 +258,8 @@ class Header:
 
 @dataclass(eq=False)
 class Response:
+    """The response of one status (`200`, `4XX`, `default`): its headers and media types."""
+
     status: str
     #: keyed by lower-case name
     headers: dict[str, Header]
@@ -276,6 +286,8 @@ Requirement = frozenset[tuple[str, frozenset[str]]]
 
 @dataclass(eq=False)
 class Operation:
+    """One method of one path (or of a callback's), with all it inherits resolved."""
+
     method: str
     #: the path template as written
     path: str
