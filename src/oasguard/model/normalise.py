@@ -261,7 +261,7 @@ class _Normaliser:
             if "#" + pointer in unchanged:
                 continue  # checked once for both sides
             refs = equal.get(str(component))  # equal in both documents: read once, resolved here
-            for ref, kind in raw_refs(raw, pointer, name) if refs is None else refs:
+            for ref, kind in raw_refs(raw, pointer, name, schemas_only=True) if refs is None else refs:
                 if kind == "schema":
                     self.resolver.deref(ref, self.entry)
 

@@ -154,13 +154,18 @@ _SCHEMA_VALUES = frozenset(
 _SCHEMA_MAPS = frozenset({"patternProperties", "dependentSchemas"})
 
 
-def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, str]]:
+def raw_refs(
+    raw: object, pointer: str | None, name: str, schemas_only: bool = False
+) -> list[tuple[object, str]]:
     """Every reference in the raw schema `raw` at `pointer`, with where it is: "schema" (a `$ref`
     the builder follows), "mapping" (a discriminator mapping target) or "other" (any other `$ref`
     value, such as inside `not` or an example). On the way it checks what the builder would
     check when building the schema: each keyword the model relies on has the right type
     (LoadError naming `name` and the pointer). With `pointer` None, `raw` is not a schema (a
     path item, a parameter component): every reference in it is found, and nothing is checked.
+
+    With `schemas_only`, only the "schema" references are wanted: what is not a schema (an
+    example, an extension's value) is not read at all, since nothing in it is one or is checked.
 
     It reads every node of every component, so it is written for speed: parsed documents hold
     plain dicts and lists, and a node's pointer is kept as (parent, token) until an error needs it.
@@ -199,12 +204,12 @@ def raw_refs(raw: object, pointer: str | None, name: str) -> list[tuple[object, 
                         push((value, (at, key)))
                     elif key in _SCHEMA_MAPS:
                         extend(zip(value.values(), zip(repeat(at), repeat(key), value), strict=True))
-                    else:
+                    elif not schemas_only:
                         push((value, None))
                 elif cls is list:
                     if key in _SCHEMA_LISTS:
                         extend(zip(value, zip(repeat(at), repeat(key), count()), strict=False))
-                    else:
+                    elif not schemas_only:
                         push((value, None))
         elif kind is list:
             extend(zip(node, repeat(None)))  # type: ignore[call-overload]
