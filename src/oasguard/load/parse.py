@@ -7,6 +7,8 @@ import json
 import re
 from typing import ClassVar
 
+import orjson
+
 from oasguard.errors import LoadError, brief
 
 #: At most this many nodes once YAML aliases are expanded (a "billion laughs" stops here).
@@ -141,10 +143,6 @@ def _read_fast(data: bytes) -> object | None:
       `9.223372036854776e+18`: a document written back with a number in that form (a float
       that large, or what looks like one in a string) is left to the standard parser too."""
     if _colon_escaped(data):
-        return None
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - a dependency; the standard parser still reads all
         return None
     try:
         document = orjson.loads(data)
