@@ -243,3 +243,42 @@ def test_every_dataclass_of_the_package_is_what_plain_dataclasses_make_of_it(tmp
     ]
     assert written  # classes without a docstring: `inspect` (imported late) wrote theirs
     assert any(isinstance(described["behaviour"], dict) for described in plain["classes"].values())
+
+
+#: a module imported without a dependency it seldom uses, then made to use it
+WITHOUT = """
+import sys
+from oasguard import codecache
+codecache.install(sys.argv[1])
+parse = codecache.without("urllib.parse", "ipaddress")
+import dataclasses
+deferred = [name for name in ("inspect", "ast", "tokenize", "ipaddress") if name in sys.modules]
+
+@dataclasses.dataclass(frozen=True)
+class Undocumented:
+    x: int
+    y: str = "y"
+
+split = parse.urlsplit("http://[::1]:8080/x")
+try:
+    parse.urlsplit("http://[not-an-address]/")
+    refused = False
+except ValueError:
+    refused = True
+print(deferred, Undocumented.__doc__, split.port, refused, parse.ipaddress is sys.modules["ipaddress"],
+      dataclasses.inspect is sys.modules["inspect"])
+"""
+
+
+def test_what_start_up_leaves_out_is_imported_when_first_used(tmp_path: Path):
+    """`dataclasses` is imported without `inspect` and `urllib.parse` without `ipaddress`; a class
+    without a docstring (which `dataclasses` describes with `inspect`) and a URL with a bracketed
+    host (which `urllib.parse` checks with `ipaddress`) import them, with what they always gave."""
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT, str(tmp_path / "cache.marshal")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert done.stdout == "[] Undocumented(x: int, y: str = 'y') 8080 True True True\n"

@@ -12,10 +12,11 @@ either way: the cache holds exactly what `compile` returns for the same text.
 Only the command line's process installs it (`oasguard/__main__.py`): it replaces the name `exec`
 in the `dataclasses` module, which calls it with each method's source (Python 3.10 to 3.13).
 
-It also imports `dataclasses` without `inspect` (with `ast`, `dis` and `tokenize`, 24 M instructions,
+It also imports `dataclasses` without `inspect` (with `ast`, `dis` and `tokenize`, 21 M instructions,
 a tenth of a diff's start-up): `dataclasses` imports it only to call `inspect.signature` for a
 class without a docstring (and, from Python 3.12, `inspect.get_annotations` for every class), so
-`inspect` is imported when one of them is first called, not before.
+`inspect` is imported when one of them is first called, not before (`without`; the command line
+imports `urllib.parse` the same way, without `ipaddress`).
 """
 
 from __future__ import annotations
@@ -53,36 +54,41 @@ def install(path: os.PathLike[str] | str | None = None) -> None:
             for source, code in loaded.items()
             if isinstance(source, str) and type(code) is CodeType
         )
-    _dataclasses().exec = _exec  # type: ignore[attr-defined]
+    without("dataclasses", "inspect").exec = _exec  # type: ignore[attr-defined]
 
 
-def _dataclasses() -> ModuleType:
-    """The `dataclasses` module, imported (if no one has yet) with a stand-in for `inspect` that
-    imports the real one when `dataclasses` first uses it."""
-    if "dataclasses" in sys.modules or "inspect" in sys.modules:
-        import dataclasses
-
-        return dataclasses
-    stand_in = sys.modules["inspect"] = _Later("inspect")
-    try:
-        import dataclasses
-    finally:
-        if sys.modules.get("inspect") is stand_in:
-            del sys.modules["inspect"]
-    return dataclasses
+def without(name: str, dependency: str) -> ModuleType:
+    """Module `name`, imported (unless it or `dependency` already is) with a stand-in for
+    `dependency`, a module it imports at its top but seldom uses: the stand-in imports the real
+    one the first time `name` uses it, and puts it in its place."""
+    if name not in sys.modules and dependency not in sys.modules:
+        stand_in = sys.modules[dependency] = _Later(dependency, name)
+        try:
+            __import__(name)
+        finally:
+            if sys.modules.get(dependency) is stand_in:
+                del sys.modules[dependency]
+    __import__(name)
+    return sys.modules[name]
 
 
 class _Later(ModuleType):
-    """A module that stands for the one of its name in `dataclasses` until `dataclasses` uses it:
-    the first attribute asked for imports the module and puts it in the stand-in's place."""
+    """Module `name` as module `user` holds it until it uses it: the first attribute asked for
+    imports the module and puts it in the stand-in's place among `user`'s names."""
 
-    def __getattr__(self, name: str) -> object:
-        import dataclasses
-        import importlib
+    def __init__(self, name: str, user: str) -> None:
+        super().__init__(name)
+        self._user = user
 
-        module = importlib.import_module(self.__name__)
-        setattr(dataclasses, self.__name__, module)
-        return getattr(module, name)
+    def __getattr__(self, attribute: str) -> object:
+        if sys.modules.get(self.__name__) is self:  # asked for while `user` is being imported
+            del sys.modules[self.__name__]
+        __import__(self.__name__)
+        module = sys.modules[self.__name__]
+        user = sys.modules[self._user]
+        if vars(user).get(self.__name__) is self:
+            setattr(user, self.__name__, module)
+        return getattr(module, attribute)
 
 
 def _exec(source: str, globals: dict | None = None, locals: dict | None = None) -> None:
