@@ -127,3 +127,162 @@ def test_the_command_line_runs_with_it(tmp_path: Path):
     assert runs[0] == runs[1] == (without.returncode, without.stdout, without.stderr)
     assert runs[0][0] == 1 and json.loads(runs[0][1])["changes"]
     assert len(marshal.loads(cache.read_bytes())) > 100  # every dataclass's methods of a diff
+
+
+#: imports every module of the package, with the cache (argv[1]: its path) or without ("-"), and
+#: prints, for every dataclass, what `@dataclass` made of it: its parameters, fields, docstring and
+#: the code, defaults and closures of every function, and what an instance built from defaults does
+DESCRIBE = r"""
+import importlib, json, pkgutil, re, sys, types
+if sys.argv[1] != "-":
+    from oasguard import codecache
+    codecache.install(sys.argv[1])
+import dataclasses
+import oasguard
+
+def text(value):
+    return re.sub(r" at 0x[0-9a-f]+", "", repr(value))  # the same object in another process
+
+def code(value):
+    if not isinstance(value, types.CodeType):
+        return text(value)
+    return [
+        value.co_name, value.co_qualname, value.co_filename, value.co_code.hex(), value.co_names,
+        value.co_varnames, value.co_freevars, value.co_cellvars, value.co_argcount,
+        value.co_kwonlyargcount, value.co_flags, [code(constant) for constant in value.co_consts],
+    ]
+
+def function(value):
+    value = getattr(value, "__wrapped__", value)  # __repr__ inside dataclasses' recursion guard
+    if not isinstance(value, types.FunctionType):
+        return text(value)
+    return {
+        "code": code(value.__code__), "defaults": text(value.__defaults__),
+        "kwdefaults": text(value.__kwdefaults__), "qualname": value.__qualname__,
+        "closure": [text(cell.cell_contents) for cell in value.__closure__ or ()],
+    }
+
+def behaviour(cls):
+    try:
+        one, other = cls(), cls()
+    except Exception as error:  # fields without defaults, or a __post_init__ that needs them
+        return type(error).__name__
+    done = {"repr": text(one), "eq": one == other, "replaced": dataclasses.replace(one) == one}
+    try:
+        done["hash"] = hash(one) == hash(other)
+    except TypeError as error:
+        done["hash"] = str(error)
+    try:
+        setattr(one, dataclasses.fields(cls)[0].name, None) if dataclasses.fields(cls) else None
+        done["frozen"] = False
+    except dataclasses.FrozenInstanceError as error:
+        done["frozen"] = str(error)
+    return done
+
+described = {}
+for info in pkgutil.walk_packages(oasguard.__path__, "oasguard."):
+    module = importlib.import_module(info.name)
+    for cls in vars(module).values():
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == info.name):
+            continue
+        described[f"{cls.__module__}.{cls.__qualname__}"] = {
+            "params": text(cls.__dataclass_params__),
+            "fields": [
+                [f.name, text(f.type), text(f.default), text(f.default_factory), f.init, f.repr, f.hash,
+                 f.compare, text(f.metadata), f.kw_only, text(f._field_type)]
+                for f in cls.__dataclass_fields__.values()
+            ],
+            "names": [f.name for f in dataclasses.fields(cls)],
+            "doc": cls.__doc__,
+            "attributes": {
+                name: function(value) for name, value in vars(cls).items()
+                if name not in ("__dict__", "__weakref__")
+            },
+            "behaviour": behaviour(cls),
+        }
+missed = codecache._missed if sys.argv[1] != "-" else None
+print(json.dumps({"classes": described, "missed": missed}))
+"""
+
+
+def _describe(cache: str) -> dict:
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-c", DESCRIBE, cache], capture_output=True, text=True, env=environment, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    if cache != "-":  # as the command line does after its run
+        subprocess.run(
+            [sys.executable, "-c", f"{DESCRIBE}\ncodecache.save()", cache],
+            env=environment,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    return json.loads(done.stdout)
+
+
+def test_every_dataclass_of_the_package_is_what_plain_dataclasses_make_of_it(tmp_path: Path):
+    """With the cache (on the run that fills it and on one that reads it) and `inspect` imported
+    late, each of the package's dataclasses has the same fields, parameters, docstring, methods
+    (their code, defaults and closures) and the same behaviour as without the cache."""
+    cache = str(tmp_path / "cache.marshal")
+    plain = _describe("-")
+    filling = _describe(cache)
+    reading = _describe(cache)
+    assert filling["missed"] and not reading["missed"]  # the second run built every class from the cache
+    assert len(plain["classes"]) > 60  # every module's, not only a diff's
+    assert plain["classes"] == filling["classes"] == reading["classes"]
+    # the check sees what it compares: generated methods, a docstring written by dataclasses, behaviour
+    change = plain["classes"]["oasguard.changes.Change"]
+    assert {"__init__", "__eq__", "__hash__", "__repr__", "__setattr__"} <= change["attributes"].keys()
+    written = [
+        name
+        for name, described in plain["classes"].items()
+        if described["doc"].startswith(name.rsplit(".", 1)[1] + "(")
+    ]
+    assert written  # classes without a docstring: `inspect` (imported late) wrote theirs
+    assert any(isinstance(described["behaviour"], dict) for described in plain["classes"].values())
+
+
+#: a module imported without a dependency it seldom uses, then made to use it
+WITHOUT = """
+import sys
+already = set(sys.modules)  # by the interpreter's start (site-packages' .pth files), not by us
+from oasguard import codecache
+codecache.install(sys.argv[1])
+parse = codecache.without("urllib.parse", "ipaddress")
+import dataclasses
+new = sys.modules.keys() - already
+deferred = [name for name in ("inspect", "ast", "tokenize", "ipaddress") if name in new]
+
+@dataclasses.dataclass(frozen=True)
+class Undocumented:
+    x: int
+    y: str = "y"
+
+split = parse.urlsplit("http://[::1]:8080/x")
+try:
+    parse.urlsplit("http://[not-an-address]/")
+    refused = False
+except ValueError:
+    refused = True
+left = [name for name, module in vars(parse).items() if type(module).__name__ == "_Later"]
+real = dataclasses.inspect is sys.modules["inspect"]
+print(deferred, Undocumented.__doc__, split.port, refused, left, real)
+"""
+
+
+def test_what_start_up_leaves_out_is_imported_when_first_used(tmp_path: Path):
+    """`dataclasses` is imported without `inspect` and `urllib.parse` without `ipaddress`; a class
+    without a docstring (which `dataclasses` describes with `inspect`) and a URL with a bracketed
+    host (which `urllib.parse` checks with `ipaddress`) import them, with what they always gave."""
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT, str(tmp_path / "cache.marshal")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    refused = sys.version_info >= (3, 11)  # Python 3.10 neither checks the host nor imports ipaddress
+    assert done.stdout == f"[] Undocumented(x: int, y: str = 'y') 8080 {refused} [] True\n"

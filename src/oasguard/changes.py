@@ -283,9 +283,9 @@ class Change:
                 _values(self.args, erase, subject.twin, self.occurrence),
             )
         )
-        import hashlib  # only when a fingerprint is computed: most runs never need one
+        from oasguard.digest import sha256  # only when a fingerprint is computed
 
-        return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:16]
+        return sha256(key.encode("utf-8", "replace")).hexdigest()[:16]
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         subject = self.subject

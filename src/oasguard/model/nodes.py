@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -380,6 +379,8 @@ def same_value(a: object, b: object) -> bool:
         return orjson.dumps(a) == orjson.dumps(b)
     except TypeError:  # orjson.JSONEncodeError is one
         pass
+    import pickle  # only for what orjson cannot write: most runs never need it (7 M instructions)
+
     try:
         return pickle.dumps(a, 5) == pickle.dumps(b, 5)
     except (RecursionError, pickle.PicklingError, TypeError):  # nested too deeply to tell cheaply

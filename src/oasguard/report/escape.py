@@ -4,14 +4,21 @@ data, and each reporter escapes them here, at output, never at input."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from urllib.parse import quote
 
-#: C0 and C1 controls, DEL, the Unicode format characters that reorder or hide text (bidi
-#: overrides and isolates, zero-width marks, the line and paragraph separators), lone
-#: surrogates, and the two noncharacters XML 1.0 cannot carry
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ud800-\udfff\ufeff\ufffe\uffff]"
-)
+
+@cache
+def _unsafe() -> re.Pattern[str]:
+    """C0 and C1 controls, DEL, the Unicode format characters that reorder or hide text (bidi
+    overrides and isolates, zero-width marks, the line and paragraph separators), lone
+    surrogates, and the two noncharacters XML 1.0 cannot carry. Compiled on first use (0.5 ms):
+    a JSON report never needs it."""
+    return re.compile(
+        "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ud800-\udfff\ufeff\ufffe\uffff]"
+    )
+
+
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
 
 
@@ -27,7 +34,7 @@ def _visible(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """`text` on one line with every control, reordering and invisible character shown as a
     visible escape (`\\n`, `\\x1b`, `\\u202e`): what every medium starts from."""
-    return _UNSAFE.sub(_visible, text)
+    return _unsafe().sub(_visible, text)
 
 
 def terminal(text: str) -> str:
@@ -46,7 +53,12 @@ def terminal(text: str) -> str:
 # mention or `#123` reference is made, and `://` and `www.` one inside them so that no bare URL
 # becomes a link (GitHub makes those in the rendered text, after references are decoded, so an
 # escape alone would not stop them). Text is made one line first (`visible`).
-_MARKDOWN_SPECIAL = re.compile(r'[\\`*_\[\]<>|~&"$@#]|://|(?i:www)\.')
+@cache
+def _markdown_special() -> re.Pattern[str]:
+    """Compiled on first use: a JSON report never needs it."""
+    return re.compile(r'[\\`*_\[\]<>|~&"$@#]|://|(?i:www)\.')
+
+
 _MARKDOWN_ENTITY = {
     **{char: "\\" + char for char in "\\`*_[]~$"},  # a backslash escape: shorter, as safe
     **{char: f"&#{ord(char)};" for char in '<>|&"'},
@@ -67,7 +79,7 @@ def markdown(text: str) -> str:
     """`text` as inline Markdown (GitHub Flavored, a table cell included) and HTML that shows
     exactly these characters on one line: no tag, emphasis, link, code, math, table cell,
     mention or issue reference can come from it."""
-    return _MARKDOWN_SPECIAL.sub(_markdown_char, visible(text))
+    return _markdown_special().sub(_markdown_char, visible(text))
 
 
 def url_path(path: str) -> str:

@@ -3,13 +3,13 @@ once per operation that reaches it; a reviewer and an annotation want it once)."
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from oasguard.changes import Change, Level
+from oasguard.digest import sha256
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def _name_aside(message: str, subject: str, name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _digest(key: tuple[str, ...]) -> str:
-    return hashlib.sha256("\x1f".join(key).encode("utf-8", "replace")).hexdigest()[:12]
+    return sha256("\x1f".join(key).encode("utf-8", "replace")).hexdigest()[:12]
 
 
 @cache
