@@ -156,28 +156,36 @@ def _read_fast(data: bytes) -> object | None:
 
 def _colon_escaped(data: bytes) -> bool:
     """Whether `data` writes a colon as an escape (`\\u003a`), the one way a colon of the text is
-    not a `:` byte; found from the rare `\\u003` (`bytes.find`, at `memchr` speed, where `re`
-    takes twice as long)."""
-    at = data.find(b"\\u003")
-    while at != -1:
-        if data[at + 5 : at + 6] in (b"a", b"A"):
-            return True
-        at = data.find(b"\\u003", at + 5)
-    return False
+    not a `:` byte. A compiled pattern with a literal prefix: on GitHub's 12 MB document 3.3 ms,
+    where `bytes.find` of the 5-byte `\\u003` took 5.2 ms (a needle longer than one byte is not
+    found by `memchr`) and a `memchr` loop over backslashes 2.6 ms but 5.9 ms on Elasticsearch's
+    32,000 backslashes."""
+    return _COLON_ESCAPE.search(data) is not None
+
+
+_COLON_ESCAPE = re.compile(rb"\\u003[aA]")
 
 
 def _large_number(written: bytes) -> bool:
     """Whether compact JSON `written` holds a number written with a positive exponent (or text
-    that looks like one: `:9.2e+18` in a string); found from the rare `e+` back."""
-    at = written.find(b"e+")
+    that looks like one: `:9.2e+18` in a string). Found from the `+` bytes, each by `memchr`
+    (a one-byte needle), and kept when an `e` is before it: `bytes.find(b"e+")` (a two-byte
+    needle, searched without `memchr`, stopping at every `e`) took 5.6 ms of GitHub's document
+    written back, this 0.2 ms for its 776 `+` (`application/vnd.github+json`)."""
+    find = written.find
+    at = find(b"+")
     while at != -1:
-        start = at
-        while start and written[start - 1] in _MANTISSA:
-            start -= 1
-        if not start or written[start - 1] in b":,[":
-            return True
-        at = written.find(b"e+", at + 2)
+        if at and written[at - 1] == _E:
+            start = at - 1
+            while start and written[start - 1] in _MANTISSA:
+                start -= 1
+            if not start or written[start - 1] in b":,[":
+                return True
+        at = find(b"+", at + 1)
     return False
+
+
+_E = ord("e")
 
 
 _JSON_TOKEN = re.compile(
