@@ -148,7 +148,7 @@ class _Normaliser:
             if self.unchanged is not None and self.unchanged.path_item(path):
                 continue  # equal in both documents, and all it refers to as well: no change there
             where = top.child("paths", str(path))
-            for operation in self._path_item(str(path), item, where):
+            for operation in self._path_item(str(path), item, where, share=path):
                 key = (str(path), operation.method)  # a twin keeps its template; the rest their shape
                 operations[key if key in twins else (path_key(key[0]), key[1])] = operation
         webhooks: dict[tuple[str, str], Operation] = {}
@@ -300,25 +300,43 @@ class _Normaliser:
     # -- operations ---------------------------------------------------------------------------
 
     def _path_item(
-        self, path: str, raw: object, where: Where, inherited_security: tuple[Requirement, ...] | None = None
+        self,
+        path: str,
+        raw: object,
+        where: Where,
+        inherited_security: tuple[Requirement, ...] | None = None,
+        share: object = None,
     ) -> list[Operation]:
+        """The operations of a path item. With `share` (the path as the Paths object keys it), an
+        operation equal in both documents and referring only to unchanged parts (`Unchanged.
+        operation`) is one node for both graphs: the base's, which the revision's takes as is."""
         item, where = self.mapping(raw, where, "a path item")
         for key in item:
             if key not in METHODS and str(key).lower() in METHODS:
                 raise self.fail(where.child(str(key)), f"the method '{key}' must be written in lower case")
         shared = self._parameters(item.get("parameters"), where.child("parameters"), path)
-        operations = []
+        unchanged = self.unchanged if share is not None else None
+        operations, kept = [], []
         for method in METHODS:
             if method in item:
-                operations.append(
-                    self._operation(
-                        path, method, item[method], where.child(method), shared, inherited_security
-                    )
+                if unchanged is not None and self.side == 1:
+                    known = unchanged.kept(share, method)
+                    if known is not None:  # its extensions are the base's, merged already
+                        kept.append(known)
+                        continue
+                operation = self._operation(
+                    path, method, item[method], where.child(method), shared, inherited_security
                 )
+                if unchanged is not None and self.side == 0 and unchanged.operation(share, method):
+                    unchanged.keep(share, method, operation)
+                operations.append(operation)
         inherited = _extensions(item)
         if inherited:
             for operation in operations:
                 operation.extensions = {**inherited, **operation.extensions}
+        if kept:  # in the order of METHODS, as built
+            order = {operation.method: operation for operation in (*operations, *kept)}
+            return [order[method] for method in METHODS if method in order]
         return operations
 
     def _operation(

@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from urllib.parse import unquote
 
 from oasguard.load.document import Document, escape, lookup
-from oasguard.model.nodes import Api, LazySchema, Schema, Where, same_value
+from oasguard.model.nodes import Api, LazySchema, Operation, Schema, Where, same_value
 from oasguard.model.schema import SchemaBuilder, raw_refs
 
 
@@ -91,6 +91,10 @@ class Unchanged:
         self._paths: dict[object, bool] = {}
         self._nodes: dict[str, Schema] = {}
         self._slots: dict[str, Schema | None] = {}
+        #: whether the path item's own keys (all but its operations) are equal and clean, by path
+        self._rests: dict[object, bool] = {}
+        #: the base's operations proved unchanged, which the revision's graph holds too
+        self._operations: dict[tuple[object, str], Operation] = {}
 
     # -- which parts are unchanged ------------------------------------------------------------
 
@@ -170,6 +174,37 @@ class Unchanged:
                 isinstance(items[0], dict) and same_value(items[0], items[1]) and self._clean_inside(items[0])
             )
         return known
+
+    def operation(self, path: object, method: str) -> bool:
+        """True when the operation `method` of the path item `path` is equal in both documents,
+        as is all it takes from its path item (parameters, servers, extensions: every key but
+        the other operations), it inherits the same, and it refers only to unchanged parts: it
+        means the same to every client, like a whole path item that `path_item` proves, though
+        another operation of its path item changed. Asked by the base's normaliser."""
+        if not self._whole_paths:
+            return False
+        items = [(root.get("paths") or {}).get(path) for root in self._roots]
+        base, revision = items
+        if type(base) is not dict or type(revision) is not dict or "$ref" in base or "$ref" in revision:
+            return False
+        operation = base.get(method)
+        # the walk first: it stops at the first reference to a changed part (on Stripe, every
+        # operation's first), before the equality of two whole operations is written out
+        if type(operation) is not dict or not self._clean_inside(operation):
+            return False
+        rest = self._rests.get(path)
+        if rest is None:
+            own = [{key: value for key, value in item.items() if key not in _METHODS} for item in items]
+            rest = self._rests[path] = same_value(own[0], own[1]) and self._clean_inside(own[0])
+        return rest and same_value(operation, revision.get(method))
+
+    def keep(self, path: object, method: str, operation: Operation) -> None:
+        """Keep the base's node of an operation `operation` proved unchanged, for the revision."""
+        self._operations[(path, method)] = operation
+
+    def kept(self, path: object, method: str) -> Operation | None:
+        """The base's node of the operation `method` of `path`, if it was proved unchanged."""
+        return self._operations.get((path, method))
 
     def _all_clean(self, refs: list[tuple[object, str]]) -> bool:
         """Whether every reference (from `raw_refs`) leads to a part unchanged in both."""
@@ -264,5 +299,7 @@ class Unchanged:
         return builder.build(raw, where) if node is None else node
 
 
+#: the keys of a path item that are operations (model/normalise.py: METHODS)
+_METHODS = frozenset(("get", "put", "post", "delete", "options", "head", "patch", "trace"))
 _COMPONENT_SECTIONS = ("parameters", "responses", "requestBodies", "headers", "examples", "links")
 _COMPONENT_SECTIONS += ("callbacks", "pathItems")
