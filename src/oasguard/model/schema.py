@@ -292,12 +292,21 @@ class SchemaBuilder:
                 # wrapped so is then still that component, compared once for all its uses)
                 return self.build(raw["allOf"][0], where.child("allOf", "0"))
             else:  # one node per raw mapping: YAML aliases share it
-                known = self._inline.get(id(raw))
+                inline = self._inline
+                known = inline.get(id(raw))
                 if known is not None:
                     return known[1]
                 node = Schema(where)
                 # the mapping is kept with its node, so its id cannot be reused by another
-                self._inline[id(raw)] = (raw, node)
+                inline[id(raw)] = (raw, node)
+                if "allOf" not in raw:  # `_fill` of most schemas, written out
+                    building = self._building
+                    building.add(id(node))
+                    try:
+                        self._fill_own(node, raw, where)  # type: ignore[arg-type]
+                    finally:
+                        building.discard(id(node))
+                    return node
             self._fill(node, raw, where)
             return node
         finally:
@@ -480,8 +489,9 @@ class SchemaBuilder:
                 node.nullable = True
             node.enum = tuple(value for value in enum if value is not None)  # type: ignore[attr-defined]
 
-        if not keys.isdisjoint(_BOUND_KEYS):
-            node.bounds = _bounds(raw, self._version)
+        found = _BOUND_KEYS.intersection(keys)
+        if found:
+            node.bounds = _bounds(raw, found)
         if "pattern" in keys and raw["pattern"]:  # '' matches every string: no pattern
             node.pattern = raw["pattern"]
         if "readOnly" in keys and raw["readOnly"] is True:
@@ -1085,17 +1095,24 @@ _SAMPLES: dict[type, object] = {dict: {}, list: [], str: "", int: 0, float: 0.5,
 _PLAIN_SHAPES = {keyword: _plain(expected) for keyword, (expected, _) in _SHAPE_OF.items()}
 
 
-def _bounds(raw: Mapping, version: str) -> dict[str, object]:
-    """The bounds `raw` writes, in one spelling. Read after `_check_shapes`: a bound written is
-    a number (never a boolean), and an `exclusiveMaximum`/`exclusiveMinimum` a number or a
-    boolean, so a keyword present needs no test of its type."""
-    bounds: dict[str, object] = {}
-    for keyword in _NUMERIC_BOUNDS:
-        if keyword in raw:
-            bounds[keyword] = raw[keyword]
-    if raw.get("uniqueItems") is True:
+def _bounds(raw: Mapping, found: frozenset[str]) -> dict[str, object]:
+    """The bounds `raw` writes (`found`: the keywords of `_BOUND_KEYS` it writes), in one
+    spelling, each bound in the order of `_NUMERIC_BOUNDS` and the limits after. Read after
+    `_check_shapes`: a bound written is a number (never a boolean), an `exclusiveMaximum` or
+    `exclusiveMinimum` a number or a boolean, so a keyword present needs no test of its type."""
+    numeric = _NUMERIC_SET.intersection(found)
+    if not numeric:
+        bounds: dict[str, object] = {}
+    elif len(numeric) == 1:  # most schemas with a bound: one length
+        (keyword,) = numeric
+        bounds = {keyword: raw[keyword]}
+    else:
+        bounds = {keyword: raw[keyword] for keyword in _NUMERIC_BOUNDS if keyword in numeric}
+    if "uniqueItems" in found and raw["uniqueItems"] is True:
         bounds["uniqueItems"] = True
-    for plain, exclusive in (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum")):
+    if _LIMIT_KEYS.isdisjoint(found):
+        return bounds
+    for plain, exclusive in _LIMITS:
         value, flag = raw.get(plain), raw.get(exclusive)
         if flag is True and value is not None:  # 3.0 / 2.0 spelling
             bounds[exclusive] = value
@@ -1105,6 +1122,12 @@ def _bounds(raw: Mapping, version: str) -> dict[str, object]:
         if flag is not None and flag.__class__ is not bool:  # 3.1 spelling
             bounds[exclusive] = flag
     return bounds
+
+
+#: each limit and its exclusive flag (3.0, 2.0) or exclusive bound (3.1)
+_LIMITS = (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum"))
+_LIMIT_KEYS = frozenset(key for pair in _LIMITS for key in pair)
+_NUMERIC_SET = frozenset(_NUMERIC_BOUNDS)
 
 
 #: every keyword `_bounds` reads
