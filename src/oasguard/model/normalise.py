@@ -37,6 +37,8 @@ _V2_COLLECTION = {
     "pipes": ("pipeDelimited", False),
     "multi": ("form", True),
 }
+#: where a request carries its parameters (Swagger 2.0 `body` and `formData` make its body)
+_SENT = frozenset(("path", "query", "header", "cookie"))
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -71,8 +73,14 @@ class _Normaliser:
         self.entry = document.spec.path
         self.unchanged = unchanged
         self.side = side
-        #: parameters written once and referred to (`$ref`) by many operations, by (file, ref)
-        self._referred: dict[tuple[object, str], Parameter] = {}
+        #: parameters written once and referred to (`$ref`) by many operations, by (file, ref),
+        #: with their `match_key`
+        self._referred: dict[tuple[object, str], tuple[Parameter, tuple[str, str]]] = {}
+        #: the ids of the parameter lists read (`_parameters`) that hold a parameter of another
+        #: location than a request's own (a Swagger 2.0 body or form field): an operation takes
+        #: those out of its parameters (an id of a list gone may be reused: then it only costs a
+        #: filter that takes nothing out)
+        self._mixed: set[int] = set()
         #: the document's `security` and where it is, once read
         self._document_security: tuple[tuple[Requirement, ...], Where] | None = None
         #: the document's own `consumes` and `produces` (Swagger 2.0), once read
@@ -352,9 +360,8 @@ class _Normaliser:
         own = self._parameters(op.get("parameters"), where.child("parameters"), path)
         parameters = {**shared, **own}
         body = self._body(op, where, parameters)
-        parameters = {
-            key: p for key, p in parameters.items() if p.location in ("path", "query", "header", "cookie")
-        }
+        if id(shared) in self._mixed or id(own) in self._mixed:  # a body or form field among them
+            parameters = {key: p for key, p in parameters.items() if p.location in _SENT}
         responses_raw = op.get("responses") or {}
         responses_map, rwhere = self.mapping(responses_raw, where.child("responses"), "responses")
         responses = {}
@@ -439,29 +446,32 @@ class _Normaliser:
             raise self.fail(where, "parameters must be a list")
         names = _PLACEHOLDER.findall(path) if "{" in path else ()
         result: dict[tuple[str, str], Parameter] = {}
+        referred, file = self._referred, where.file
         for index, item in enumerate(raw):
-            parameter = self._parameter(item, where, index)
-            key = parameter.match_key
-            if parameter.location == "path" and parameter.name in names:
-                key = ("path", f"#{names.index(parameter.name)}")
-            elif parameter.location in ("body", "formData"):
-                key = (parameter.location, parameter.name)
+            ref = item.get("$ref") if item.__class__ is dict or is_mapping(item) else None
+            if ref.__class__ is str:
+                # one node for every operation that refers to the same parameter component
+                # (Kubernetes refers 13,000 times to 200 of them): its schema is then one node,
+                # compared once (compare/schema.py memoises by node), and the entry's own pointer
+                # is not even spelled
+                known = referred.get((file, ref))
+                if known is None:
+                    parameter = self._new_parameter(item, where.child(str(index)))
+                    known = referred[(file, ref)] = (parameter, parameter.match_key)
+                parameter, key = known
+            else:
+                parameter = self._new_parameter(item, where.child(str(index)))
+                key = parameter.match_key
+            location = parameter.location
+            if location == "path":
+                if parameter.name in names:
+                    key = ("path", f"#{names.index(parameter.name)}")
+            elif location == "body" or location == "formData":
+                key = (location, parameter.name)
+            if location not in _SENT:
+                self._mixed.add(id(result))
             result[key] = parameter
         return result
-
-    def _parameter(self, raw: object, parameters: Where, index: int) -> Parameter:
-        """The parameter `raw`, entry `index` of the list at `parameters`; one node for every
-        operation that refers to the same parameter component (Kubernetes refers 13,000 times
-        to 200 of them): its schema is then one node, compared once (compare/schema.py memoises
-        by node), and the entry's own pointer is not even spelled."""
-        ref = raw.get("$ref") if is_mapping(raw) else None  # type: ignore[attr-defined]
-        if type(ref) is not str:
-            return self._new_parameter(raw, parameters.child(str(index)))
-        key = (parameters.file, ref)
-        known = self._referred.get(key)
-        if known is None:
-            known = self._referred[key] = self._new_parameter(raw, parameters.child(str(index)))
-        return known
 
     def _new_parameter(self, raw: object, where: Where) -> Parameter:
         param, where = self.mapping(raw, where, "a parameter")
@@ -473,7 +483,7 @@ class _Normaliser:
             if location == "body":
                 schema = self.schema(param.get("schema", {}), where.child("schema"))
             else:
-                schema = self.schema({k: v for k, v in param.items() if k not in _V2_PARAMETER_KEYS}, where)
+                schema = self.schema(_v2_schema(param), where)
             style, explode = _V2_COLLECTION.get(str(param.get("collectionFormat", "csv")), ("form", False))
             if location in ("path", "header"):
                 style = "simple" if style == "form" else style
@@ -572,9 +582,7 @@ class _Normaliser:
                 hwhere = where.child("headers", str(name))
                 header, hwhere = self.mapping(item, hwhere, "a header")
                 if self.v2:
-                    schema = self.schema(
-                        {k: v for k, v in header.items() if k not in _V2_PARAMETER_KEYS}, hwhere
-                    )
+                    schema = self.schema(_v2_schema(header), hwhere)
                 elif "schema" in header:
                     schema = self.schema(header["schema"], hwhere.child("schema"))
                 else:
@@ -611,6 +619,22 @@ def _flow(raw: Mapping) -> tuple[dict[str, str], frozenset[str]]:
     return urls, frozenset(str(s) for s in scopes) if isinstance(scopes, Mapping) else frozenset()
 
 
+def _v2_schema(raw: Mapping) -> dict:
+    """A Swagger 2.0 parameter or header without its own keys: its schema, keys in the order
+    written (a copy made in C, its few own keys deleted: Kubernetes writes 18,000 of them)."""
+    schema = dict(raw)
+    for key in _V2_PARAMETER_KEYS.intersection(schema):
+        del schema[key]
+    return schema
+
+
 def _extensions(raw: Mapping) -> dict[str, object]:
-    """The `x-` keys of a mapping (what `exclude` flags such as `x-internal: true` are read from)."""
+    """The `x-` keys of a mapping (what `exclude` flags such as `x-internal: true` are read from).
+    Most operations have none: that is told by one search of their keys joined (in C), the keys
+    being text (a key that is not, from a mapping made by hand, is read one by one)."""
+    try:
+        if "\0x-" not in "\0" + "\0".join(raw):
+            return {}
+    except TypeError:
+        pass
     return {key: value for key, value in raw.items() if isinstance(key, str) and key.startswith("x-")}

@@ -187,16 +187,17 @@ class Unchanged:
         base, revision = items
         if type(base) is not dict or type(revision) is not dict or "$ref" in base or "$ref" in revision:
             return False
-        operation = base.get(method)
-        # the walk first: it stops at the first reference to a changed part (on Stripe, every
-        # operation's first), before the equality of two whole operations is written out
-        if type(operation) is not dict or not self._clean_inside(operation):
+        operation, other = base.get(method), revision.get(method)
+        # `!=` first (C, it stops at the first difference), then the walk (it stops at the first
+        # reference to a changed part: on Stripe, every operation's first), before the two
+        # operations are written out to be told apart where `==` equates what JSON does not
+        if type(operation) is not dict or operation != other or not self._clean_inside(operation):
             return False
         rest = self._rests.get(path)
         if rest is None:
             own = [{key: value for key, value in item.items() if key not in _METHODS} for item in items]
             rest = self._rests[path] = same_value(own[0], own[1]) and self._clean_inside(own[0])
-        return rest and same_value(operation, revision.get(method))
+        return rest and same_value(operation, other)
 
     def keep(self, path: object, method: str, operation: Operation) -> None:
         """Keep the base's node of an operation `operation` proved unchanged, for the revision."""
