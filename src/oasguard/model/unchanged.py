@@ -91,8 +91,10 @@ class Unchanged:
         self._paths: dict[object, bool] = {}
         self._nodes: dict[str, Schema] = {}
         self._slots: dict[str, Schema | None] = {}
-        #: whether the path item's own keys (all but its operations) are equal and clean, by path
+        #: whether the path item's own keys (all but its operations) are equal, by path
         self._rests: dict[object, bool] = {}
+        #: the ids of the nodes both sides share (kept alive by `_nodes` and `_slots`)
+        self._shared: set[int] = set()
         #: the base's operations proved unchanged, which the revision's graph holds too
         self._operations: dict[tuple[object, str], Operation] = {}
 
@@ -175,29 +177,37 @@ class Unchanged:
             )
         return known
 
+    @property
+    def whole_paths(self) -> bool:
+        """Whether what operations inherit from outside their path items is equal in both."""
+        return self._whole_paths
+
     def operation(self, path: object, method: str) -> bool:
-        """True when the operation `method` of the path item `path` is equal in both documents,
-        as is all it takes from its path item (parameters, servers, extensions: every key but
-        the other operations), it inherits the same, and it refers only to unchanged parts: it
-        means the same to every client, like a whole path item that `path_item` proves, though
-        another operation of its path item changed. Asked by the base's normaliser."""
+        """Whether the operation `method` of the path item `path` is written the same in both
+        documents, as is all it takes from its path item (parameters, servers, extensions:
+        every key but the other operations). Asked by the base's normaliser of an operation it
+        built from shared nodes only (model/normalise.py: `_path_item`): such an operation means
+        the same to every client, like a whole path item that `path_item` proves, though another
+        operation of its path item changed."""
         if not self._whole_paths:
             return False
-        items = [(root.get("paths") or {}).get(path) for root in self._roots]
-        base, revision = items
+        base, revision = ((root.get("paths") or {}).get(path) for root in self._roots)
         if type(base) is not dict or type(revision) is not dict or "$ref" in base or "$ref" in revision:
-            return False
-        operation, other = base.get(method), revision.get(method)
-        # `!=` first (C, it stops at the first difference), then the walk (it stops at the first
-        # reference to a changed part: on Stripe, every operation's first), before the two
-        # operations are written out to be told apart where `==` equates what JSON does not
-        if type(operation) is not dict or operation != other or not self._clean_inside(operation):
             return False
         rest = self._rests.get(path)
         if rest is None:
-            own = [{key: value for key, value in item.items() if key not in _METHODS} for item in items]
-            rest = self._rests[path] = same_value(own[0], own[1]) and self._clean_inside(own[0])
-        return rest and same_value(operation, other)
+            own = [{k: v for k, v in item.items() if k not in _METHODS} for item in (base, revision)]
+            rest = self._rests[path] = same_value(own[0], own[1])
+        return rest and same_value(base.get(method), revision.get(method))
+
+    def shared(self, node: Schema) -> bool:
+        """Whether `node` is one node for both sides: a component or a schema equal in both."""
+        return id(node) in self._shared
+
+    def clean(self, ref: object) -> bool:
+        """Whether the `$ref` `ref` (of the entry file) leads to a part equal in both documents,
+        referring only to such parts."""
+        return self._clean(ref, False)
 
     def keep(self, path: object, method: str, operation: Operation) -> None:
         """Keep the base's node of an operation `operation` proved unchanged, for the revision."""
@@ -272,6 +282,7 @@ class Unchanged:
         node = self._nodes.get(key)
         if node is None:
             node = self._nodes[key] = make()
+            self._shared.add(id(node))
         return node
 
     def slot(self, side: int, where: Where, raw: object, builder: SchemaBuilder) -> Schema:
@@ -296,6 +307,8 @@ class Unchanged:
             self._slots[pointer] = (
                 LazySchema(where, None, None, lambda node: builder.fill(node, raw, where)) if clean else None
             )
+            if clean:
+                self._shared.add(id(self._slots[pointer]))
         node = self._slots[pointer]
         return builder.build(raw, where) if node is None else node
 
