@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CORPUS
 from oasguard.engine import run_deep
 from oasguard.load import load
 from oasguard.load.document import escape
 from oasguard.model import normalise
+from oasguard.model.nodes import path_key
 from oasguard.model.unchanged import Unchanged
 from oasguard.sources import file_spec
 
@@ -51,3 +54,30 @@ def test_every_operation_keeps_its_own_pointer_when_the_document_security_is_rea
             else:
                 assert operation.security_where.pointer == "/security"
         assert api.operations  # the pairs all change some path item
+
+
+def _erased_by_hand(path: str) -> str:
+    """`path_key` as SPEC 3.3 defines it, one character at a time: every `{...}` (nested braces
+    included, an unclosed one running to the end) is `{}`; a `}` closing nothing is kept."""
+    out, depth = [], 0
+    for char in path:
+        if char == "{":
+            depth += 1
+            if depth == 1:
+                out.append("{}")
+        elif char == "}" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+    return "".join(out) or "/"
+
+
+@given(
+    st.text(alphabet="/ab{}~", max_size=14)
+    | st.sampled_from(["/a/{id}/b/{x}", "/{a{b}c}/d", "/{", "/}{", ""])
+)
+@settings(max_examples=3000, deadline=None)
+def test_a_template_erased_by_one_substitution_is_the_same_as_by_hand(path: str):
+    """`path_key` takes a template whose braces are balanced and not nested through one regular
+    substitution; any template gives what the character walk gives."""
+    assert path_key(path) == _erased_by_hand(path)
