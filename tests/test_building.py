@@ -81,3 +81,29 @@ def test_a_template_erased_by_one_substitution_is_the_same_as_by_hand(path: str)
     """`path_key` takes a template whose braces are balanced and not nested through one regular
     substitution; any template gives what the character walk gives."""
     assert path_key(path) == _erased_by_hand(path)
+
+
+def _escaped_colon_by_search(data: bytes) -> bool:
+    at = data.find(b"\\u003")
+    while at != -1:
+        if data[at + 5 : at + 6] in (b"a", b"A"):
+            return True
+        at = data.find(b"\\u003", at + 5)
+    return False
+
+
+@given(st.binary(max_size=40).map(lambda b: bytes(b"\\u003aAx "[c % 9] for c in b)), st.integers(0, 3))
+@settings(max_examples=3000, deadline=None)
+def test_an_escaped_colon_is_found_from_the_backslashes_as_by_a_search(data: bytes, few: int):
+    """The JSON read trusts orjson only where no colon is written `\\u003a`: found from each
+    backslash while they are few, then by one search of the rest, as the search alone finds it."""
+    from oasguard.load import parse
+
+    saved = parse._FEW_BACKSLASHES
+    try:
+        parse._FEW_BACKSLASHES = few
+        assert parse._colon_escaped(data) == _escaped_colon_by_search(data)
+        parse._FEW_BACKSLASHES = saved
+        assert parse._colon_escaped(data) == _escaped_colon_by_search(data)
+    finally:
+        parse._FEW_BACKSLASHES = saved
