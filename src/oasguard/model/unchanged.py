@@ -116,7 +116,8 @@ class Unchanged:
         targets: dict[str, set[str]] = {}
         dirty: set[str] = set()
         for name in equal:
-            refs = self.refs[name] = raw_refs(base[name], where + escape(name), self._name)
+            # only what the builder follows: a `$ref` in an example or an extension is data
+            refs = self.refs[name] = raw_refs(base[name], where + escape(name), self._name, schemas_only=True)
             found = self._names(refs)
             if found is None or not found <= equal:
                 dirty.add(name)
@@ -172,8 +173,14 @@ class Unchanged:
         known = self._paths.get(path)
         if known is None:
             items = [(root.get("paths") or {}).get(path) for root in self._roots]
+            # `==` (C, it stops at the first difference), then the walk of its references (it
+            # stops at the first to a changed part: on Stripe, every path item's), and only then
+            # the two items written out by `same_value` to tell apart what `==` equates
             known = self._paths[path] = (
-                isinstance(items[0], dict) and same_value(items[0], items[1]) and self._clean_inside(items[0])
+                isinstance(items[0], dict)
+                and items[0] == items[1]
+                and self._clean_inside(items[0])
+                and same_value(items[0], items[1])
             )
         return known
 
