@@ -83,27 +83,31 @@ def test_a_template_erased_by_one_substitution_is_the_same_as_by_hand(path: str)
     assert path_key(path) == _erased_by_hand(path)
 
 
-def _escaped_colon_by_search(data: bytes) -> bool:
-    at = data.find(b"\\u003")
+def _exponent_by_search(written: bytes) -> bool:
+    at = written.find(b"e+")
     while at != -1:
-        if data[at + 5 : at + 6] in (b"a", b"A"):
+        start = at
+        while start and written[start - 1] in b"-.0123456789":
+            start -= 1
+        if not start or written[start - 1] in b":,[":
             return True
-        at = data.find(b"\\u003", at + 5)
+        at = written.find(b"e+", at + 2)
     return False
 
 
-@given(st.binary(max_size=40).map(lambda b: bytes(b"\\u003aAx "[c % 9] for c in b)), st.integers(0, 3))
+@given(st.binary(max_size=40).map(lambda b: bytes(b'e+:,[1.-x"'[c % 10] for c in b)), st.integers(1, 4))
 @settings(max_examples=3000, deadline=None)
-def test_an_escaped_colon_is_found_from_the_backslashes_as_by_a_search(data: bytes, few: int):
-    """The JSON read trusts orjson only where no colon is written `\\u003a`: found from each
-    backslash while they are few, then by one search of the rest, as the search alone finds it."""
+def test_a_large_number_is_found_from_the_plus_signs_as_by_a_search(written: bytes, every: int):
+    """The JSON read leaves to the standard parser a document whose compact form writes a number
+    with `e+` (an integer beyond 64 bits that orjson made a float): found from each `+` while
+    they are few, then by a search of the rest, as the search alone finds it."""
     from oasguard.load import parse
 
-    saved = parse._FEW_BACKSLASHES
+    saved = parse._BYTES_A_PLUS
     try:
-        parse._FEW_BACKSLASHES = few
-        assert parse._colon_escaped(data) == _escaped_colon_by_search(data)
-        parse._FEW_BACKSLASHES = saved
-        assert parse._colon_escaped(data) == _escaped_colon_by_search(data)
+        parse._BYTES_A_PLUS = every
+        assert parse._large_number(written) == _exponent_by_search(written)
+        parse._BYTES_A_PLUS = saved
+        assert parse._large_number(written) == _exponent_by_search(written)
     finally:
-        parse._FEW_BACKSLASHES = saved
+        parse._BYTES_A_PLUS = saved
