@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CORPUS
 from oasguard.engine import run_deep
 from oasguard.load import load
 from oasguard.load.document import escape
 from oasguard.model import normalise
+from oasguard.model.nodes import path_key
 from oasguard.model.unchanged import Unchanged
 from oasguard.sources import file_spec
 
@@ -51,3 +54,60 @@ def test_every_operation_keeps_its_own_pointer_when_the_document_security_is_rea
             else:
                 assert operation.security_where.pointer == "/security"
         assert api.operations  # the pairs all change some path item
+
+
+def _erased_by_hand(path: str) -> str:
+    """`path_key` as SPEC 3.3 defines it, one character at a time: every `{...}` (nested braces
+    included, an unclosed one running to the end) is `{}`; a `}` closing nothing is kept."""
+    out, depth = [], 0
+    for char in path:
+        if char == "{":
+            depth += 1
+            if depth == 1:
+                out.append("{}")
+        elif char == "}" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+    return "".join(out) or "/"
+
+
+@given(
+    st.text(alphabet="/ab{}~", max_size=14)
+    | st.sampled_from(["/a/{id}/b/{x}", "/{a{b}c}/d", "/{", "/}{", ""])
+)
+@settings(max_examples=3000, deadline=None)
+def test_a_template_erased_by_one_substitution_is_the_same_as_by_hand(path: str):
+    """`path_key` takes a template whose braces are balanced and not nested through one regular
+    substitution; any template gives what the character walk gives."""
+    assert path_key(path) == _erased_by_hand(path)
+
+
+def _exponent_by_search(written: bytes) -> bool:
+    at = written.find(b"e+")
+    while at != -1:
+        start = at
+        while start and written[start - 1] in b"-.0123456789":
+            start -= 1
+        if not start or written[start - 1] in b":,[":
+            return True
+        at = written.find(b"e+", at + 2)
+    return False
+
+
+@given(st.binary(max_size=40).map(lambda b: bytes(b'e+:,[1.-x"'[c % 10] for c in b)), st.integers(1, 4))
+@settings(max_examples=3000, deadline=None)
+def test_a_large_number_is_found_from_the_plus_signs_as_by_a_search(written: bytes, every: int):
+    """The JSON read leaves to the standard parser a document whose compact form writes a number
+    with `e+` (an integer beyond 64 bits that orjson made a float): found from each `+` while
+    they are few, then by a search of the rest, as the search alone finds it."""
+    from oasguard.load import parse
+
+    saved = parse._BYTES_A_PLUS
+    try:
+        parse._BYTES_A_PLUS = every
+        assert parse._large_number(written) == _exponent_by_search(written)
+        parse._BYTES_A_PLUS = saved
+        assert parse._large_number(written) == _exponent_by_search(written)
+    finally:
+        parse._BYTES_A_PLUS = saved

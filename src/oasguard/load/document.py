@@ -115,9 +115,9 @@ class RefResolver:
                 cached = self._lookup(ref, file)
                 self._cache[(file, ref)] = cached
             target, file, pointer = cached
-            key = f"{file}#{pointer}"
             if not (isinstance(target, dict) and "$ref" in target):
                 return cached
+            key = f"{file}#{pointer}"  # only for a chain: most targets are content
             if key in seen:
                 raise RefError(
                     f"{self.display(file)}: $ref cycle with no content: " + " -> ".join([*seen, key])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -327,6 +328,8 @@ def path_key(path: str) -> str:
 @lru_cache(maxsize=8192)
 def _erased(path: str) -> str:
     """`path_key` of a template with parameters (asked of each path several times a run)."""
+    if _PLAIN_TEMPLATE.fullmatch(path):  # every `{` closed before the next: one substitution
+        return _PARAMETER.sub("{}", path) or "/"
     out, depth = [], 0
     for char in path:
         if char == "{":
@@ -340,6 +343,11 @@ def _erased(path: str) -> str:
         if not depth:
             out.append(char)
     return "".join(out) or "/"
+
+
+#: a template whose braces are balanced and not nested, and one of its parameters
+_PLAIN_TEMPLATE = re.compile(r"[^{}]*(?:\{[^{}]*\}[^{}]*)*")
+_PARAMETER = re.compile(r"\{[^{}]*\}")
 
 
 @dataclass(eq=False)

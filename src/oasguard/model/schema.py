@@ -91,6 +91,14 @@ KEYWORDS_2020 = frozenset(
 )
 
 
+#: keywords that give a schema structure: `_fill_own` reads them only when one is written
+_STRUCTURE = frozenset(
+    {"properties", "required", "additionalProperties", "items", "additionalItems", "oneOf", "anyOf"}
+    | {"discriminator"}
+    | KEYWORDS_2020
+)
+
+
 def _short(pointer: str) -> str:
     """A pointer short enough for a one-line message."""
     return pointer if len(pointer) <= 120 else pointer[:60] + " … " + pointer[-50:]
@@ -275,7 +283,7 @@ class SchemaBuilder:
         try:
             if self._depth > MAX_NESTING:
                 raise self._too_deep(where)
-            if not is_mapping(raw):  # a 3.1 boolean schema, or what `_fill` refuses
+            if raw.__class__ is not dict and not is_mapping(raw):  # a 3.1 boolean schema, or refused
                 node = Schema(where)
             elif "$ref" in raw:
                 return self._referred(raw, where)
@@ -284,12 +292,21 @@ class SchemaBuilder:
                 # wrapped so is then still that component, compared once for all its uses)
                 return self.build(raw["allOf"][0], where.child("allOf", "0"))
             else:  # one node per raw mapping: YAML aliases share it
-                known = self._inline.get(id(raw))
+                inline = self._inline
+                known = inline.get(id(raw))
                 if known is not None:
                     return known[1]
                 node = Schema(where)
                 # the mapping is kept with its node, so its id cannot be reused by another
-                self._inline[id(raw)] = (raw, node)
+                inline[id(raw)] = (raw, node)
+                if "allOf" not in raw:  # `_fill` of most schemas, written out
+                    building = self._building
+                    building.add(id(node))
+                    try:
+                        self._fill_own(node, raw, where)  # type: ignore[arg-type]
+                    finally:
+                        building.discard(id(node))
+                    return node
             self._fill(node, raw, where)
             return node
         finally:
@@ -401,13 +418,13 @@ class SchemaBuilder:
                 if raw is False:
                     node.types = frozenset()
                 return
-            if not is_mapping(raw):
+            if raw.__class__ is not dict and not is_mapping(raw):
                 raise LoadError(
                     f"{self._resolver.display(where.file)}: invalid schema at "
                     f"{where.pointer or '/'}: expected a mapping, found {type(raw).__name__}"
                 )
-            all_of = raw.get("allOf")  # type: ignore[attr-defined]
-            if isinstance(all_of, list) and all_of:
+            if "allOf" in raw and isinstance(raw["allOf"], list) and raw["allOf"]:  # type: ignore[operator,index]
+                all_of = raw["allOf"]  # type: ignore[index]
                 own = Schema(where)
                 self._fill_own(own, {k: v for k, v in raw.items() if k != "allOf"}, where)  # type: ignore[attr-defined]
                 parts = [self.build(member, where.child("allOf", str(i))) for i, member in enumerate(all_of)]
@@ -434,54 +451,77 @@ class SchemaBuilder:
         """Fill the fresh `node` (its fields at their defaults) from the keywords of `raw`.
 
         It runs for every schema the comparison opens (10,000 on Stripe), most of them a type
-        and a description: each keyword is read only when `raw` has it (a field left alone
-        keeps its default), and after `_check_shapes` a keyword present has its type."""
+        and a description: the keywords it reads are found with one set operation, a keyword
+        absent leaves its field at its default, and a schema without structure (properties,
+        items, compositions, 2020-12 keywords) skips every test of them at once. After
+        `_check_shapes` a keyword present has its type, so it is not asked again."""
         self._check_shapes(raw, where)
-        get = raw.get
-        types, nullable = _types(get("type"), self._version)
-        if get("nullable") is True or get("x-nullable") is True:
-            nullable = True
-        if "format" in raw:
+        keys = _FILL_KEYS.intersection(raw)
+        if not keys:
+            return  # documentation only: every field keeps its default
+        if "type" in keys:
+            written = raw["type"]
+            known = _ONE_TYPE.get(written) if written.__class__ is str else None
+            types, nullable = known if known is not None else _types(written, self._version)
+        else:
+            types, nullable = None, False
+        if "nullable" in keys or "x-nullable" in keys:
+            nullable = nullable or raw.get("nullable") is True or raw.get("x-nullable") is True
+        if "format" in keys:
             node.format = raw["format"]  # a string (`_check_shapes`)
         if types is not None and "file" in types:  # Swagger 2.0 file parameters and responses
             types = (types - {"file"}) | {"string"}
             node.format = node.format or "binary"
-        if types is None:
-            if "properties" in raw or "additionalProperties" in raw:
+        structure = not keys.isdisjoint(_STRUCTURE)
+        if types is None and structure:
+            if "properties" in keys or "additionalProperties" in keys:
                 types = _OBJECT
-            elif "items" in raw and raw["items"].__class__ is not bool:
+            elif "items" in keys and raw["items"].__class__ is not bool:
                 types = _ARRAY
         node.types, node.nullable = types, nullable
 
-        if "const" in raw:  # `const: x` is `enum: [x]`
+        if "const" in keys:  # `const: x` is `enum: [x]`
             enum: object = [raw["const"]]
         else:
-            enum = get("enum")
+            enum = raw["enum"] if "enum" in keys else None
         if enum is not None:  # a list (`_check_shapes`)
             if None in enum:  # type: ignore[operator]
                 node.nullable = True
             node.enum = tuple(value for value in enum if value is not None)  # type: ignore[attr-defined]
 
-        if not _BOUND_KEYS.isdisjoint(raw):
-            node.bounds = _bounds(raw, self._version)
-        pattern = get("pattern")
-        if pattern:  # '' matches every string: no pattern
-            node.pattern = pattern
-        if get("readOnly") is True:
+        found = _BOUND_KEYS.intersection(keys)
+        if found:
+            node.bounds = _bounds(raw, found)
+        if "pattern" in keys and raw["pattern"]:  # '' matches every string: no pattern
+            node.pattern = raw["pattern"]
+        if "readOnly" in keys and raw["readOnly"] is True:
             node.read_only = True
-        if get("writeOnly") is True:
+        if "writeOnly" in keys and raw["writeOnly"] is True:
             node.write_only = True
-        if "default" in raw:
+        if "default" in keys:
             node.default = raw["default"]
-        if "title" in raw:
+        if "title" in keys:
             node.title = _text(raw["title"])
+        if structure:
+            self._structure(node, raw, where, keys)
+        if node.enum:
+            _imply_types(node)
+        types = node.types
+        if types is not None and len(types) > 1:
+            _split_types(node)
+        if node.one_of or node.any_of:
+            self._one_schema(node, raw)
 
-        if "properties" in raw:
+    def _structure(self, node: Schema, raw: Mapping, where: Where, keys: frozenset[str]) -> None:
+        """The part of `_fill_own` for a schema with structure: properties, required, items,
+        compositions, discriminator and the 2020-12 keywords (`keys`: what `raw` writes of
+        `_FILL_KEYS`)."""
+        if "properties" in keys:
             self._properties(node, raw["properties"], where)
-        if "required" in raw:
+        if "required" in keys:
             node.required = frozenset(map(str, raw["required"]))
 
-        if "additionalProperties" in raw:
+        if "additionalProperties" in keys:
             additional = raw["additionalProperties"]
             if isinstance(additional, bool):
                 node.additional = additional
@@ -490,12 +530,12 @@ class SchemaBuilder:
                     True if not additional else self.build(additional, where.child("additionalProperties"))
                 )
 
-        if "items" in raw or "additionalItems" in raw:
+        if "items" in keys or "additionalItems" in keys:
             node.items = self._items(raw, where)
 
-        if "oneOf" in raw or "anyOf" in raw:
+        if "oneOf" in keys or "anyOf" in keys:
             for keyword in ("oneOf", "anyOf"):
-                variants = get(keyword)
+                variants = raw.get(keyword)
                 if variants:  # a list (`_check_shapes`)
                     built = tuple(
                         _as_variant(self.build(v, where.child(keyword, str(i))))
@@ -504,20 +544,13 @@ class SchemaBuilder:
                     setattr(node, "one_of" if keyword == "oneOf" else "any_of", built)
         if node.one_of or node.any_of:
             self._fold_null_variants(node)
-        if "discriminator" in raw:
+        if "discriminator" in keys:
             node.discriminator = self._discriminator(raw["discriminator"], where)
         present = KEYWORDS_2020.intersection(raw)
-        if "items" in raw and _tuple_items(raw) is not None:
+        if "items" in keys and _tuple_items(raw) is not None:
             present |= {"prefixItems"}
         if present:
             node.keywords = self._keywords(node, raw, where, present)
-        if node.enum:
-            _imply_types(node)
-        types = node.types
-        if types is not None and len(types) > 1:
-            _split_types(node)
-        if node.one_of or node.any_of:
-            self._one_schema(node, raw)
 
     def _properties(self, node: Schema, properties: object, where: Where) -> None:
         """`properties` (a mapping, or a `$ref` to one) of `node`, whose schema is at `where`."""
@@ -1062,32 +1095,51 @@ _SAMPLES: dict[type, object] = {dict: {}, list: [], str: "", int: 0, float: 0.5,
 _PLAIN_SHAPES = {keyword: _plain(expected) for keyword, (expected, _) in _SHAPE_OF.items()}
 
 
-def _bounds(raw: Mapping, version: str) -> dict[str, object]:
-    if _BOUND_KEYS.isdisjoint(raw):  # most schemas: no keyword read below
-        return {}
-    bounds: dict[str, object] = {}
-    for keyword in _NUMERIC_BOUNDS:
-        if keyword in raw:
-            value = raw[keyword]
-            if _is_number(value):
-                bounds[keyword] = value
-    if raw.get("uniqueItems") is True:
+def _bounds(raw: Mapping, found: frozenset[str]) -> dict[str, object]:
+    """The bounds `raw` writes (`found`: the keywords of `_BOUND_KEYS` it writes), in one
+    spelling, each bound in the order of `_NUMERIC_BOUNDS` and the limits after. Read after
+    `_check_shapes`: a bound written is a number (never a boolean), an `exclusiveMaximum` or
+    `exclusiveMinimum` a number or a boolean, so a keyword present needs no test of its type."""
+    numeric = _NUMERIC_SET.intersection(found)
+    if not numeric:
+        bounds: dict[str, object] = {}
+    elif len(numeric) == 1:  # most schemas with a bound: one length
+        (keyword,) = numeric
+        bounds = {keyword: raw[keyword]}
+    else:
+        bounds = {keyword: raw[keyword] for keyword in _NUMERIC_BOUNDS if keyword in numeric}
+    if "uniqueItems" in found and raw["uniqueItems"] is True:
         bounds["uniqueItems"] = True
-    for plain, exclusive in (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum")):
+    if _LIMIT_KEYS.isdisjoint(found):
+        return bounds
+    for plain, exclusive in _LIMITS:
         value, flag = raw.get(plain), raw.get(exclusive)
-        if flag is True and _is_number(value):  # 3.0 / 2.0 spelling
+        if flag is True and value is not None:  # 3.0 / 2.0 spelling
             bounds[exclusive] = value
             continue
-        if _is_number(value):
+        if value is not None:
             bounds[plain] = value
-        if _is_number(flag):  # 3.1 spelling
+        if flag is not None and flag.__class__ is not bool:  # 3.1 spelling
             bounds[exclusive] = flag
     return bounds
+
+
+#: each limit and its exclusive flag (3.0, 2.0) or exclusive bound (3.1)
+_LIMITS = (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum"))
+_LIMIT_KEYS = frozenset(key for pair in _LIMITS for key in pair)
+_NUMERIC_SET = frozenset(_NUMERIC_BOUNDS)
 
 
 #: every keyword `_bounds` reads
 _BOUND_KEYS = frozenset(
     {*_NUMERIC_BOUNDS, "uniqueItems", "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"}
+)
+#: every keyword `_fill_own` reads (a schema writing none of them is a node at its defaults)
+_FILL_KEYS = frozenset(
+    {"type", "nullable", "x-nullable", "format", "const", "enum", "pattern", "readOnly", "writeOnly"}
+    | {"default", "title"}
+    | _BOUND_KEYS
+    | _STRUCTURE
 )
 
 

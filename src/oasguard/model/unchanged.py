@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from urllib.parse import unquote
 
 from oasguard.load.document import Document, escape, lookup
-from oasguard.model.nodes import Api, LazySchema, Schema, Where, same_value
+from oasguard.model.nodes import Api, LazySchema, Operation, Schema, Where, same_value
 from oasguard.model.schema import SchemaBuilder, raw_refs
 
 
@@ -91,6 +91,12 @@ class Unchanged:
         self._paths: dict[object, bool] = {}
         self._nodes: dict[str, Schema] = {}
         self._slots: dict[str, Schema | None] = {}
+        #: whether the path item's own keys (all but its operations) are equal, by path
+        self._rests: dict[object, bool] = {}
+        #: the ids of the nodes both sides share (kept alive by `_nodes` and `_slots`)
+        self._shared: set[int] = set()
+        #: the base's operations proved unchanged, which the revision's graph holds too
+        self._operations: dict[tuple[object, str], Operation] = {}
 
     # -- which parts are unchanged ------------------------------------------------------------
 
@@ -110,7 +116,8 @@ class Unchanged:
         targets: dict[str, set[str]] = {}
         dirty: set[str] = set()
         for name in equal:
-            refs = self.refs[name] = raw_refs(base[name], where + escape(name), self._name)
+            # only what the builder follows: a `$ref` in an example or an extension is data
+            refs = self.refs[name] = raw_refs(base[name], where + escape(name), self._name, schemas_only=True)
             found = self._names(refs)
             if found is None or not found <= equal:
                 dirty.add(name)
@@ -166,10 +173,56 @@ class Unchanged:
         known = self._paths.get(path)
         if known is None:
             items = [(root.get("paths") or {}).get(path) for root in self._roots]
+            # `==` (C, it stops at the first difference), then the walk of its references (it
+            # stops at the first to a changed part: on Stripe, every path item's), and only then
+            # the two items written out by `same_value` to tell apart what `==` equates
             known = self._paths[path] = (
-                isinstance(items[0], dict) and same_value(items[0], items[1]) and self._clean_inside(items[0])
+                isinstance(items[0], dict)
+                and items[0] == items[1]
+                and self._clean_inside(items[0])
+                and same_value(items[0], items[1])
             )
         return known
+
+    @property
+    def whole_paths(self) -> bool:
+        """Whether what operations inherit from outside their path items is equal in both."""
+        return self._whole_paths
+
+    def operation(self, path: object, method: str) -> bool:
+        """Whether the operation `method` of the path item `path` is written the same in both
+        documents, as is all it takes from its path item (parameters, servers, extensions:
+        every key but the other operations). Asked by the base's normaliser of an operation it
+        built from shared nodes only (model/normalise.py: `_path_item`): such an operation means
+        the same to every client, like a whole path item that `path_item` proves, though another
+        operation of its path item changed."""
+        if not self._whole_paths:
+            return False
+        base, revision = ((root.get("paths") or {}).get(path) for root in self._roots)
+        if type(base) is not dict or type(revision) is not dict or "$ref" in base or "$ref" in revision:
+            return False
+        rest = self._rests.get(path)
+        if rest is None:
+            own = [{k: v for k, v in item.items() if k not in _METHODS} for item in (base, revision)]
+            rest = self._rests[path] = same_value(own[0], own[1])
+        return rest and same_value(base.get(method), revision.get(method))
+
+    def shared(self, node: Schema) -> bool:
+        """Whether `node` is one node for both sides: a component or a schema equal in both."""
+        return id(node) in self._shared
+
+    def clean(self, ref: object) -> bool:
+        """Whether the `$ref` `ref` (of the entry file) leads to a part equal in both documents,
+        referring only to such parts."""
+        return self._clean(ref, False)
+
+    def keep(self, path: object, method: str, operation: Operation) -> None:
+        """Keep the base's node of an operation `operation` proved unchanged, for the revision."""
+        self._operations[(path, method)] = operation
+
+    def kept(self, path: object, method: str) -> Operation | None:
+        """The base's node of the operation `method` of `path`, if it was proved unchanged."""
+        return self._operations.get((path, method))
 
     def _all_clean(self, refs: list[tuple[object, str]]) -> bool:
         """Whether every reference (from `raw_refs`) leads to a part unchanged in both."""
@@ -236,6 +289,7 @@ class Unchanged:
         node = self._nodes.get(key)
         if node is None:
             node = self._nodes[key] = make()
+            self._shared.add(id(node))
         return node
 
     def slot(self, side: int, where: Where, raw: object, builder: SchemaBuilder) -> Schema:
@@ -260,9 +314,13 @@ class Unchanged:
             self._slots[pointer] = (
                 LazySchema(where, None, None, lambda node: builder.fill(node, raw, where)) if clean else None
             )
+            if clean:
+                self._shared.add(id(self._slots[pointer]))
         node = self._slots[pointer]
         return builder.build(raw, where) if node is None else node
 
 
+#: the keys of a path item that are operations (model/normalise.py: METHODS)
+_METHODS = frozenset(("get", "put", "post", "delete", "options", "head", "patch", "trace"))
 _COMPONENT_SECTIONS = ("parameters", "responses", "requestBodies", "headers", "examples", "links")
 _COMPONENT_SECTIONS += ("callbacks", "pathItems")
