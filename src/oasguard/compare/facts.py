@@ -9,7 +9,7 @@ from oasguard.changes import Deprecated, Subject
 from oasguard.model.nodes import Where
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Fact:
     """`rule` is a registry id; `args` fill its message template; `subject` is what it is about
     (the operation, the side, the steps below it), carried unchanged onto the change."""
@@ -22,6 +22,25 @@ class Fact:
     in_base: bool = False
     #: the thing removed or newly deprecated was deprecated, with this sunset (policy.py)
     deprecated: Deprecated | None = None
+
+    def __init__(
+        self,
+        rule: str,
+        args: dict[str, object],
+        subject: Subject,
+        where: Where,
+        in_base: bool = False,
+        deprecated: Deprecated | None = None,
+    ) -> None:
+        # what `@dataclass` would write, without six calls of `object.__setattr__` (a frozen
+        # dataclass's way round its own `__setattr__`): a diff makes one Fact per change
+        fields = self.__dict__
+        fields["rule"] = rule
+        fields["args"] = args
+        fields["subject"] = subject
+        fields["where"] = where
+        fields["in_base"] = in_base
+        fields["deprecated"] = deprecated
 
 
 def show(value: object) -> str:

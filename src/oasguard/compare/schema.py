@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import MISSING as MISSING_FIELD
+from dataclasses import fields
+from itertools import compress
+from operator import attrgetter, ne, or_
 
 from oasguard.changes import Side, Step, Subject
 from oasguard.compare import keywords
 from oasguard.compare.facts import Fact
 from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types, compositions
+from oasguard.compare.keywords.base import property_token
 from oasguard.compare.keywords.compositions import Variants
 from oasguard.compare.keywords.discriminator import check_discriminator
 from oasguard.compare.paths import Path, join, materialise
@@ -25,20 +29,45 @@ from oasguard.model.nodes import Schema, Where
 from oasguard.rules.registry import COMPATIBLE
 
 
-@dataclass(frozen=True)
 class SchemaFact:
     """A fact while a search runs: the rule id, its message arguments, and its `path` from the
     root pair, which may be a `Joined` path sharing its tail with the facts below a `$ref`
-    (compare/paths.py). `walk` hands out `Fact`s, their subject the steps of the path."""
+    (compare/paths.py). `walk` hands out `Fact`s, their subject the steps of the path.
 
-    rule: str
-    args: dict[str, object]
-    path: Path
-    where: Where
-    in_base: bool
-    #: the property's name in the base, when the fact is a rename
-    former: str | None = None
+    A value, never changed once made; a plain class with slots, since one is made for every
+    fact spliced below every route that reaches a component."""
 
+    __slots__ = ("args", "former", "in_base", "path", "rule", "where")
+
+    def __init__(
+        self,
+        rule: str,
+        args: dict[str, object],
+        path: Path,
+        where: Where,
+        in_base: bool,
+        #: the property's name in the base, when the fact is a rename
+        former: str | None = None,
+    ) -> None:
+        self.rule = rule
+        self.args = args
+        self.path = path
+        self.where = where
+        self.in_base = in_base
+        self.former = former
+
+
+#: the fields `keywords.ALWAYS` gates its checkers by, read in one call, their defaults, and the
+#: checker of each
+_GATES = [(field, check) for check, fields in keywords.ALWAYS for field in fields]
+_READ = attrgetter(*(field for field, _ in _GATES))
+_ABSENT = tuple(
+    field.default_factory() if field.default is MISSING_FIELD else field.default  # type: ignore[misc]
+    for name, _ in _GATES
+    for field in fields(Schema)
+    if field.name == name
+)
+_CHECKERS = tuple(check for _, check in _GATES)
 
 #: How many facts a diff may splice in below the paths that reach components. A chain of `$ref`s
 #: with a change at every level splices each fact once per level above it (N²/2, and the report
@@ -206,19 +235,7 @@ class SchemaComparer:
                 self.visits += 1
             facts, children = expansion
             if facts:
-                path = _tokens(chain)
-                for rule, prop, fact in facts:
-                    if skip_root_default and chain is None and rule in _DEFAULTS:
-                        continue
-                    found = SchemaFact(
-                        rule,
-                        fact.args,
-                        (*path, prop) if prop is not None else path,
-                        fact.where,
-                        fact.in_base,
-                        fact.former,
-                    )
-                    yield pair, path, _flip(found) if flipped else found
+                yield from _own(pair, facts, chain, flipped, skip_root_default and chain is None)
             silenced = False
             for child, child_a, child_b, token, swap, child_component in children:
                 if child in quiet:
@@ -298,7 +315,7 @@ class SchemaComparer:
         its property, and the children not the same on both sides, each marked when it is a pair
         of `$ref` targets (a component, searched once by `_component`)."""
         own = [
-            (fact.rule_on(side), Token("property", fact.prop) if fact.prop is not None else None, fact)
+            (fact.rule_on(side), property_token(fact.prop) if fact.prop is not None else None, fact)
             for fact in facts
         ]
         children = [
@@ -354,7 +371,10 @@ class SchemaComparer:
             if old_view is not None or new_view is not None:
                 self._compositions(a, b, (old_view, new_view), side, facts, edges)
             elif compare_types(a, b, side, facts):
-                for check in keywords.ALWAYS:
+                # the checkers of the fields either node holds at other than its default (C-level
+                # tests; each checker once, in the order of ALWAYS)
+                written = map(or_, map(ne, _READ(a), _ABSENT), map(ne, _READ(b), _ABSENT))
+                for check in dict.fromkeys(compress(_CHECKERS, written)):
                     check(self, a, b, side, facts, edges)
                 if a.keywords is not None or b.keywords is not None:
                     self._dispatch(a, b, side, facts, edges)
@@ -430,6 +450,23 @@ def _fact(fact: SchemaFact, side: Side) -> Fact:
     )
 
 
+def _own(
+    pair: tuple[int, int],
+    facts: list[tuple[str, Token | None, LocalFact]],
+    chain: _Chain,
+    flipped: bool,
+    skip_defaults: bool,
+) -> Iterator[_Found]:
+    """The facts of a visited pair's own keywords, below the path its chain spells."""
+    path = _tokens(chain)
+    for rule, prop, fact in facts:
+        if skip_defaults and rule in _DEFAULTS:
+            continue
+        below = (*path, prop) if prop is not None else path
+        found = SchemaFact(rule, fact.args, below, fact.where, fact.in_base, fact.former)
+        yield pair, path, _flip(found) if flipped else found
+
+
 def _tokens(chain: _Chain) -> tuple[Token, ...]:
     """The path a chain spells, root first."""
     tokens = []
@@ -446,7 +483,7 @@ def _flip(fact: SchemaFact) -> SchemaFact:
     args = fact.args
     if "old" in args and "new" in args:
         args = {**args, "old": args["new"], "new": args["old"]}
-    return replace(fact, args=args, in_base=not fact.in_base)
+    return SchemaFact(fact.rule, args, fact.path, fact.where, not fact.in_base, fact.former)
 
 
 def _shortest(found: Iterator[_Found]) -> list[_Found]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from oasguard.changes import Side
 from oasguard.compare.keywords import renames
-from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token
+from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, property_token
 from oasguard.model.nodes import Schema, Where
 
 
@@ -85,7 +85,7 @@ def check_shared(
         elif now and not was:
             rule_pair = ("request-property-became-required", "response-property-became-required")
             facts.append(LocalFact(rule_pair, {}, slot(b, name), prop=name))
-        edges.append((Token("property", name), old, new))
+        edges.append((property_token(name), old, new))
     for name, new in b.properties.items():
         if name not in a.properties and (visible(new, side) or request):
             added.append(name)
