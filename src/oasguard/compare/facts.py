@@ -43,12 +43,17 @@ class Fact:
         fields["deprecated"] = deprecated
 
 
+#: what `json.dumps(value, sort_keys=True, default=str)` makes for each call, made once (the
+#: comparison writes a value for every enum and default it compares)
+_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def show(value: object) -> str:
     """A value as a message shows it: strings quoted, the rest as JSON."""
     if isinstance(value, str):
         return f"'{value}'"
     try:
-        return json.dumps(value, sort_keys=True, default=str)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError):
         return repr(value)
 
@@ -59,6 +64,6 @@ def canonical(value: object) -> str:
     if type(value) is float and value.is_integer():
         value = int(value)
     try:
-        return json.dumps(value, sort_keys=True, default=str)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError):  # keys of mixed types, an integer too long to print
         return repr(value)

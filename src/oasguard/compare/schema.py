@@ -318,10 +318,12 @@ class SchemaComparer:
             (fact.rule_on(side), property_token(fact.prop) if fact.prop is not None else None, fact)
             for fact in facts
         ]
+        unchanged = self.unchanged
         children = [
             ((id(a), id(b)), a, b, token, token.swap, a.key is not None and b.key is not None)
             for token, a, b in edges
-            if not self.same(a, b)
+            # not `same` (a is b, or one unchanged component), written out: a call per edge
+            if a is not b and (a.key is None or a.key != b.key or a.key not in unchanged)
         ]
         return own, children
 

@@ -209,8 +209,18 @@ def _compatible(old: Schema, new: Schema) -> bool:
     """Whether two variants may be one changed into the other: they share a type."""
     if old.types is None or new.types is None:
         return True
-    numeric = {"integer": "number"}
-    return bool({numeric.get(t, t) for t in old.types} & {numeric.get(t, t) for t in new.types})
+    key = (old.types, new.types)
+    known = _SHARE_A_TYPE.get(key)
+    if known is None:
+        numeric = {"integer": "number"}
+        known = _SHARE_A_TYPE[key] = bool(
+            {numeric.get(t, t) for t in old.types} & {numeric.get(t, t) for t in new.types}
+        )
+    return known
+
+
+#: `_compatible` of two type sets (of the seven JSON types: a bounded table)
+_SHARE_A_TYPE: dict[tuple[frozenset[str], frozenset[str]], bool] = {}
 
 
 def label(schema: Schema, index: int) -> str:
