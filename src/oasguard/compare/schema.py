@@ -369,7 +369,9 @@ class SchemaComparer:
             self.comparisons += 1
             facts: list[LocalFact] = []
             edges: list[Edge] = []
-            old_view, new_view = compositions.composition(self, a), compositions.composition(self, b)
+            old_view = new_view = None
+            if a.one_of or a.any_of or b.one_of or b.any_of:  # else neither is a composition
+                old_view, new_view = compositions.composition(self, a), compositions.composition(self, b)
             if old_view is not None or new_view is not None:
                 self._compositions(a, b, (old_view, new_view), side, facts, edges)
             elif compare_types(a, b, side, facts):

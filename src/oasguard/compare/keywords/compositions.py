@@ -196,6 +196,8 @@ def _may_fit(old: Schema, new: Schema) -> bool:
     if new.one_of or new.any_of:  # its properties may be in its variants: the walk decides
         return True
     missing = old.properties.keys() - new.properties.keys()
+    if not missing:
+        return True
     return all(old.properties[name].read_only or old.properties[name].write_only for name in missing)
 
 
@@ -280,7 +282,10 @@ def _pair(
     and its own former self is not reported gone: neither changes what the union accepts."""
     request = side is Side.REQUEST
     homeless, homes = (old, new) if request else (new, old)
-    matching = _Matching(c, side, homeless.compared, homes.compared, twins(homeless.compared, homes.compared))
+    names = c.memo("variant names")
+    matching = _Matching(
+        c, side, homeless.compared, homes.compared, twins(homeless.compared, homes.compared, names)
+    )
     spare = redundant(c, homeless), redundant(c, homes)
     keys = _keys(homeless, homes, old, new, request)
     pairs, left = matching.by_fit(*keys, spare[0])

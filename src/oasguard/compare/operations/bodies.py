@@ -148,7 +148,7 @@ def check_schema(
         # arguments below its own place, so that a change reported N times is one computation
         # (its message, its fingerprint's values) and N subjects (docs/performance.md).
         table = schemas.memo("said")
-        key = (id(facts), side, root)
+        key = (id(facts), side is Side.RESPONSE, root)  # not the enum: it hashes in Python
         named = table.get(key)
         if named is None:
             named = table[key] = (facts, [_named(fact, side, root) for fact in facts])
