@@ -57,8 +57,18 @@ def check_content(
 
     Media types that share one schema on both sides (Swagger 2.0 `produces`) are compared once,
     and the location says which: all of them, or the list."""
-    if old.keys() != new.keys():
-        yield from _media_types(here, old, new, side is Side.RESPONSE, status)
+    if old.keys() != new.keys():  # media types removed or added
+        reading = side is Side.RESPONSE
+        for name in sorted(old.keys() - new.keys()):
+            rule = "response-media-type-removed" if reading else "request-media-type-removed"
+            args = {"media_type": old[name].name, "status": status}
+            yield here.fact(
+                rule, args, where=old[name].where, in_base=True, below=(Step("media", old[name].name),)
+            )
+        for name in sorted(new.keys() - old.keys()):
+            rule = "response-media-type-added" if reading else "request-media-type-added"
+            args = {"media_type": new[name].name, "status": status}
+            yield here.fact(rule, args, where=new[name].where, below=(Step("media", new[name].name),))
     groups = _groups(old, new)
     # any content on one side, a schema on the other: said by media type, in order of name
     changed: list[str] = []
@@ -96,22 +106,6 @@ def _groups(old: dict[str, MediaType], new: dict[str, MediaType]) -> list[list[s
         else:
             names.append(name)
     return list(groups.values())
-
-
-def _media_types(
-    here: Here, old: dict[str, MediaType], new: dict[str, MediaType], reading: bool, status: str | None
-) -> Iterator[Fact]:
-    """Media types removed or added."""
-    for name in sorted(old.keys() - new.keys()):
-        rule = "response-media-type-removed" if reading else "request-media-type-removed"
-        args = {"media_type": old[name].name, "status": status}
-        yield here.fact(
-            rule, args, where=old[name].where, in_base=True, below=(Step("media", old[name].name),)
-        )
-    for name in sorted(new.keys() - old.keys()):
-        rule = "response-media-type-added" if reading else "request-media-type-added"
-        args = {"media_type": new[name].name, "status": status}
-        yield here.fact(rule, args, where=new[name].where, below=(Step("media", new[name].name),))
 
 
 def check_schema_presence(here: Here, before: MediaType, after: MediaType, side: Side, root: str) -> Fact:
