@@ -4,6 +4,10 @@ Each compared pair's facts and children are kept (`_expand`) for every later vis
 again while its own comparison is under way (matching the variants of `Node` walks a variant,
 whose `next` leads back to `Node`) has nothing to give yet: it is not kept as if it had nothing,
 and the change below it is still found.
+
+A pair from which no fact can be found (`_silent`: nothing below it, through components too, has
+a fact, and all of it is compared) is not walked again: the reports are the same as a search
+that walks it every time, with fewer visits.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS, corpus_pairs
 from oasguard.compare.schema import SchemaComparer
 from oasguard.engine import diff, run_deep
 from oasguard.sources import file_spec
@@ -59,10 +64,126 @@ def test_a_pair_met_again_while_it_is_compared_is_searched_once_it_is_known(tmp_
     assert changes == [
         ("response-type-changed", "GET /nodes › response 200 › application/json › oneOf[#1] › name")
     ]
-    assert comparer._in_progress == set()  # every comparison ended
+    assert comparer._request.in_progress == comparer._response.in_progress == set()  # all ended
 
 
 @pytest.mark.parametrize("kind", ["string", "integer"])
 def test_the_same_recursive_variants_report_nothing(tmp_path: Path, kind: str):
     changes, _ = _changes(tmp_path, kind, kind)
     assert changes == []
+
+
+# --- pairs that reach no fact ----------------------------------------------------------------------
+
+#: two components in a cycle, both changed (`x`, `y`), each with an unchanged inline part that is
+#: still two nodes (its component changed): A's search meets B, whose search meets A under way
+#: and walks it inline, so A's `meta` is reached twice, and B's `tags` too
+CYCLE = """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}
+  /b:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/B'}}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/B'}}}
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        b: {$ref: '#/components/schemas/B'}
+        x: {type: %s}
+        meta:
+          type: object
+          properties:
+            created: {type: string, format: date-time}
+            owner: {type: object, properties: {id: {type: string}, name: {type: string}}}
+    B:
+      type: object
+      properties:
+        a: {$ref: '#/components/schemas/A'}
+        y: {type: %s}
+        tags: {type: array, items: {type: object, properties: {key: {type: string}}}}
+"""
+
+
+def _report(base: Path, revision: Path, skip_quiet: bool) -> tuple[list[tuple], SchemaComparer]:
+    """Every change as reports show it, and the comparer; `skip_quiet=False`: every pair walked
+    every time it is reached (`_silent` never says a pair reaches no fact)."""
+    comparer = SchemaComparer()
+    if not skip_quiet:
+        comparer._silent = lambda pair, kept: False  # type: ignore[method-assign]
+    report = run_deep(lambda: diff(file_spec(str(base)), file_spec(str(revision)), schemas=comparer))
+    changes = [
+        (c.id, c.location, c.message, c.file, c.pointer, c.in_base, c.fingerprint) for c in report.changes
+    ]
+    return changes, comparer
+
+
+def _assert_proofs_hold(comparer: SchemaComparer) -> None:
+    """Every pair said quiet has no fact and only quiet children; every pair said loud reaches
+    a pair with a fact."""
+    for kept in (comparer._request, comparer._response):
+        for pair in kept.quiet:
+            facts, children = kept.expansions[pair]
+            assert not facts and all(child[0] in kept.quiet for child in children), pair
+        for pair in kept.loud:
+            todo, reached = [pair], {pair}
+            while todo and not kept.expansions[todo[-1]][0]:
+                for child in kept.expansions[todo.pop()][1]:
+                    if child[0] not in reached and child[0] in kept.expansions:
+                        reached.add(child[0])
+                        todo.append(child[0])
+            assert todo, pair  # stopped at a pair with a fact
+
+
+def test_a_pair_that_reaches_no_fact_is_walked_once(tmp_path: Path):
+    base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"
+    base.write_text(CYCLE % ("string", "string"))
+    revision.write_text(CYCLE % ("integer", "boolean"))
+    skipping, comparer = _report(base, revision, skip_quiet=True)
+    walking, plain = _report(base, revision, skip_quiet=False)
+    assert skipping == walking
+    assert [(id_, location) for id_, location, *_ in skipping] == [
+        ("response-type-changed", "GET /a › response 200 › application/json › b › y"),
+        ("response-type-changed", "GET /a › response 200 › application/json › x"),
+        ("request-type-changed", "POST /b › request body › application/json › a › x"),
+        ("request-type-changed", "POST /b › request body › application/json › y"),
+        ("response-type-changed", "POST /b › response 200 › application/json › a › x"),
+        ("response-type-changed", "POST /b › response 200 › application/json › y"),
+    ]
+    assert comparer.comparisons == plain.comparisons  # the same pairs compared
+    assert comparer.visits < plain.visits, (comparer.visits, plain.visits)
+    assert comparer._response.quiet  # `meta`, `owner`, `tags`... were found quiet
+    _assert_proofs_hold(comparer)
+
+
+def _pair_paths(name: str) -> tuple[Path, Path]:
+    pair = next((p for p in corpus_pairs() if p["name"] == name), None)
+    if pair is None:
+        pytest.skip("the corpus (../shared/corpus) is not here")
+    return CORPUS / pair["base"], CORPUS / pair["revision"]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["stripe-json", "elasticsearch-serverless-next"])
+def test_skipping_pairs_that_reach_no_fact_changes_no_report(name: str):
+    """The two corpus pairs whose components form long cycles: every change the same, in the
+    same order, named by the same route; half the visits or fewer."""
+    base, revision = _pair_paths(name)
+    skipping, comparer = _report(base, revision, skip_quiet=True)
+    walking, plain = _report(base, revision, skip_quiet=False)
+    assert skipping == walking
+    assert comparer.comparisons == plain.comparisons
+    assert 2 * comparer.visits <= plain.visits, (comparer.visits, plain.visits)
+    _assert_proofs_hold(comparer)

@@ -9,7 +9,7 @@ from oasguard.changes import Deprecated, Subject
 from oasguard.model.nodes import Where
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Fact:
     """`rule` is a registry id; `args` fill its message template; `subject` is what it is about
     (the operation, the side, the steps below it), carried unchanged onto the change."""
@@ -23,13 +23,37 @@ class Fact:
     #: the thing removed or newly deprecated was deprecated, with this sunset (policy.py)
     deprecated: Deprecated | None = None
 
+    def __init__(
+        self,
+        rule: str,
+        args: dict[str, object],
+        subject: Subject,
+        where: Where,
+        in_base: bool = False,
+        deprecated: Deprecated | None = None,
+    ) -> None:
+        # what `@dataclass` would write, without six calls of `object.__setattr__` (a frozen
+        # dataclass's way round its own `__setattr__`): a diff makes one Fact per change
+        fields = self.__dict__
+        fields["rule"] = rule
+        fields["args"] = args
+        fields["subject"] = subject
+        fields["where"] = where
+        fields["in_base"] = in_base
+        fields["deprecated"] = deprecated
+
+
+#: what `json.dumps(value, sort_keys=True, default=str)` makes for each call, made once (the
+#: comparison writes a value for every enum and default it compares)
+_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
+
 
 def show(value: object) -> str:
     """A value as a message shows it: strings quoted, the rest as JSON."""
     if isinstance(value, str):
         return f"'{value}'"
     try:
-        return json.dumps(value, sort_keys=True, default=str)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError):
         return repr(value)
 
@@ -40,6 +64,6 @@ def canonical(value: object) -> str:
     if type(value) is float and value.is_integer():
         value = int(value)
     try:
-        return json.dumps(value, sort_keys=True, default=str)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError):  # keys of mixed types, an integer too long to print
         return repr(value)

@@ -3,19 +3,24 @@
 The comparison of a pair of nodes is local (its own keywords) and names the pairs of children
 to compare next; `walk` visits the reachable pairs breadth-first, each once, so cycles end and a
 change inside a shared or recursive schema is reported once per walk. Local results are memoised
-per (base node, revision node, side), so every operation that uses a schema reuses them.
+per (base node, revision node, side), so every operation that uses a schema reuses them, and a
+pair proven to reach no fact at all is not walked again (`_silent`).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import MISSING as MISSING_FIELD
+from dataclasses import fields
+from itertools import compress
+from operator import attrgetter, ne, or_
 
 from oasguard.changes import Side, Step, Subject
 from oasguard.compare import keywords
 from oasguard.compare.facts import Fact
 from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types, compositions
+from oasguard.compare.keywords.base import property_token
 from oasguard.compare.keywords.compositions import Variants
 from oasguard.compare.keywords.discriminator import check_discriminator
 from oasguard.compare.paths import Path, join, materialise
@@ -24,20 +29,45 @@ from oasguard.model.nodes import Schema, Where
 from oasguard.rules.registry import COMPATIBLE
 
 
-@dataclass(frozen=True)
 class SchemaFact:
     """A fact while a search runs: the rule id, its message arguments, and its `path` from the
     root pair, which may be a `Joined` path sharing its tail with the facts below a `$ref`
-    (compare/paths.py). `walk` hands out `Fact`s, their subject the steps of the path."""
+    (compare/paths.py). `walk` hands out `Fact`s, their subject the steps of the path.
 
-    rule: str
-    args: dict[str, object]
-    path: Path
-    where: Where
-    in_base: bool
-    #: the property's name in the base, when the fact is a rename
-    former: str | None = None
+    A value, never changed once made; a plain class with slots, since one is made for every
+    fact spliced below every route that reaches a component."""
 
+    __slots__ = ("args", "former", "in_base", "path", "rule", "where")
+
+    def __init__(
+        self,
+        rule: str,
+        args: dict[str, object],
+        path: Path,
+        where: Where,
+        in_base: bool,
+        #: the property's name in the base, when the fact is a rename
+        former: str | None = None,
+    ) -> None:
+        self.rule = rule
+        self.args = args
+        self.path = path
+        self.where = where
+        self.in_base = in_base
+        self.former = former
+
+
+#: the fields `keywords.ALWAYS` gates its checkers by, read in one call, their defaults, and the
+#: checker of each
+_GATES = [(field, check) for check, fields in keywords.ALWAYS for field in fields]
+_READ = attrgetter(*(field for field, _ in _GATES))
+_ABSENT = tuple(
+    field.default_factory() if field.default is MISSING_FIELD else field.default  # type: ignore[misc]
+    for name, _ in _GATES
+    for field in fields(Schema)
+    if field.name == name
+)
+_CHECKERS = tuple(check for _, check in _GATES)
 
 #: How many facts a diff may splice in below the paths that reach components. A chain of `$ref`s
 #: with a change at every level splices each fact once per level above it (N²/2, and the report
@@ -58,30 +88,61 @@ _Expansion = tuple[
 ]
 
 
+class _Kept:
+    """What a comparer keeps for one side, each table keyed by a pair of node ids."""
+
+    __slots__ = (
+        "components",
+        "expansions",
+        "fits",
+        "in_progress",
+        "local",
+        "loud",
+        "quiet",
+        "searching",
+        "undecided",
+        "walks",
+    )
+
+    def __init__(self) -> None:
+        #: each compared pair's facts and edges (`_pair`), and the pairs being compared
+        self.local: dict[tuple[int, int], tuple[list[LocalFact], list[Edge]]] = {}
+        self.in_progress: set[tuple[int, int]] = set()
+        #: each compared pair as `_search` uses it (`_expand`)
+        self.expansions: dict[tuple[int, int], _Expansion] = {}
+        #: each walk's facts, by its root pair and whether the root's default is left out
+        self.walks: dict[tuple[int, int, bool], list[Fact]] = {}
+        #: each component's search (`_component`), and the components being searched
+        self.components: dict[tuple[int, int], list[_Found]] = {}
+        self.searching: set[tuple[int, int]] = set()
+        self.fits: dict[tuple[int, int], bool] = {}
+        #: pairs proven to reach no fact (`_silent`), and pairs proven to reach one
+        self.quiet: set[tuple[int, int]] = set()
+        self.loud: set[tuple[int, int]] = set()
+        #: a pair whose proof met a pair not compared yet: how many pairs were kept then
+        self.undecided: dict[tuple[int, int], int] = {}
+
+
 class SchemaComparer:
     """Compares schema pairs for both sides, sharing work across all the operations of a diff."""
 
     def __init__(self, unchanged: frozenset[str] = frozenset()) -> None:
         #: `$ref` targets whose whole reachable graph is identical in both documents
         self.unchanged = unchanged
-        self._local: dict[tuple[int, int, Side], tuple[list[LocalFact], list[Edge]]] = {}
-        self._in_progress: set[tuple[int, int, Side]] = set()
+        #: what is kept per side, keyed without the side (the `Side` enum hashes in Python)
+        self._request, self._response = _Kept(), _Kept()
         self._equivalent: dict[tuple[int, int], bool] = {}
-        self._walks: dict[tuple[int, int, Side, bool], list[Fact]] = {}
-        self._components: dict[tuple[int, int, Side], list[_Found]] = {}
-        self._searching: set[tuple[int, int, Side]] = set()
-        #: each compared pair as `_search` uses it (`_expand`), one table per side (a key with
-        #: the side in it would hash the enum, in Python, at every visit)
-        self._expansions: dict[Side, dict[tuple[int, int], _Expansion]] = {side: {} for side in Side}
         #: the checkers' own tables (`memo`): compositions as compared, copies of variants
         self._memos: dict[str, dict] = {}
-        self._fits: dict[tuple[int, int, Side], bool] = {}
         #: how many node pairs were compared, and how many were visited by walks (counted so that a
         #: test can guard against quadratic work; see tests/test_growth.py)
         self.comparisons = 0
         self.visits = 0
         #: how many facts were spliced in below a path from a component's search (SPLICE_BUDGET)
         self.spliced = 0
+
+    def _kept(self, side: Side) -> _Kept:
+        return self._response if side is Side.RESPONSE else self._request
 
     def same(self, a: Schema, b: Schema) -> bool:
         """The same node, or one unchanged component on both sides."""
@@ -100,13 +161,14 @@ class SchemaComparer:
         decided (a cycle back to the same pair)."""
         if self.same(old, new):
             return True
-        key = (id(old), id(new), side)
-        known = self._fits.get(key)
+        table = self._kept(side).fits
+        key = (id(old), id(new))
+        known = table.get(key)
         if known is not None:
             return known
-        self._fits[key] = True
+        table[key] = True
         result = all(fact.rule in COMPATIBLE for fact in self._walk(old, new, side, False))
-        self._fits[key] = result
+        table[key] = result
         return result
 
     def walk(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool = False) -> list[Fact]:
@@ -116,11 +178,12 @@ class SchemaComparer:
 
         Remembered per root pair: the error schema shared by every operation is walked once.
         """
-        key = (id(base), id(rev), side, skip_root_default)
-        known = self._walks.get(key)
+        walks = self._kept(side).walks
+        key = (id(base), id(rev), skip_root_default)
+        known = walks.get(key)
         if known is None:
             found = _shortest(self._search(base, rev, side, skip_root_default))
-            known = self._walks[key] = [_fact(fact, side) for _, _, fact in found]
+            known = walks[key] = [_fact(fact, side) for _, _, fact in found]
         return known
 
     def _walk(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[SchemaFact]:
@@ -142,7 +205,8 @@ class SchemaComparer:
         if self.same(base, rev):
             return
         seen: set[tuple[int, int]] = set()
-        expansions = self._expansions[side]
+        kept = self._kept(side)
+        expansions, quiet, loud = kept.expansions, kept.quiet, kept.loud
         # a queued pair's path is a chain (parent chain, token), made a tuple only for the pairs
         # that yield: a pair is visited by many searches, and most yield nothing
         queue: deque[tuple[tuple[int, int], Schema, Schema, _Chain, bool, bool]] = deque(
@@ -158,31 +222,30 @@ class SchemaComparer:
                 if found is not None:
                     yield from self._splice(found, b, chain, flipped)
                     continue
-            self.visits += 1
             expansion = expansions.get(pair)
             if expansion is None:
+                self.visits += 1
                 facts, edges = self._pair(a, b, side)
                 # kept by `_pair` with its result; not when the pair's comparison is under way (a
                 # cycle back to it: nothing known yet, and nothing to keep)
                 expansion = expansions.get(pair) or self._expand(facts, edges, side)
+            elif pair not in loud and self._silent(pair, kept):
+                continue  # nothing below it, however reached (see `_silent`)
+            else:
+                self.visits += 1
             facts, children = expansion
             if facts:
-                path = _tokens(chain)
-                for rule, prop, fact in facts:
-                    if skip_root_default and chain is None and rule in _DEFAULTS:
-                        continue
-                    found = SchemaFact(
-                        rule,
-                        fact.args,
-                        (*path, prop) if prop is not None else path,
-                        fact.where,
-                        fact.in_base,
-                        fact.former,
-                    )
-                    yield pair, path, _flip(found) if flipped else found
+                yield from _own(pair, facts, chain, flipped, skip_root_default and chain is None)
+            silenced = False
             for child, child_a, child_b, token, swap, child_component in children:
-                if child not in seen:  # else skipped when taken from the queue: not queued at all
+                if child in quiet:
+                    silenced = True
+                elif child not in seen:  # else skipped when taken from the queue: not queued at all
                     queue.append((child, child_a, child_b, (chain, token), flipped != swap, child_component))
+            if silenced and expansions.get(pair) is expansion:
+                # a quiet child stays quiet: the kept pair forgets it (a pair being compared, whose
+                # expansion is not kept, keeps nothing)
+                expansions[pair] = (facts, [child for child in children if child[0] not in quiet])
 
     def _splice(self, found: list[_Found], b: Schema, chain: _Chain, flipped: bool) -> Iterator[_Found]:
         """A component's facts below the path that reached it, sharing the component's paths
@@ -201,34 +264,83 @@ class SchemaComparer:
             fact = SchemaFact(fact.rule, fact.args, below, fact.where, fact.in_base, fact.former)
             yield inner, join(path, route), _flip(fact) if flipped else fact
 
+    def _silent(self, pair: tuple[int, int], kept: _Kept) -> bool:
+        """Whether no fact can be found from `pair`: neither it nor any pair below it, through
+        components too, has a fact of its own, every one of them compared and kept.
+
+        Skipping such a pair changes no search's result: it yields nothing, spliced or inline
+        (a component's search yields only facts of pairs below it), and its whole closure is
+        compared already, so no comparison is skipped or reordered and a component below it,
+        searched later, finds nothing whatever searches are under way then. A pair being
+        compared is not kept, so what depends on it stays undecided until it is.
+
+        Proven by a walk of the kept pairs, remembered: quiet (the whole closure), loud (the
+        pairs on the route to a fact), or undecided until more pairs are kept."""
+        expansions, undecided, quiet, loud = kept.expansions, kept.undecided, kept.quiet, kept.loud
+        if undecided.get(pair) == len(expansions):
+            return False  # nothing kept since the last attempt
+        seen = {pair}
+        # a depth-first walk: a stack of (pair, its children's iterator), so that the route to
+        # a fact is on the stack when it is met
+        stack = [(pair, iter(expansions[pair][1]))]
+        if expansions[pair][0]:
+            loud.add(pair)
+            return False
+        while stack:
+            for child in stack[-1][1]:
+                inner = child[0]
+                if inner in seen or inner in quiet:
+                    continue
+                if inner in loud:
+                    loud.update(p for p, _ in stack)
+                    return False
+                expansion = expansions.get(inner)
+                if expansion is None:  # not compared yet, or being compared
+                    undecided[pair] = len(expansions)
+                    return False
+                if expansion[0]:
+                    loud.add(inner)
+                    loud.update(p for p, _ in stack)
+                    return False
+                seen.add(inner)
+                stack.append((inner, iter(expansion[1])))
+                break
+            else:
+                stack.pop()
+        quiet.update(seen)
+        return True
+
     def _expand(self, facts: list[LocalFact], edges: list[Edge], side: Side) -> _Expansion:
         """A compared pair as searches use it: each fact with its rule on `side` and the token of
         its property, and the children not the same on both sides, each marked when it is a pair
         of `$ref` targets (a component, searched once by `_component`)."""
         own = [
-            (fact.rule_on(side), Token("property", fact.prop) if fact.prop is not None else None, fact)
+            (fact.rule_on(side), property_token(fact.prop) if fact.prop is not None else None, fact)
             for fact in facts
         ]
+        unchanged = self.unchanged
         children = [
             ((id(a), id(b)), a, b, token, token.swap, a.key is not None and b.key is not None)
             for token, a, b in edges
-            if not self.same(a, b)
+            # not `same` (a is b, or one unchanged component), written out: a call per edge
+            if a is not b and (a.key is None or a.key != b.key or a.key not in unchanged)
         ]
         return own, children
 
     def _component(self, a: Schema, b: Schema, side: Side) -> list[_Found] | None:
         """The facts reachable from a pair of `$ref` targets, searched once; None while that
         search is under way (a cycle back to it: the caller walks on through it instead)."""
-        key = (id(a), id(b), side)
-        known = self._components.get(key)
+        kept = self._kept(side)
+        key = (id(a), id(b))
+        known = kept.components.get(key)
         if known is None:
-            if key in self._searching:
+            if key in kept.searching:
                 return None
-            self._searching.add(key)
+            kept.searching.add(key)
             try:
-                known = self._components[key] = _shortest(self._search(a, b, side, False))
+                known = kept.components[key] = _shortest(self._search(a, b, side, False))
             finally:
-                self._searching.discard(key)
+                kept.searching.discard(key)
         return known
 
     def equivalent(self, a: Schema, b: Schema) -> bool:
@@ -245,29 +357,35 @@ class SchemaComparer:
         return result
 
     def _pair(self, a: Schema, b: Schema, side: Side) -> tuple[list[LocalFact], list[Edge]]:
-        key = (id(a), id(b), side)
-        cached = self._local.get(key)
+        kept = self._kept(side)
+        key = (id(a), id(b))
+        cached = kept.local.get(key)
         if cached is not None:
             return cached
-        if key in self._in_progress:
+        if key in kept.in_progress:
             return [], []
-        self._in_progress.add(key)
+        kept.in_progress.add(key)
         try:
             self.comparisons += 1
             facts: list[LocalFact] = []
             edges: list[Edge] = []
-            old_view, new_view = compositions.composition(self, a), compositions.composition(self, b)
+            old_view = new_view = None
+            if a.one_of or a.any_of or b.one_of or b.any_of:  # else neither is a composition
+                old_view, new_view = compositions.composition(self, a), compositions.composition(self, b)
             if old_view is not None or new_view is not None:
                 self._compositions(a, b, (old_view, new_view), side, facts, edges)
             elif compare_types(a, b, side, facts):
-                for check in keywords.ALWAYS:
+                # the checkers of the fields either node holds at other than its default (C-level
+                # tests; each checker once, in the order of ALWAYS)
+                written = map(or_, map(ne, _READ(a), _ABSENT), map(ne, _READ(b), _ABSENT))
+                for check in dict.fromkeys(compress(_CHECKERS, written)):
                     check(self, a, b, side, facts, edges)
                 if a.keywords is not None or b.keywords is not None:
                     self._dispatch(a, b, side, facts, edges)
         finally:
-            self._in_progress.discard(key)
-        self._local[key] = (facts, edges)
-        self._expansions[side][key[:2]] = self._expand(facts, edges, side)
+            kept.in_progress.discard(key)
+        kept.local[key] = (facts, edges)
+        kept.expansions[key] = self._expand(facts, edges, side)
         return facts, edges
 
     def _compositions(
@@ -336,6 +454,23 @@ def _fact(fact: SchemaFact, side: Side) -> Fact:
     )
 
 
+def _own(
+    pair: tuple[int, int],
+    facts: list[tuple[str, Token | None, LocalFact]],
+    chain: _Chain,
+    flipped: bool,
+    skip_defaults: bool,
+) -> Iterator[_Found]:
+    """The facts of a visited pair's own keywords, below the path its chain spells."""
+    path = _tokens(chain)
+    for rule, prop, fact in facts:
+        if skip_defaults and rule in _DEFAULTS:
+            continue
+        below = (*path, prop) if prop is not None else path
+        found = SchemaFact(rule, fact.args, below, fact.where, fact.in_base, fact.former)
+        yield pair, path, _flip(found) if flipped else found
+
+
 def _tokens(chain: _Chain) -> tuple[Token, ...]:
     """The path a chain spells, root first."""
     tokens = []
@@ -352,7 +487,7 @@ def _flip(fact: SchemaFact) -> SchemaFact:
     args = fact.args
     if "old" in args and "new" in args:
         args = {**args, "old": args["new"], "new": args["old"]}
-    return replace(fact, args=args, in_base=not fact.in_base)
+    return SchemaFact(fact.rule, args, fact.path, fact.where, not fact.in_base, fact.former)
 
 
 def _shortest(found: Iterator[_Found]) -> list[_Found]:

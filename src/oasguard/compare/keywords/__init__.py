@@ -39,19 +39,23 @@ __all__ = [
     "compositions",
 ]
 
-#: checkers run on every pair whose types allow comparing further (after `compare_types`)
-ALWAYS: tuple[Checker, ...] = (
-    types.check_nullable,
-    types.check_format,
-    enum.check_enum,
-    bounds.check_bounds,
-    bounds.check_pattern,
-    metadata.check_default,
-    objects.check_additional,
-    arrays.check_items,
-    discriminator.check_discriminator,
-    properties.check_properties,
-    compositions.check_variants,
+#: checkers run on every pair whose types allow comparing further (after `compare_types`), each
+#: with the `Schema` fields it compares. A checker is called only when either node holds one of
+#: them at other than the field's default (its keyword written on either side): with all of them
+#: at their defaults on both sides, each of these finds the two sides equal at its first test and
+#: returns, so the call is skipped (compare/schema.py `_pair`; tests/test_dispatch.py).
+ALWAYS: tuple[tuple[Checker, tuple[str, ...]], ...] = (
+    (types.check_nullable, ("nullable",)),
+    (types.check_format, ("format",)),
+    (enum.check_enum, ("enum",)),
+    (bounds.check_bounds, ("bounds",)),
+    (bounds.check_pattern, ("pattern",)),
+    (metadata.check_default, ("default",)),
+    (objects.check_additional, ("additional",)),
+    (arrays.check_items, ("items",)),
+    (discriminator.check_discriminator, ("discriminator",)),
+    (properties.check_properties, ("properties", "required")),
+    (compositions.check_variants, ("one_of", "any_of")),
 )
 
 #: keyword -> its checker, run when either node writes the keyword (see model `Keywords`)

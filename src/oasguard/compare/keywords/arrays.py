@@ -10,6 +10,9 @@ from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token, key
 from oasguard.model.nodes import Schema
 from oasguard.model.schema import is_empty
 
+#: the step to an array's items (one Token for every array: a value)
+ITEMS = Token("items")
+
 
 def _nothing(schema: Schema | None) -> bool:
     """`items: false` (or Draft 4 `additionalItems: false`): a schema no value satisfies."""
@@ -37,7 +40,7 @@ def check_items(
             return
     elif _nothing(old) == _nothing(new):
         if not _nothing(old):
-            edges.append((Token("items"), old, new))
+            edges.append((ITEMS, old, new))
         return
     unevaluated(
         a,

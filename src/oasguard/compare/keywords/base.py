@@ -21,6 +21,22 @@ class Token:
     swap: bool = False
 
 
+#: the token of each property name met (a Token is a value: one per name serves every schema);
+#: bounded, for long-lived processes that compare many documents
+_PROPERTY_TOKENS: dict[str, Token] = {}
+_MOST_TOKENS = 100_000
+
+
+def property_token(name: str) -> Token:
+    """`Token("property", name)`, made once per name."""
+    token = _PROPERTY_TOKENS.get(name)
+    if token is None:
+        if len(_PROPERTY_TOKENS) >= _MOST_TOKENS:
+            _PROPERTY_TOKENS.clear()
+        token = _PROPERTY_TOKENS[name] = Token("property", name)
+    return token
+
+
 #: a fact's rule: its registry id on either side, as (request id, response id), or the one id of
 #: a fact found on one side only (`request-property-became-read-only`)
 Rules = tuple[str, str] | str

@@ -196,6 +196,8 @@ def _may_fit(old: Schema, new: Schema) -> bool:
     if new.one_of or new.any_of:  # its properties may be in its variants: the walk decides
         return True
     missing = old.properties.keys() - new.properties.keys()
+    if not missing:
+        return True
     return all(old.properties[name].read_only or old.properties[name].write_only for name in missing)
 
 
@@ -209,8 +211,18 @@ def _compatible(old: Schema, new: Schema) -> bool:
     """Whether two variants may be one changed into the other: they share a type."""
     if old.types is None or new.types is None:
         return True
-    numeric = {"integer": "number"}
-    return bool({numeric.get(t, t) for t in old.types} & {numeric.get(t, t) for t in new.types})
+    key = (old.types, new.types)
+    known = _SHARE_A_TYPE.get(key)
+    if known is None:
+        numeric = {"integer": "number"}
+        known = _SHARE_A_TYPE[key] = bool(
+            {numeric.get(t, t) for t in old.types} & {numeric.get(t, t) for t in new.types}
+        )
+    return known
+
+
+#: `_compatible` of two type sets (of the seven JSON types: a bounded table)
+_SHARE_A_TYPE: dict[tuple[frozenset[str], frozenset[str]], bool] = {}
 
 
 def label(schema: Schema, index: int) -> str:
@@ -270,7 +282,10 @@ def _pair(
     and its own former self is not reported gone: neither changes what the union accepts."""
     request = side is Side.REQUEST
     homeless, homes = (old, new) if request else (new, old)
-    matching = _Matching(c, side, homeless.compared, homes.compared, twins(homeless.compared, homes.compared))
+    names = c.memo("variant names")
+    matching = _Matching(
+        c, side, homeless.compared, homes.compared, twins(homeless.compared, homes.compared, names)
+    )
     spare = redundant(c, homeless), redundant(c, homes)
     keys = _keys(homeless, homes, old, new, request)
     pairs, left = matching.by_fit(*keys, spare[0])

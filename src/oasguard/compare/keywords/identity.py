@@ -48,14 +48,17 @@ def _required(schema: Schema) -> object:
 IDENTITIES: tuple[_Identity, ...] = (_component, _title, _tags, _required)
 
 
-def twins(homeless: Sequence[Schema], homes: Sequence[Schema]) -> dict[int, int]:
+def twins(homeless: Sequence[Schema], homes: Sequence[Schema], names: dict | None = None) -> dict[int, int]:
     """homeless index -> home index of the variant with the same identity: for the strongest
     identity that both have, the one variant on each side that has it (a name shared by two
-    variants of one side names neither)."""
+    variants of one side names neither). `names`: a table that keeps each variant's names (its
+    identities, in the order of IDENTITIES) for the next composition it is part of."""
     found: dict[int, int] = {}
     taken: set[int] = set()
-    for identity in IDENTITIES:
-        mine, theirs = _by_name(homeless, identity), _by_name(homes, identity)
+    named = {} if names is None else names
+    mine_all, theirs_all = _names(homeless, named), _names(homes, named)
+    for position in range(len(IDENTITIES)):
+        mine, theirs = _by_name(mine_all, position), _by_name(theirs_all, position)
         for name, indexes in mine.items():
             matches = theirs.get(name, [])
             if len(indexes) != 1 or len(matches) != 1:
@@ -66,11 +69,23 @@ def twins(homeless: Sequence[Schema], homes: Sequence[Schema]) -> dict[int, int]
     return found
 
 
-def _by_name(variants: Sequence[Schema], identity: _Identity) -> dict[object, list[int]]:
-    """The indexes of the variants that `identity` names, by name."""
+def _names(variants: Sequence[Schema], table: dict) -> list[tuple[object, ...]]:
+    """Each variant's names, by each identity of IDENTITIES (kept in `table` by the variant's
+    id, with the variant, so that the id stays its own)."""
+    found = []
+    for variant in variants:
+        known = table.get(id(variant))
+        if known is None:
+            known = table[id(variant)] = (variant, tuple(identity(variant) for identity in IDENTITIES))
+        found.append(known[1])
+    return found
+
+
+def _by_name(names: list[tuple[object, ...]], position: int) -> dict[object, list[int]]:
+    """The indexes of the variants that the identity at `position` names, by name."""
     named: dict[object, list[int]] = {}
-    for i, variant in enumerate(variants):
-        name = identity(variant)
+    for i, variant_names in enumerate(names):
+        name = variant_names[position]
         if name is not None:
             named.setdefault(name, []).append(i)
     return named

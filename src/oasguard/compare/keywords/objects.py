@@ -11,6 +11,9 @@ from oasguard.compare.keywords.arrays import unevaluated
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token, keywords
 from oasguard.model.nodes import Schema
 
+#: the step to a map's values (one Token for every map: a value)
+VALUES = Token("values")
+
 
 def check_additional(
     c: Comparer, a: Schema, b: Schema, side: Side, facts: list[LocalFact], edges: list[Edge]
@@ -35,7 +38,7 @@ def check_additional(
             )
         )
     elif isinstance(old, Schema) and isinstance(new, Schema):
-        edges.append((Token("values"), old, new))
+        edges.append((VALUES, old, new))
 
 
 def check_property_names(

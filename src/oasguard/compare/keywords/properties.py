@@ -3,10 +3,14 @@ hidden by readOnly/writeOnly; each pair of properties on both sides is walked ne
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from oasguard.changes import Side
 from oasguard.compare.keywords import renames
-from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, Token
+from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, property_token
 from oasguard.model.nodes import Schema, Where
+
+_READ_ONLY, _WRITE_ONLY = attrgetter("read_only"), attrgetter("write_only")
 
 
 def visible(schema: Schema, side: Side) -> bool:
@@ -60,35 +64,40 @@ def check_shared(
     """The properties visible on both sides (their requirement, and an edge to walk), and the
     names removed and added (as seen on `side`)."""
     request = side is Side.REQUEST
+    hidden = _READ_ONLY if request else _WRITE_ONLY  # `visible`, read in C: once per property
     removed, added = [], []
-    for name, old in a.properties.items():
-        new = b.properties.get(name)
-        old_visible = visible(old, side)
+    old_properties, new_properties = a.properties, b.properties
+    old_required, new_required = a.required, b.required
+    requirement = old_required != new_required
+    for name, old in old_properties.items():
+        new = new_properties.get(name)
+        old_visible = not hidden(old)
         if new is None:
             if old_visible:
                 removed.append(name)
             continue
-        new_visible = visible(new, side)
+        new_visible = not hidden(new)
         if old_visible and not new_visible:
             rule = "request-property-became-read-only" if request else "response-property-became-write-only"
             facts.append(LocalFact(rule, {}, slot(b, name), prop=name))
             continue
-        if not old_visible and new_visible:
-            added.append(name)
-            continue
         if not old_visible:
+            if new_visible:
+                added.append(name)
             continue
-        was, now = name in a.required, name in b.required
-        if was and not now:
-            rule_pair = ("request-property-became-optional", "response-property-became-optional")
-            facts.append(LocalFact(rule_pair, {}, slot(b, name), prop=name))
-        elif now and not was:
-            rule_pair = ("request-property-became-required", "response-property-became-required")
-            facts.append(LocalFact(rule_pair, {}, slot(b, name), prop=name))
-        edges.append((Token("property", name), old, new))
-    for name, new in b.properties.items():
-        if name not in a.properties and (visible(new, side) or request):
-            added.append(name)
+        if requirement:
+            was, now = name in old_required, name in new_required
+            if was and not now:
+                rule_pair = ("request-property-became-optional", "response-property-became-optional")
+                facts.append(LocalFact(rule_pair, {}, slot(b, name), prop=name))
+            elif now and not was:
+                rule_pair = ("request-property-became-required", "response-property-became-required")
+                facts.append(LocalFact(rule_pair, {}, slot(b, name), prop=name))
+        edges.append((property_token(name), old, new))
+    if not new_properties.keys() <= old_properties.keys():
+        for name, new in new_properties.items():
+            if name not in old_properties and (request or not hidden(new)):
+                added.append(name)
     return removed, added
 
 

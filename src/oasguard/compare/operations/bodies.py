@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 
 from oasguard.changes import Side, Step
 from oasguard.compare.facts import Fact
@@ -10,6 +11,8 @@ from oasguard.compare.operations.context import Here
 from oasguard.compare.schema import describe
 from oasguard.compare.text import Sent, as_text, form_kind
 from oasguard.model.nodes import Body, MediaType, Schema
+
+_SCHEMA = attrgetter("schema")
 
 
 def check_request_body(
@@ -54,24 +57,27 @@ def check_content(
 
     Media types that share one schema on both sides (Swagger 2.0 `produces`) are compared once,
     and the location says which: all of them, or the list."""
-    reading = side is Side.RESPONSE
-    for name in sorted(old.keys() - new.keys()):
-        rule = "response-media-type-removed" if reading else "request-media-type-removed"
-        args = {"media_type": old[name].name, "status": status}
-        yield here.fact(
-            rule, args, where=old[name].where, in_base=True, below=(Step("media", old[name].name),)
-        )
-    for name in sorted(new.keys() - old.keys()):
-        rule = "response-media-type-added" if reading else "request-media-type-added"
-        args = {"media_type": new[name].name, "status": status}
-        yield here.fact(rule, args, where=new[name].where, below=(Step("media", new[name].name),))
-    groups: dict[tuple[int, int], list[str]] = {}
-    for name in sorted(old.keys() & new.keys()):
-        before, after = old[name], new[name]
-        if (before.schema is None) != (after.schema is None):  # any content, or a schema
-            yield check_schema_presence(here, before, after, side, root)
-        groups.setdefault((id(before.schema), id(after.schema)), []).append(name)
-    for names in groups.values():
+    if old.keys() != new.keys():  # media types removed or added
+        reading = side is Side.RESPONSE
+        for name in sorted(old.keys() - new.keys()):
+            rule = "response-media-type-removed" if reading else "request-media-type-removed"
+            args = {"media_type": old[name].name, "status": status}
+            yield here.fact(
+                rule, args, where=old[name].where, in_base=True, below=(Step("media", old[name].name),)
+            )
+        for name in sorted(new.keys() - old.keys()):
+            rule = "response-media-type-added" if reading else "request-media-type-added"
+            args = {"media_type": new[name].name, "status": status}
+            yield here.fact(rule, args, where=new[name].where, below=(Step("media", new[name].name),))
+    groups = _groups(old, new)
+    # any content on one side, a schema on the other: said by media type, in order of name
+    changed: list[str] = []
+    for names in groups:
+        if (old[names[0]].schema is None) != (new[names[0]].schema is None):
+            changed += names
+    for name in sorted(changed):
+        yield check_schema_presence(here, old[name], new[name], side, root)
+    for names in groups:
         first = names[0]
         if len(names) == 1:
             step = Step("media", new[first].name)
@@ -81,6 +87,25 @@ def check_content(
             step = Step("media-types", ", ".join(new[name].name for name in names))
         sent = form_kind(names) if side is Side.REQUEST else None
         yield from check_schema(here.at(step), old[first].schema, new[first].schema, side, root, sent=sent)
+
+
+def _groups(old: dict[str, MediaType], new: dict[str, MediaType]) -> list[list[str]]:
+    """The media types of both sides, grouped by their pair of schemas, in order of name."""
+    if old.keys() == new.keys():
+        if len(old) == 1:
+            return [list(old)]
+        olds, news = set(map(_SCHEMA, old.values())), set(map(_SCHEMA, new.values()))
+        if len(olds) == 1 and len(news) == 1:  # one schema for all (Swagger 2.0 `produces`)
+            return [sorted(old)]
+    groups: dict[tuple[int, int], list[str]] = {}
+    for name in sorted(old.keys() & new.keys()):
+        key = (id(old[name].schema), id(new[name].schema))
+        names = groups.get(key)
+        if names is None:
+            groups[key] = [name]
+        else:
+            names.append(name)
+    return list(groups.values())
 
 
 def check_schema_presence(here: Here, before: MediaType, after: MediaType, side: Side, root: str) -> Fact:
@@ -117,7 +142,7 @@ def check_schema(
         # arguments below its own place, so that a change reported N times is one computation
         # (its message, its fingerprint's values) and N subjects (docs/performance.md).
         table = schemas.memo("said")
-        key = (id(facts), side, root)
+        key = (id(facts), side is Side.RESPONSE, root)  # not the enum: it hashes in Python
         named = table.get(key)
         if named is None:
             named = table[key] = (facts, [_named(fact, side, root) for fact in facts])

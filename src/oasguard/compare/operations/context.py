@@ -32,20 +32,35 @@ class Run:
         return Here(self, Subject(method, path, twin=twin, webhook=webhook))
 
 
-@dataclass(frozen=True)
 class Here:
     """A place in the comparison: the subject of every fact found there (the operation, the side
     that reads the data, the steps below the operation).
 
     Checks make their facts through it (`here.fact(RULE, args, where=...)`), so a fact always
     carries the subject of the check that found it. The subject is made only with a fact: most
-    places a walk visits (every parameter, response and media type) hold none."""
+    places a walk visits (every parameter, response and media type) hold none.
 
-    run: Run
-    #: the operation (no steps, no side), or the document as a whole (servers, unused schemes)
-    origin: Subject = DOCUMENT
-    steps: tuple[Step, ...] = ()
-    side: Side | None = None
+    A value, never changed once made; a plain class with slots, not a frozen dataclass, because
+    one is made for every parameter, response and media type of every operation, and a frozen
+    dataclass sets each field through `object.__setattr__`. `origin` is the operation (no steps,
+    no side), or the document as a whole (servers, unused schemes)."""
+
+    __slots__ = ("origin", "run", "side", "steps")
+
+    def __init__(
+        self,
+        run: Run,
+        origin: Subject = DOCUMENT,
+        steps: tuple[Step, ...] = (),
+        side: Side | None = None,
+    ) -> None:
+        self.run = run
+        self.origin = origin
+        self.steps = steps
+        self.side = side
+
+    def __repr__(self) -> str:
+        return f"Here({self.origin!r}, {self.steps!r}, {self.side!r})"
 
     def at(self, *steps: Step, side: Side | None = None) -> Here:
         """The place `steps` below this one (read by `side`, from there down)."""

@@ -17,9 +17,15 @@ _SHAPED = frozenset({"array", "object"})
 
 def check_parameters(here: Here, old: Operation, new: Operation) -> Iterator[Fact]:
     """The parameters of an operation on both sides."""
-    removed = {k: p for k, p in old.parameters.items() if k not in new.parameters}
-    added = {k: p for k, p in new.parameters.items() if k not in old.parameters}
-    yield from check_moved(here, removed, added)
+    old_parameters, new_parameters = old.parameters, new.parameters
+    if old_parameters.keys() == new_parameters.keys():  # most operations: nothing to pair up
+        removed: dict[tuple[str, str], Parameter] = {}
+        added: dict[tuple[str, str], Parameter] = {}
+    else:
+        removed = {k: p for k, p in old_parameters.items() if k not in new_parameters}
+        added = {k: p for k, p in new_parameters.items() if k not in old_parameters}
+    if removed and added:
+        yield from check_moved(here, removed, added)
     for old_key, new_key in _renames(here, removed, added, old, new):
         old_p, new_p = removed.pop(old_key), added.pop(new_key)
         rule = (
@@ -44,8 +50,13 @@ def check_parameters(here: Here, old: Operation, new: Operation) -> Iterator[Fac
     # a pair of them found equal for one operation is equal for all (what `here` adds is only
     # the subject of the facts), and is not compared again.
     quiet = here.run.schemas.memo("parameters without facts")
-    for key in sorted(old.parameters.keys() & new.parameters.keys()):
-        old_p, new_p = old.parameters[key], new.parameters[key]
+    shared = old_parameters.keys() & new_parameters.keys()
+    # the same set iterated twice, unchanged between: the same order
+    olds, news = map(old_parameters.__getitem__, shared), map(new_parameters.__getitem__, shared)
+    if quiet.keys() >= set(zip(map(id, olds), map(id, news), strict=True)):
+        return  # every pair found without facts before (tested in C: most operations)
+    for key in sorted(shared):
+        old_p, new_p = old_parameters[key], new_parameters[key]
         pair = (id(old_p), id(new_p))
         if pair in quiet:
             continue

@@ -1,0 +1,137 @@
+"""The keyword checkers a node pair is compared with (compare/keywords `ALWAYS`, schema.py `_pair`).
+
+A checker of `ALWAYS` is called only when either node holds one of its fields at other than the
+field's default. That is a promise about each checker: with its fields at their defaults on both
+sides it finds nothing and walks nothing. These tests hold every checker to it on every pair of
+nodes that real diffs compare (every fixture pair, and corpus pairs), calling the checkers the
+dispatch skipped, and check that a checker whose keyword is written is still called.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, FIXTURES, corpus_pairs
+from oasguard.changes import Side
+from oasguard.compare import keywords
+from oasguard.compare import schema as schema_module
+from oasguard.compare.schema import SchemaComparer
+from oasguard.engine import diff, run_deep
+from oasguard.errors import OasguardError
+from oasguard.model.nodes import Schema
+from oasguard.sources import file_spec
+
+
+class _Recording(SchemaComparer):
+    """A comparer that keeps every node pair it compares, with its side."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[tuple[Schema, Schema, Side]] = []
+
+    def _pair(self, a: Schema, b: Schema, side: Side):  # type: ignore[override]
+        self.pairs.append((a, b, side))
+        return super()._pair(a, b, side)
+
+
+def _skipped(a: Schema, b: Schema) -> list[keywords.Checker]:
+    """The checkers of ALWAYS whose fields both nodes hold at their defaults."""
+    defaults = dict(zip((field for field, _ in schema_module._GATES), schema_module._ABSENT, strict=True))
+    return [
+        check
+        for check, fields in keywords.ALWAYS
+        if all(getattr(node, field) == defaults[field] for field in fields for node in (a, b))
+    ]
+
+
+def _assert_skipped_checkers_find_nothing(base: Path, revision: Path) -> int:
+    """Diff the pair, then call every skipped checker on every compared pair; how many calls."""
+    comparer = _Recording()
+    # a pair the command refuses (the bad-input fixtures): what it compared still counts
+    with contextlib.suppress(OasguardError):
+        run_deep(lambda: diff(file_spec(str(base)), file_spec(str(revision)), schemas=comparer))
+    calls = 0
+    for a, b, side in comparer.pairs:
+        for check in _skipped(a, b):
+            facts: list = []
+            edges: list = []
+            check(comparer, a, b, side, facts, edges)
+            calls += 1
+            assert facts == [] and edges == [], (check.__name__, a, b, side, facts, edges)
+    return calls
+
+
+def _fixture_pairs() -> list[tuple[Path, Path]]:
+    found = []
+    for base in sorted(FIXTURES.rglob("base.*")):
+        revisions = sorted(base.parent.glob("revision.*"))
+        if len(revisions) == 1:
+            found.append((base, revisions[0]))
+    return found
+
+
+def test_a_skipped_checker_has_nothing_to_say_on_any_fixture_pair():
+    calls = sum(_assert_skipped_checkers_find_nothing(base, revision) for base, revision in _fixture_pairs())
+    assert calls > 1000  # the fixtures do compare pairs whose checkers are skipped
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["stripe-json", "kubernetes-swagger2", "elasticsearch-serverless-next"])
+def test_a_skipped_checker_has_nothing_to_say_on_corpus_pairs(name: str):
+    pair = next((p for p in corpus_pairs() if p["name"] == name), None)
+    if pair is None:
+        pytest.skip("the corpus (../shared/corpus) is not here")
+    assert _assert_skipped_checkers_find_nothing(CORPUS / pair["base"], CORPUS / pair["revision"]) > 0
+
+
+def test_every_checker_of_always_is_gated_by_fields_a_schema_has():
+    names = {field for _, fields in keywords.ALWAYS for field in fields}
+    assert names <= set(Schema.__dataclass_fields__), names - set(Schema.__dataclass_fields__)
+    assert [check for check, _ in keywords.ALWAYS] == list(dict.fromkeys(schema_module._CHECKERS))
+
+
+SCHEMAS = """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                code: %s
+      responses:
+        '204': {description: none}
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        ("{type: string}", "{type: string, pattern: '^a'}", "request-pattern-added"),
+        ("{type: string, format: uuid}", "{type: string}", "request-format-widened"),
+        ("{type: string}", "{type: string, enum: [a]}", "request-bound-tightened"),
+        ("{type: string}", "{type: string, default: a}", "request-default-changed"),
+        ("{type: integer}", "{type: integer, maximum: 5}", "request-bound-tightened"),
+        ("{type: string}", "{type: string, nullable: true}", "request-nullable-added"),
+        (
+            "{type: object}",
+            "{type: object, additionalProperties: false}",
+            "request-additional-properties-closed",
+        ),
+        ("{type: object}", "{type: object, required: [x]}", "request-property-became-required"),
+        ("{type: array}", "{type: array, items: {type: string, maxLength: 3}}", "request-constraint-added"),
+    ],
+)
+def test_a_keyword_written_on_one_side_only_is_still_compared(tmp_path: Path, old: str, new: str, rule: str):
+    base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"
+    base.write_text(SCHEMAS % old)
+    revision.write_text(SCHEMAS % new)
+    report = run_deep(lambda: diff(file_spec(str(base)), file_spec(str(revision))))
+    assert rule in [c.id for c in report.changes], [c.id for c in report.changes]
