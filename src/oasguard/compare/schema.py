@@ -119,8 +119,8 @@ class _Kept:
         #: pairs proven to reach no fact (`_silent`), and pairs proven to reach one
         self.quiet: set[tuple[int, int]] = set()
         self.loud: set[tuple[int, int]] = set()
-        #: a pair whose proof met a pair not compared yet: how many pairs were kept then
-        self.undecided: dict[tuple[int, int], int] = {}
+        #: a pair whose proof met a pair not compared yet: that pair (the proof waits for it)
+        self.undecided: dict[tuple[int, int], tuple[int, int]] = {}
 
 
 class SchemaComparer:
@@ -140,6 +140,8 @@ class SchemaComparer:
         self.visits = 0
         #: how many facts were spliced in below a path from a component's search (SPLICE_BUDGET)
         self.spliced = 0
+        #: how many pairs the proofs that a pair reaches no fact walked (`_silent`)
+        self.proved = 0
 
     def _kept(self, side: Side) -> _Kept:
         return self._response if side is Side.RESPONSE else self._request
@@ -275,10 +277,16 @@ class SchemaComparer:
         compared is not kept, so what depends on it stays undecided until it is.
 
         Proven by a walk of the kept pairs, remembered: quiet (the whole closure), loud (the
-        pairs on the route to a fact), or undecided until more pairs are kept."""
+        pairs on the route to a fact), or undecided until the pair that stopped it is kept."""
         expansions, undecided, quiet, loud = kept.expansions, kept.undecided, kept.quiet, kept.loud
-        if undecided.get(pair) == len(expansions):
-            return False  # nothing kept since the last attempt
+        if pair in quiet:
+            return True
+        waits = undecided.get(pair)
+        if waits is not None and waits not in expansions:
+            # the pair that stopped the last attempt is still not kept, and still reachable (only
+            # quiet pairs are taken out of the kept ones, and nothing below them is uncompared):
+            # the walk would meet it again, after as many steps, each time the pair comes up
+            return False
         seen = {pair}
         # a depth-first walk: a stack of (pair, its children's iterator), so that the route to
         # a fact is on the stack when it is met
@@ -294,16 +302,20 @@ class SchemaComparer:
                 if inner in loud:
                     loud.update(p for p, _ in stack)
                     return False
-                expansion = expansions.get(inner)
-                if expansion is None:  # not compared yet, or being compared
-                    undecided[pair] = len(expansions)
+                waits = undecided.get(inner)
+                if waits is None or waits in expansions:
+                    waits = None if inner in expansions else inner  # not compared yet, or being so
+                if waits is not None:  # every pair on the route to it waits for the same pair
+                    undecided.update((p, waits) for p, _ in stack)
                     return False
+                expansion = expansions[inner]
                 if expansion[0]:
                     loud.add(inner)
                     loud.update(p for p, _ in stack)
                     return False
                 seen.add(inner)
                 stack.append((inner, iter(expansion[1])))
+                self.proved += 1
                 break
             else:
                 stack.pop()
