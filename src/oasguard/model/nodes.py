@@ -20,6 +20,9 @@ class _Missing:
 
 MISSING = _Missing()
 
+#: the keys of a path item that are operations, in the order OpenAPI lists them
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
 
 class Where:
     """Where something is defined: a file of the side and a JSON pointer in it.

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from oasguard.errors import LoadError
 from oasguard.load.document import Document
 from oasguard.model.nodes import (
+    METHODS,
     Api,
     Body,
     Header,
@@ -24,7 +25,6 @@ from oasguard.model.nodes import (
 from oasguard.model.schema import SchemaBuilder, is_mapping, raw_refs
 from oasguard.model.unchanged import Unchanged
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 #: Swagger 2.0 parameter keys that are not schema keywords
 _V2_PARAMETER_KEYS = frozenset(

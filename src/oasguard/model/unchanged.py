@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from urllib.parse import unquote
 
 from oasguard.load.document import Document, escape, lookup
-from oasguard.model.nodes import Api, LazySchema, Operation, Schema, Where, same_value
+from oasguard.model.nodes import METHODS, Api, LazySchema, Operation, Schema, Where, same_value
 from oasguard.model.schema import SchemaBuilder, raw_refs
 
 
@@ -203,7 +203,7 @@ class Unchanged:
             return False
         rest = self._rests.get(path)
         if rest is None:
-            own = [{k: v for k, v in item.items() if k not in _METHODS} for item in (base, revision)]
+            own = [{k: v for k, v in item.items() if k not in METHODS} for item in (base, revision)]
             rest = self._rests[path] = same_value(own[0], own[1])
         return rest and same_value(base.get(method), revision.get(method))
 
@@ -320,7 +320,5 @@ class Unchanged:
         return builder.build(raw, where) if node is None else node
 
 
-#: the keys of a path item that are operations (model/normalise.py: METHODS)
-_METHODS = frozenset(("get", "put", "post", "delete", "options", "head", "patch", "trace"))
 _COMPONENT_SECTIONS = ("parameters", "responses", "requestBodies", "headers", "examples", "links")
 _COMPONENT_SECTIONS += ("callbacks", "pathItems")

@@ -9,11 +9,9 @@ from oasguard.changes import Deprecated, Step
 from oasguard.compare.facts import Fact
 from oasguard.compare.operations import bodies, parameters, responses, security
 from oasguard.compare.operations.context import Here, Run
-from oasguard.model.nodes import Operation, Where, path_key
+from oasguard.model.nodes import METHODS, Operation, Where, path_key
 
-_METHOD_ORDER = {
-    m: i for i, m in enumerate(("get", "put", "post", "delete", "options", "head", "patch", "trace"))
-}
+_METHOD_ORDER = {method: index for index, method in enumerate(METHODS)}
 #: `x-stability-level` values in order; anything else (or nothing) reads as stable
 _STABILITY = {"draft": 0, "alpha": 1, "beta": 2, "stable": 3}
 
