@@ -251,17 +251,58 @@ def corpus_pairs() -> list[dict]:
 
 
 @functools.cache
+def corpus_run(name: str, *options: str) -> tuple[subprocess.CompletedProcess[str], Report | None]:
+    """`oasguard diff BASE REVISION --format json OPTIONS` of the corpus pair `name`, run once
+    per test process by run_cli, and the Report the engine made in that run (None when it made
+    none: an invalid pair, or OASGUARD_TEST_PROCESSES' lane, where the run is another process).
+    The JUnit report is written beside (`-o junit=…`), so that each change's source line is
+    found as it is for a format that shows lines: the JSON then holds them too."""
+    import oasguard.engine
+
+    pair = next(p for p in corpus_pairs() if p["name"] == name)
+    reports: list[Report] = []
+    engine_run = oasguard.engine.run
+
+    def recorded(*args, **kwargs) -> Report:
+        reports.append(engine_run(*args, **kwargs))
+        return reports[-1]
+
+    with (
+        tempfile.TemporaryDirectory(prefix="oasguard-corpus-") as folder,
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr(oasguard.engine, "run", recorded)
+        junit = f"junit={Path(folder) / 'junit.xml'}"
+        base, revision = str(CORPUS / pair["base"]), str(CORPUS / pair["revision"])
+        done = run_cli("diff", base, revision, "--format", "json", "-o", junit, *options, timeout=300)
+    return done, (reports[0] if reports and done.returncode in (0, 1) else None)
+
+
+@functools.cache
 def corpus_report(name: str) -> tuple[Report, Spec, Spec]:
-    """The report of the corpus pair `name` and its two specs, diffed once per test process
+    """The report of the corpus pair `name` and its two specs, made once per test process
     (several modules check the same megabyte pairs): `$ref`s to nothing read as empty schemas,
-    each change's source line filled."""
-    from oasguard.engine import RunOptions, diff, run_deep
+    each change's source line filled. It is the report of test_corpus's run of the command
+    (`corpus_run`: with the default `--dangling-refs`, which leaves a valid pair's report as
+    it is, else with `--dangling-refs empty`), or the engine's own diff where no run made one;
+    test_corpus shows they are the same report."""
     from oasguard.sources import file_spec
 
     pair = next(p for p in corpus_pairs() if p["name"] == name)
     base, revision = file_spec(str(CORPUS / pair["base"])), file_spec(str(CORPUS / pair["revision"]))
-    report = run_deep(lambda: diff(base, revision, RunOptions(dangling_as_empty=True, sources=True)))
-    return report, base, revision
+    for options in ((), ("--dangling-refs", "empty")):
+        report = corpus_run(name, *options)[1]
+        if report is not None:
+            return report, base, revision
+    return engine_report(base, revision), base, revision
+
+
+def engine_report(base: Spec, revision: Spec) -> Report:
+    """The engine's report of two specs, as corpus_report's is made: `$ref`s to nothing read as
+    empty schemas, each change's source line filled."""
+    from oasguard.engine import RunOptions, diff, run_deep
+
+    return run_deep(lambda: diff(base, revision, RunOptions(dangling_as_empty=True, sources=True)))
 
 
 #: transforms (test_transforms) whose corpus tests are a unit of their own, not one with the

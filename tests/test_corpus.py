@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, corpus_run, engine_report
+from oasguard.sources import file_spec
 
 #: pairs whose base is itself invalid: exit 2 naming the culprit, as SPEC 4 asks
 INVALID = {"stripe-json-long": "'#/definitions/error'"}
@@ -23,10 +25,10 @@ def _pairs():
 
 @pytest.mark.skipif(not (CORPUS / "MANIFEST.json").exists(), reason="no corpus here")
 @pytest.mark.parametrize("pair", _pairs(), ids=lambda p: p["name"])
-def test_every_corpus_pair_gives_a_valid_report(cli, pair):
-    result = cli(
-        "diff", str(CORPUS / pair["base"]), str(CORPUS / pair["revision"]), "--format", "json", timeout=300
-    )
+def test_every_corpus_pair_gives_a_valid_report(pair):
+    """`oasguard diff BASE REVISION --format json` (with `-o junit=…`: conftest.corpus_run, the
+    run whose report the other corpus tests of the pair read)."""
+    result = corpus_run(pair["name"])[0]
     assert "Traceback" not in result.stderr
     if pair["name"] in INVALID:
         assert result.returncode == 2
@@ -55,12 +57,13 @@ def test_a_document_against_itself_reports_nothing(cli):
 
 
 @pytest.mark.skipif(not (CORPUS / "MANIFEST.json").exists(), reason="no corpus here")
+@pytest.mark.xdist_group("corpus-stripe-json-long")  # its run is the pair's corpus_report
 def test_dangling_refs_as_empty_lets_a_broken_base_be_diffed(cli):
     """The 2017 Stripe base refers to '#/definitions/error', which it lacks: by default that is
     an error (above); `--dangling-refs empty` reads it as an empty schema and diffs 4.5 years."""
     pair = next(p for p in _pairs() if p["name"] == "stripe-json-long")
     base, revision = str(CORPUS / pair["base"]), str(CORPUS / pair["revision"])
-    result = cli("diff", base, revision, "--format", "json", "--dangling-refs", "empty", timeout=300)
+    result = corpus_run(pair["name"], "--dangling-refs", "empty")[0]
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert report["summary"]["breaking"] > 1000 and len(report["changes"]) == sum(report["summary"].values())
@@ -68,3 +71,21 @@ def test_dangling_refs_as_empty_lets_a_broken_base_be_diffed(cli):
     assert any(c["id"] in ("path-removed", "operation-removed") for c in report["changes"])
     bad = cli("diff", base, revision, "--dangling-refs", "maybe")
     assert bad.returncode == 2 and "--dangling-refs" in bad.stderr
+
+
+@pytest.mark.skipif(not (CORPUS / "MANIFEST.json").exists(), reason="no corpus here")
+@pytest.mark.parametrize("name", ["twilio-messaging-json", "stripe-json-long"])
+def test_the_runs_report_is_the_engines(name):
+    """The report the other corpus tests read (conftest.corpus_report) is the one test_corpus's
+    run of the command made: the engine's own diff of the pair, `$ref`s to nothing read as empty
+    schemas and source lines filled, gives the same report, change for change. On a valid pair
+    (the default `--dangling-refs`) and on the one whose base is broken (`empty`)."""
+    if os.environ.get("OASGUARD_TEST_PROCESSES"):
+        pytest.skip("OASGUARD_TEST_PROCESSES: the run is another process, its report is not here")
+    pair = next(p for p in _pairs() if p["name"] == name)
+    options = ("--dangling-refs", "empty") if name in INVALID else ()
+    done, report = corpus_run(name, *options)
+    assert report is not None and done.returncode in (0, 1), done.stderr
+    own = engine_report(file_spec(str(CORPUS / pair["base"])), file_spec(str(CORPUS / pair["revision"])))
+    assert report.changes and all(change.source and change.source.line for change in report.changes)
+    assert report == own
