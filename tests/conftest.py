@@ -312,13 +312,25 @@ def engine_report(base: Spec, revision: Spec) -> Report:
 _OWN_UNIT = {"wrap-all-of"}
 
 
+def _units() -> tuple[dict[str, str], dict[Path, str]]:
+    """The xdist unit of each corpus pair's tests, and of each corpus document's transforms: the
+    pairs of one revision are one unit, and so are the transforms of that document (its YAML
+    text with keys reordered serves test_transforms and test_fingerprints; the Stripe v127
+    document is the revision of two pairs); other documents are a unit of their own."""
+    pairs, documents = {}, {}
+    for pair in corpus_pairs():
+        revision = CORPUS / pair["revision"]
+        pairs[pair["name"]] = documents.setdefault(revision, f"corpus-{pair['name']}")
+    return pairs, documents
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the corpus tests of one pair run on one worker, so that its report
     (corpus_report) is made once, not once per worker; so do the tests of one corpus document
     (a `source` parameter), which read it once (test_transforms; the transforms of _OWN_UNIT
-    are a unit of their own)."""
-    names = {pair["name"] for pair in corpus_pairs()}
+    are a unit of their own), with those of the pairs whose revision it is (see `_units`)."""
+    pairs, documents = _units()
     for item in items:
         params = getattr(item, "callspec", None)
         if params is None or item.get_closest_marker("corpus") is None:
@@ -326,22 +338,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         pair = params.params.get("pair")
         name = pair.get("name") if isinstance(pair, dict) else params.params.get("name")
         source = params.params.get("source")
-        if name in names:
-            item.add_marker(pytest.mark.xdist_group(f"corpus-{name}"))
+        if name in pairs:
+            item.add_marker(pytest.mark.xdist_group(pairs[name]))
         elif isinstance(source, Path) and source.is_relative_to(CORPUS):
-            unit = f"corpus-{source.relative_to(CORPUS)}"
+            unit = documents.get(source, f"corpus-{source.relative_to(CORPUS)}")
             if name in _OWN_UNIT:
-                unit += f"-{name}"
+                unit = f"corpus-{source.relative_to(CORPUS)}-{name}"
             item.add_marker(pytest.mark.xdist_group(unit))
-    items.sort(key=_long_first)
+    weights = _weights(items)
+    items.sort(key=lambda item: _long_first(item, weights))
 
 
-def _long_first(item: pytest.Item) -> int:
-    """The corpus tests, then the other groups (act, pre-commit), then the rest: the long units
-    are handed out first, so that no worker starts one while the other is idle at the end."""
+def _weights(items: list[pytest.Item]) -> dict[str, int]:
+    """Of each corpus unit, the bytes of the corpus documents its tests read, summed over its
+    tests: a rough measure of its time, for handing out the longest units first."""
+    weights: dict[str, int] = {}
+    for item in items:
+        group = item.get_closest_marker("xdist_group")
+        params = getattr(item, "callspec", None)
+        if group is None or params is None or item.get_closest_marker("corpus") is None:
+            continue
+        read = [params.params.get("source")]
+        pair = params.params.get("pair")
+        name = pair.get("name") if isinstance(pair, dict) else params.params.get("name")
+        read += [
+            CORPUS / p[side] for p in corpus_pairs() if p["name"] == name for side in ("base", "revision")
+        ]
+        size = sum(path.stat().st_size for path in read if isinstance(path, Path) and path.is_file())
+        weights[group.args[0]] = weights.get(group.args[0], 0) + size
+    return weights
+
+
+def _long_first(item: pytest.Item, weights: dict[str, int]) -> tuple[int, int]:
+    """The corpus units, heaviest first, then the other groups (act, pre-commit), then the
+    rest: the long units are handed out first, so that no worker starts one while the other is
+    idle at the end."""
+    group = item.get_closest_marker("xdist_group")
     if item.get_closest_marker("corpus") is not None:
-        return 0
-    return 1 if item.get_closest_marker("xdist_group") is not None else 2
+        return 0, -weights.get(group.args[0], 0) if group else 0
+    return (1 if group is not None else 2), 0
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import pickle
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -23,7 +24,7 @@ from oasguard.changes import Report
 from oasguard.engine import RunOptions, diff, run_deep
 from oasguard.errors import OasguardError
 from oasguard.sources import file_spec
-from test_transforms import _read, _write, reorder_keys, source_parsed_once
+from test_transforms import _pickled, _write, reorder_keys, reordered_in_the_other_format, source_parsed_once
 
 PROBE_PATH = "/oasguard-unrelated-probe"
 
@@ -36,10 +37,12 @@ def _pairs() -> list[dict]:
 
 
 def _fingerprints(base: Path, revision: Path) -> Counter[str]:
-    return _counted(
-        run_deep(
-            lambda: diff(file_spec(str(base)), file_spec(str(revision)), RunOptions(dangling_as_empty=True))
-        )
+    return _counted(_report(base, revision))
+
+
+def _report(base: Path, revision: Path) -> Report:
+    return run_deep(
+        lambda: diff(file_spec(str(base)), file_spec(str(revision)), RunOptions(dangling_as_empty=True))
     )
 
 
@@ -100,12 +103,44 @@ def test_fingerprints_survive_refactors_of_the_revision(pair: dict | None, tmp_p
 
 def _refactored(base: Path, revision: Path, folder: Path, transforms: dict) -> Counter[str]:
     """The fingerprints of (base, the revision rewritten by each of `transforms` in turn)."""
-    tree, as_json = _read(revision), _is_json(revision)
-    for transform, switch in transforms.values():
-        tree, as_json = transform(tree), as_json != switch
-    target = folder / f"{revision.stem}.{'-'.join(transforms)}.{'json' if as_json else 'yaml'}"
-    _write(tree, target, as_json=as_json)
-    return _fingerprints(base, target)
+    stem = folder / f"{revision.stem}.{'-'.join(transforms)}"
+    text = _probed(revision) if transforms == TRANSFORMS else None
+    if text is not None:
+        target = stem.with_name(f"{stem.name}.yaml")
+        target.write_text(text, encoding="utf-8")
+    else:
+        tree, as_json = pickle.loads(_pickled(revision)), _is_json(revision)
+        for transform, switch in transforms.values():
+            tree, as_json = transform(tree), as_json != switch
+        target = stem.with_name(f"{stem.name}.{'json' if as_json else 'yaml'}")
+        _write(tree, target, as_json=as_json)
+    report = _report(base, target)
+    if "unrelated-path-added" in transforms:  # it was read: the command reports it
+        assert any(PROBE_PATH in change.location for change in report.changes), f"{PROBE_PATH} not read"
+    return _counted(report)
+
+
+#: PROBE_PATH's path item as `_add_unrelated_path` adds it, written as YAML under `paths:`
+_PROBE_YAML = (
+    f"  {PROBE_PATH}:\n    get:\n      responses:\n        '200':\n"
+    "          description: an unrelated operation\n"
+)
+
+
+def _probed(revision: Path) -> str | None:
+    """The three refactors of a JSON revision, as text: its keys reordered and written as YAML
+    (test_transforms' text of the same document, made once per worker for both modules), with
+    PROBE_PATH written first under the top-level `paths:` (whose entries the YAML writer indents
+    by two spaces). None for a YAML revision (written as JSON, which is quick) or a document
+    whose `paths` is not a block of entries."""
+    if not _is_json(revision):
+        return None
+    text = reordered_in_the_other_format(revision)
+    at = 0 if text.startswith("paths:\n") else text.find("\npaths:\n") + 1
+    if at == 0 and not text.startswith("paths:\n"):
+        return None
+    at += len("paths:\n")
+    return text[:at] + _PROBE_YAML + text[at:]
 
 
 def test_fingerprints_ignore_message_pointer_and_path_parameter_names(tmp_path: Path):

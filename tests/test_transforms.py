@@ -13,7 +13,10 @@ Multi-file documents are left out: a transform would have to rewrite the files b
 transform that finds nothing to rewrite in a document is not diffed (it would prove nothing).
 A transformed document is written as JSON whatever D is written in, but by `json-yaml`: the
 other transforms rewrite the tree, and writing and reading a Stripe document as YAML costs 4 s
-a transform and proves nothing `json-yaml` does not.
+a transform and proves nothing `json-yaml` does not. `json-yaml` and `reorder-keys` are
+checked in one diff (TOGETHER: D's keys reordered, written in the other format; neither
+rewrites what the other does), and each alone only when that diff reports something, to name
+it; test_fingerprints writes its revision from the same text.
 """
 
 from __future__ import annotations
@@ -68,12 +71,13 @@ class _Dumper(yaml.CSafeDumper):
 
 
 def _write(tree: Tree, path: Path, as_json: bool) -> None:
+    path.write_text(_text(tree, as_json), encoding="utf-8")
+
+
+def _text(tree: Tree, as_json: bool) -> str:
     if as_json:
-        path.write_text(json.dumps(tree, ensure_ascii=False, default=str), encoding="utf-8")
-    else:
-        path.write_text(
-            yaml.dump(tree, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+        return json.dumps(tree, ensure_ascii=False, default=str)
+    return yaml.dump(tree, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
 
 
 def _is_json(path: Path) -> bool:
@@ -584,6 +588,11 @@ def _corpus_documents() -> list[Path]:
 
 #: transforms whose output may equal the input as a tree and still differ as a document
 _ALWAYS_COMPARED = {"json-yaml", "reorder-keys"}
+#: transforms checked in one diff (see the module's docstring), and the name of that check
+TOGETHER = ("json-yaml", "reorder-keys")
+BOTH = "+".join(TOGETHER)
+#: what each document is checked for: TOGETHER in one diff, then every other transform
+CHECKS = [BOTH, *(name for name in TRANSFORMS if name not in TOGETHER)]
 #: what a document's text must hold for a transform to find anything to rewrite (read before
 #: parsing: no corpus document writes a type list, and parsing one takes seconds)
 _WRITTEN = {"split-type-lists": re.compile(r"""type["']?\s*:\s*(\[|\n\s*- )""")}
@@ -602,6 +611,10 @@ def _transformed(source: Path, name: str, stem: Path) -> Path | None:
     costs a whole run)."""
     if name in _WRITTEN and not _WRITTEN[name].search(source.read_text(encoding="utf-8")):
         return None
+    if name == BOTH:
+        target = stem.with_name(f"{stem.name}.{'yaml' if _is_json(source) else 'json'}")
+        target.write_text(reordered_in_the_other_format(source), encoding="utf-8")
+        return target
     doc = pickle.loads(_pickled(source))
     if name == "json-yaml":
         as_json = not _is_json(source)
@@ -615,6 +628,16 @@ def _transformed(source: Path, name: str, stem: Path) -> Path | None:
     target = stem.with_name(f"{stem.name}.{'json' if as_json else 'yaml'}")
     _write(doc, target, as_json)
     return target
+
+
+@functools.lru_cache(maxsize=2)
+def reordered_in_the_other_format(source: Path) -> str:
+    """The text of `source` with every mapping's keys reordered (`reorder_keys`), written in the
+    other format: YAML for a JSON document, JSON for a YAML one. Kept for the test process:
+    test_fingerprints' corpus test of the pair whose revision is `source` runs on the same worker
+    (conftest) and writes its revision from this text (YAML writing is PyYAML's slowest part:
+    3.4 s for the GitHub document)."""
+    return _text(reorder_keys(pickle.loads(_pickled(source))), as_json=not _is_json(source))
 
 
 #: oasguard's parse of one source document, pickled, by (digest of its bytes, name)
@@ -656,6 +679,26 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _check(source: Path, name: str, scratch: Path) -> None:
+    """Diff `source` against its transform `name` (BOTH: the transforms of TOGETHER in one diff;
+    when it reports something or fails, each of them alone, and every one that does is named)."""
+    if name != BOTH:
+        _check_one(source, name, scratch)
+        return
+    try:
+        _check_one(source, name, scratch)
+    except Exception as together:  # each alone, to name the culprit
+        failed = []
+        for alone in TOGETHER:
+            try:
+                _check_one(source, alone, scratch)
+            except Exception as error:
+                failed.append(f"{alone}: {type(error).__name__}: {error}")
+        if not failed:
+            failed.append(f"{BOTH} (only together): {type(together).__name__}: {together}")
+        raise AssertionError("\n".join(failed)) from together
+
+
+def _check_one(source: Path, name: str, scratch: Path) -> None:
     """Diff `source` against its transform `name`, written as a file of its own in `scratch` and
     removed after: a new name each time, and no folder (making and removing a folder, or
     truncating a file to write it again, waits on the disk for 3-5 ms; ten thousand fixture
@@ -693,7 +736,7 @@ def test_fixture_transforms_report_nothing(source: Path, scratch: Path) -> None:
     thousand tests of a few milliseconds, as much pytest as oasguard); each transform that
     reports a change or fails is named, all of them, not only the first."""
     failed = []
-    for name in TRANSFORMS:
+    for name in CHECKS:
         try:
             _check(source, name, scratch)
         except Exception as error:  # each transform is checked whatever the one before did
@@ -702,7 +745,7 @@ def test_fixture_transforms_report_nothing(source: Path, scratch: Path) -> None:
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("name", list(TRANSFORMS))
+@pytest.mark.parametrize("name", CHECKS)
 @pytest.mark.parametrize(
     "source",
     _corpus_documents() or [None],
