@@ -637,7 +637,8 @@ def reordered_in_the_other_format(source: Path) -> str:
     test_fingerprints' corpus test of the pair whose revision is `source` runs on the same worker
     (conftest) and writes its revision from this text (YAML writing is PyYAML's slowest part:
     3.4 s for the GitHub document)."""
-    return _text(reorder_keys(pickle.loads(_pickled(source))), as_json=not _is_json(source))
+    reordered = TRANSFORMS["reorder-keys"](pickle.loads(_pickled(source)))
+    return _text(reordered, as_json=not _is_json(source))
 
 
 #: oasguard's parse of one source document, pickled, by (digest of its bytes, name)
