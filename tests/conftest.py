@@ -8,6 +8,7 @@ import io
 import json
 import locale
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from oasguard.changes import Report
 from oasguard.sources import Spec
@@ -303,6 +305,22 @@ def engine_report(base: Spec, revision: Spec) -> Report:
     from oasguard.engine import RunOptions, diff, run_deep
 
     return run_deep(lambda: diff(base, revision, RunOptions(dangling_as_empty=True, sources=True)))
+
+
+def parsed_document(path: Path) -> object:
+    """A fresh copy of the document at `path` as `json` or PyYAML's C loader reads it (not
+    oasguard: the tests check oasguard against it), parsed once per test process: the modules
+    that read a corpus document (test_transforms, test_fingerprints, test_lines) run on one
+    worker (see `_units`), and a Stripe YAML document takes 1.2 s to parse."""
+    return pickle.loads(_pickled_document(path.resolve()))
+
+
+@functools.cache
+def _pickled_document(path: Path) -> bytes:
+    text = path.read_text(encoding="utf-8-sig")
+    as_json = text.lstrip()[:1] in ("{", "[")
+    tree = json.loads(text) if as_json else yaml.load(text, Loader=yaml.CSafeLoader)
+    return pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 #: transforms (test_transforms) whose corpus tests are a unit of their own, not one with the

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import pickle
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -24,7 +23,7 @@ from oasguard.changes import Report
 from oasguard.engine import RunOptions, diff, run_deep
 from oasguard.errors import OasguardError
 from oasguard.sources import file_spec
-from test_transforms import _pickled, _write, reorder_keys, reordered_in_the_other_format, source_parsed_once
+from test_transforms import _parsed, _write, reorder_keys, reordered_in_the_other_format, source_parsed_once
 
 PROBE_PATH = "/oasguard-unrelated-probe"
 
@@ -109,7 +108,7 @@ def _refactored(base: Path, revision: Path, folder: Path, transforms: dict) -> C
         target = stem.with_name(f"{stem.name}.yaml")
         target.write_text(text, encoding="utf-8")
     else:
-        tree, as_json = pickle.loads(_pickled(revision)), _is_json(revision)
+        tree, as_json = _parsed(revision), _is_json(revision)
         for transform, switch in transforms.values():
             tree, as_json = transform(tree), as_json != switch
         target = stem.with_name(f"{stem.name}.{'json' if as_json else 'yaml'}")

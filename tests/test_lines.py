@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from conftest import CORPUS, FIXTURES, NOWHERE, corpus_pairs, corpus_report, pointer_target
+from conftest import CORPUS, FIXTURES, NOWHERE, corpus_pairs, corpus_report, parsed_document, pointer_target
 from oasguard.changes import Change, Source
 from oasguard.engine import RunOptions, diff, run_deep
 from oasguard.load.lines import find_lines
@@ -325,6 +325,9 @@ def side_file(spec: object, file: str) -> tuple[object, list[str]]:
     """A file of one side, parsed on its own (not by oasguard) and split into lines."""
     data = spec.tree.read(PurePosixPath(file))  # type: ignore[attr-defined]
     text = data.decode("utf-8-sig")
+    path = Path(spec.tree.root) / file  # type: ignore[attr-defined]
+    if path.is_file() and path.read_bytes() == data:  # parsed once for the worker's modules
+        return parsed_document(path), text.split("\n")
     document = json.loads(text) if text.lstrip()[:1] in "{[" else yaml.load(data, Loader=yaml.CSafeLoader)
     return document, text.split("\n")
 

@@ -38,7 +38,7 @@ import pytest
 import yaml
 
 import oasguard.load.document
-from conftest import CORPUS, FIXTURES
+from conftest import CORPUS, FIXTURES, parsed_document
 from oasguard.engine import RunOptions, diff, run_deep
 from oasguard.load.parse import parse
 from oasguard.sources import file_spec
@@ -598,11 +598,10 @@ CHECKS = [BOTH, *(name for name in TRANSFORMS if name not in TOGETHER)]
 _WRITTEN = {"split-type-lists": re.compile(r"""type["']?\s*:\s*(\[|\n\s*- )""")}
 
 
-@functools.cache
-def _pickled(source: Path) -> bytes:
-    """The parsed document, pickled: each document is parsed once per test process (its tests
-    share a worker, see conftest), and each transform gets a fresh copy of it."""
-    return pickle.dumps(_read(source), protocol=pickle.HIGHEST_PROTOCOL)
+def _parsed(source: Path) -> Tree:
+    """A fresh copy of the parsed document: each document is parsed once per test process (its
+    tests share a worker, see conftest), and each transform gets a copy of its own."""
+    return parsed_document(source)
 
 
 def _transformed(source: Path, name: str, stem: Path) -> Path | None:
@@ -615,13 +614,13 @@ def _transformed(source: Path, name: str, stem: Path) -> Path | None:
         target = stem.with_name(f"{stem.name}.{'yaml' if _is_json(source) else 'json'}")
         target.write_text(reordered_in_the_other_format(source), encoding="utf-8")
         return target
-    doc = pickle.loads(_pickled(source))
+    doc = _parsed(source)
     if name == "json-yaml":
         as_json = not _is_json(source)
     else:
         as_json = True  # see the module's docstring
         # a second copy from the pickle: `deepcopy` of a megabyte tree takes six times as long
-        original = None if name in _ALWAYS_COMPARED else pickle.loads(_pickled(source))
+        original = None if name in _ALWAYS_COMPARED else _parsed(source)
         doc = TRANSFORMS[name](doc)
         if doc == original:
             return None
@@ -637,7 +636,7 @@ def reordered_in_the_other_format(source: Path) -> str:
     test_fingerprints' corpus test of the pair whose revision is `source` runs on the same worker
     (conftest) and writes its revision from this text (YAML writing is PyYAML's slowest part:
     3.4 s for the GitHub document)."""
-    reordered = TRANSFORMS["reorder-keys"](pickle.loads(_pickled(source)))
+    reordered = TRANSFORMS["reorder-keys"](_parsed(source))
     return _text(reordered, as_json=not _is_json(source))
 
 
