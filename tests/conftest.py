@@ -370,21 +370,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _weights(items: list[pytest.Item]) -> dict[str, int]:
     """Of each corpus unit, the bytes of the corpus documents its tests read, summed over its
     tests: a rough measure of its time, for handing out the longest units first."""
+    sizes = {
+        pair["name"]: _size(CORPUS / pair["base"]) + _size(CORPUS / pair["revision"])
+        for pair in corpus_pairs()
+    }
     weights: dict[str, int] = {}
     for item in items:
         group = item.get_closest_marker("xdist_group")
         params = getattr(item, "callspec", None)
         if group is None or params is None or item.get_closest_marker("corpus") is None:
             continue
-        read = [params.params.get("source")]
-        pair = params.params.get("pair")
+        pair, source = params.params.get("pair"), params.params.get("source")
         name = pair.get("name") if isinstance(pair, dict) else params.params.get("name")
-        read += [
-            CORPUS / p[side] for p in corpus_pairs() if p["name"] == name for side in ("base", "revision")
-        ]
-        size = sum(path.stat().st_size for path in read if isinstance(path, Path) and path.is_file())
+        size = sizes.get(name, 0) + (_size(source) if isinstance(source, Path) else 0)
         weights[group.args[0]] = weights.get(group.args[0], 0) + size
     return weights
+
+
+@functools.cache
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else 0
 
 
 def _long_first(item: pytest.Item, weights: dict[str, int]) -> tuple[int, int]:
