@@ -111,3 +111,77 @@ def test_a_large_number_is_found_from_the_plus_signs_as_by_a_search(written: byt
         assert parse._large_number(written) == _exponent_by_search(written)
     finally:
         parse._BYTES_A_PLUS = saved
+
+
+_TOKENS = st.lists(st.text(alphabet="a/~01", max_size=4), max_size=4)
+
+
+@given(
+    st.sampled_from(["", "/", "/a~1b", "/~0/x", "/components/responses/e~01"]), st.lists(_TOKENS, max_size=4)
+)
+@settings(max_examples=1500, deadline=None)
+def test_a_place_gives_the_tokens_of_its_pointer_without_spelling_it(start: str, links: list[list[str]]):
+    """`Where.tokens` (what the shared slots are found by) walks the chain of children to the
+    first place whose pointer is known: the tokens are those of the pointer spelled, whatever
+    the escapes, and asking for them spells nothing."""
+    from pathlib import PurePosixPath
+
+    from oasguard.load.document import pointer_tokens
+    from oasguard.model.nodes import Where
+
+    where = Where(PurePosixPath("a.json"), start)
+    for tokens in links:
+        where = where.child(*tokens)
+    found = where.tokens()
+    if links:
+        assert where._pointer is None  # nothing spelled
+    assert found == pointer_tokens(where.pointer)
+
+
+def _lookup_by_hand(document: object, pointer: str) -> object:
+    """RFC 6901 as `lookup` read it before it walked tokens: split, unescape, then each token a
+    key as written or an array index (ASCII digits, no leading zero)."""
+    from oasguard.load.document import NOWHERE
+
+    node = document
+    for token in pointer.split("/")[1:] if pointer else ():
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            if token not in node:
+                return NOWHERE
+            node = node[token]
+        elif (
+            isinstance(node, list)
+            and token.isascii()
+            and token.isdigit()
+            and (token == "0" or token[0] != "0")
+        ):
+            if int(token) >= len(node):
+                return NOWHERE
+            node = node[int(token)]
+        else:
+            return NOWHERE
+    return node
+
+
+@given(
+    st.recursive(
+        st.integers(0, 3) | st.text(alphabet="a~/", max_size=2),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.text(alphabet="a~/01", max_size=2), inner, max_size=3)
+        ),
+        max_leaves=12,
+    ),
+    st.lists(st.text(alphabet="a~/01", max_size=3), max_size=4),
+)
+@settings(max_examples=2000, deadline=None)
+def test_a_walk_by_tokens_finds_what_the_pointer_finds(document: object, tokens: list[str]):
+    """`lookup_tokens` (the shared slots' walk of both documents) and `lookup` find what the
+    pointer spelled finds, NOWHERE included (list indexes, leading zeros, escapes)."""
+    from oasguard.load.document import lookup, lookup_tokens
+
+    pointer = "".join("/" + escape(token) for token in tokens)
+    expected = _lookup_by_hand(document, pointer)
+    assert lookup_tokens(document, tuple(tokens)) is expected
+    assert lookup(document, pointer) is expected

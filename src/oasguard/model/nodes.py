@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 import orjson
 
-from oasguard.load.document import escape
+from oasguard.load.document import escape, pointer_tokens
 
 
 class _Missing:
@@ -56,6 +56,19 @@ class Where:
                 link._parent = None  # spelled out: the chain is no longer needed
         return self._pointer  # type: ignore[return-value]
 
+    def tokens(self) -> tuple[str, ...]:
+        """The reference tokens of `pointer`, unescaped, found without spelling it (what a walk
+        of the raw document by `lookup_tokens` takes: `pointer_tokens(self.pointer)`)."""
+        links, node = [], self
+        while node._pointer is None:
+            links.append(node._tokens)
+            node = node._parent  # type: ignore[assignment]
+        start = _pointer_tokens(node._pointer)
+        if not links:
+            return start
+        links.append(start)
+        return sum(reversed(links), ())
+
     def child(self, *tokens: str) -> Where:
         # made without __init__: the builder asks for one per schema it reads
         child = _new_where(Where)
@@ -73,6 +86,8 @@ class Where:
 
 
 _new_where = object.__new__
+#: the tokens of the pointers places start from: the root's, and the targets of `$ref`s
+_pointer_tokens = lru_cache(maxsize=4096)(pointer_tokens)
 
 
 @dataclass(eq=False)
