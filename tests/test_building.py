@@ -185,3 +185,42 @@ def test_a_walk_by_tokens_finds_what_the_pointer_finds(document: object, tokens:
     expected = _lookup_by_hand(document, pointer)
     assert lookup_tokens(document, tuple(tokens)) is expected
     assert lookup(document, pointer) is expected
+
+
+def test_schema_nodes_share_only_an_empty_mapping_no_one_can_fill():
+    """A Schema's empty bounds, properties and property places are one read-only mapping for
+    every node (no dict made per node); a node with properties has its own, a filled lazy
+    component has every field a node built at once has, and `replace` keeps working."""
+    from dataclasses import fields, replace
+
+    from oasguard.model.nodes import LazySchema, Schema
+
+    base, revision = (load(file_spec(path)) for path in _pair("petstore"))
+    api = run_deep(lambda: normalise(base, Unchanged(base, revision), side=0))
+    nodes = list(api.components.values())
+    for node in list(nodes):
+        if isinstance(node, LazySchema):
+            node.fill_now()  # what the first read of a field does
+        nodes.extend(node.properties.values())
+    assert not any(isinstance(node, LazySchema) for node in nodes)
+    with_properties = [node for node in nodes if node.properties]
+    without = [node for node in nodes if not node.properties]
+    assert with_properties and without
+    assert len({id(node.properties) for node in with_properties}) == len(with_properties)
+    empty = without[0].bounds
+    assert all(node.property_where is empty for node in without)
+    with pytest.raises(TypeError, match="shared by every node"):
+        empty["maxLength"] = 1
+    with pytest.raises(TypeError, match="shared by every node"):
+        empty.setdefault("x", 1)
+    assert empty == {}
+    names = [field.name for field in fields(Schema)]
+    for node in nodes:
+        assert set(vars(node)) == set(names)  # every field the instance's own
+        copy = replace(node, title="copied")
+        assert [getattr(copy, name) for name in names if name != "title"] == [
+            getattr(node, name) for name in names if name != "title"
+        ]
+        assert copy.title == "copied"
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        Schema(nodes[0].where, colour="red")
