@@ -111,3 +111,116 @@ def test_a_large_number_is_found_from_the_plus_signs_as_by_a_search(written: byt
         assert parse._large_number(written) == _exponent_by_search(written)
     finally:
         parse._BYTES_A_PLUS = saved
+
+
+_TOKENS = st.lists(st.text(alphabet="a/~01", max_size=4), max_size=4)
+
+
+@given(
+    st.sampled_from(["", "/", "/a~1b", "/~0/x", "/components/responses/e~01"]), st.lists(_TOKENS, max_size=4)
+)
+@settings(max_examples=1500, deadline=None)
+def test_a_place_gives_the_tokens_of_its_pointer_without_spelling_it(start: str, links: list[list[str]]):
+    """`Where.tokens` (what the shared slots are found by) walks the chain of children to the
+    first place whose pointer is known: the tokens are those of the pointer spelled, whatever
+    the escapes, and asking for them spells nothing."""
+    from pathlib import PurePosixPath
+
+    from oasguard.load.document import pointer_tokens
+    from oasguard.model.nodes import Where
+
+    where = Where(PurePosixPath("a.json"), start)
+    for tokens in links:
+        where = where.child(*tokens)
+    found = where.tokens()
+    if links:
+        assert where._pointer is None  # nothing spelled
+    assert found == pointer_tokens(where.pointer)
+
+
+def _lookup_by_hand(document: object, pointer: str) -> object:
+    """RFC 6901 as `lookup` read it before it walked tokens: split, unescape, then each token a
+    key as written or an array index (ASCII digits, no leading zero)."""
+    from oasguard.load.document import NOWHERE
+
+    node = document
+    for token in pointer.split("/")[1:] if pointer else ():
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            if token not in node:
+                return NOWHERE
+            node = node[token]
+        elif (
+            isinstance(node, list)
+            and token.isascii()
+            and token.isdigit()
+            and (token == "0" or token[0] != "0")
+        ):
+            if int(token) >= len(node):
+                return NOWHERE
+            node = node[int(token)]
+        else:
+            return NOWHERE
+    return node
+
+
+@given(
+    st.recursive(
+        st.integers(0, 3) | st.text(alphabet="a~/", max_size=2),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.text(alphabet="a~/01", max_size=2), inner, max_size=3)
+        ),
+        max_leaves=12,
+    ),
+    st.lists(st.text(alphabet="a~/01", max_size=3), max_size=4),
+)
+@settings(max_examples=2000, deadline=None)
+def test_a_walk_by_tokens_finds_what_the_pointer_finds(document: object, tokens: list[str]):
+    """`lookup_tokens` (the shared slots' walk of both documents) and `lookup` find what the
+    pointer spelled finds, NOWHERE included (list indexes, leading zeros, escapes)."""
+    from oasguard.load.document import lookup, lookup_tokens
+
+    pointer = "".join("/" + escape(token) for token in tokens)
+    expected = _lookup_by_hand(document, pointer)
+    assert lookup_tokens(document, tuple(tokens)) is expected
+    assert lookup(document, pointer) is expected
+
+
+def test_schema_nodes_share_only_an_empty_mapping_no_one_can_fill():
+    """A Schema's empty bounds, properties and property places are one read-only mapping for
+    every node (no dict made per node); a node with properties has its own, a filled lazy
+    component has every field a node built at once has, and `replace` keeps working."""
+    from dataclasses import fields, replace
+
+    from oasguard.model.nodes import LazySchema, Schema
+
+    base, revision = (load(file_spec(path)) for path in _pair("petstore"))
+    api = run_deep(lambda: normalise(base, Unchanged(base, revision), side=0))
+    nodes = list(api.components.values())
+    for node in list(nodes):
+        if isinstance(node, LazySchema):
+            node.fill_now()  # what the first read of a field does
+        nodes.extend(node.properties.values())
+    assert not any(isinstance(node, LazySchema) for node in nodes)
+    with_properties = [node for node in nodes if node.properties]
+    without = [node for node in nodes if not node.properties]
+    assert with_properties and without
+    assert len({id(node.properties) for node in with_properties}) == len(with_properties)
+    empty = without[0].bounds
+    assert all(node.property_where is empty for node in without)
+    with pytest.raises(TypeError, match="shared by every node"):
+        empty["maxLength"] = 1
+    with pytest.raises(TypeError, match="shared by every node"):
+        empty.setdefault("x", 1)
+    assert empty == {}
+    names = [field.name for field in fields(Schema)]
+    for node in nodes:
+        assert set(vars(node)) == set(names)  # every field the instance's own
+        copy = replace(node, title="copied")
+        assert [getattr(copy, name) for name in names if name != "title"] == [
+            getattr(node, name) for name in names if name != "title"
+        ]
+        assert copy.title == "copied"
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        Schema(nodes[0].where, colour="red")

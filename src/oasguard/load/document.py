@@ -184,14 +184,30 @@ def lookup(document: object, pointer: str) -> object:
 
     A token names a mapping key as written (`200:` unquoted is the key "200") or a list index.
     """
-    node = document
     if not pointer:
-        return node
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
+        return document
+    return lookup_tokens(document, pointer_tokens(pointer))
+
+
+def pointer_tokens(pointer: str) -> tuple[str, ...]:
+    """The reference tokens of the RFC 6901 `pointer` ("" or starting with "/"), unescaped."""
+    if not pointer:
+        return ()
+    tokens = pointer.split("/")[1:]
+    if "~" not in pointer:
+        return tuple(tokens)
+    return tuple(token.replace("~1", "/").replace("~0", "~") for token in tokens)
+
+
+def lookup_tokens(document: object, tokens: tuple[str, ...] | list[str]) -> object:
+    """`lookup` of a pointer given as its reference tokens, unescaped (`pointer_tokens`): what the
+    model's places (`Where.tokens`) hold, so that no pointer is spelled to be split again."""
+    node = document
+    for token in tokens:
+        cls = node.__class__
+        if cls is dict or (cls is not list and isinstance(node, dict)):
             if token in node:  # keys are the text written, never numbers (docs/decisions.md)
-                node = node[token]
+                node = node[token]  # type: ignore[index]
             else:
                 return NOWHERE
         elif isinstance(node, list) and _index(token):

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 import orjson
 
-from oasguard.load.document import escape
+from oasguard.load.document import escape, pointer_tokens
 
 
 class _Missing:
@@ -56,10 +56,27 @@ class Where:
                 link._parent = None  # spelled out: the chain is no longer needed
         return self._pointer  # type: ignore[return-value]
 
+    def tokens(self) -> tuple[str, ...]:
+        """The reference tokens of `pointer`, unescaped, found without spelling it (what a walk
+        of the raw document by `lookup_tokens` takes: `pointer_tokens(self.pointer)`)."""
+        links, node = [], self
+        while node._pointer is None:
+            links.append(node._tokens)
+            node = node._parent  # type: ignore[assignment]
+        start = _pointer_tokens(node._pointer)
+        if not links:
+            return start
+        links.append(start)
+        return sum(reversed(links), ())
+
     def child(self, *tokens: str) -> Where:
         # made without __init__: the builder asks for one per schema it reads
         child = _new_where(Where)
-        child.file, child._pointer, child._parent, child._tokens = self.file, None, self, tokens
+        # one store each (four names assigned from a tuple build and unpack it: 230 instructions more)
+        child.file = self.file
+        child._pointer = None
+        child._parent = self
+        child._tokens = tokens
         return child
 
     def __eq__(self, other: object) -> bool:
@@ -73,9 +90,27 @@ class Where:
 
 
 _new_where = object.__new__
+#: the tokens of the pointers places start from: the root's, and the targets of `$ref`s
+_pointer_tokens = lru_cache(maxsize=4096)(pointer_tokens)
 
 
-@dataclass(eq=False)
+class _Nothing(dict):
+    """The empty mapping of a schema that has no bounds, properties or property places: one for
+    every node, so none may fill it (a node given entries is given a mapping of its own)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a Schema's empty mapping is shared by every node: assign a new mapping")
+
+    __setitem__ = __delitem__ = setdefault = update = pop = popitem = clear = __ior__ = _refuse  # type: ignore[assignment]
+
+
+_NOTHING: dict = _Nothing()
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+@dataclass(eq=False, init=False)
 class Schema:
     """A normalised schema. Mutable only while the builder fills it (cycles need a placeholder).
 
@@ -113,8 +148,50 @@ class Schema:
     #: the JSON Schema 2020-12 keywords and annotations beyond the 3.0 core, when it uses any
     keywords: Keywords | None = None
 
+    def __init__(self, where: Where, key: str | None = None, **given: object) -> None:
+        # written out (the dataclass's own binds 24 arguments, most at their defaults, and
+        # calls three dict factories): the builder makes one per schema it opens, 10,000 on
+        # Stripe. Every field is still the instance's own, so reading one stays the cheap read
+        # of an instance attribute; the empty mappings are one shared, read-only `_NOTHING`.
+        self.where = where
+        self.key = key
+        self.types = None
+        self.nullable = False
+        self.format = None
+        self.enum = None
+        self.bounds = _NOTHING
+        self.pattern = None
+        self.properties = _NOTHING
+        self.property_where = _NOTHING
+        self.required = _NO_NAMES
+        self.additional = None
+        self.items = None
+        self.one_of = ()
+        self.any_of = ()
+        self.discriminator = None
+        self.read_only = False
+        self.write_only = False
+        self.default = MISSING
+        self.title = None
+        self.raw = None
+        self.keywords = None
+        if given:  # `dataclasses.replace`, and the few nodes made with their fields
+            for name, value in given.items():
+                if name not in _SCHEMA_FIELDS:
+                    raise TypeError(f"Schema() got an unexpected keyword argument {name!r}")
+                setattr(self, name, value)
+
     def __repr__(self) -> str:
         return f"Schema({self.key or self.where.pointer})"
+
+
+#: the fields a Schema takes by name (`__init__`)
+_SCHEMA_FIELDS = frozenset(field.name for field in fields(Schema))
+# `__init__` sets every field on the instance: the defaults `@dataclass` leaves on the class
+# (`Schema.types = None` ...) would only keep CPython from specialising each read of a field
+# (an attribute the class also has is looked up the slow way: ~90 instructions more a read)
+for _name in _SCHEMA_FIELDS & Schema.__dict__.keys():
+    delattr(Schema, _name)
 
 
 @dataclass(eq=False)
@@ -175,10 +252,14 @@ class LazySchema(Schema):
         self.__dict__.update(where=where, key=key, raw=raw, _fill=fill)
 
     def fill_now(self) -> None:
-        fill = self.__dict__.pop("_fill")
-        where, key, raw = self.where, self.key, self.raw
+        held = self.__dict__
+        fill = held["_fill"]
+        # every field at its default in one copy of a dict (storing them one by one into this
+        # instance's dict costs twice as much: it grows as it is filled)
+        values = _FRESH.copy()
+        values["where"], values["key"], values["raw"] = held["where"], held["key"], held["raw"]
         self.__class__ = Schema  # type: ignore[assignment]
-        Schema.__init__(self, where, key=key, raw=raw)
+        self.__dict__ = values
         fill(self)
 
 
@@ -195,6 +276,9 @@ class _FillOnRead:
         schema.fill_now()
         return getattr(schema, self.name)
 
+
+#: the fields of a Schema just made, as `__init__` sets them (`LazySchema.fill_now` copies it)
+_FRESH = dict(vars(Schema(None)))  # type: ignore[arg-type]
 
 for _field in fields(Schema):
     if _field.name not in ("where", "key", "raw"):

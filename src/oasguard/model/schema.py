@@ -562,7 +562,10 @@ class SchemaBuilder:
             return
         if pwhere is None:
             pwhere = where.child("properties")
-        own, written, build = node.properties, node.property_where, self.build
+        # the node's own mappings from the start (a node has the shared empty one until then)
+        own = node.properties = {}
+        written = node.property_where = {}
+        build = self.build
         for name, sub in properties.items():  # type: ignore[attr-defined]
             if name.__class__ is not str:
                 name = str(name)

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from urllib.parse import unquote
 
-from oasguard.load.document import Document, escape, lookup
+from oasguard.load.document import Document, escape, lookup, lookup_tokens
 from oasguard.model.nodes import METHODS, Api, LazySchema, Operation, Schema, Where, same_value
-from oasguard.model.schema import SchemaBuilder, raw_refs
+from oasguard.model.schema import SchemaBuilder, is_mapping, raw_refs
 
 
 def closure(
@@ -90,7 +90,7 @@ class Unchanged:
         self._clean_refs: dict[tuple[str, bool], bool] = {}
         self._paths: dict[object, bool] = {}
         self._nodes: dict[str, Schema] = {}
-        self._slots: dict[str, Schema | None] = {}
+        self._slots: dict[tuple[str, ...], Schema | None] = {}
         #: whether the path item's own keys (all but its operations) are equal, by path
         self._rests: dict[object, bool] = {}
         #: the ids of the nodes both sides share (kept alive by `_nodes` and `_slots`)
@@ -305,19 +305,36 @@ class Unchanged:
             # a `$ref` is never shared this way (its target may be: `component`), whatever the
             # other side has: most response schemas are one, and need no look at the other side
             return builder.build(raw, where)
-        pointer = where.pointer
-        if pointer not in self._slots:
-            base, revision = (lookup(root, pointer) for root in self._roots)
-            clean = isinstance(base, Mapping) and "$ref" not in base and same_value(base, revision)
+        # the place as its tokens, not its pointer spelled (and split again by `lookup`)
+        tokens = where.tokens()
+        node = self._slots.get(tokens, _UNKNOWN)
+        if node is _UNKNOWN:
+            base, revision = (lookup_tokens(root, tokens) for root in self._roots)
+            clean = is_mapping(base) and "$ref" not in base and same_value(base, revision)
             # raw, as the builder gets it (a Swagger 2.0 parameter without its own keys), is checked
-            clean = clean and self._all_clean(raw_refs(raw, pointer, self._name))
-            self._slots[pointer] = (
+            clean = clean and self._all_clean(raw_refs(raw, _Spelled(where), self._name))
+            node = self._slots[tokens] = (
                 LazySchema(where, None, None, lambda node: builder.fill(node, raw, where)) if clean else None
             )
             if clean:
-                self._shared.add(id(self._slots[pointer]))
-        node = self._slots[pointer]
-        return builder.build(raw, where) if node is None else node
+                self._shared.add(id(node))
+        return builder.build(raw, where) if node is None else node  # type: ignore[return-value]
+
+
+#: `_slots` has not decided the place yet
+_UNKNOWN = object()
+
+
+class _Spelled:
+    """The pointer of a place, spelled only if `raw_refs` must name it in an error."""
+
+    __slots__ = ("where",)
+
+    def __init__(self, where: Where) -> None:
+        self.where = where
+
+    def __str__(self) -> str:
+        return self.where.pointer
 
 
 _COMPONENT_SECTIONS = ("parameters", "responses", "requestBodies", "headers", "examples", "links")
