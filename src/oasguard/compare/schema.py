@@ -16,9 +16,9 @@ from dataclasses import fields
 from itertools import compress
 from operator import attrgetter, ne, or_
 
-from oasguard.changes import Side, Step, Subject
+from oasguard.changes import Side, Step
 from oasguard.compare import keywords
-from oasguard.compare.facts import Fact
+from oasguard.compare.facts import Fact, subject
 from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types, compositions
 from oasguard.compare.keywords.base import property_token
 from oasguard.compare.keywords.compositions import Variants
@@ -468,7 +468,11 @@ def _fact(fact: SchemaFact, side: Side) -> Fact:
     """A fact of a walk as the walk hands it out: its path's tokens as the steps of its subject."""
     steps = tuple(Step(token.kind, token.label) for token in materialise(fact.path))
     return Fact(
-        fact.rule, fact.args, Subject(side=side, steps=steps, former=fact.former), fact.where, fact.in_base
+        fact.rule,
+        fact.args,
+        subject(None, None, side, steps, fact.former, False, False),
+        fact.where,
+        fact.in_base,
     )
 
 
