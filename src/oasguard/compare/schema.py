@@ -208,7 +208,7 @@ class SchemaComparer:
             return
         seen: set[tuple[int, int]] = set()
         kept = self._kept(side)
-        expansions, quiet, loud, components = kept.expansions, kept.quiet, kept.loud, kept.components
+        expansions, quiet, loud, searching = kept.expansions, kept.quiet, kept.loud, kept.searching
         # a queued pair's path is a chain (parent chain, token), made a tuple only for the pairs
         # that yield: a pair is visited by many searches, and most yield nothing
         queue: deque[tuple[tuple[int, int], Schema, Schema, _Chain, bool, bool]] = deque(
@@ -219,9 +219,9 @@ class SchemaComparer:
             if pair in seen:
                 continue
             seen.add(pair)
-            if component:
-                found = components.get(pair)  # searched already (most visits): no call
-                if found is None:
+            if component:  # searched already, or being searched (walked through): no call
+                found = kept.components.get(pair)
+                if found is None and pair not in searching:
                     found = self._component(a, b, side)
                 if found is not None:
                     if found:  # a component that reaches nothing has nothing to splice
