@@ -237,7 +237,7 @@ _P = """\
 @pytest.mark.parametrize(("first", "second", "named"), [(_O, _P, "o"), (_P, _O, "p")])
 def test_of_equal_routes_inside_a_cycle_the_first_met_is_named(tmp_path: Path, first, second, named):
     """Why a pair's walk is not recorded once and replayed under later routes (docs/decisions.md,
-    "The comparison, third pass"). `p`'s walk reaches nothing on the stack of searches (no back
+    "Replaying a pair's walk"). `p`'s walk reaches nothing on the stack of searches (no back
     edge), and it is walked twice: once inside X's search, walking through Y while Y's search is
     under way, then in Y's own. Replayed at `p`'s visit, Q's facts would come out a level before
     the breadth-first search meets Q below `o`, and `p` would be named in both orders; the search
