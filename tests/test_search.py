@@ -187,3 +187,66 @@ def test_skipping_pairs_that_reach_no_fact_changes_no_report(name: str):
     assert comparer.comparisons == plain.comparisons
     assert 2 * comparer.visits <= plain.visits, (comparer.visits, plain.visits)
     _assert_proofs_hold(comparer)
+
+
+#: a cycle X → Y → X whose Y reaches the changed Q by two routes of one length: through `o`,
+#: which also leads back to X, and through `p`, which leads only to Q
+EQUAL_ROUTES = """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /x:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/X'}
+components:
+  schemas:
+    X:
+      type: object
+      properties:
+        y: {$ref: '#/components/schemas/Y'}
+    Y:
+      type: object
+      properties:
+        x: {$ref: '#/components/schemas/X'}
+%s
+    Q:
+      type: object
+      properties:
+        v: {type: %s}
+"""
+_O = """\
+        o:
+          type: object
+          properties:
+            back: {$ref: '#/components/schemas/X'}
+            q: {$ref: '#/components/schemas/Q'}
+"""
+_P = """\
+        p:
+          type: object
+          properties:
+            q: {$ref: '#/components/schemas/Q'}
+"""
+
+
+@pytest.mark.parametrize(("first", "second", "named"), [(_O, _P, "o"), (_P, _O, "p")])
+def test_of_equal_routes_inside_a_cycle_the_first_met_is_named(tmp_path: Path, first, second, named):
+    """Why a pair's walk is not recorded once and replayed under later routes (docs/decisions.md,
+    "Replaying a pair's walk"). `p`'s walk reaches nothing on the stack of searches (no back
+    edge), and it is walked twice: once inside X's search, walking through Y while Y's search is
+    under way, then in Y's own. Replayed at `p`'s visit, Q's facts would come out a level before
+    the breadth-first search meets Q below `o`, and `p` would be named in both orders; the search
+    names the route it meets first, here the first in document order."""
+    base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"
+    base.write_text(EQUAL_ROUTES % (first + second, "string"))
+    revision.write_text(EQUAL_ROUTES % (first + second, "integer"))
+    changes, comparer = _report(base, revision, skip_quiet=True)
+    assert [(id_, location) for id_, location, *_ in changes] == [
+        ("response-type-changed", f"GET /x › response 200 › application/json › y › {named} › q › v")
+    ]
+    assert comparer.visits > comparer.comparisons  # the pairs of Y walked again, `p` among them

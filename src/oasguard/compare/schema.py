@@ -16,9 +16,9 @@ from dataclasses import fields
 from itertools import compress
 from operator import attrgetter, ne, or_
 
-from oasguard.changes import Side, Step, Subject
+from oasguard.changes import Side, Step
 from oasguard.compare import keywords
-from oasguard.compare.facts import Fact
+from oasguard.compare.facts import Fact, subject
 from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types, compositions
 from oasguard.compare.keywords.base import property_token
 from oasguard.compare.keywords.compositions import Variants
@@ -208,7 +208,7 @@ class SchemaComparer:
             return
         seen: set[tuple[int, int]] = set()
         kept = self._kept(side)
-        expansions, quiet, loud = kept.expansions, kept.quiet, kept.loud
+        expansions, quiet, loud, searching = kept.expansions, kept.quiet, kept.loud, kept.searching
         # a queued pair's path is a chain (parent chain, token), made a tuple only for the pairs
         # that yield: a pair is visited by many searches, and most yield nothing
         queue: deque[tuple[tuple[int, int], Schema, Schema, _Chain, bool, bool]] = deque(
@@ -219,10 +219,13 @@ class SchemaComparer:
             if pair in seen:
                 continue
             seen.add(pair)
-            if component:
-                found = self._component(a, b, side)
+            if component:  # searched already, or being searched (walked through): no call
+                found = kept.components.get(pair)
+                if found is None and pair not in searching:
+                    found = self._component(a, b, side)
                 if found is not None:
-                    yield from self._splice(found, b, chain, flipped)
+                    if found:  # a component that reaches nothing has nothing to splice
+                        yield from self._splice(found, b, chain, flipped)
                     continue
             expansion = expansions.get(pair)
             if expansion is None:
@@ -261,10 +264,13 @@ class SchemaComparer:
         if not found:
             return
         path = _tokens(chain)
+        last = joined = None
         for inner, route, fact in found:
             below = join(path, fact.path)
             fact = SchemaFact(fact.rule, fact.args, below, fact.where, fact.in_base, fact.former)
-            yield inner, join(path, route), _flip(fact) if flipped else fact
+            if route is not last:  # the facts of one pair share its route: joined once
+                last, joined = route, join(path, route)
+            yield inner, joined, _flip(fact) if flipped else fact
 
     def _silent(self, pair: tuple[int, int], kept: _Kept) -> bool:
         """Whether no fact can be found from `pair`: neither it nor any pair below it, through
@@ -462,7 +468,11 @@ def _fact(fact: SchemaFact, side: Side) -> Fact:
     """A fact of a walk as the walk hands it out: its path's tokens as the steps of its subject."""
     steps = tuple(Step(token.kind, token.label) for token in materialise(fact.path))
     return Fact(
-        fact.rule, fact.args, Subject(side=side, steps=steps, former=fact.former), fact.where, fact.in_base
+        fact.rule,
+        fact.args,
+        subject(None, None, side, steps, fact.former, False, False),
+        fact.where,
+        fact.in_base,
     )
 
 
@@ -504,12 +514,18 @@ def _flip(fact: SchemaFact) -> SchemaFact:
 
 def _shortest(found: Iterator[_Found]) -> list[_Found]:
     """The facts of each node pair once: those of the shortest route found to it (the first)."""
-    best: dict[tuple[int, int], tuple[Path, list[_Found]]] = {}
+    best: dict[tuple[int, int], tuple[Path, int, list[_Found]]] = {}
     for item in found:
         pair, route = item[0], item[1]
         known = best.get(pair)
-        if known is None or len(route) < len(known[0]):
-            best[pair] = known = (route, [])
-        if known[0] == route:  # by length, then token by token up to a shared tail (paths.equal)
-            known[1].append(item)
-    return [item for _, items in best.values() for item in items]
+        if known is None:
+            best[pair] = (route, len(route), [item])
+        elif route is known[0]:  # the same visit's facts share their route
+            known[2].append(item)
+        else:
+            length = len(route)
+            if length < known[1]:
+                best[pair] = (route, length, [item])
+            elif length == known[1] and known[0] == route:  # token by token (paths.equal)
+                known[2].append(item)
+    return [item for _, _, items in best.values() for item in items]

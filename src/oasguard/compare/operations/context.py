@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from oasguard.changes import Deprecated, Side, Step, Subject
 from oasguard.compare.facts import Fact
+from oasguard.compare.facts import subject as _subject
 from oasguard.compare.schema import SchemaComparer
 from oasguard.model.nodes import Api, Where
 
@@ -29,7 +30,7 @@ class Run:
         """The place of the operation (or webhook) `method` `path` as a whole."""
         method = method.upper()
         twin = f"{method} {path}" in self.twins
-        return Here(self, Subject(method, path, twin=twin, webhook=webhook))
+        return Here(self, _subject(method, path, None, (), None, twin, webhook))
 
 
 class Here:
@@ -80,7 +81,16 @@ class Here:
         """The fact that `rule` applies here (or at the steps `below` here), with the message
         arguments `args`; `where` is the node in the revision (or, `in_base`, in the base) that
         the fact points at; `former` the base's name of a thing renamed."""
-        subject = self.origin.below(*self.steps, *below, side=self.side, former=former)
+        origin = self.origin  # `origin.below(*self.steps, *below, side=..., former=former)`
+        subject = _subject(
+            origin.method,
+            origin.path,
+            self.side or origin.side,
+            (*origin.steps, *self.steps, *below),
+            former,
+            origin.twin,
+            origin.webhook,
+        )
         return Fact(rule, args, subject, where, in_base, deprecated)
 
     def said(self, fact: Fact) -> Fact:

@@ -26,7 +26,7 @@ def check_parameters(here: Here, old: Operation, new: Operation) -> Iterator[Fac
         added = {k: p for k, p in new_parameters.items() if k not in old_parameters}
     if removed and added:
         yield from check_moved(here, removed, added)
-    for old_key, new_key in _renames(here, removed, added, old, new):
+    for old_key, new_key in _renames(here, removed, added, old, new) if removed and added else ():
         old_p, new_p = removed.pop(old_key), added.pop(new_key)
         rule = (
             "required-request-parameter-renamed"

@@ -29,8 +29,10 @@ def check_response(
     if old is None:
         yield here.fact("response-status-added", {"status": status}, where=new.where)
         return
-    for name in sorted(old.headers.keys() | new.headers.keys()):
-        yield from check_header(here, old.headers.get(name), new.headers.get(name), status, side)
+    old_headers, new_headers = old.headers, new.headers
+    if old_headers or new_headers:
+        for name in sorted(old_headers.keys() | new_headers.keys()):
+            yield from check_header(here, old_headers.get(name), new_headers.get(name), status, side)
     root = f"response {status} body"
     yield from check_content(here, old.content, new.content, side, root, status=status)
 
