@@ -1,6 +1,7 @@
-"""The methods `@dataclass` compiles are kept between runs of the command line (oasguard.codecache):
-classes built from the cache behave as compiled ones, a bad cache is a miss, and nothing is
-written where bytecode may not be."""
+"""The methods `@dataclass` compiles, and the patterns modules compile at their top, are kept between
+runs of the command line (oasguard.codecache): classes built from the cache behave as compiled
+ones, patterns from it are the ones `re` compiles, a bad cache is a miss, and nothing is written
+where bytecode may not be."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import sys
 from pathlib import Path
 
 from conftest import FIXTURES
+from oasguard import codecache
 
 #: builds dataclasses with every generated method, prints what they do and what came from the cache
 SCRIPT = """
 import dataclasses, json, sys
 from oasguard import codecache
-codecache.install(__import__("pathlib").Path(sys.argv[1]))
+codecache.install(__import__("pathlib").Path(sys.argv[1]), sys.argv[1] + ".re")
 
 @dataclasses.dataclass(frozen=True)
 class Point:
@@ -105,7 +107,8 @@ def test_the_command_line_runs_with_it(tmp_path: Path):
     base, revision = str(FIXTURES / "petstore" / "base.yaml"), str(FIXTURES / "petstore" / "revision.yaml")
     run_main = (
         "import sys, pathlib; from oasguard import __main__, codecache; "
-        "codecache._PATH = pathlib.Path(sys.argv.pop(1)); __main__.main()"
+        "codecache._PATH = pathlib.Path(sys.argv.pop(1)); "
+        "codecache._PATTERNS_PATH = f'{codecache._PATH}.re'; __main__.main()"
     )
     args = ["diff", base, revision, "--format", "json"]
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
@@ -127,6 +130,8 @@ def test_the_command_line_runs_with_it(tmp_path: Path):
     assert runs[0] == runs[1] == (without.returncode, without.stdout, without.stderr)
     assert runs[0][0] == 1 and json.loads(runs[0][1])["changes"]
     assert len(marshal.loads(cache.read_bytes())) > 100  # every dataclass's methods of a diff
+    form, patterns = marshal.loads(Path(f"{cache}.re").read_bytes())
+    assert form == codecache._FORM and len(patterns) > 20  # json's, dataclasses', oasguard's own …
 
 
 #: imports every module of the package, with the cache (argv[1]: its path) or without ("-"), and
@@ -136,7 +141,7 @@ DESCRIBE = r"""
 import importlib, json, pkgutil, re, sys, types
 if sys.argv[1] != "-":
     from oasguard import codecache
-    codecache.install(sys.argv[1])
+    codecache.install(sys.argv[1], sys.argv[1] + ".re")
 import dataclasses
 import oasguard
 
@@ -250,7 +255,7 @@ WITHOUT = """
 import sys
 already = set(sys.modules)  # by the interpreter's start (site-packages' .pth files), not by us
 from oasguard import codecache
-codecache.install(sys.argv[1])
+codecache.install(sys.argv[1], sys.argv[1] + ".re")
 parse = codecache.without("urllib.parse", "ipaddress")
 import dataclasses
 new = sys.modules.keys() - already
@@ -286,3 +291,78 @@ def test_what_start_up_leaves_out_is_imported_when_first_used(tmp_path: Path):
     )
     refused = sys.version_info >= (3, 11)  # Python 3.10 neither checks the host nor imports ipaddress
     assert done.stdout == f"[] Undocumented(x: int, y: str = 'y') 8080 {refused} [] True\n"
+
+
+#: imports every module of the package (and `platform`, which orjson's `uuid` imports) with both
+#: caches, compiles a pattern in a function from a document's text, and prints which patterns came
+#: from the cache and whether each kept one compiles to what `re` makes of it without the cache
+PATTERNS = r"""
+import importlib, json, pkgutil, re, sys
+import _sre
+from oasguard import codecache
+codecache.install(sys.argv[1], sys.argv[2])
+import oasguard
+for info in pkgutil.walk_packages(oasguard.__path__, "oasguard."):
+    importlib.import_module(info.name)
+import platform
+
+def from_a_document(text):
+    return re.compile(re.escape(text))
+
+name = from_a_document("a name from a document")
+plain = {key: codecache._compile_pattern(*key) for key in codecache._patterns}
+print(json.dumps({
+    "missed": codecache._patterns_missed,
+    "kept": sorted(str(key) for key in codecache._patterns),
+    "used": sorted(str(key) for key in codecache._patterns_used),
+    "differ": [str(key) for key, entry in codecache._patterns.items()
+               if not codecache._same(_sre.compile(key[0], *entry), plain[key])],
+    "equal": [codecache._same(re.compile(key[0], key[1]), plain[key]) for key in plain].count(True),
+    "semver": bool(importlib.import_module("oasguard.rules.versioning")._SEMVER.fullmatch("1.2.3-rc.1+b5")),
+    "document": name.pattern in {key[0] for key in codecache._patterns},
+}))
+codecache.save()
+"""
+
+
+def _patterns(cache: Path, *, written: bool = True) -> dict:
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-c", PATTERNS, str(cache.with_suffix(".classes")), str(cache)],
+        capture_output=True,
+        text=True,
+        env=environment if written else {**environment, "PYTHONDONTWRITEBYTECODE": "1"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_patterns_from_the_cache_are_the_ones_re_compiles(tmp_path: Path):
+    """The patterns compiled at the top of the package's modules (and of the standard library's
+    they import) are kept on the first run and all taken from the cache on the next, each the same
+    program with the same groups as `re` compiles; a pattern a function builds is never kept."""
+    cache = tmp_path / "patterns.marshal"
+    filling = _patterns(cache)
+    assert filling["missed"] and cache.is_file()
+    assert len(filling["kept"]) > 40  # oasguard's own, json's, platform's, dataclasses' …
+    reading = _patterns(cache)
+    assert not reading["missed"]
+    assert reading["kept"] == reading["used"] == filling["kept"]  # every one came from the cache
+    assert reading["differ"] == [] and reading["equal"] == len(reading["kept"])
+    assert reading["semver"] and not reading["document"] and not filling["document"]
+
+
+def test_a_patterns_cache_of_another_form_or_corrupt_is_not_read(tmp_path: Path):
+    """A cache written for another `re` (its programs' form, `_sre.MAGIC`) or not readable is a
+    miss, and is replaced; nothing is written where bytecode may not be."""
+    cache = tmp_path / "patterns.marshal"
+    assert _patterns(cache, written=False)["missed"] and not cache.exists()
+    _patterns(cache)
+    form, kept = marshal.loads(cache.read_bytes())
+    cache.write_bytes(marshal.dumps((("sre", 0, form[2]), kept)))  # another `re`'s programs
+    assert _patterns(cache)["missed"]
+    assert marshal.loads(cache.read_bytes())[0] == form
+    cache.write_bytes(b"\x00not marshal data")
+    assert _patterns(cache)["missed"]
+    assert not _patterns(cache)["missed"]

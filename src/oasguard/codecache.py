@@ -17,13 +17,23 @@ a tenth of a diff's start-up): `dataclasses` imports it only to call `inspect.si
 class without a docstring (and, from Python 3.12, `inspect.get_annotations` for every class), so
 `inspect` is imported when one of them is first called, not before (`without`; the command line
 imports `urllib.parse` the same way, without `ipaddress`).
+
+The regular expressions modules compile when they are imported are kept the same way (`re-1.*`):
+`re` parses a pattern and writes its program in Python on every run, about 0.5 M instructions a
+pattern: 14 M for the 29 patterns a JSON diff's imports compile (`json`'s, `dataclasses`',
+`platform`'s through orjson's `uuid`, and oasguard's own). The cache holds what `re` hands
+`_sre.compile` for a pattern and its flags, kept only when the pattern `_sre.compile` makes of it
+equals the one `re` makes, and only for patterns compiled at a module's top (a pattern a
+function builds from a document's text is never kept).
 """
 
 from __future__ import annotations
 
+import _sre
 import contextlib
 import marshal
 import os
+import re
 import sys
 from types import CodeType, ModuleType
 
@@ -36,16 +46,29 @@ _PATH: os.PathLike[str] | str = os.path.join(
     os.path.dirname(__file__), "__pycache__", f"dataclasses-2.{sys.implementation.cache_tag}.marshal"
 )
 
+#: where the compiled regular expressions are kept: beside it, "1" the form of their entries
+_PATTERNS_PATH: os.PathLike[str] | str = os.path.join(
+    os.path.dirname(__file__), "__pycache__", f"re-1.{sys.implementation.cache_tag}.marshal"
+)
+
 _compiled: dict[str, CodeType] = {}
 _used: set[str] = set()
 _missed = False
 
+#: (pattern, flags) → what `re` hands `_sre.compile` for them, after the pattern itself
+_patterns: dict[tuple[str | bytes, int], tuple[int, list[int], int, dict[str, int], tuple]] = {}
+_patterns_used: set[tuple[str | bytes, int]] = set()
+_patterns_missed = False
 
-def install(path: os.PathLike[str] | str | None = None) -> None:
-    """Read the cache (at `path`, else the package's) and make `@dataclass` take its compiled
-    methods from it."""
-    global _PATH
+
+def install(
+    path: os.PathLike[str] | str | None = None, patterns_path: os.PathLike[str] | str | None = None
+) -> None:
+    """Read the caches (at `path` and `patterns_path`, else the package's) and make `@dataclass`
+    take its compiled methods, and `re` its compiled patterns, from them."""
+    global _PATH, _PATTERNS_PATH
     _PATH = path or _PATH
+    _PATTERNS_PATH = patterns_path or _PATTERNS_PATH
     with contextlib.suppress(Exception):  # no cache, or one we cannot read: compile as before
         with open(_PATH, "rb") as cache:
             loaded = marshal.loads(cache.read())
@@ -54,6 +77,7 @@ def install(path: os.PathLike[str] | str | None = None) -> None:
             for source, code in loaded.items()
             if isinstance(source, str) and type(code) is CodeType
         )
+    _install_patterns()  # before `dataclasses`, which compiles one
     without("dataclasses", "inspect").exec = _exec  # type: ignore[attr-defined]
 
 
@@ -104,20 +128,122 @@ def _exec(source: str, globals: dict | None = None, locals: dict | None = None) 
     exec(code, globals, locals)
 
 
+#: `re`'s compiler module (`sre_compile` before Python 3.11) and its own `compile`
+_COMPILER = getattr(re, "_compiler", None) or sys.modules.get("sre_compile")
+_compile_pattern = getattr(_COMPILER, "compile", None)
+#: the form of `re`'s programs, which a new one changes: a cache of another form is not read
+_FORM = ("sre", getattr(_sre, "MAGIC", None), sys.version_info[:2])
+#: the files whose frames are `re`'s own, between a compiling module and `re`'s compiler
+_RE_FILES = frozenset(getattr(module, "__file__", None) for module in (re, _COMPILER))
+
+
+def _install_patterns() -> None:
+    """Read the patterns' cache and put `_pattern` in the place of `re`'s compiler."""
+    if _compile_pattern is None or _FORM[1] is None:  # not CPython's `re`: compile as before
+        return
+    with contextlib.suppress(Exception):
+        with open(_PATTERNS_PATH, "rb") as cache:
+            form, loaded = marshal.loads(cache.read())
+        if form == _FORM:
+            _patterns.update(
+                (key, entry)
+                for key, entry in loaded.items()
+                if type(key) is tuple
+                and len(key) == 2
+                and type(key[0]) in (str, bytes)
+                and type(key[1]) is int
+                and type(entry) is tuple
+                and len(entry) == 5
+            )
+    _COMPILER.compile = _pattern
+
+
+def _pattern(pattern: str | bytes, flags: int = 0) -> re.Pattern:
+    """`re`'s compiler's `compile(pattern, flags)`, with what it hands `_sre.compile` kept."""
+    global _patterns_missed
+    key = (pattern, flags)
+    entry = _patterns.get(key) if type(pattern) in (str, bytes) and type(flags) is int else None
+    if entry is not None:
+        with contextlib.suppress(Exception):  # an entry `_sre` refuses: compile as before
+            compiled = _sre.compile(pattern, *entry)
+            _patterns_used.add(key)
+            return compiled
+    compiled = _compile_pattern(pattern, flags)
+    if entry is None and type(pattern) in (str, bytes) and type(flags) is int and _at_module_top():
+        entry = _program(pattern, flags)
+        if entry is not None and _same(_sre.compile(pattern, *entry), compiled):
+            _patterns[key] = entry
+            _patterns_used.add(key)
+            _patterns_missed = True
+    return compiled
+
+
+def _same(pattern: re.Pattern, other: re.Pattern) -> bool:
+    """Whether two compiled patterns are the same program with the same groups."""
+    return pattern == other and pattern.groups == other.groups and pattern.groupindex == other.groupindex
+
+
+def _program(pattern: str | bytes, flags: int) -> tuple | None:
+    """What `re`'s compiler hands `_sre.compile` for `pattern` after it, None when `re` is not as
+    this reads it or warns of the pattern."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            parsed = _COMPILER._parser.parse(pattern, flags) if hasattr(_COMPILER, "_parser") else None
+            if parsed is None:
+                import sre_parse
+
+                parsed = sre_parse.parse(pattern, flags)
+            code = _COMPILER._code(parsed, flags)
+        groups = parsed.state.groupdict
+        names: list[str | None] = [None] * parsed.state.groups
+        for name, index in groups.items():
+            names[index] = name
+        # plain `int`s: the opcodes are an `int` subclass, which `marshal` does not write
+        program = list(map(int, code))
+        flags_all = int(flags | parsed.state.flags)
+        entry = (flags_all, program, parsed.state.groups - 1, dict(groups), tuple(names))
+    except Exception:
+        return None
+    return None if warned or flags & re.DEBUG else entry
+
+
+def _at_module_top() -> bool:
+    """Whether the pattern being compiled is compiled by a module's own code, as it is imported."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename in _RE_FILES:
+        frame = frame.f_back
+    return frame is not None and frame.f_code.co_name == "<module>"
+
+
 def save() -> None:
-    """Write the cache when this run compiled something new and bytecode may be written."""
-    if not _missed or sys.dont_write_bytecode:
+    """Write the caches when this run compiled something new and bytecode may be written."""
+    if sys.dont_write_bytecode:
+        return
+    if _patterns_missed:
+        patterns = _patterns
+        if len(patterns) > _MOST:
+            patterns = {key: entry for key, entry in _patterns.items() if key in _patterns_used}
+        _write(_PATTERNS_PATH, (_FORM, patterns))
+    if not _missed:
         return
     kept = _compiled
     if len(kept) > _MOST:
         kept = {source: code for source, code in _compiled.items() if source in _used}
-    path = os.fspath(_PATH)
+    _write(_PATH, kept)
+
+
+def _write(path: os.PathLike[str] | str, value: object) -> None:
+    """Write `value` to `path` with `marshal`, atomically, or not at all."""
+    path = os.fspath(path)
     temporary = f"{path}.{os.getpid()}"
     with contextlib.suppress(OSError, ValueError):
         if not os.path.isdir(os.path.dirname(path)):
             os.mkdir(os.path.dirname(path))
         with open(temporary, "wb") as cache:
-            cache.write(marshal.dumps(kept))
+            cache.write(marshal.dumps(value))
         os.replace(temporary, path)  # readers see the old cache or the new one, never half
     with contextlib.suppress(OSError):
         os.unlink(temporary)
