@@ -19,7 +19,7 @@ from oasguard import codecache
 SCRIPT = """
 import dataclasses, json, sys
 from oasguard import codecache
-codecache.install(__import__("pathlib").Path(sys.argv[1]), sys.argv[1] + ".re")
+codecache.install(__import__("pathlib").Path(sys.argv[1]), sys.argv[1] + ".re", sys.argv[1] + ".py")
 
 @dataclasses.dataclass(frozen=True)
 class Point:
@@ -108,7 +108,8 @@ def test_the_command_line_runs_with_it(tmp_path: Path):
     run_main = (
         "import sys, pathlib; from oasguard import __main__, codecache; "
         "codecache._PATH = pathlib.Path(sys.argv.pop(1)); "
-        "codecache._PATTERNS_PATH = f'{codecache._PATH}.re'; __main__.main()"
+        "codecache._PATTERNS_PATH = f'{codecache._PATH}.re'; "
+        "codecache._MODULES_PATH = f'{codecache._PATH}.py'; __main__.main()"
     )
     args = ["diff", base, revision, "--format", "json"]
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
@@ -132,6 +133,15 @@ def test_the_command_line_runs_with_it(tmp_path: Path):
     assert len(marshal.loads(cache.read_bytes())) > 100  # every dataclass's methods of a diff
     form, patterns = marshal.loads(Path(f"{cache}.re").read_bytes())
     assert form == codecache._FORM and len(patterns) > 20  # json's, dataclasses', oasguard's own …
+    form, modules = marshal.loads(Path(f"{cache}.py").read_bytes())
+    assert form == codecache._CODE_FORM and {"oasguard.engine", "oasguard.report.json"} <= modules.keys()
+    assert "oasguard.report.text" not in modules  # only what the run imported
+    # a run read by typer (help, `rules`, `explain`) reads the modules kept but keeps none of its own
+    Path(f"{cache}.py").unlink()
+    rules = subprocess.run(
+        [sys.executable, "-c", run_main, str(cache), "rules"], capture_output=True, env=environment
+    )
+    assert rules.returncode == 0 and not Path(f"{cache}.py").exists()
 
 
 #: imports every module of the package, with the cache (argv[1]: its path) or without ("-"), and
@@ -141,7 +151,7 @@ DESCRIBE = r"""
 import importlib, json, pkgutil, re, sys, types
 if sys.argv[1] != "-":
     from oasguard import codecache
-    codecache.install(sys.argv[1], sys.argv[1] + ".re")
+    codecache.install(sys.argv[1], sys.argv[1] + ".re", sys.argv[1] + ".py")
 import dataclasses
 import oasguard
 
@@ -255,7 +265,7 @@ WITHOUT = """
 import sys
 already = set(sys.modules)  # by the interpreter's start (site-packages' .pth files), not by us
 from oasguard import codecache
-codecache.install(sys.argv[1], sys.argv[1] + ".re")
+codecache.install(sys.argv[1], sys.argv[1] + ".re", sys.argv[1] + ".py")
 parse = codecache.without("urllib.parse", "ipaddress")
 import dataclasses
 new = sys.modules.keys() - already
@@ -300,7 +310,7 @@ PATTERNS = r"""
 import importlib, json, pkgutil, re, sys
 import _sre
 from oasguard import codecache
-codecache.install(sys.argv[1], sys.argv[2])
+codecache.install(sys.argv[1], sys.argv[2], sys.argv[1] + ".py")
 import oasguard
 for info in pkgutil.walk_packages(oasguard.__path__, "oasguard."):
     importlib.import_module(info.name)
@@ -366,3 +376,73 @@ def test_a_patterns_cache_of_another_form_or_corrupt_is_not_read(tmp_path: Path)
     cache.write_bytes(b"\x00not marshal data")
     assert _patterns(cache)["missed"]
     assert not _patterns(cache)["missed"]
+
+
+#: imports the modules of a diff with the caches (argv[1]: their path) or without ("-") and prints
+#: what the import system made of each: its attributes, its spec, its loader, its source
+MODULES = r"""
+import json, sys
+if sys.argv[1] != "-":
+    from oasguard import codecache
+    codecache.install(sys.argv[1], sys.argv[1] + ".re", sys.argv[1] + ".py")
+import oasguard.cli, oasguard.engine, oasguard.report.json
+from importlib.machinery import SourceFileLoader
+
+described = {}
+for name, module in sorted(sys.modules.items()):
+    if not name.startswith("oasguard.") or name in ("oasguard.codecache", "oasguard.__main__"):
+        continue
+    spec, loader = module.__spec__, module.__loader__
+    described[name] = {
+        "attributes": [module.__name__, module.__file__, module.__cached__, module.__package__,
+                       getattr(module, "__path__", None), spec.loader is loader],
+        "spec": [spec.name, spec.origin, spec.cached, spec.parent, spec.has_location,
+                 spec.submodule_search_locations],
+        "loader": [isinstance(loader, SourceFileLoader), loader.name, loader.path,
+                   loader.is_package(name), loader.get_source(name) == open(module.__file__).read()],
+    }
+used = sorted(codecache._modules_used) if sys.argv[1] != "-" else None
+print(json.dumps({"modules": described, "used": used}))
+if sys.argv[1] != "-":
+    codecache.save()
+"""
+
+
+def _modules(cache: str) -> dict:
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-c", MODULES, cache], capture_output=True, text=True, env=environment, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_modules_from_the_cache_are_what_the_path_finder_imports(tmp_path: Path):
+    """The package's modules a run imported are kept; the next run takes every one of them from
+    the cache, each with the attributes, spec and loader (a SourceFileLoader that reads the same
+    source) that the path finder gives it."""
+    cache = str(tmp_path / "cache.marshal")
+    plain = _modules("-")
+    filling = _modules(cache)
+    reading = _modules(cache)
+    assert len(plain["modules"]) > 50
+    assert filling["used"] == [] and reading["used"] == sorted(plain["modules"])
+    assert plain["modules"] == filling["modules"] == reading["modules"]
+
+
+def test_a_module_changed_since_it_was_kept_is_imported_anew(tmp_path: Path):
+    """An entry whose source no longer has the size and time it was kept with is not run: the
+    module is imported as before, and the entry is kept anew."""
+    cache = tmp_path / "cache.marshal"
+    _modules(str(cache))
+    modules = Path(f"{cache}.py")
+    form, kept = marshal.loads(modules.read_bytes())
+    package, origin, modified, size, _ = kept["oasguard.report.json"]
+    planted = compile("raise SystemExit('planted')", origin, "exec")
+    kept["oasguard.report.json"] = (package, origin, modified - 1, size, planted)
+    modules.write_bytes(marshal.dumps((form, kept)))
+    run = _modules(str(cache))
+    assert "oasguard.report.json" in run["modules"] and "oasguard.report.json" not in run["used"]
+    kept = marshal.loads(modules.read_bytes())[1]
+    assert kept["oasguard.report.json"][2] == os.stat(origin).st_mtime_ns  # kept anew
+    assert "oasguard.report.json" in _modules(str(cache))["used"]

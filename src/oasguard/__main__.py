@@ -58,7 +58,9 @@ def _leave(code: object) -> None:
         sys.stderr.flush()
     from oasguard import codecache
 
-    codecache.save()  # after the output: no one waits for it
+    # after the output: no one waits for it; the modules only of a run read without typer (a plain
+    # diff, what CI and hooks run), not those of help or `explain`, which a diff would then read
+    codecache.save(modules="typer" not in sys.modules)
     os._exit(code or 0)
 
 

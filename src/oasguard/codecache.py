@@ -25,10 +25,19 @@ pattern: 14 M for the 29 patterns a JSON diff's imports compile (`json`'s, `data
 `_sre.compile` for a pattern and its flags, kept only when the pattern `_sre.compile` makes of it
 equals the one `re` makes, and only for patterns compiled at a module's top (a pattern a
 function builds from a document's text is never kept).
+
+And the package's own modules are read from one file (`modules-1.*`): importing a module through
+the path finder (stat the folder, find the file, stat it, open and check its `.pyc`, build the
+spec) costs about 150,000 instructions, 10 M for the 66 modules of a JSON diff. The file holds
+each module's code as its `.pyc` does, with its source's size and modification time; a module
+whose source has changed since is imported as before, and the file written anew after the run.
+The spec, the loader (a `SourceFileLoader`) and the module's attributes are the ones the path
+finder makes.
 """
 
 from __future__ import annotations
 
+import _frozen_importlib_external  # importlib.machinery's, without importing importlib (2 M)
 import _sre
 import contextlib
 import marshal
@@ -51,6 +60,11 @@ _PATTERNS_PATH: os.PathLike[str] | str = os.path.join(
     os.path.dirname(__file__), "__pycache__", f"re-1.{sys.implementation.cache_tag}.marshal"
 )
 
+#: where the package's modules are kept: beside it, "1" the form of their entries
+_MODULES_PATH: os.PathLike[str] | str = os.path.join(
+    os.path.dirname(__file__), "__pycache__", f"modules-1.{sys.implementation.cache_tag}.marshal"
+)
+
 _compiled: dict[str, CodeType] = {}
 _used: set[str] = set()
 _missed = False
@@ -60,15 +74,27 @@ _patterns: dict[tuple[str | bytes, int], tuple[int, list[int], int, dict[str, in
 _patterns_used: set[tuple[str | bytes, int]] = set()
 _patterns_missed = False
 
+#: module name → (is a package, source path, its modification time in ns, its size, its code)
+_modules: dict[str, tuple[bool, str, int, int, CodeType]] = {}
+#: modules imported before the cache was read: not taken from it, so not kept in it
+_before: set[str] = set()
+_modules_used: set[str] = set()
+_modules_missed = False
+
 
 def install(
-    path: os.PathLike[str] | str | None = None, patterns_path: os.PathLike[str] | str | None = None
+    path: os.PathLike[str] | str | None = None,
+    patterns_path: os.PathLike[str] | str | None = None,
+    modules_path: os.PathLike[str] | str | None = None,
 ) -> None:
-    """Read the caches (at `path` and `patterns_path`, else the package's) and make `@dataclass`
-    take its compiled methods, and `re` its compiled patterns, from them."""
-    global _PATH, _PATTERNS_PATH
+    """Read the caches (at `path`, `patterns_path` and `modules_path`, else the package's) and make
+    `@dataclass` take its compiled methods, `re` its compiled patterns and `import` the package's
+    modules from them."""
+    global _PATH, _PATTERNS_PATH, _MODULES_PATH
     _PATH = path or _PATH
     _PATTERNS_PATH = patterns_path or _PATTERNS_PATH
+    _MODULES_PATH = modules_path or _MODULES_PATH
+    _install_modules()
     with contextlib.suppress(Exception):  # no cache, or one we cannot read: compile as before
         with open(_PATH, "rb") as cache:
             loaded = marshal.loads(cache.read())
@@ -218,10 +244,111 @@ def _at_module_top() -> bool:
     return frame is not None and frame.f_code.co_name == "<module>"
 
 
-def save() -> None:
-    """Write the caches when this run compiled something new and bytecode may be written."""
+#: the package's folder and the prefix of its modules' names
+_PACKAGE = os.path.dirname(__file__) + os.sep
+_PREFIX = __name__.rpartition(".")[0] + "."
+#: the form of the modules' code: another Python's is not read
+_CODE_FORM = ("code", _frozen_importlib_external.MAGIC_NUMBER, sys.version_info[:2])
+
+
+class _Loader(_frozen_importlib_external.SourceFileLoader):
+    """The path finder's loader of a module's source, which runs the code kept in the cache."""
+
+    def __init__(self, fullname: str, path: str, code: CodeType) -> None:
+        super().__init__(fullname, path)
+        self._code: CodeType | None = code
+
+    def get_code(self, fullname: str) -> CodeType:
+        code, self._code = self._code, None  # once: a reload reads the source as before
+        if code is None or fullname != self.name:
+            return super().get_code(fullname)
+        return code
+
+
+class _Modules:
+    """A finder, first on `sys.meta_path`, of the package's modules kept in the cache."""
+
+    @staticmethod
+    def find_spec(name: str, path: object = None, target: object = None) -> object:
+        global _modules_missed
+        entry = _modules.get(name)
+        if entry is None:
+            if name.startswith(_PREFIX):
+                _modules_missed = True  # imported as before, and kept after the run
+            return None
+        package, origin, modified, size, code = entry
+        try:
+            stat = os.stat(origin)
+        except OSError:
+            stat = None
+        if stat is None or stat.st_mtime_ns != modified or stat.st_size != size:
+            del _modules[name]
+            _modules_missed = True
+            return None
+        _modules_used.add(name)
+        # what the path finder's FileFinder makes of the same file
+        return _frozen_importlib_external.spec_from_file_location(
+            name,
+            origin,
+            loader=_Loader(name, origin, code),
+            submodule_search_locations=[os.path.dirname(origin)] if package else None,
+        )
+
+
+def _install_modules() -> None:
+    """Read the modules' cache and put its finder first on `sys.meta_path`."""
+    with contextlib.suppress(Exception):
+        with open(_MODULES_PATH, "rb") as cache:
+            form, loaded = marshal.loads(cache.read())
+        if form == _CODE_FORM:
+            _modules.update(
+                (name, entry)
+                for name, entry in loaded.items()
+                if type(name) is str
+                and name.startswith(_PREFIX)
+                and type(entry) is tuple
+                and len(entry) == 5
+                and type(entry[1]) is str
+                and type(entry[4]) is CodeType
+            )
+    _before.update(sys.modules)
+    if _Modules not in sys.meta_path:
+        sys.meta_path.insert(0, _Modules)  # type: ignore[arg-type]
+
+
+def _kept_modules() -> dict[str, tuple[bool, str, int, int, CodeType]]:
+    """The cache's entries and this run's other modules of the package, read from their `.pyc`
+    (or source) by the loader that imported them."""
+    kept = dict(_modules)
+    for name, module in list(sys.modules.items()):
+        spec = getattr(module, "__spec__", None)
+        loader = getattr(spec, "loader", None)
+        if (
+            name not in kept
+            and name not in _before
+            and name.startswith(_PREFIX)
+            and type(loader) is _frozen_importlib_external.SourceFileLoader
+            and isinstance(spec.origin, str)
+            and spec.origin.startswith(_PACKAGE)
+        ):
+            with contextlib.suppress(Exception):
+                stat = os.stat(spec.origin)  # before the code: a change in between is a miss next time
+                code = loader.get_code(name)
+                if type(code) is CodeType:
+                    package = spec.submodule_search_locations is not None
+                    kept[name] = (package, spec.origin, stat.st_mtime_ns, stat.st_size, code)
+    return kept
+
+
+def save(modules: bool = True) -> None:
+    """Write the caches when this run compiled (or imported) something new and bytecode may be
+    written; the modules' only when `modules`: every module kept is read on every run (a JSON
+    diff reading all 150 of the package's: +12 M instructions), so the command line keeps only
+    those of the runs it reads without typer."""
     if sys.dont_write_bytecode:
         return
+    if _modules_missed and modules:
+        _write(_MODULES_PATH, (_CODE_FORM, _kept_modules()))
     if _patterns_missed:
         patterns = _patterns
         if len(patterns) > _MOST:
