@@ -269,12 +269,12 @@ codecache.install(sys.argv[1], sys.argv[1] + ".re", sys.argv[1] + ".py")
 parse = codecache.without("urllib.parse", "ipaddress")
 import dataclasses
 new = sys.modules.keys() - already
-deferred = [name for name in ("inspect", "ast", "tokenize", "ipaddress") if name in new]
+deferred = [name for name in ("inspect", "ast", "tokenize", "ipaddress", "copy", "weakref") if name in new]
 
 @dataclasses.dataclass(frozen=True)
 class Undocumented:
     x: int
-    y: str = "y"
+    y: object = "y"
 
 split = parse.urlsplit("http://[::1]:8080/x")
 try:
@@ -284,6 +284,10 @@ except ValueError:
     refused = True
 left = [name for name, module in vars(parse).items() if type(module).__name__ == "_Later"]
 real = dataclasses.inspect is sys.modules["inspect"]
+nested = {"tags": ["a"]}
+copied = dataclasses.asdict(Undocumented(1, nested))  # copies values with `copy.deepcopy`
+real = real and dataclasses.copy is sys.modules["copy"]
+real = real and copied["y"] == nested and copied["y"] is not nested
 print(deferred, Undocumented.__doc__, split.port, refused, left, real)
 """
 
@@ -300,7 +304,7 @@ def test_what_start_up_leaves_out_is_imported_when_first_used(tmp_path: Path):
         timeout=60,
     )
     refused = sys.version_info >= (3, 11)  # Python 3.10 neither checks the host nor imports ipaddress
-    assert done.stdout == f"[] Undocumented(x: int, y: str = 'y') 8080 {refused} [] True\n"
+    assert done.stdout == f"[] Undocumented(x: int, y: object = 'y') 8080 {refused} [] True\n"
 
 
 #: imports every module of the package (and `platform`, which orjson's `uuid` imports) with both

@@ -16,7 +16,8 @@ It also imports `dataclasses` without `inspect` (with `ast`, `dis` and `tokenize
 a tenth of a diff's start-up): `dataclasses` imports it only to call `inspect.signature` for a
 class without a docstring (and, from Python 3.12, `inspect.get_annotations` for every class), so
 `inspect` is imported when one of them is first called, not before (`without`; the command line
-imports `urllib.parse` the same way, without `ipaddress`).
+imports `urllib.parse` the same way, without `ipaddress`). `copy` (with `weakref`, 3 M) likewise:
+only `dataclasses.asdict` and `astuple` use it.
 
 The regular expressions modules compile when they are imported are kept the same way (`re-1.*`):
 `re` parses a pattern and writes its program in Python on every run, about 0.5 M instructions a
@@ -104,20 +105,27 @@ def install(
             if isinstance(source, str) and type(code) is CodeType
         )
     _install_patterns()  # before `dataclasses`, which compiles one
-    without("dataclasses", "inspect").exec = _exec  # type: ignore[attr-defined]
+    # `copy` (with `weakref`, 3 M instructions): only `asdict` and `astuple` use it
+    without("dataclasses", "inspect", "copy").exec = _exec  # type: ignore[attr-defined]
 
 
-def without(name: str, dependency: str) -> ModuleType:
-    """Module `name`, imported (unless it or `dependency` already is) with a stand-in for
-    `dependency`, a module it imports at its top but seldom uses: the stand-in imports the real
+def without(name: str, *dependencies: str) -> ModuleType:
+    """Module `name`, imported (unless it already is) with a stand-in for each of `dependencies`
+    not imported yet, modules it imports at its top but seldom uses: a stand-in imports the real
     one the first time `name` uses it, and puts it in its place."""
-    if name not in sys.modules and dependency not in sys.modules:
-        stand_in = sys.modules[dependency] = _Later(dependency, name)
+    if name not in sys.modules:
+        stand_ins = {
+            dependency: _Later(dependency, name)
+            for dependency in dependencies
+            if dependency not in sys.modules
+        }
+        sys.modules.update(stand_ins)
         try:
             __import__(name)
         finally:
-            if sys.modules.get(dependency) is stand_in:
-                del sys.modules[dependency]
+            for dependency, stand_in in stand_ins.items():
+                if sys.modules.get(dependency) is stand_in:
+                    del sys.modules[dependency]
     __import__(name)
     return sys.modules[name]
 
