@@ -450,3 +450,25 @@ def test_a_module_changed_since_it_was_kept_is_imported_anew(tmp_path: Path):
     kept = marshal.loads(modules.read_bytes())[1]
     assert kept["oasguard.report.json"][2] == os.stat(origin).st_mtime_ns  # kept anew
     assert "oasguard.report.json" in _modules(str(cache))["used"]
+
+
+#: `uuid` imported without `platform`, then `platform` imported, and what both say
+UUID = """
+import sys
+from oasguard import codecache
+codecache.uuid_without_platform()
+import uuid
+imported = "platform" in sys.modules
+import platform
+print(imported, uuid._LINUX, uuid._AIX, uuid.uuid4().version, uuid.platform.system() == platform.system())
+"""
+
+
+def test_uuid_is_imported_without_platform_and_says_what_it_would(tmp_path: Path):
+    """On Linux `uuid` (which orjson imports) is imported without `platform`, and knows it runs on
+    Linux as it would with it; `platform` imported after is the real one."""
+    done = subprocess.run(
+        [sys.executable, "-c", UUID], capture_output=True, text=True, check=True, timeout=60
+    )
+    linux = sys.platform == "linux"
+    assert done.stdout == f"{not linux} {linux} False 4 True\n"

@@ -34,6 +34,7 @@ def main() -> None:
     # `pathlib` imports `urllib.parse`, which imports `ipaddress` (6 M instructions) only to check
     # a URL's bracketed host, which no diff reads
     codecache.without("urllib.parse", "ipaddress")
+    codecache.uuid_without_platform()  # orjson imports `uuid`
     from oasguard.cli import main as run
 
     try:

@@ -109,16 +109,20 @@ def install(
     without("dataclasses", "inspect", "copy").exec = _exec  # type: ignore[attr-defined]
 
 
-def without(name: str, *dependencies: str) -> ModuleType:
+def without(name: str, *dependencies: str, answers: dict[str, dict[str, object]] | None = None) -> ModuleType:
     """Module `name`, imported (unless it already is) with a stand-in for each of `dependencies`
     not imported yet, modules it imports at its top but seldom uses: a stand-in imports the real
-    one the first time `name` uses it, and puts it in its place."""
+    one the first time `name` uses it, and puts it in its place; `answers` holds what a stand-in
+    answers itself (dependency → attribute → value), exactly what the real module would."""
     if name not in sys.modules:
         stand_ins = {
             dependency: _Later(dependency, name)
             for dependency in dependencies
             if dependency not in sys.modules
         }
+        for dependency, answered in (answers or {}).items():
+            if dependency in stand_ins:
+                vars(stand_ins[dependency]).update(answered)
         sys.modules.update(stand_ins)
         try:
             __import__(name)
@@ -128,6 +132,19 @@ def without(name: str, *dependencies: str) -> ModuleType:
                     del sys.modules[dependency]
     __import__(name)
     return sys.modules[name]
+
+
+def uuid_without_platform() -> None:
+    """Import `uuid` (which `import orjson` imports) without `platform` (2 M instructions): `uuid`
+    imports it at its top for nothing but `platform.system()`, which on Linux is the system
+    `os.uname()` names (`platform.uname()` reads it from there and changes only other systems')."""
+    if sys.platform == "linux":
+        without("uuid", "platform", answers={"platform": {"system": _uname_system}})
+
+
+def _uname_system() -> str:
+    """`platform.system()` on Linux."""
+    return os.uname().sysname
 
 
 class _Later(ModuleType):
