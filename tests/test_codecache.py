@@ -441,9 +441,9 @@ def test_a_module_changed_since_it_was_kept_is_imported_anew(tmp_path: Path):
     _modules(str(cache))
     modules = Path(f"{cache}.py")
     form, kept = marshal.loads(modules.read_bytes())
-    package, origin, modified, size, _ = kept["oasguard.report.json"]
+    package, origin, modified, size, _, cached = kept["oasguard.report.json"]
     planted = compile("raise SystemExit('planted')", origin, "exec")
-    kept["oasguard.report.json"] = (package, origin, modified - 1, size, planted)
+    kept["oasguard.report.json"] = (package, origin, modified - 1, size, planted, cached)
     modules.write_bytes(marshal.dumps((form, kept)))
     run = _modules(str(cache))
     assert "oasguard.report.json" in run["modules"] and "oasguard.report.json" not in run["used"]

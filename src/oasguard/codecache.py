@@ -75,8 +75,9 @@ _patterns: dict[tuple[str | bytes, int], tuple[int, list[int], int, dict[str, in
 _patterns_used: set[tuple[str | bytes, int]] = set()
 _patterns_missed = False
 
-#: module name → (is a package, source path, its modification time in ns, its size, its code)
-_modules: dict[str, tuple[bool, str, int, int, CodeType]] = {}
+#: module name → (is a package, source path, its modification time in ns, its size, its code,
+#: its `.pyc`'s path: the spec's `cached`, 30,000 instructions a module to work out)
+_modules: dict[str, tuple[bool, str, int, int, CodeType, str]] = {}
 #: modules imported before the cache was read: not taken from it, so not kept in it
 _before: set[str] = set()
 _modules_used: set[str] = set()
@@ -273,7 +274,14 @@ def _at_module_top() -> bool:
 _PACKAGE = os.path.dirname(__file__) + os.sep
 _PREFIX = __name__.rpartition(".")[0] + "."
 #: the form of the modules' code: another Python's is not read
-_CODE_FORM = ("code", _frozen_importlib_external.MAGIC_NUMBER, sys.version_info[:2])
+#: the form of the modules' code, and what names their `.pyc` (`-O` strips asserts from the code)
+_CODE_FORM = (
+    "code",
+    _frozen_importlib_external.MAGIC_NUMBER,
+    sys.version_info[:2],
+    sys.flags.optimize,
+    sys.pycache_prefix,
+)
 
 
 class _Loader(_frozen_importlib_external.SourceFileLoader):
@@ -301,7 +309,7 @@ class _Modules:
             if name.startswith(_PREFIX):
                 _modules_missed = True  # imported as before, and kept after the run
             return None
-        package, origin, modified, size, code = entry
+        package, origin, modified, size, code, cached = entry
         try:
             stat = os.stat(origin)
         except OSError:
@@ -312,12 +320,14 @@ class _Modules:
             return None
         _modules_used.add(name)
         # what the path finder's FileFinder makes of the same file
-        return _frozen_importlib_external.spec_from_file_location(
+        spec = _frozen_importlib_external.spec_from_file_location(
             name,
             origin,
             loader=_Loader(name, origin, code),
             submodule_search_locations=[os.path.dirname(origin)] if package else None,
         )
+        spec.cached = cached
+        return spec
 
 
 def _install_modules() -> None:
@@ -332,16 +342,17 @@ def _install_modules() -> None:
                 if type(name) is str
                 and name.startswith(_PREFIX)
                 and type(entry) is tuple
-                and len(entry) == 5
+                and len(entry) == 6
                 and type(entry[1]) is str
                 and type(entry[4]) is CodeType
+                and type(entry[5]) is str
             )
     _before.update(sys.modules)
     if _Modules not in sys.meta_path:
         sys.meta_path.insert(0, _Modules)  # type: ignore[arg-type]
 
 
-def _kept_modules() -> dict[str, tuple[bool, str, int, int, CodeType]]:
+def _kept_modules() -> dict[str, tuple[bool, str, int, int, CodeType, str]]:
     """The cache's entries and this run's other modules of the package, read from their `.pyc`
     (or source) by the loader that imported them."""
     kept = dict(_modules)
@@ -355,13 +366,14 @@ def _kept_modules() -> dict[str, tuple[bool, str, int, int, CodeType]]:
             and type(loader) is _frozen_importlib_external.SourceFileLoader
             and isinstance(spec.origin, str)
             and spec.origin.startswith(_PACKAGE)
+            and isinstance(spec.cached, str)
         ):
             with contextlib.suppress(Exception):
                 stat = os.stat(spec.origin)  # before the code: a change in between is a miss next time
                 code = loader.get_code(name)
                 if type(code) is CodeType:
                     package = spec.submodule_search_locations is not None
-                    kept[name] = (package, spec.origin, stat.st_mtime_ns, stat.st_size, code)
+                    kept[name] = (package, spec.origin, stat.st_mtime_ns, stat.st_size, code, spec.cached)
     return kept
 
 
