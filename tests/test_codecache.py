@@ -1,6 +1,7 @@
-"""The methods `@dataclass` compiles are kept between runs of the command line (oasguard.codecache):
-classes built from the cache behave as compiled ones, a bad cache is a miss, and nothing is
-written where bytecode may not be."""
+"""The methods `@dataclass` compiles, and the patterns modules compile at their top, are kept between
+runs of the command line (oasguard.codecache): classes built from the cache behave as compiled
+ones, patterns from it are the ones `re` compiles, a bad cache is a miss, and nothing is written
+where bytecode may not be."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import sys
 from pathlib import Path
 
 from conftest import FIXTURES
+from oasguard import codecache
 
 #: builds dataclasses with every generated method, prints what they do and what came from the cache
 SCRIPT = """
 import dataclasses, json, sys
 from oasguard import codecache
-codecache.install(__import__("pathlib").Path(sys.argv[1]))
+codecache.install(__import__("pathlib").Path(sys.argv[1]), sys.argv[1] + ".re", sys.argv[1] + ".py")
 
 @dataclasses.dataclass(frozen=True)
 class Point:
@@ -105,7 +107,9 @@ def test_the_command_line_runs_with_it(tmp_path: Path):
     base, revision = str(FIXTURES / "petstore" / "base.yaml"), str(FIXTURES / "petstore" / "revision.yaml")
     run_main = (
         "import sys, pathlib; from oasguard import __main__, codecache; "
-        "codecache._PATH = pathlib.Path(sys.argv.pop(1)); __main__.main()"
+        "codecache._PATH = pathlib.Path(sys.argv.pop(1)); "
+        "codecache._PATTERNS_PATH = f'{codecache._PATH}.re'; "
+        "codecache._MODULES_PATH = f'{codecache._PATH}.py'; __main__.main()"
     )
     args = ["diff", base, revision, "--format", "json"]
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
@@ -127,6 +131,17 @@ def test_the_command_line_runs_with_it(tmp_path: Path):
     assert runs[0] == runs[1] == (without.returncode, without.stdout, without.stderr)
     assert runs[0][0] == 1 and json.loads(runs[0][1])["changes"]
     assert len(marshal.loads(cache.read_bytes())) > 100  # every dataclass's methods of a diff
+    form, patterns = marshal.loads(Path(f"{cache}.re").read_bytes())
+    assert form == codecache._FORM and len(patterns) > 20  # json's, dataclasses', oasguard's own …
+    form, modules = marshal.loads(Path(f"{cache}.py").read_bytes())
+    assert form == codecache._CODE_FORM and {"oasguard.engine", "oasguard.report.json"} <= modules.keys()
+    assert "oasguard.report.text" not in modules  # only what the run imported
+    # a run read by typer (help, `rules`, `explain`) reads the modules kept but keeps none of its own
+    Path(f"{cache}.py").unlink()
+    rules = subprocess.run(
+        [sys.executable, "-c", run_main, str(cache), "rules"], capture_output=True, env=environment
+    )
+    assert rules.returncode == 0 and not Path(f"{cache}.py").exists()
 
 
 #: imports every module of the package, with the cache (argv[1]: its path) or without ("-"), and
@@ -136,7 +151,7 @@ DESCRIBE = r"""
 import importlib, json, pkgutil, re, sys, types
 if sys.argv[1] != "-":
     from oasguard import codecache
-    codecache.install(sys.argv[1])
+    codecache.install(sys.argv[1], sys.argv[1] + ".re", sys.argv[1] + ".py")
 import dataclasses
 import oasguard
 
@@ -250,16 +265,16 @@ WITHOUT = """
 import sys
 already = set(sys.modules)  # by the interpreter's start (site-packages' .pth files), not by us
 from oasguard import codecache
-codecache.install(sys.argv[1])
+codecache.install(sys.argv[1], sys.argv[1] + ".re", sys.argv[1] + ".py")
 parse = codecache.without("urllib.parse", "ipaddress")
 import dataclasses
 new = sys.modules.keys() - already
-deferred = [name for name in ("inspect", "ast", "tokenize", "ipaddress") if name in new]
+deferred = [name for name in ("inspect", "ast", "tokenize", "ipaddress", "copy", "weakref") if name in new]
 
 @dataclasses.dataclass(frozen=True)
 class Undocumented:
     x: int
-    y: str = "y"
+    y: object = "y"
 
 split = parse.urlsplit("http://[::1]:8080/x")
 try:
@@ -269,6 +284,10 @@ except ValueError:
     refused = True
 left = [name for name, module in vars(parse).items() if type(module).__name__ == "_Later"]
 real = dataclasses.inspect is sys.modules["inspect"]
+nested = {"tags": ["a"]}
+copied = dataclasses.asdict(Undocumented(1, nested))  # copies values with `copy.deepcopy`
+real = real and dataclasses.copy is sys.modules["copy"]
+real = real and copied["y"] == nested and copied["y"] is not nested
 print(deferred, Undocumented.__doc__, split.port, refused, left, real)
 """
 
@@ -285,4 +304,171 @@ def test_what_start_up_leaves_out_is_imported_when_first_used(tmp_path: Path):
         timeout=60,
     )
     refused = sys.version_info >= (3, 11)  # Python 3.10 neither checks the host nor imports ipaddress
-    assert done.stdout == f"[] Undocumented(x: int, y: str = 'y') 8080 {refused} [] True\n"
+    assert done.stdout == f"[] Undocumented(x: int, y: object = 'y') 8080 {refused} [] True\n"
+
+
+#: imports every module of the package (and `platform`, which orjson's `uuid` imports) with both
+#: caches, compiles a pattern in a function from a document's text, and prints which patterns came
+#: from the cache and whether each kept one compiles to what `re` makes of it without the cache
+PATTERNS = r"""
+import importlib, json, pkgutil, re, sys
+import _sre
+from oasguard import codecache
+codecache.install(sys.argv[1], sys.argv[2], sys.argv[1] + ".py")
+import oasguard
+for info in pkgutil.walk_packages(oasguard.__path__, "oasguard."):
+    importlib.import_module(info.name)
+import platform
+
+def from_a_document(text):
+    return re.compile(re.escape(text))
+
+name = from_a_document("a name from a document")
+plain = {key: codecache._compile_pattern(*key) for key in codecache._patterns}
+print(json.dumps({
+    "missed": codecache._patterns_missed,
+    "kept": sorted(str(key) for key in codecache._patterns),
+    "used": sorted(str(key) for key in codecache._patterns_used),
+    "differ": [str(key) for key, entry in codecache._patterns.items()
+               if not codecache._same(_sre.compile(key[0], *entry), plain[key])],
+    "equal": [codecache._same(re.compile(key[0], key[1]), plain[key]) for key in plain].count(True),
+    "semver": bool(importlib.import_module("oasguard.rules.versioning")._SEMVER.fullmatch("1.2.3-rc.1+b5")),
+    "document": name.pattern in {key[0] for key in codecache._patterns},
+}))
+codecache.save()
+"""
+
+
+def _patterns(cache: Path, *, written: bool = True) -> dict:
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-c", PATTERNS, str(cache.with_suffix(".classes")), str(cache)],
+        capture_output=True,
+        text=True,
+        env=environment if written else {**environment, "PYTHONDONTWRITEBYTECODE": "1"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_patterns_from_the_cache_are_the_ones_re_compiles(tmp_path: Path):
+    """The patterns compiled at the top of the package's modules (and of the standard library's
+    they import) are kept on the first run and all taken from the cache on the next, each the same
+    program with the same groups as `re` compiles; a pattern a function builds is never kept."""
+    cache = tmp_path / "patterns.marshal"
+    filling = _patterns(cache)
+    assert filling["missed"] and cache.is_file()
+    assert len(filling["kept"]) > 40  # oasguard's own, json's, platform's, dataclasses' …
+    reading = _patterns(cache)
+    assert not reading["missed"]
+    assert reading["kept"] == reading["used"] == filling["kept"]  # every one came from the cache
+    assert reading["differ"] == [] and reading["equal"] == len(reading["kept"])
+    assert reading["semver"] and not reading["document"] and not filling["document"]
+
+
+def test_a_patterns_cache_of_another_form_or_corrupt_is_not_read(tmp_path: Path):
+    """A cache written for another `re` (its programs' form, `_sre.MAGIC`) or not readable is a
+    miss, and is replaced; nothing is written where bytecode may not be."""
+    cache = tmp_path / "patterns.marshal"
+    assert _patterns(cache, written=False)["missed"] and not cache.exists()
+    _patterns(cache)
+    form, kept = marshal.loads(cache.read_bytes())
+    cache.write_bytes(marshal.dumps((("sre", 0, form[2]), kept)))  # another `re`'s programs
+    assert _patterns(cache)["missed"]
+    assert marshal.loads(cache.read_bytes())[0] == form
+    cache.write_bytes(b"\x00not marshal data")
+    assert _patterns(cache)["missed"]
+    assert not _patterns(cache)["missed"]
+
+
+#: imports the modules of a diff with the caches (argv[1]: their path) or without ("-") and prints
+#: what the import system made of each: its attributes, its spec, its loader, its source
+MODULES = r"""
+import json, sys
+if sys.argv[1] != "-":
+    from oasguard import codecache
+    codecache.install(sys.argv[1], sys.argv[1] + ".re", sys.argv[1] + ".py")
+import oasguard.cli, oasguard.engine, oasguard.report.json
+from importlib.machinery import SourceFileLoader
+
+described = {}
+for name, module in sorted(sys.modules.items()):
+    if not name.startswith("oasguard.") or name in ("oasguard.codecache", "oasguard.__main__"):
+        continue
+    spec, loader = module.__spec__, module.__loader__
+    described[name] = {
+        "attributes": [module.__name__, module.__file__, module.__cached__, module.__package__,
+                       getattr(module, "__path__", None), spec.loader is loader],
+        "spec": [spec.name, spec.origin, spec.cached, spec.parent, spec.has_location,
+                 spec.submodule_search_locations],
+        "loader": [isinstance(loader, SourceFileLoader), loader.name, loader.path,
+                   loader.is_package(name), loader.get_source(name) == open(module.__file__).read()],
+    }
+used = sorted(codecache._modules_used) if sys.argv[1] != "-" else None
+print(json.dumps({"modules": described, "used": used}))
+if sys.argv[1] != "-":
+    codecache.save()
+"""
+
+
+def _modules(cache: str) -> dict:
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-c", MODULES, cache], capture_output=True, text=True, env=environment, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_modules_from_the_cache_are_what_the_path_finder_imports(tmp_path: Path):
+    """The package's modules a run imported are kept; the next run takes every one of them from
+    the cache, each with the attributes, spec and loader (a SourceFileLoader that reads the same
+    source) that the path finder gives it."""
+    cache = str(tmp_path / "cache.marshal")
+    plain = _modules("-")
+    filling = _modules(cache)
+    reading = _modules(cache)
+    assert len(plain["modules"]) > 50
+    assert filling["used"] == [] and reading["used"] == sorted(plain["modules"])
+    assert plain["modules"] == filling["modules"] == reading["modules"]
+
+
+def test_a_module_changed_since_it_was_kept_is_imported_anew(tmp_path: Path):
+    """An entry whose source no longer has the size and time it was kept with is not run: the
+    module is imported as before, and the entry is kept anew."""
+    cache = tmp_path / "cache.marshal"
+    _modules(str(cache))
+    modules = Path(f"{cache}.py")
+    form, kept = marshal.loads(modules.read_bytes())
+    package, origin, modified, size, _, cached = kept["oasguard.report.json"]
+    planted = compile("raise SystemExit('planted')", origin, "exec")
+    kept["oasguard.report.json"] = (package, origin, modified - 1, size, planted, cached)
+    modules.write_bytes(marshal.dumps((form, kept)))
+    run = _modules(str(cache))
+    assert "oasguard.report.json" in run["modules"] and "oasguard.report.json" not in run["used"]
+    kept = marshal.loads(modules.read_bytes())[1]
+    assert kept["oasguard.report.json"][2] == os.stat(origin).st_mtime_ns  # kept anew
+    assert "oasguard.report.json" in _modules(str(cache))["used"]
+
+
+#: `uuid` imported without `platform`, then `platform` imported, and what both say
+UUID = """
+import sys
+from oasguard import codecache
+codecache.uuid_without_platform()
+import uuid
+imported = "platform" in sys.modules
+import platform
+print(imported, uuid._LINUX, uuid._AIX, uuid.uuid4().version, uuid.platform.system() == platform.system())
+"""
+
+
+def test_uuid_is_imported_without_platform_and_says_what_it_would(tmp_path: Path):
+    """On Linux `uuid` (which orjson imports) is imported without `platform`, and knows it runs on
+    Linux as it would with it; `platform` imported after is the real one."""
+    done = subprocess.run(
+        [sys.executable, "-c", UUID], capture_output=True, text=True, check=True, timeout=60
+    )
+    linux = sys.platform == "linux"
+    assert done.stdout == f"{not linux} {linux} False 4 True\n"

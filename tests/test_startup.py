@@ -53,6 +53,9 @@ NOT_FOR_A_JSON_DIFF = (
     # Python 3.12 every class) and urllib.parse's `ipaddress` (a URL's bracketed host)
     *(("inspect", "ast", "dis", "tokenize") if sys.version_info < (3, 12) else ()),
     "ipaddress",
+    *(("platform",) if sys.platform == "linux" else ()),  # uuid's (codecache.uuid_without_platform)
+    "copy",  # dataclasses' (oasguard.codecache.without): only asdict and astuple use it
+    "weakref",
     "pickle",  # model.nodes.same_value: only for what orjson cannot write
     "hashlib",  # fingerprints are digested by CPython's own SHA-256 (oasguard.digest), not OpenSSL's
     "_hashlib",

@@ -34,6 +34,7 @@ def main() -> None:
     # `pathlib` imports `urllib.parse`, which imports `ipaddress` (6 M instructions) only to check
     # a URL's bracketed host, which no diff reads
     codecache.without("urllib.parse", "ipaddress")
+    codecache.uuid_without_platform()  # orjson imports `uuid`
     from oasguard.cli import main as run
 
     try:
@@ -58,7 +59,9 @@ def _leave(code: object) -> None:
         sys.stderr.flush()
     from oasguard import codecache
 
-    codecache.save()  # after the output: no one waits for it
+    # after the output: no one waits for it; the modules only of a run read without typer (a plain
+    # diff, what CI and hooks run), not those of help or `explain`, which a diff would then read
+    codecache.save(modules="typer" not in sys.modules)
     os._exit(code or 0)
 
 
