@@ -306,10 +306,11 @@ def combine(pairs: list[Pair], outcomes: list[policy.Outcome], options: RunOptio
     """One report of a run's outcomes, one per pair: changes by document, then as each
     document's are; every document's warnings; an ignore entry is unused only if no document
     used it. The report of a run's only, unnamed pair names its two sides."""
-    changes = sorted(
-        (change for outcome in outcomes for change in outcome.changes),
-        key=lambda change: (change.document or "", *change.sort_key()),
-    )
+    changes = [change for outcome in outcomes for change in outcome.changes]
+    if len({change.document for change in changes}) > 1:
+        changes.sort(key=lambda change: (change.document or "", *change.sort_key()))
+    else:  # one document (a run's only pair): its order alone, each change's key made once
+        changes.sort(key=Change.sort_key)
     used = frozenset().union(*(outcome.used for outcome in outcomes))
     notes = [
         *(w for outcome in outcomes for w in outcome.warnings),
