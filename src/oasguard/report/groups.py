@@ -98,13 +98,16 @@ def entries(changes: Iterable[Change]) -> list[Fact]:
     keys = [_key(change) for change in listed]
     for key, change in zip(keys, listed, strict=True):
         grouped.setdefault(key, []).append(change)
+    # whether a group is in several operations: once per group, not once per member
+    several = {
+        key: len({c.subject.operation for c in members} - {None}) > 1 for key, members in grouped.items()
+    }
     found: list[Fact] = []
     for key, change in zip(keys, listed, strict=True):
-        members = grouped[key]
-        if len({c.operation for c in members if c.operation is not None}) < 2:
+        if not several[key]:
             found.append(Fact(_digest(key), (change,)))
-        elif members[0] is change:
-            found.append(Fact(_digest(key), tuple(members)))
+        elif grouped[key][0] is change:
+            found.append(Fact(_digest(key), tuple(grouped[key])))
     return found
 
 
