@@ -395,21 +395,26 @@ def _values(args: Mapping[str, object], erase: _ParameterNames, twin: bool, occu
         if known is not None and known[0] is args:
             return known[1]
     values: dict[str, object] = {
-        key: erase(value) if isinstance(value, str) else value
-        for key, value in args.items()
-        if isinstance(value, (str, int, float, bool))
+        key: value for key, value in args.items() if isinstance(value, (str, int, float, bool))
     }
+    # `erase.touches`: when no value does, erasing gives each back as it is
+    touched = any(isinstance(value, str) and _ParameterNames.touches(value) for value in values.values())
+    if touched:
+        values = {key: erase(value) if isinstance(value, str) else value for key, value in values.items()}
     if twin:
         values["twin"] = True
     if occurrence > 1:
         values["occurrence"] = occurrence
-    text = json.dumps(values, sort_keys=True, ensure_ascii=False)
-    if plain and not any(isinstance(value, str) and erase.touches(value) for value in args.values()):
+    text = _VALUES_ENCODER.encode(values)
+    if plain and not touched:
         if len(_VALUES) >= _VALUES_KEPT:
             _VALUES.clear()
         _VALUES[id(args)] = (args, text)  # holds `args`: its id is not reused while listed
     return text
 
+
+#: `json.dumps(..., sort_keys=True, ensure_ascii=False)`'s encoder, made once (`dumps` makes one a call)
+_VALUES_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 #: `_values` of the arguments of recent changes, by their id (bounded: a long-lived process
 #: diffs many times)

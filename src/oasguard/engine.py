@@ -244,7 +244,7 @@ def _judge(
 
         step("finding source lines")
         changes = with_sources(changes, base_document, revision_document)
-    elif any(c.file not in ("", (base if c.in_base else revision).path.as_posix()) for c in changes):
+    elif _elsewhere(changes, base, revision):
         from oasguard.load.lines import with_sources  # a pointer into another file names it
 
         changes = with_sources(changes, base_document, revision_document, elsewhere_only=True)
@@ -268,6 +268,13 @@ def _judge(
     if document is not None:
         warnings = {f"{document}: {warning}": None for warning in warnings}
     return replace(outcome, warnings=tuple(warnings))
+
+
+def _elsewhere(changes: list[Change], base: Spec, revision: Spec) -> bool:
+    """Whether a change's pointer is into a file other than its side's entry document (each
+    distinct file and side checked once, not once per change)."""
+    entry = (revision.path.as_posix(), base.path.as_posix())
+    return any(file and file != entry[in_base] for file, in_base in {(c.file, c.in_base) for c in changes})
 
 
 def _placed(

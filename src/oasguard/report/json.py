@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from oasguard.changes import Change, Report, Shape
+from oasguard.changes import Change, Level, Report, Shape
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.groups import fact_id
 
@@ -122,6 +122,9 @@ def _changes(changes: Iterable[Change]) -> Iterator[str]:
     its operation's and its place's escaped texts joined (escaping is per character); the
     fingerprint and the group are hexadecimal digits, which JSON writes as they are."""
     text = _Escaped()
+    # the lines a fact's changes share, made once: its rule, level and message; its pointer
+    heads: dict[tuple[str, Level, str], str] = {}
+    pointers: dict[str, str] = {}
     empty = True
     for change in changes:
         subject = change.subject
@@ -131,15 +134,22 @@ def _changes(changes: Iterable[Change]) -> Iterator[str]:
         else:
             quoted = text[operation]
             location = f"{quoted[:-1]} › {text[subject.place][1:]}" if subject.steps else quoted
+        said = (change.id, change.level, change.message)
+        head = heads.get(said)
+        if head is None:
+            head = heads[said] = (
+                f'      "id": {text[change.id]},\n'
+                f'      "level": {text[change.level.value]},\n'
+                f'      "message": {text[change.message]},\n'
+                '      "operation": '
+            )
+        pointer = pointers.get(change.pointer)
+        if pointer is None:
+            written = text[change.pointer]
+            pointer = pointers[change.pointer] = f',\n      "pointer": {written},\n      "fingerprint": "'
         body = (
-            f'      "id": {text[change.id]},\n'
-            f'      "level": {text[change.level.value]},\n'
-            f'      "message": {text[change.message]},\n'
-            f'      "operation": {quoted},\n'
-            f'      "location": {location},\n'
-            f'      "pointer": {text[change.pointer]},\n'
-            f'      "fingerprint": "{change.fingerprint}",\n'
-            f'      "group": "{fact_id(change)}"'
+            f'{head}{quoted},\n      "location": {location}{pointer}'
+            f'{change.fingerprint}",\n      "group": "{fact_id(change)}"'
         )
         if change.source is not None or change.document is not None or change.consumers:
             extra = {key: value for key, value in change_dict(change).items() if key not in _FIRST}
