@@ -108,6 +108,12 @@ class Step(NamedTuple):
         return self.label if template is None else template.format(label=self.label, at=self.at)
 
 
+def located(operation: str, place: str) -> str:
+    """A location's text from its operation's and its place's (`Subject.location`; the JSON
+    report joins their escaped texts)."""
+    return f"{operation} › {place}"
+
+
 class _Texts(dict):  # type: ignore[type-arg]
     """Text made from a key once (`make`), then looked up: a shared component's change is the same
     steps below every operation that reaches it (Stripe: 23,780 steps in 2,001 changes, 86
@@ -182,7 +188,7 @@ class Subject:
         """The operation and the steps as reports show them ("GET /pets › response 200 › ...")."""
         if self.method is None:
             return self.place
-        return f"{self.operation} › {self.place}" if self.steps else self.operation  # type: ignore[return-value]
+        return located(self.operation, self.place) if self.steps else self.operation  # type: ignore[arg-type,return-value]
 
     def first(self, kind: str) -> Step | None:
         return next((step for step in self.steps if step.kind == kind), None)

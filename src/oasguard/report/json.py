@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from oasguard.changes import Change, Level, Report, Shape
+from oasguard.changes import Change, Level, Report, Shape, located
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.groups import fact_id
 
@@ -133,7 +133,7 @@ def _changes(changes: Iterable[Change]) -> Iterator[str]:
             quoted, location = "null", text[subject.location]
         else:
             quoted = text[operation]
-            location = f"{quoted[:-1]} › {text[subject.place][1:]}" if subject.steps else quoted
+            location = located(quoted[:-1], text[subject.place][1:]) if subject.steps else quoted
         said = (change.id, change.level, change.message)
         head = heads.get(said)
         if head is None:
