@@ -244,7 +244,7 @@ def _judge(
 
         step("finding source lines")
         changes = with_sources(changes, base_document, revision_document)
-    elif any(c.file not in ("", (base if c.in_base else revision).path.as_posix()) for c in changes):
+    elif _elsewhere(changes, base, revision):
         from oasguard.load.lines import with_sources  # a pointer into another file names it
 
         changes = with_sources(changes, base_document, revision_document, elsewhere_only=True)
@@ -268,6 +268,13 @@ def _judge(
     if document is not None:
         warnings = {f"{document}: {warning}": None for warning in warnings}
     return replace(outcome, warnings=tuple(warnings))
+
+
+def _elsewhere(changes: list[Change], base: Spec, revision: Spec) -> bool:
+    """Whether a change's pointer is into a file other than its side's entry document (each
+    distinct file and side checked once, not once per change)."""
+    entry = (revision.path.as_posix(), base.path.as_posix())
+    return any(file and file != entry[in_base] for file, in_base in {(c.file, c.in_base) for c in changes})
 
 
 def _placed(
@@ -306,10 +313,11 @@ def combine(pairs: list[Pair], outcomes: list[policy.Outcome], options: RunOptio
     """One report of a run's outcomes, one per pair: changes by document, then as each
     document's are; every document's warnings; an ignore entry is unused only if no document
     used it. The report of a run's only, unnamed pair names its two sides."""
-    changes = sorted(
-        (change for outcome in outcomes for change in outcome.changes),
-        key=lambda change: (change.document or "", *change.sort_key()),
-    )
+    changes = [change for outcome in outcomes for change in outcome.changes]
+    if len({change.document for change in changes}) > 1:
+        changes.sort(key=lambda change: (change.document or "", *change.sort_key()))
+    else:  # one document (a run's only pair): its order alone, each change's key made once
+        changes.sort(key=Change.sort_key)
     used = frozenset().union(*(outcome.used for outcome in outcomes))
     notes = [
         *(w for outcome in outcomes for w in outcome.warnings),

@@ -106,23 +106,28 @@ def apply(
     ignored: list[Ignored] = []
     used: set[int] = set()
     active = [entry for entry in settings.ignore if entry.until is None or entry.until >= today]
+    # the steps a setting can skip are skipped without it (each costs a call a change)
+    excluding = bool(settings.exclude_operations or settings.exclude_extensions)
+    levels, stability = settings.levels, settings.stability
     for change in changes:
-        facts = operations.get((change.subject.method, change.subject.path))
-        if _excluded(change, facts, settings):
+        subject = change.subject
+        facts = operations.get((subject.method, subject.path))
+        if excluding and _excluded(change, facts, settings):
             continue
-        change = _deprecation(change, settings, today)
-        level = settings.levels.get(change.id, change.level)
+        if change.deprecated is not None:
+            change = _deprecation(change, settings, today)
+        level = levels.get(change.id, change.level) if levels else change.level
         if level is None:  # "off"
             continue
-        if facts is not None and facts.stability in settings.stability and change.id not in _STABILITY_RULES:
-            cap = settings.stability[facts.stability]
+        if facts is not None and facts.stability in stability and change.id not in _STABILITY_RULES:
+            cap = stability[facts.stability]
             if cap is None:
                 continue
             if level.rank > cap.rank:
                 level = cap
         if level is not change.level:
             change = replace(change, level=level)
-        entry = next((entry for entry in active if _matches(entry, change)), None)
+        entry = next((entry for entry in active if _matches(entry, change)), None) if active else None
         if entry is not None:
             used.add(entry.index)
             ignored.append(Ignored(change, entry.reason))

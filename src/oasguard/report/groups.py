@@ -98,20 +98,23 @@ def entries(changes: Iterable[Change]) -> list[Fact]:
     keys = [_key(change) for change in listed]
     for key, change in zip(keys, listed, strict=True):
         grouped.setdefault(key, []).append(change)
+    # whether a group is in several operations: once per group, not once per member
+    several = {
+        key: len({c.subject.operation for c in members} - {None}) > 1 for key, members in grouped.items()
+    }
     found: list[Fact] = []
     for key, change in zip(keys, listed, strict=True):
-        members = grouped[key]
-        if len({c.operation for c in members if c.operation is not None}) < 2:
+        if not several[key]:
             found.append(Fact(_digest(key), (change,)))
-        elif members[0] is change:
-            found.append(Fact(_digest(key), tuple(members)))
+        elif grouped[key][0] is change:
+            found.append(Fact(_digest(key), tuple(grouped[key])))
     return found
 
 
 def _key(change: Change) -> tuple[str, ...]:
     return (
         change.id,
-        change.level.value,
+        change.level._value_,
         change.document or "",
         change.file,
         "base" if change.in_base else "revision",
@@ -130,16 +133,21 @@ def _message_aside_operation(change: Change) -> str:
     method, and the property path up to the shared element (where each operation's body holds
     it). A parameter's name stays: two operations that name a shared schema differently are
     two facts (`path parameter 'petId'` and `path parameter 'userId'`)."""
-    name, subject = _name(change), change.args.get("subject")
-    if name is not None and isinstance(subject, str):
+    args = change.args
+    name, subject = args.get("name"), args.get("subject")
+    if isinstance(name, str) and name and isinstance(subject, str):
         text = _name_aside(change.message, subject, name)
     else:
         text = change.message
-    if change.operation:
-        text = text.replace(change.operation, "\x00operation")
-        method = change.operation.split(" ", 1)[0]
-        if method in text:  # rare after the operation is out: spare the regular expression
-            text = _word(method).sub("\x00method", text)
+    operation = change.subject.operation
+    if operation:
+        method = operation.partition(" ")[0]
+        # the operation starts with its method: a message without the method has neither (most
+        # messages, and the same text for every operation that reaches a shared component)
+        if method in text:
+            text = text.replace(operation, "\x00operation")
+            if method in text:  # rare after the operation is out: spare the regular expression
+                text = _word(method).sub("\x00method", text)
     return text
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from oasguard.changes import Change, Report, Shape
+from oasguard.changes import Change, Level, Report, Shape, located
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.groups import fact_id
 
@@ -116,24 +116,44 @@ def _objects(objects: Iterable[dict[str, object]]) -> Iterator[str]:
 
 def _changes(changes: Iterable[Change]) -> Iterator[str]:
     """`_objects(change_dict(change) for change in changes)`, written straight from each change:
-    the report's 2,000 changes are its largest part."""
-    text = _encode_string
+    the report's 2,000 changes are its largest part. A shared component's change repeats its
+    rule, message and pointer in every operation that reaches it, and an operation or a place
+    below it is in many changes: each such text is escaped once (`_Escaped`). A location is
+    its operation's and its place's escaped texts joined (escaping is per character); the
+    fingerprint and the group are hexadecimal digits, which JSON writes as they are."""
+    text = _Escaped()
+    # the lines a fact's changes share, made once: its rule, level and message; its pointer
+    heads: dict[tuple[str, Level, str], str] = {}
+    pointers: dict[str, str] = {}
     empty = True
     for change in changes:
-        operation = change.operation
+        subject = change.subject
+        operation = subject.operation
+        if operation is None:
+            quoted, location = "null", text[subject.location]
+        else:
+            quoted = text[operation]
+            location = located(quoted[:-1], text[subject.place][1:]) if subject.steps else quoted
+        said = (change.id, change.level, change.message)
+        head = heads.get(said)
+        if head is None:
+            head = heads[said] = (
+                f'      "id": {text[change.id]},\n'
+                f'      "level": {text[change.level.value]},\n'
+                f'      "message": {text[change.message]},\n'
+                '      "operation": '
+            )
+        pointer = pointers.get(change.pointer)
+        if pointer is None:
+            written = text[change.pointer]
+            pointer = pointers[change.pointer] = f',\n      "pointer": {written},\n      "fingerprint": "'
         body = (
-            f'      "id": {text(change.id)},\n'
-            f'      "level": {text(change.level.value)},\n'
-            f'      "message": {text(change.message)},\n'
-            f'      "operation": {"null" if operation is None else text(operation)},\n'
-            f'      "location": {text(change.location)},\n'
-            f'      "pointer": {text(change.pointer)},\n'
-            f'      "fingerprint": {text(change.fingerprint)},\n'
-            f'      "group": {text(fact_id(change))}'
+            f'{head}{quoted},\n      "location": {location}{pointer}'
+            f'{change.fingerprint}",\n      "group": "{fact_id(change)}"'
         )
         if change.source is not None or change.document is not None or change.consumers:
             extra = {key: value for key, value in change_dict(change).items() if key not in _FIRST}
-            body += "".join(f",\n      {text(key)}: " + _value(value) for key, value in extra.items())
+            body += "".join(f",\n      {text[key]}: " + _value(value) for key, value in extra.items())
         yield ("[\n    {\n" if empty else ",\n    {\n") + body + "\n    }"
         empty = False
     yield "[]" if empty else "\n  ]"
@@ -161,6 +181,14 @@ def _nested(value: object, indent: str) -> str:
 
 #: the encoder `json.dumps(..., ensure_ascii=False)` uses for strings (C when available)
 _encode_string = json.encoder.encode_basestring
+
+
+class _Escaped(dict):  # type: ignore[type-arg]
+    """Each text as `_encode_string` writes it, escaped on its first use in one report."""
+
+    def __missing__(self, text: str) -> str:
+        escaped = self[text] = _encode_string(text)
+        return escaped
 
 
 class JsonReporter:

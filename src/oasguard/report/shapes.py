@@ -11,8 +11,9 @@ the others."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from oasguard.changes import Change, Level, Shape, ShapeLine, Step, encodable
 from oasguard.compare.keywords.compositions import label as variant_label
@@ -185,7 +186,7 @@ def _parameters(changes: list[Change], old: Operation, new: Operation) -> list[S
     olds = {(p.location, p.name): p for p in old.parameters.values()}
     news = {(p.location, p.name): p for p in new.parameters.values()}
     drawing = _Drawing()
-    slots: list[tuple[str, list[ShapeLine]]] = []
+    slots: list[_Slot] = []
     for key in order:
         if key in formers:
             continue  # drawn as the `-` line of its rename
@@ -207,7 +208,13 @@ def _parameter_text(parameter: Parameter, name: str) -> str:
     return f"{_cut(name)} ({parameter.location}): {_brief(schema) if schema is not None else 'any'}{required}"
 
 
-def _with_context(slots: list[tuple[str, list[ShapeLine]]], depth: int = 0) -> list[ShapeLine]:
+#: a slot of `_with_context`: "changed" and its lines, or "same" and its line, or "same" and
+#: what makes its line (a schema with hundreds of properties shows a few of them: only those
+#: are written; Stripe's shapes wrote 173,000 property lines to show 9,600)
+_Slot = tuple[str, "list[ShapeLine] | Callable[[], list[ShapeLine]]"]
+
+
+def _with_context(slots: list[_Slot], depth: int = 0) -> list[ShapeLine]:
     """The changed slots' lines, each unchanged slot next to a changed one as context, one `…`
     line for each run of the others."""
     near = set()
@@ -221,7 +228,7 @@ def _with_context(slots: list[tuple[str, list[ShapeLine]]], depth: int = 0) -> l
             if skipped:
                 lines.append(ShapeLine(" ", depth, _ELLIPSIS))
                 skipped = False
-            lines.extend(slot)
+            lines.extend(slot() if callable(slot) else slot)
         else:
             skipped = True
     if skipped:
@@ -338,13 +345,24 @@ class _Drawing:
         changed = {label: child for (kind, label), child in branch.children.items() if kind == "property"}
         formers = {former: label for (kind, label), former in branch.former.items() if kind == "property"}
         # a renamed property where its former name was, the others in the base's order
-        names = [formers.get(name, name) if name not in new.properties else name for name in old.properties]
-        names += [name for name in new.properties if name not in names]
-        names += [name for name in changed if name not in names]
-        slots: list[tuple[str, list[ShapeLine]]] = []
-        for name in dict.fromkeys(names):
+        news = new.properties
+        order = dict.fromkeys(name if name in news else formers.get(name, name) for name in old.properties)
+        order.update(dict.fromkeys(news))
+        order.update(dict.fromkeys(changed))
+        # only a changed property and its neighbours are drawn (`_with_context`): a schema with
+        # hundreds of properties reached from hundreds of operations draws a few of them each time
+        names = list(order)
+        shown = set()
+        for index, name in enumerate(names):
+            if name in changed:
+                shown.update((index - 1, index, index + 1))
+        slots: list[_Slot] = []
+        for index, name in enumerate(names):
+            if index not in shown:
+                slots.append(("same", _UNSHOWN))
+                continue
             before = old.properties.get(name)
-            after = new.properties.get(name)
+            after = news.get(name)
             required = (name in old.required, name in new.required)
             if name in changed:
                 former = branch.former.get(("property", name))
@@ -358,7 +376,7 @@ class _Drawing:
             else:
                 schema = after if after is not None else before
                 assert schema is not None
-                slots.append(("same", [ShapeLine(" ", depth, f"{_name(name)}: {_brief(schema)}")]))
+                slots.append(("same", partial(_same_property, name, schema, depth)))
         return _with_context(slots, depth)
 
     def variants(self, old: Schema, new: Schema, branch: _Branch, depth: int) -> list[ShapeLine]:
@@ -397,6 +415,15 @@ class _Drawing:
             if name in gone:
                 lines.append(ShapeLine("-", depth, f"| {_cut(name)}: {_brief(variant)}"))
         return lines
+
+
+#: the lines of a slot `_with_context` does not show
+_UNSHOWN: list[ShapeLine] = []
+
+
+def _same_property(name: str, schema: Schema, depth: int) -> list[ShapeLine]:
+    """The line of a property no change is about, shown as context."""
+    return [ShapeLine(" ", depth, f"{_name(name)}: {_brief(schema)}")]
 
 
 def _counterpart(name: str, index: int, labels: list[str], variants: tuple[Schema, ...]) -> Schema | None:

@@ -27,7 +27,7 @@ class _Args(dict):
 
 def _written(value: object) -> str:
     try:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError):  # keys of mixed types, an integer too long to print
         try:
             return json.dumps(str(value), ensure_ascii=False)
@@ -47,6 +47,10 @@ def _plain(value: object) -> object:
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=str)
     return str(value)
+
+
+#: `json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain)`'s encoder, made once
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_plain)
 
 
 def classify(facts: Iterable[Fact]) -> list[Change]:
@@ -96,13 +100,17 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
 def _number_repeats(changes: list[Change]) -> None:
     """Changes that say the same thing at the same place from different places in the document
     (two equal `anyOf` variants removed) are numbered in document order, so that each has a
-    fingerprint of its own."""
-    seen: dict[tuple[str, str | None, str, str], int] = {}
+    fingerprint of its own. Such changes have one sort key (the rule gives the level), so in the
+    sorted list they are next to each other."""
+    previous: tuple[object, ...] = ()
+    count = 1
     for index, change in enumerate(changes):
-        key = (change.id, change.operation, change.location, change.message)
-        count = seen[key] = seen.get(key, 0) + 1
-        if count > 1:
+        key = change.sort_key()
+        if key == previous:
+            count += 1
             changes[index] = replace(change, occurrence=count)
+        else:
+            previous, count = key, 1
 
 
 def render_message(rule: Rule, args: dict[str, object]) -> str:
