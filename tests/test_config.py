@@ -40,6 +40,20 @@ def test_without_configuration_the_defaults_apply(repo: Repo, kind: str):
     assert status == 1
 
 
+def test_a_pyproject_that_never_names_oasguard_is_not_read(repo: Repo):
+    """Not oasguard's configuration, so not oasguard's to judge: a broken pyproject.toml that never
+    spells `oasguard` leaves the defaults (its build tool will complain); one that spells the
+    table's name with a TOML escape is still read, and is judged."""
+    repo.write("pyproject.toml", '[project]\nname = "demo\n')  # an unclosed string
+    status, report, _ = repo.json("--base", "HEAD", SPEC)
+    assert (status, ids(report)) == (1, ["request-parameter-removed", "required-request-parameter-added"])
+    repo.write("pyproject.toml", '[project]\nname = "demo"\n\n[tool."\\u006fasguard"]\nfail-on = "none"\n')
+    assert repo.json("--base", "HEAD", SPEC)[0] == 0
+    repo.write("pyproject.toml", '[project\n\n[tool."\\u006fasguard"]\nfail-on = "none"\n')
+    run = repo.oasguard("diff", "--base", "HEAD", SPEC)
+    assert run.returncode == 2 and run.stderr.startswith("oasguard: pyproject.toml: invalid TOML"), run.stderr
+
+
 @pytest.mark.parametrize("kind", CONFIG_FILES)
 def test_fail_on_from_the_file_and_the_command_line_wins(repo: Repo, kind: str):
     repo.configure(kind, {"fail-on": "none"})

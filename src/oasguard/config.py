@@ -130,9 +130,21 @@ def find(start: Path) -> Path | None:
         if (top / name).is_file():
             return top / name
     pyproject = top / PYPROJECT
-    if pyproject.is_file() and _pyproject_table(pyproject, os.path.relpath(pyproject)) is not None:
+    if _may_configure(pyproject) and _pyproject_table(pyproject, os.path.relpath(pyproject)) is not None:
         return pyproject
     return None
+
+
+def _may_configure(pyproject: Path) -> bool:
+    """Whether `pyproject` may hold a `[tool.oasguard]` table: a file whose text never spells
+    `oasguard` (nor a `\\u` escape, which a quoted key may spell it with) holds none, and is not
+    parsed (TOML's parser is a millisecond of every diff's start in a Python project); it is
+    not oasguard's to judge."""
+    try:
+        text = pyproject.read_bytes()
+    except OSError:
+        return pyproject.is_file()  # a file we cannot read: parsing it says so
+    return b"oasguard" in text or b"\\u" in text or b"\\U" in text
 
 
 def load_settings(path: Path | None, start: Path | None = None) -> Settings:
