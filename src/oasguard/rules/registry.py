@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from oasguard.rules import (
     parameters,
     paths,
@@ -15,20 +13,16 @@ from oasguard.rules import (
     versioning,
 )
 from oasguard.rules.base import Rule
-from oasguard.rules.checkers import CHECKERS
 
-ALL: tuple[Rule, ...] = tuple(
-    replace(rule, checkers=CHECKERS[rule.id])  # each rule with the code that finds it
-    for rule in (
-        *paths.RULES,
-        *parameters.RULES,
-        *request_body.RULES,
-        *schema.RULES,
-        *schema_2020.RULES,
-        *responses.RULES,
-        *security.RULES,
-        *versioning.RULES,
-    )
+ALL: tuple[Rule, ...] = (
+    *paths.RULES,
+    *parameters.RULES,
+    *request_body.RULES,
+    *schema.RULES,
+    *schema_2020.RULES,
+    *responses.RULES,
+    *security.RULES,
+    *versioning.RULES,
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in ALL}
