@@ -193,21 +193,28 @@ def _install_patterns() -> None:
     """Read the patterns' cache and put `_pattern` in the place of `re`'s compiler."""
     if _compile_pattern is None or _FORM[1] is None:  # not CPython's `re`: compile as before
         return
-    with contextlib.suppress(Exception):
-        with open(_PATTERNS_PATH, "rb") as cache:
-            form, loaded = marshal.loads(cache.read())
-        if form == _FORM:
-            _patterns.update(
-                (key, entry)
-                for key, entry in loaded.items()
-                if type(key) is tuple
-                and len(key) == 2
-                and type(key[0]) in (str, bytes)
-                and type(key[1]) is int
-                and type(entry) is tuple
-                and len(entry) == 5
-            )
+    _patterns.update(
+        (key, entry)
+        for key, entry in _read(_PATTERNS_PATH, _FORM).items()
+        if type(key) is tuple
+        and len(key) == 2
+        and type(key[0]) in (str, bytes)
+        and type(key[1]) is int
+        and type(entry) is tuple
+        and len(entry) == 5
+    )
     _COMPILER.compile = _pattern
+
+
+def _read(path: os.PathLike[str] | str, form: tuple) -> dict:
+    """The entries of the cache at `path` (a marshalled `(form, entries)`) when it is of `form`;
+    none when there is no cache, one we cannot read, or one of another form."""
+    with contextlib.suppress(Exception):
+        with open(path, "rb") as cache:
+            found, entries = marshal.loads(cache.read())
+        if found == form and type(entries) is dict:
+            return entries
+    return {}
 
 
 def _pattern(pattern: str | bytes, flags: int = 0) -> re.Pattern:
@@ -332,21 +339,17 @@ class _Modules:
 
 def _install_modules() -> None:
     """Read the modules' cache and put its finder first on `sys.meta_path`."""
-    with contextlib.suppress(Exception):
-        with open(_MODULES_PATH, "rb") as cache:
-            form, loaded = marshal.loads(cache.read())
-        if form == _CODE_FORM:
-            _modules.update(
-                (name, entry)
-                for name, entry in loaded.items()
-                if type(name) is str
-                and name.startswith(_PREFIX)
-                and type(entry) is tuple
-                and len(entry) == 6
-                and type(entry[1]) is str
-                and type(entry[4]) is CodeType
-                and type(entry[5]) is str
-            )
+    _modules.update(
+        (name, entry)
+        for name, entry in _read(_MODULES_PATH, _CODE_FORM).items()
+        if type(name) is str
+        and name.startswith(_PREFIX)
+        and type(entry) is tuple
+        and len(entry) == 6
+        and type(entry[1]) is str
+        and type(entry[4]) is CodeType
+        and type(entry[5]) is str
+    )
     _before.update(sys.modules)
     if _Modules not in sys.meta_path:
         sys.meta_path.insert(0, _Modules)  # type: ignore[arg-type]
