@@ -112,12 +112,7 @@ def check_operation(
     check makes): most of a thousand operations differ in a response or two, and a generator
     made and run for nothing is a cost per operation."""
     if not flipped:
-        if (
-            (old.operation_id and old.operation_id != new.operation_id)
-            or (new.deprecated and not old.deprecated)
-            or old.stability != new.stability
-        ):
-            yield from check_identity(here, old, new)
+        yield from check_identity(here, old, new)  # a list: mostly empty, no generator made
         yield from parameters.check_parameters(here, old, new)
     if old.body is not None or new.body is not None:
         yield from bodies.check_request_body(here, old.body, new.body, flipped=flipped)
@@ -129,8 +124,7 @@ def check_operation(
     if not flipped and not webhook:
         if old.security != new.security:  # else the same requirements, as sets too
             yield from security.check_security(here, old, new)
-        if here.run.scheme_changes:
-            yield from security.check_schemes(here, old, new)
+        yield from security.check_schemes(here, old, new)
     if not old.callbacks or not new.callbacks:
         return
     for key in sorted(old.callbacks.keys() & new.callbacks.keys()):
@@ -139,17 +133,19 @@ def check_operation(
         yield from check_operation(inner, old.callbacks[key], new.callbacks[key], flipped=True)
 
 
-def check_identity(here: Here, old: Operation, new: Operation) -> Iterator[Fact]:
-    """The operation's id, deprecation and stability level."""
+def check_identity(here: Here, old: Operation, new: Operation) -> list[Fact]:
+    """The operation's id, deprecation and stability level (a list, not a generator: it is asked
+    of every operation on both sides, and finds nothing in almost all of them)."""
+    facts: list[Fact] = []
     if old.operation_id and old.operation_id != new.operation_id:
         args = {"old": old.operation_id, "new": new.operation_id or "none"}
         where = new.where.child("operationId")
-        yield here.at(Step("field", "operationId")).fact("operation-id-changed", args, where=where)
+        facts.append(here.at(Step("field", "operationId")).fact("operation-id-changed", args, where=where))
     if new.deprecated and not old.deprecated:
         args = {"method": new.method.upper(), "path": new.path}
         where = new.where.child("deprecated")
-        yield here.fact("operation-deprecated", args, where=where, deprecated=Deprecated(new.sunset))
-    if _stability(old) != _stability(new):
+        facts.append(here.fact("operation-deprecated", args, where=where, deprecated=Deprecated(new.sunset)))
+    if old.stability != new.stability and _stability(old) != _stability(new):  # equal when unchanged
         rule = (
             "operation-stability-decreased"
             if _stability(new) < _stability(old)
@@ -157,7 +153,8 @@ def check_identity(here: Here, old: Operation, new: Operation) -> Iterator[Fact]
         )
         args = {"old": old.stability or "stable", "new": new.stability or "stable"}
         where = new.where.child("x-stability-level") if new.stability else new.where
-        yield here.at(Step("field", "x-stability-level")).fact(rule, args, where=where)
+        facts.append(here.at(Step("field", "x-stability-level")).fact(rule, args, where=where))
+    return facts
 
 
 def _moved_prefix(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, str] | None:

@@ -10,15 +10,14 @@ from oasguard.compare.operations.context import Here, Run
 from oasguard.model.nodes import Operation, Requirement, SecurityScheme, Where
 
 
-def check_schemes(here: Here, old: Operation, new: Operation) -> Iterator[Fact]:
-    """What changed in each scheme the operation requires (on both sides), said for it."""
+def check_schemes(here: Here, old: Operation, new: Operation) -> list[Fact]:
+    """What changed in each scheme the operation requires (on both sides), said for it (a list:
+    asked of every operation, it finds nothing unless a scheme changed)."""
     changes = here.run.scheme_changes
     if not changes:
-        return
+        return []
     required = _scheme_names(old.security) & _scheme_names(new.security)
-    for name in sorted(required & changes.keys()):
-        for fact in changes[name]:
-            yield here.said(fact)
+    return [here.said(fact) for name in sorted(required & changes.keys()) for fact in changes[name]]
 
 
 def check_unused_schemes(run: Run) -> Iterator[Fact]:
