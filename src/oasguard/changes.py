@@ -114,26 +114,26 @@ def located(operation: str, place: str) -> str:
     return f"{operation} › {place}"
 
 
-class _Texts(dict):  # type: ignore[type-arg]
+class Texts(dict):  # type: ignore[type-arg]
     """Text made from a key once (`make`), then looked up: a shared component's change is the same
     steps below every operation that reaches it (Stripe: 23,780 steps in 2,001 changes, 86
-    distinct). Bounded, for a long-lived process that diffs many times."""
+    distinct). Bounded by `kept` where it outlives a run (a long-lived process diffs many times)."""
 
-    def __init__(self, make: Callable[[Any], str], kept: int) -> None:
+    def __init__(self, make: Callable[[Any], str], kept: int | None = None) -> None:
         super().__init__()
         self.make = make
         self.kept = kept
 
     def __missing__(self, key: Any) -> str:
-        if len(self) >= self.kept:
+        if self.kept is not None and len(self) >= self.kept:
             self.clear()
         text = self[key] = self.make(key)
         return text
 
 
 #: each step's text (`str(step)`), and each tuple of steps' (`Subject.place`)
-_STEPS = _Texts(Step.__str__, 20_000)
-_PLACES = _Texts(lambda steps: encodable(" › ".join(map(_STEPS.__getitem__, steps))), 20_000)
+_STEPS = Texts(Step.__str__, 20_000)
+_PLACES = Texts(lambda steps: encodable(" › ".join(map(_STEPS.__getitem__, steps))), 20_000)
 
 
 #: the steps of a schema below its root, as compare/keywords names them

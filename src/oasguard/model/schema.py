@@ -162,10 +162,9 @@ _SCHEMA_VALUES = frozenset(
 _SCHEMA_MAPS = frozenset({"patternProperties", "dependentSchemas"})
 
 
-def raw_refs(
-    raw: object, pointer: str | None, name: str, schemas_only: bool = False
-) -> list[tuple[object, str]]:
-    """Every reference in the raw schema `raw` at `pointer`, with where it is: "schema" (a `$ref`
+def raw_refs(raw: object, pointer: object, name: str, schemas_only: bool = False) -> list[tuple[object, str]]:
+    """Every reference in the raw schema `raw` at `pointer` (its `str` is the pointer, made only
+    when an error names it: model/unchanged.py hands a place's), with where it is: "schema" (a `$ref`
     the builder follows), "mapping" (a discriminator mapping target) or "other" (any other `$ref`
     value, such as inside `not` or an example). On the way it checks what the builder would
     check when building the schema: each keyword the model relies on has the right type

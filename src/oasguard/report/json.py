@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from oasguard.changes import Change, Level, Report, Shape, located
+from oasguard.changes import Change, Level, Report, Shape, Texts, located
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.groups import fact_id
 
@@ -118,10 +118,10 @@ def _changes(changes: Iterable[Change]) -> Iterator[str]:
     """`_objects(change_dict(change) for change in changes)`, written straight from each change:
     the report's 2,000 changes are its largest part. A shared component's change repeats its
     rule, message and pointer in every operation that reaches it, and an operation or a place
-    below it is in many changes: each such text is escaped once (`_Escaped`). A location is
+    below it is in many changes: each such text is escaped once (`Texts`). A location is
     its operation's and its place's escaped texts joined (escaping is per character); the
     fingerprint and the group are hexadecimal digits, which JSON writes as they are."""
-    text = _Escaped()
+    text = Texts(_encode_string)  # each text as JSON writes it, escaped on its first use
     # the lines a fact's changes share, made once: its rule, level and message; its pointer
     heads: dict[tuple[str, Level, str], str] = {}
     pointers: dict[str, str] = {}
@@ -181,14 +181,6 @@ def _nested(value: object, indent: str) -> str:
 
 #: the encoder `json.dumps(..., ensure_ascii=False)` uses for strings (C when available)
 _encode_string = json.encoder.encode_basestring
-
-
-class _Escaped(dict):  # type: ignore[type-arg]
-    """Each text as `_encode_string` writes it, escaped on its first use in one report."""
-
-    def __missing__(self, text: str) -> str:
-        escaped = self[text] = _encode_string(text)
-        return escaped
 
 
 class JsonReporter:
