@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import io
 import json
 import locale
@@ -275,8 +276,11 @@ def corpus_run(name: str, *options: str) -> tuple[subprocess.CompletedProcess[st
     ):
         patch.setattr(oasguard.engine, "run", recorded)
         junit = f"junit={Path(folder) / 'junit.xml'}"
-        base, revision = str(CORPUS / pair["base"]), str(CORPUS / pair["revision"])
-        done = run_cli("diff", base, revision, "--format", "json", "-o", junit, *options, timeout=300)
+        base, revision = CORPUS / pair["base"], CORPUS / pair["revision"]
+        with yaml_parsed_once(base, revision):  # the other corpus tests of the pair read them again
+            done = run_cli(
+                "diff", str(base), str(revision), "--format", "json", "-o", junit, *options, timeout=300
+            )
     return done, (reports[0] if reports and done.returncode in (0, 1) else None)
 
 
@@ -297,6 +301,56 @@ def corpus_report(name: str) -> tuple[Report, Spec, Spec]:
         if report is not None:
             return report, base, revision
     return engine_report(base, revision), base, revision
+
+
+#: oasguard's parse of the YAML documents registered with `yaml_parsed_once`, pickled, by the
+#: digest of their bytes, the latest last (a document's name is only in parse's errors, and those
+#: are not kept)
+_PARSED: dict[bytes, bytes] = {}
+#: how many are kept: a pair's two sides, a transformed document and its source (a megabyte
+#: document's pickle is 5-20 MB)
+_KEPT = 4
+
+
+@contextlib.contextmanager
+def yaml_parsed_once(*documents: Path | str) -> Iterator[None]:
+    """In the block, oasguard parses each of `documents` (a file's bytes, or a text encoded as
+    written) that is YAML once for the test process, and hands out a fresh copy of the result
+    each later time, in this block or another: the corpus tests of one pair or document share a
+    worker (`_units`), and read the same YAML in several modules (test_corpus's run of the
+    command, the fingerprint property, every transform of the document: 1.4 s of PyYAML for a
+    Stripe document, 2 s for GitHub's written as YAML). Parse depends on nothing but the bytes
+    (the name is only in its errors, which are raised each time, never kept). A JSON document
+    is parsed again: orjson reads it in the time a pickle of it is read."""
+    import oasguard.load.document
+    from oasguard.load.parse import parse
+
+    kept = set()
+    for document in documents:
+        data = document.read_bytes() if isinstance(document, Path) else document.encode("utf-8")
+        if data.lstrip()[:1] not in (b"{", b"["):
+            kept.add(_digest(data))
+
+    def parsed(data: bytes, name: str) -> object:
+        key = _digest(data) if kept else None
+        if key not in kept:
+            return parse(data, name)
+        if key in _PARSED:
+            _PARSED[key] = _PARSED.pop(key)  # the latest last
+        else:
+            tree = parse(data, name)
+            _PARSED[key] = pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
+            while len(_PARSED) > _KEPT:
+                del _PARSED[next(iter(_PARSED))]
+        return pickle.loads(_PARSED[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(oasguard.load.document, "parse", parsed)
+        yield
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def engine_report(base: Spec, revision: Spec) -> Report:

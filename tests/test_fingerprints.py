@@ -18,14 +18,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CORPUS, FIXTURES, corpus_report
+from conftest import CORPUS, FIXTURES, corpus_report, yaml_parsed_once
 from oasguard.changes import Report
 from oasguard.engine import RunOptions, diff, run_deep
 from oasguard.errors import OasguardError
 from oasguard.sources import file_spec
-from test_transforms import _parsed, _write, reorder_keys, reordered_in_the_other_format, source_parsed_once
-
-PROBE_PATH = "/oasguard-unrelated-probe"
+from test_transforms import (
+    PROBE_PATH,
+    _parsed,
+    _write,
+    add_unrelated_path,
+    refactored,
+    reorder_keys,
+)
 
 
 def _pairs() -> list[dict]:
@@ -49,13 +54,6 @@ def _counted(report: Report) -> Counter[str]:
     return Counter(change.fingerprint for change in report.changes if PROBE_PATH not in change.location)
 
 
-def _add_unrelated_path(doc: dict) -> dict:
-    doc.setdefault("paths", {})[PROBE_PATH] = {
-        "get": {"responses": {"200": {"description": "an unrelated operation"}}}
-    }
-    return doc
-
-
 def _is_json(path: Path) -> bool:
     return path.read_text(encoding="utf-8").lstrip()[:1] in ("{", "[")
 
@@ -63,7 +61,7 @@ def _is_json(path: Path) -> bool:
 TRANSFORMS = {
     "keys-reordered": (reorder_keys, False),
     "yaml-json-switched": (lambda doc: doc, True),
-    "unrelated-path-added": (_add_unrelated_path, False),
+    "unrelated-path-added": (add_unrelated_path, False),
 }
 
 
@@ -84,7 +82,10 @@ def test_fingerprints_survive_refactors_of_the_revision(pair: dict | None, tmp_p
     # the revision's folder is copied once, so that files it $refs are beside each rewritten entry
     copy = tmp_path / "revision"
     shutil.copytree(revision.parent, copy)
-    with source_parsed_once(base):  # the base parsed once for every diff below
+    # a YAML base parsed once for the pair's tests (test_corpus's run read it) and the diffs
+    # below, and the refactored revision once for this, test_transforms (BOTH's document of the
+    # same revision is the same text) and another pair of the revision (Stripe v127's two)
+    with yaml_parsed_once(base, refactored(revision)):
         after = _refactored(base, revision, copy, TRANSFORMS)
         if after == before:
             return
@@ -101,12 +102,13 @@ def test_fingerprints_survive_refactors_of_the_revision(pair: dict | None, tmp_p
 
 
 def _refactored(base: Path, revision: Path, folder: Path, transforms: dict) -> Counter[str]:
-    """The fingerprints of (base, the revision rewritten by each of `transforms` in turn)."""
+    """The fingerprints of (base, the revision rewritten by each of `transforms` in turn); the
+    three at once are test_transforms' `refactored` text of the revision (keys reordered, the
+    other format, PROBE_PATH added), made once per worker for both modules."""
     stem = folder / f"{revision.stem}.{'-'.join(transforms)}"
-    text = _probed(revision) if transforms == TRANSFORMS else None
-    if text is not None:
-        target = stem.with_name(f"{stem.name}.yaml")
-        target.write_text(text, encoding="utf-8")
+    if transforms == TRANSFORMS:
+        target = stem.with_name(f"{stem.name}.{'yaml' if _is_json(revision) else 'json'}")
+        target.write_text(refactored(revision), encoding="utf-8")
     else:
         tree, as_json = _parsed(revision), _is_json(revision)
         for transform, switch in transforms.values():
@@ -117,29 +119,6 @@ def _refactored(base: Path, revision: Path, folder: Path, transforms: dict) -> C
     if "unrelated-path-added" in transforms:  # it was read: the command reports it
         assert any(PROBE_PATH in change.location for change in report.changes), f"{PROBE_PATH} not read"
     return _counted(report)
-
-
-#: PROBE_PATH's path item as `_add_unrelated_path` adds it, written as YAML under `paths:`
-_PROBE_YAML = (
-    f"  {PROBE_PATH}:\n    get:\n      responses:\n        '200':\n"
-    "          description: an unrelated operation\n"
-)
-
-
-def _probed(revision: Path) -> str | None:
-    """The three refactors of a JSON revision, as text: its keys reordered and written as YAML
-    (test_transforms' text of the same document, made once per worker for both modules), with
-    PROBE_PATH written first under the top-level `paths:` (whose entries the YAML writer indents
-    by two spaces). None for a YAML revision (written as JSON, which is quick) or a document
-    whose `paths` is not a block of entries."""
-    if not _is_json(revision):
-        return None
-    text = reordered_in_the_other_format(revision)
-    at = 0 if text.startswith("paths:\n") else text.find("\npaths:\n") + 1
-    if at == 0 and not text.startswith("paths:\n"):
-        return None
-    at += len("paths:\n")
-    return text[:at] + _PROBE_YAML + text[at:]
 
 
 def test_fingerprints_ignore_message_pointer_and_path_parameter_names(tmp_path: Path):

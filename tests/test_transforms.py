@@ -16,19 +16,18 @@ other transforms rewrite the tree, and writing and reading a Stripe document as 
 a transform and proves nothing `json-yaml` does not. `json-yaml` and `reorder-keys` are
 checked in one diff (TOGETHER: D's keys reordered, written in the other format; neither
 rewrites what the other does), and each alone only when that diff reports something, to name
-it; test_fingerprints writes its revision from the same text.
+it. That document also has one unrelated operation added (PROBE_PATH), whose `path-added` is
+the one change it may report: it is test_fingerprints' refactored revision, byte for byte, so
+that oasguard parses that text once per worker for both modules (2 s of YAML for GitHub's).
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
-import hashlib
 import itertools
 import json
 import os
-import pickle
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,10 +36,8 @@ from typing import Any
 import pytest
 import yaml
 
-import oasguard.load.document
-from conftest import CORPUS, FIXTURES, parsed_document
+from conftest import CORPUS, FIXTURES, parsed_document, yaml_parsed_once
 from oasguard.engine import RunOptions, diff, run_deep
-from oasguard.load.parse import parse
 from oasguard.sources import file_spec
 
 Tree = Any
@@ -586,6 +583,25 @@ def _corpus_documents() -> list[Path]:
     return sorted(newest.values())
 
 
+#: an unrelated operation: added to the document of BOTH (and test_fingerprints' revision), it
+#: is reported as `path-added`, and nothing else may be
+PROBE_PATH = "/oasguard-unrelated-probe"
+
+
+def add_unrelated_path(doc: Tree) -> Tree:
+    doc.setdefault("paths", {})[PROBE_PATH] = {
+        "get": {"responses": {"200": {"description": "an unrelated operation"}}}
+    }
+    return doc
+
+
+#: PROBE_PATH's path item as `add_unrelated_path` adds it, written as YAML under `paths:`
+_PROBE_YAML = (
+    f"  {PROBE_PATH}:\n    get:\n      responses:\n        '200':\n"
+    "          description: an unrelated operation\n"
+)
+
+
 #: transforms whose output may equal the input as a tree and still differ as a document
 _ALWAYS_COMPARED = {"json-yaml", "reorder-keys"}
 #: transforms checked in one diff (see the module's docstring), and the name of that check
@@ -604,6 +620,14 @@ def _parsed(source: Path) -> Tree:
     return parsed_document(source)
 
 
+@functools.lru_cache(maxsize=1)
+def _pristine(source: Path) -> Tree:
+    """The parsed document that a transform's result is compared with (whether it rewrote
+    anything): one copy kept for the source's transforms, never handed to a transform (a second
+    copy per transform took as long as the transform, 0.2 s for GitHub's document)."""
+    return parsed_document(source)
+
+
 def _transformed(source: Path, name: str, stem: Path) -> Path | None:
     """The transformed document, written to `stem` with the suffix of its format; None when the
     transform found nothing to rewrite (the diff of a document with itself proves nothing and
@@ -612,17 +636,15 @@ def _transformed(source: Path, name: str, stem: Path) -> Path | None:
         return None
     if name == BOTH:
         target = stem.with_name(f"{stem.name}.{'yaml' if _is_json(source) else 'json'}")
-        target.write_text(reordered_in_the_other_format(source), encoding="utf-8")
+        target.write_text(refactored(source), encoding="utf-8")
         return target
     doc = _parsed(source)
     if name == "json-yaml":
         as_json = not _is_json(source)
     else:
         as_json = True  # see the module's docstring
-        # a second copy from the pickle: `deepcopy` of a megabyte tree takes six times as long
-        original = None if name in _ALWAYS_COMPARED else _parsed(source)
         doc = TRANSFORMS[name](doc)
-        if doc == original:
+        if name not in _ALWAYS_COMPARED and doc == _pristine(source):
             return None
     target = stem.with_name(f"{stem.name}.{'json' if as_json else 'yaml'}")
     _write(doc, target, as_json)
@@ -630,45 +652,23 @@ def _transformed(source: Path, name: str, stem: Path) -> Path | None:
 
 
 @functools.lru_cache(maxsize=2)
-def reordered_in_the_other_format(source: Path) -> str:
+def refactored(source: Path) -> str:
     """The text of `source` with every mapping's keys reordered (`reorder_keys`), written in the
-    other format: YAML for a JSON document, JSON for a YAML one. Kept for the test process:
-    test_fingerprints' corpus test of the pair whose revision is `source` runs on the same worker
-    (conftest) and writes its revision from this text (YAML writing is PyYAML's slowest part:
-    3.4 s for the GitHub document)."""
+    other format (YAML for a JSON document, JSON for a YAML one), and PROBE_PATH added: BOTH's
+    document, and test_fingerprints' refactored revision when `source` is a pair's revision (its
+    corpus test runs on the same worker, see conftest). Made once for the test process: YAML
+    writing is PyYAML's slowest part (3.4 s for the GitHub document)."""
     reordered = TRANSFORMS["reorder-keys"](_parsed(source))
-    return _text(reordered, as_json=not _is_json(source))
-
-
-#: oasguard's parse of one source document, pickled, by (digest of its bytes, name)
-_PARSED: dict[tuple[bytes, str], bytes] = {}
-
-
-@contextlib.contextmanager
-def source_parsed_once(source: Path) -> Iterator[None]:
-    """In the block, oasguard parses the bytes of `source` once for the test process and hands
-    out a fresh copy of the result each later time: every diff of a source's transforms reads
-    that same base (1.4 s of YAML for a Stripe document, a dozen times), and parse depends on
-    nothing but its arguments. One source is kept at a time."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(oasguard.load.document, "parse", _parsing_once(source))
-        yield
-
-
-def _parsing_once(source: Path) -> Callable[[bytes, str], object]:
-    digest = hashlib.blake2b(source.read_bytes(), digest_size=16).digest()
-
-    def parsed(data: bytes, name: str) -> object:
-        if hashlib.blake2b(data, digest_size=16).digest() != digest:
-            return parse(data, name)
-        key = (digest, name)
-        if key not in _PARSED:
-            tree = parse(data, name)  # an error is raised each time, not kept
-            _PARSED.clear()
-            _PARSED[key] = pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
-        return pickle.loads(_PARSED[key])
-
-    return parsed
+    if not _is_json(source):
+        return _text(add_unrelated_path(reordered), as_json=True)
+    text = _text(reordered, as_json=False)
+    # PROBE_PATH written first under the top-level `paths:`, whose entries the YAML writer
+    # indents by two spaces (no second YAML writing of the tree)
+    at = 0 if text.startswith("paths:\n") else text.find("\npaths:\n") + 1
+    if at == 0 and not text.startswith("paths:\n"):  # no `paths`, or `paths: {}`
+        return _text(add_unrelated_path(reordered), as_json=False)
+    at += len("paths:\n")
+    return text[:at] + _PROBE_YAML + text[at:]
 
 
 @pytest.fixture(scope="module")
@@ -693,7 +693,7 @@ def _check(source: Path, name: str, scratch: Path) -> None:
                 _check_one(source, alone, scratch)
             except Exception as error:
                 failed.append(f"{alone}: {type(error).__name__}: {error}")
-        if not failed:
+        if not failed:  # (or the probe's operation is not reported as added)
             failed.append(f"{BOTH} (only together): {type(together).__name__}: {together}")
         raise AssertionError("\n".join(failed)) from together
 
@@ -720,13 +720,17 @@ def _diff_transformed(source: Path, name: str, stem: Path) -> None:
         return
     # a $ref to nothing (the 2017 Stripe document has 195) is read as an empty schema: the
     # transforms keep such refs as they are, so the document is still compared as a whole
-    with source_parsed_once(source):
+    # the source parsed once for its transforms, BOTH's document once for it and test_fingerprints
+    with yaml_parsed_once(source, *([refactored(source)] if name == BOTH else [])):
         report = run_deep(
             lambda: diff(file_spec(str(source)), file_spec(str(target)), RunOptions(dangling_as_empty=True))
         )
-    shown = [
-        f"{change.id} {change.operation} {change.message} @ {change.location}" for change in report.changes
-    ]
+    changes = report.changes
+    if name == BOTH:  # the probe's operation is added, as the one change it makes
+        probe = [change.id for change in changes if PROBE_PATH in change.location]
+        assert probe == ["path-added"], f"{name} of {source}: {PROBE_PATH} reported as {probe}"
+        changes = [change for change in changes if PROBE_PATH not in change.location]
+    shown = [f"{change.id} {change.operation} {change.message} @ {change.location}" for change in changes]
     assert shown == [], f"{name} of {source}: {len(shown)} changes, first: {shown[:5]}"
 
 
