@@ -610,8 +610,11 @@ BOTH = "+".join(TOGETHER)
 #: what each document is checked for: TOGETHER in one diff, then every other transform
 CHECKS = [BOTH, *(name for name in TRANSFORMS if name not in TOGETHER)]
 #: what a document's text must hold for a transform to find anything to rewrite (read before
-#: parsing: no corpus document writes a type list, and parsing one takes seconds)
-_WRITTEN = {"split-type-lists": re.compile(r"""type["']?\s*:\s*(\[|\n\s*- )""")}
+#: a copy of the tree is made and walked: no corpus document writes a type list, one is 3.1)
+_WRITTEN = {
+    "split-type-lists": re.compile(r"""type["']?\s*:\s*(\[|\n\s*- )"""),
+    "enum-as-const": re.compile(r"""openapi["']?\s*:\s*["']?3\.1"""),
+}
 
 
 def _parsed(source: Path) -> Tree:
@@ -796,3 +799,16 @@ def test_transforms_really_transform() -> None:
         "description": "d",
         "anyOf": [{"type": "boolean"}, {"type": "string", "maxLength": 5}, {"type": "null"}],
     }
+
+
+def test_a_transform_skipped_by_its_text_would_rewrite_nothing() -> None:
+    """_WRITTEN's patterns only skip documents their transform leaves as they are: checked on
+    every fixture document, and on a 3.1 document written in each of the ways YAML and JSON
+    spell its version."""
+    for name, written in _WRITTEN.items():
+        for source in _fixture_documents():
+            if not written.search(source.read_text(encoding="utf-8")):
+                doc = _read(source)
+                assert TRANSFORMS[name](copy.deepcopy(doc)) == doc, f"{name} skips {source}"
+    for text in ("openapi: 3.1.0\n", "openapi: '3.1.1'\n", '{"openapi": "3.1.0"}', '{"openapi" : "3.1"}'):
+        assert _WRITTEN["enum-as-const"].search(text), text
