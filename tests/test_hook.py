@@ -60,8 +60,10 @@ Pet:
 PRE_COMMIT = pytest.mark.xdist_group("pre-commit")
 
 
-def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=repo, check=check, capture_output=True, text=True)
+def git(
+    repo: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=repo, check=check, capture_output=True, text=True, env=env)
 
 
 def write(repo: Path, files: dict[str, str]) -> None:
@@ -120,8 +122,14 @@ def pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProces
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", **_QUICK_PIP},
+        env=_hook_env(home),
     )
+
+
+def _hook_env(home: Path) -> dict[str, str]:
+    """The environment of pre-commit, run directly or by git's hook: the session's store (the
+    default one, ~/.cache/pre-commit, would build the hook's environment again, and keep it)."""
+    return {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1", **_QUICK_PIP}
 
 
 #: pip as pre-commit runs it to build the hook's environment (once, see PRE_COMMIT): no bytecode
@@ -201,22 +209,23 @@ def test_git_commit_with_the_hook_installed(
     repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
 ) -> None:
     install(repo, hook_repo, pre_commit_home)
+    env = _hook_env(pre_commit_home)  # what git hands the hook it runs
     before = head(repo)
     write(repo, {"api/openapi.yaml": BREAKING})
     git(repo, "add", "api/openapi.yaml")
-    done = git(repo, "commit", "-m", "break the API", check=False)
+    done = git(repo, "commit", "-m", "break the API", check=False, env=env)
     assert done.returncode != 0, done.stdout + done.stderr
     assert "[response-property-removed]" in done.stdout + done.stderr
     assert head(repo) == before  # the commit was stopped
     # fixed: the safe change commits; a non-OpenAPI YAML file in the same commit is passed over
     write(repo, {"api/openapi.yaml": SAFE, "ci.yaml": NOT_OPENAPI + "more: [lint]\n"})
     git(repo, "add", "-A")
-    done = git(repo, "commit", "-m", "a new optional parameter", check=False)
+    done = git(repo, "commit", "-m", "a new optional parameter", check=False, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert head(repo) != before
     # `git commit -a` hands the hook a temporary index: it is the one read
     write(repo, {"api/openapi.yaml": BREAKING})
-    done = git(repo, "commit", "-am", "break it with -a", check=False)
+    done = git(repo, "commit", "-am", "break it with -a", check=False, env=env)
     assert done.returncode != 0, done.stdout + done.stderr
 
 
