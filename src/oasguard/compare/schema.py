@@ -78,14 +78,16 @@ SPLICE_BUDGET = 1_000_000
 _DEFAULTS = frozenset({"request-default-changed", "response-default-changed"})
 #: a fact found by a search: (the node pair it is about, the route to that pair, the fact)
 _Found = tuple[tuple[int, int], Path, SchemaFact]
-#: a queued pair's path from the root: None, or (the parent's chain, the last token)
+#: a pair's path from the root: None, or (the parent's chain, the last token)
 _Chain = tuple["_Chain", Token] | None
 #: a compared pair as searches use it (`SchemaComparer._expand`): its facts, each with its rule
 #: on the side and its property's token; its children, each as (its pair of ids, base node,
 #: revision node, token, swapped, a pair of `$ref` targets)
-_Expansion = tuple[
-    list[tuple[str, Token | None, LocalFact]], list[tuple[tuple[int, int], Schema, Schema, Token, bool, bool]]
-]
+_Child = tuple[tuple[int, int], Schema, Schema, Token, bool, bool]
+_Expansion = tuple[list[tuple[str, Token | None, LocalFact]], list[_Child]]
+_RESPONSE = Side.RESPONSE
+#: the parent chain of the root's batch: the root's own chain is None
+_START: _Chain = (None, None)  # type: ignore[assignment]
 
 
 class _Kept:
@@ -144,7 +146,7 @@ class SchemaComparer:
         self.proved = 0
 
     def _kept(self, side: Side) -> _Kept:
-        return self._response if side is Side.RESPONSE else self._request
+        return self._response if side is _RESPONSE else self._request
 
     def same(self, a: Schema, b: Schema) -> bool:
         """The same node, or one unchanged component on both sides."""
@@ -209,48 +211,64 @@ class SchemaComparer:
         seen: set[tuple[int, int]] = set()
         kept = self._kept(side)
         expansions, quiet, loud, searching = kept.expansions, kept.quiet, kept.loud, kept.searching
-        # a queued pair's path is a chain (parent chain, token), made a tuple only for the pairs
-        # that yield: a pair is visited by many searches, and most yield nothing
-        queue: deque[tuple[tuple[int, int], Schema, Schema, _Chain, bool, bool]] = deque(
-            [((id(base), id(rev)), base, rev, None, False, False)]
+        components, start = kept.components, _START
+        # The queue holds each visited pair's children as one batch (its children, its chain, its
+        # `flipped`, its own pair): they would be queued one after another and taken out one
+        # after another, with nothing in between, so a batch taken out walks them in the same
+        # order without a queue entry each. A child is tested against `quiet` and `seen` when its
+        # batch is taken out, not when it is queued: both only grow, and a pair that became quiet
+        # meanwhile yields nothing and compares nothing (its closure is compared), so skipping it
+        # there changes nothing found. A pair's path is a chain (parent chain, token), made a
+        # tuple only for the pairs that yield: a pair is visited by many searches, and most yield
+        # nothing.
+        queue: deque[tuple[list[_Child], _Chain, bool, tuple[int, int] | None]] = deque(
+            [([((id(base), id(rev)), base, rev, None, False, False)], _START, False, None)]
         )
         while queue:
-            pair, a, b, chain, flipped, component = queue.popleft()
-            if pair in seen:
-                continue
-            seen.add(pair)
-            if component:  # searched already, or being searched (walked through): no call
-                found = kept.components.get(pair)
-                if found is None and pair not in searching:
-                    found = self._component(a, b, side)
-                if found is not None:
-                    if found:  # a component that reaches nothing has nothing to splice
-                        yield from self._splice(found, b, chain, flipped)
-                    continue
-            expansion = expansions.get(pair)
-            if expansion is None:
-                self.visits += 1
-                facts, edges = self._pair(a, b, side)
-                # kept by `_pair` with its result; not when the pair's comparison is under way (a
-                # cycle back to it: nothing known yet, and nothing to keep)
-                expansion = expansions.get(pair) or self._expand(facts, edges, side)
-            elif pair not in loud and self._silent(pair, kept):
-                continue  # nothing below it, however reached (see `_silent`)
-            else:
-                self.visits += 1
-            facts, children = expansion
-            if facts:
-                yield from _own(pair, facts, chain, flipped, skip_root_default and chain is None)
+            children, parent, parent_flipped, parent_pair = queue.popleft()
             silenced = False
-            for child, child_a, child_b, token, swap, child_component in children:
-                if child in quiet:
+            for pair, a, b, token, swap, component in children:
+                if pair in quiet:
                     silenced = True
-                elif child not in seen:  # else skipped when taken from the queue: not queued at all
-                    queue.append((child, child_a, child_b, (chain, token), flipped != swap, child_component))
-            if silenced and expansions.get(pair) is expansion:
-                # a quiet child stays quiet: the kept pair forgets it (a pair being compared, whose
-                # expansion is not kept, keeps nothing)
-                expansions[pair] = (facts, [child for child in children if child[0] not in quiet])
+                    continue
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                chain = (parent, token) if parent is not start else None
+                flipped = parent_flipped != swap
+                if component:  # searched already, or being searched (walked through): no call
+                    found = components.get(pair)
+                    if found is None and pair not in searching:
+                        found = self._component(a, b, side)
+                    if found is not None:
+                        if found:  # a component that reaches nothing has nothing to splice
+                            yield from self._splice(found, b, chain, flipped)
+                        continue
+                expansion = expansions.get(pair)
+                if expansion is None:
+                    self.visits += 1
+                    facts, edges = self._pair(a, b, side)
+                    # kept by `_pair` with its result; not when the pair's comparison is under way
+                    # (a cycle back to it: nothing known yet, and nothing to keep)
+                    expansion = expansions.get(pair) or self._expand(facts, edges, side)
+                elif pair not in loud and self._silent(pair, kept):
+                    continue  # nothing below it, however reached (see `_silent`)
+                else:
+                    self.visits += 1
+                if expansion[0]:
+                    yield from _own(pair, expansion[0], chain, flipped, skip_root_default and chain is None)
+                if expansion[1]:
+                    queue.append((expansion[1], chain, flipped, pair))
+            if silenced:
+                # a quiet child stays quiet: the kept pair forgets it, unless the list is no longer
+                # the one kept (a pair being compared keeps nothing; another search may have
+                # forgotten its quiet children first)
+                expansion = expansions.get(parent_pair)  # type: ignore[arg-type]
+                if expansion is not None and expansion[1] is children:
+                    expansions[parent_pair] = (  # type: ignore[index]
+                        expansion[0],
+                        [child for child in children if child[0] not in quiet],
+                    )
 
     def _splice(self, found: list[_Found], b: Schema, chain: _Chain, flipped: bool) -> Iterator[_Found]:
         """A component's facts below the path that reached it, sharing the component's paths
@@ -464,13 +482,27 @@ def describe(path: tuple[Step, ...], side: Side, root: str) -> tuple[str, str]:
     return name, f"{side.value} property '{name}'"
 
 
+#: the step of each token met, by the token's id (the token kept with it, so that its id is not
+#: another's while the entry lives): a token is a value, most of them one per property name, and
+#: a `Step` a named tuple, so one serves every fact below that token; bounded, like the tokens
+_STEPS: dict[int, tuple[Token, Step]] = {}
+_MOST_STEPS = 100_000
+
+
 def _fact(fact: SchemaFact, side: Side) -> Fact:
     """A fact of a walk as the walk hands it out: its path's tokens as the steps of its subject."""
-    steps = tuple(Step(token.kind, token.label) for token in materialise(fact.path))
+    steps = []
+    for token in materialise(fact.path):
+        known = _STEPS.get(id(token))
+        if known is None:
+            if len(_STEPS) >= _MOST_STEPS:
+                _STEPS.clear()
+            known = _STEPS[id(token)] = (token, Step(token.kind, token.label))
+        steps.append(known[1])
     return Fact(
         fact.rule,
         fact.args,
-        subject(None, None, side, steps, fact.former, False, False),
+        subject(None, None, side, tuple(steps), fact.former, False, False),
         fact.where,
         fact.in_base,
     )
