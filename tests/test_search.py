@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, corpus_pairs
-from oasguard.compare.schema import SchemaComparer
+from oasguard.compare.schema import SchemaComparer, _settle
 from oasguard.engine import diff, run_deep
 from oasguard.sources import file_spec
 
@@ -255,7 +255,8 @@ def test_of_equal_routes_inside_a_cycle_the_first_met_is_named(tmp_path: Path, f
 def _one_entry_per_pair(self, base, rev, side, skip_root_default):
     """The search as it was before its queue held batches (compare/schema.py `_search`): one
     queue entry per child, `quiet` and `seen` tested when it is queued and `seen` again when it
-    is taken out. Kept here as the definition the batched search must match step for step."""
+    is taken out (the root's chain is (None, None), as the batched search spells it). Kept here
+    as the definition the batched search must match step for step."""
     from collections import deque
 
     from oasguard.compare.schema import _own
@@ -265,7 +266,7 @@ def _one_entry_per_pair(self, base, rev, side, skip_root_default):
     seen = set()
     kept = self._kept(side)
     expansions, quiet, loud, searching = kept.expansions, kept.quiet, kept.loud, kept.searching
-    queue = deque([((id(base), id(rev)), base, rev, None, False, False)])
+    queue = deque([((id(base), id(rev)), base, rev, (None, None), False, False)])
     while queue:
         pair, a, b, chain, flipped, component = queue.popleft()
         if pair in seen:
@@ -290,7 +291,7 @@ def _one_entry_per_pair(self, base, rev, side, skip_root_default):
             self.visits += 1
         facts, children = expansion
         if facts:
-            yield from _own(pair, facts, chain, flipped, skip_root_default and chain is None)
+            yield from _own(pair, facts, chain, flipped, skip_root_default and chain[0] is None)
         silenced = False
         for child, child_a, child_b, token, swap, child_component in children:
             if child in quiet:
@@ -318,7 +319,7 @@ def _searched(base: Path, revision: Path, reference: bool) -> tuple[list, list, 
         searches.append(items)  # in the order the searches start; as far as each is taken
         pairs: dict = {}  # a pair's ids differ between runs: its place of first appearance
         for item in search(*args):
-            pair, route, fact = item
+            pair, route, fact = _settle(item)
             items.append(
                 (
                     pairs.setdefault(pair, len(pairs)),

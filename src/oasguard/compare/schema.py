@@ -78,16 +78,18 @@ SPLICE_BUDGET = 1_000_000
 _DEFAULTS = frozenset({"request-default-changed", "response-default-changed"})
 #: a fact found by a search: (the node pair it is about, the route to that pair, the fact)
 _Found = tuple[tuple[int, int], Path, SchemaFact]
-#: a pair's path from the root: None, or (the parent's chain, the last token)
-_Chain = tuple["_Chain", Token] | None
+#: a fact as a search yields it: found, or spliced from a component and not yet put below the
+#: route that reached the component, (pair, route, the component's fact, that route's tokens,
+#: flipped): `_settle` makes it a `_Found`, for the few that `_shortest` keeps
+_Met = _Found | tuple[tuple[int, int], Path, SchemaFact, tuple[Token, ...], bool]
+#: a pair's path from the root: (the parent's chain, the last token), the root's (None, None)
+_Chain = tuple["_Chain", Token] | tuple[None, None]
 #: a compared pair as searches use it (`SchemaComparer._expand`): its facts, each with its rule
 #: on the side and its property's token; its children, each as (its pair of ids, base node,
 #: revision node, token, swapped, a pair of `$ref` targets)
 _Child = tuple[tuple[int, int], Schema, Schema, Token, bool, bool]
 _Expansion = tuple[list[tuple[str, Token | None, LocalFact]], list[_Child]]
 _RESPONSE = Side.RESPONSE
-#: the parent chain of the root's batch: the root's own chain is None
-_START: _Chain = (None, None)  # type: ignore[assignment]
 
 
 class _Kept:
@@ -191,9 +193,10 @@ class SchemaComparer:
         return known
 
     def _walk(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[SchemaFact]:
-        return (fact for _, _, fact in self._search(base, rev, side, skip_root_default))
+        """The facts of a search, spliced ones not yet below their route: their rules only."""
+        return (item[2] for item in self._search(base, rev, side, skip_root_default))
 
-    def _search(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[_Found]:
+    def _search(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[_Met]:
         """Breadth-first from (base, rev): each pair once, with the facts of its own keywords.
 
         A pair of `$ref` targets met on the way is searched once for all walks (`_component`)
@@ -211,7 +214,7 @@ class SchemaComparer:
         seen: set[tuple[int, int]] = set()
         kept = self._kept(side)
         expansions, quiet, loud, searching = kept.expansions, kept.quiet, kept.loud, kept.searching
-        components, start = kept.components, _START
+        components, undecided, see = kept.components, kept.undecided, seen.add
         # The queue holds each visited pair's children as one batch (its children, its chain, its
         # `flipped`, its own pair): they would be queued one after another and taken out one
         # after another, with nothing in between, so a batch taken out walks them in the same
@@ -220,9 +223,9 @@ class SchemaComparer:
         # meanwhile yields nothing and compares nothing (its closure is compared), so skipping it
         # there changes nothing found. A pair's path is a chain (parent chain, token), made a
         # tuple only for the pairs that yield: a pair is visited by many searches, and most yield
-        # nothing.
-        queue: deque[tuple[list[_Child], _Chain, bool, tuple[int, int] | None]] = deque(
-            [([((id(base), id(rev)), base, rev, None, False, False)], _START, False, None)]
+        # nothing. The root's batch has no parent: its chain is (None, None).
+        queue: deque[tuple[list[_Child], _Chain | None, bool, tuple[int, int] | None]] = deque(
+            [([((id(base), id(rev)), base, rev, None, False, False)], None, False, None)]  # type: ignore[list-item]
         )
         while queue:
             children, parent, parent_flipped, parent_pair = queue.popleft()
@@ -233,8 +236,8 @@ class SchemaComparer:
                     continue
                 if pair in seen:
                     continue
-                seen.add(pair)
-                chain = (parent, token) if parent is not start else None
+                see(pair)
+                chain = (parent, token)
                 flipped = parent_flipped != swap
                 if component:  # searched already, or being searched (walked through): no call
                     found = components.get(pair)
@@ -251,14 +254,21 @@ class SchemaComparer:
                     # kept by `_pair` with its result; not when the pair's comparison is under way
                     # (a cycle back to it: nothing known yet, and nothing to keep)
                     expansion = expansions.get(pair) or self._expand(facts, edges, side)
-                elif pair not in loud and self._silent(pair, kept):
-                    continue  # nothing below it, however reached (see `_silent`)
+                elif pair not in loud:
+                    # nothing below it, however reached (see `_silent`); a pair whose proof waits
+                    # for a pair still not kept is not proven again (`_silent`'s first test, made
+                    # here without a call: most pairs that come up here fail it)
+                    waits = undecided.get(pair)
+                    if (waits is None or waits in expansions) and self._silent(pair, kept):
+                        continue
+                    self.visits += 1
                 else:
                     self.visits += 1
-                if expansion[0]:
-                    yield from _own(pair, expansion[0], chain, flipped, skip_root_default and chain is None)
-                if expansion[1]:
-                    queue.append((expansion[1], chain, flipped, pair))
+                own, below = expansion
+                if own:
+                    yield from _own(pair, own, chain, flipped, skip_root_default and parent is None)
+                if below:
+                    queue.append((below, chain, flipped, pair))
             if silenced:
                 # a quiet child stays quiet: the kept pair forgets it, unless the list is no longer
                 # the one kept (a pair being compared keeps nothing; another search may have
@@ -270,7 +280,7 @@ class SchemaComparer:
                         [child for child in children if child[0] not in quiet],
                     )
 
-    def _splice(self, found: list[_Found], b: Schema, chain: _Chain, flipped: bool) -> Iterator[_Found]:
+    def _splice(self, found: list[_Found], b: Schema, chain: _Chain, flipped: bool) -> Iterator[_Met]:
         """A component's facts below the path that reached it, sharing the component's paths
         (`join`); an error past `SPLICE_BUDGET`."""
         self.spliced += len(found)
@@ -284,11 +294,11 @@ class SchemaComparer:
         path = _tokens(chain)
         last = joined = None
         for inner, route, fact in found:
-            below = join(path, fact.path)
-            fact = SchemaFact(fact.rule, fact.args, below, fact.where, fact.in_base, fact.former)
             if route is not last:  # the facts of one pair share its route: joined once
                 last, joined = route, join(path, route)
-            yield inner, joined, _flip(fact) if flipped else fact
+            # the fact itself is put below `path` only if `_shortest` keeps it (`_settle`): most
+            # spliced facts come by a longer route than one already met, and are dropped
+            yield inner, joined, fact, path, flipped
 
     def _silent(self, pair: tuple[int, int], kept: _Kept) -> bool:
         """Whether no fact can be found from `pair`: neither it nor any pair below it, through
@@ -465,7 +475,25 @@ class SchemaComparer:
 
 
 def describe(path: tuple[Step, ...], side: Side, root: str) -> tuple[str, str]:
-    """(name, subject) of a schema path: `address.city` and "request property 'address.city'"."""
+    """(name, subject) of a schema path: `address.city` and "request property 'address.city'".
+
+    Remembered by value (the side by a bool: `Side` hashes in Python), bounded: a walk's fact
+    is described below every operation that reaches it."""
+    key = (path, side is _RESPONSE, root)
+    known = _DESCRIBED.get(key)
+    if known is None:
+        if len(_DESCRIBED) >= _MOST_DESCRIBED:
+            _DESCRIBED.clear()
+        known = _DESCRIBED[key] = _describe(path, side, root)
+    return known
+
+
+#: `describe`'s results, by (path, response side, root)
+_DESCRIBED: dict[tuple[tuple[Step, ...], bool, str], tuple[str, str]] = {}
+_MOST_DESCRIBED = 100_000
+
+
+def _describe(path: tuple[Step, ...], side: Side, root: str) -> tuple[str, str]:
     name = ""
     for token in path:  # a top-level array keeps its `[]` (`[].email`), as the location does
         if token.kind == "property":
@@ -528,8 +556,8 @@ def _own(
 def _tokens(chain: _Chain) -> tuple[Token, ...]:
     """The path a chain spells, root first."""
     tokens = []
-    while chain is not None:
-        chain, token = chain
+    while chain[0] is not None:
+        chain, token = chain  # type: ignore[assignment]
         tokens.append(token)
     tokens.reverse()
     return tuple(tokens)
@@ -544,9 +572,9 @@ def _flip(fact: SchemaFact) -> SchemaFact:
     return SchemaFact(fact.rule, args, fact.path, fact.where, not fact.in_base, fact.former)
 
 
-def _shortest(found: Iterator[_Found]) -> list[_Found]:
+def _shortest(found: Iterator[_Met]) -> list[_Found]:
     """The facts of each node pair once: those of the shortest route found to it (the first)."""
-    best: dict[tuple[int, int], tuple[Path, int, list[_Found]]] = {}
+    best: dict[tuple[int, int], tuple[Path, int, list[_Met]]] = {}
     for item in found:
         pair, route = item[0], item[1]
         known = best.get(pair)
@@ -560,4 +588,13 @@ def _shortest(found: Iterator[_Found]) -> list[_Found]:
                 best[pair] = (route, length, [item])
             elif length == known[1] and known[0] == route:  # token by token (paths.equal)
                 known[2].append(item)
-    return [item for _, _, items in best.values() for item in items]
+    return [_settle(item) for _, _, items in best.values() for item in items]
+
+
+def _settle(item: _Met) -> _Found:
+    """A fact as found: a spliced one put below the route that reached its component."""
+    if len(item) == 3:
+        return item  # type: ignore[return-value]
+    inner, joined, fact, path, flipped = item  # type: ignore[misc]
+    fact = SchemaFact(fact.rule, fact.args, join(path, fact.path), fact.where, fact.in_base, fact.former)
+    return inner, joined, _flip(fact) if flipped else fact
