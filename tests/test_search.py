@@ -366,3 +366,18 @@ def test_a_batched_queue_searches_the_corpus_as_one_entry_per_pair(name: str):
     through the components under way) yields the same facts in the same order as the search
     with one queue entry per pair."""
     _assert_batches_search_as_one_entry_per_pair(*_pair_paths(name))
+
+
+def test_a_remembered_description_keeps_sides_and_roots_apart():
+    """`describe` is remembered by value: the same path below each side and root is named for
+    that side and root, the first time and every time after."""
+    from oasguard.changes import Side, Step
+    from oasguard.compare.schema import describe
+
+    city = (Step("property", "address"), Step("property", "city"))
+    items = (Step("items", ""),)
+    for _ in range(2):
+        assert describe(city, Side.REQUEST, "body") == ("address.city", "request property 'address.city'")
+        assert describe(city, Side.RESPONSE, "body") == ("address.city", "response property 'address.city'")
+        assert describe(items, Side.REQUEST, "request body") == ("[]", "request body items")
+        assert describe(items, Side.RESPONSE, "parameter 'q'") == ("[]", "parameter 'q' items")

@@ -89,6 +89,13 @@ _Chain = tuple["_Chain", Token] | tuple[None, None]
 #: revision node, token, swapped, a pair of `$ref` targets)
 _Child = tuple[tuple[int, int], Schema, Schema, Token, bool, bool]
 _Expansion = tuple[list[tuple[str, Token | None, LocalFact]], list[_Child]]
+#: What a search queues: a visited pair's children as one batch (with its chain, `flipped` and
+#: its pair). Queued one by one they would be taken out one after another with nothing in
+#: between, so walking a batch meets them in the same order. `quiet` and `seen` are tested when
+#: the batch is walked, not when it is queued: both only grow, and a pair that became quiet
+#: meanwhile yields and compares nothing. A pair's path is a chain (parent chain, token), the
+#: root's (None, None), made a tuple only for the pairs that yield.
+_Batch = tuple[list[_Child], _Chain | None, bool, tuple[int, int] | None]
 _RESPONSE = Side.RESPONSE
 
 
@@ -167,7 +174,7 @@ class SchemaComparer:
         decided (a cycle back to the same pair)."""
         if self.same(old, new):
             return True
-        table = self._kept(side).fits
+        table = (self._response if side is _RESPONSE else self._request).fits  # `_kept`, no call
         key = (id(old), id(new))
         known = table.get(key)
         if known is not None:
@@ -184,7 +191,7 @@ class SchemaComparer:
 
         Remembered per root pair: the error schema shared by every operation is walked once.
         """
-        walks = self._kept(side).walks
+        walks = (self._response if side is _RESPONSE else self._request).walks  # `_kept`, no call
         key = (id(base), id(rev), skip_root_default)
         known = walks.get(key)
         if known is None:
@@ -200,33 +207,18 @@ class SchemaComparer:
         """Breadth-first from (base, rev): each pair once, with the facts of its own keywords.
 
         A pair of `$ref` targets met on the way is searched once for all walks (`_component`)
-        and its facts are spliced in below the path that reached it: a changed component used by
-        a thousand inline schemas is searched once, not a thousand times. A pair may then come
-        up more than once, by different paths; `_shortest` keeps one. The spliced paths share
-        the component's (`join`): a chain of 10,000 `$ref`s costs 10,000 short paths, not
-        10,000 paths of up to 10,000 tokens.
-
-        Below a `not` the pair is (revision, base): its facts point into the other document than
-        they say, so `in_base` is turned over for them (`flipped`).
-        """
+        and its facts are spliced in below the path that reached it (`_splice`, `_shortest`
+        keeping one route per pair). Below a `not` the pair is (revision, base): its facts point
+        into the other document than they say, so `in_base` is turned over (`flipped`). The
+        queue holds batches of children (`_Batch`)."""
         if self.same(base, rev):
             return
         seen: set[tuple[int, int]] = set()
         kept = self._kept(side)
         expansions, quiet, loud, searching = kept.expansions, kept.quiet, kept.loud, kept.searching
         components, undecided, see = kept.components, kept.undecided, seen.add
-        # The queue holds each visited pair's children as one batch (its children, its chain, its
-        # `flipped`, its own pair): they would be queued one after another and taken out one
-        # after another, with nothing in between, so a batch taken out walks them in the same
-        # order without a queue entry each. A child is tested against `quiet` and `seen` when its
-        # batch is taken out, not when it is queued: both only grow, and a pair that became quiet
-        # meanwhile yields nothing and compares nothing (its closure is compared), so skipping it
-        # there changes nothing found. A pair's path is a chain (parent chain, token), made a
-        # tuple only for the pairs that yield: a pair is visited by many searches, and most yield
-        # nothing. The root's batch has no parent: its chain is (None, None).
-        queue: deque[tuple[list[_Child], _Chain | None, bool, tuple[int, int] | None]] = deque(
-            [([((id(base), id(rev)), base, rev, None, False, False)], None, False, None)]  # type: ignore[list-item]
-        )
+        root: _Child = ((id(base), id(rev)), base, rev, None, False, False)  # type: ignore[assignment]
+        queue: deque[_Batch] = deque([([root], None, False, None)])
         while queue:
             children, parent, parent_flipped, parent_pair = queue.popleft()
             silenced = False
@@ -255,12 +247,10 @@ class SchemaComparer:
                     # (a cycle back to it: nothing known yet, and nothing to keep)
                     expansion = expansions.get(pair) or self._expand(facts, edges, side)
                 elif pair not in loud:
-                    # nothing below it, however reached (see `_silent`); a pair whose proof waits
-                    # for a pair still not kept is not proven again (`_silent`'s first test, made
-                    # here without a call: most pairs that come up here fail it)
+                    # `_silent`'s test of a proof that waits, made here without a call
                     waits = undecided.get(pair)
                     if (waits is None or waits in expansions) and self._silent(pair, kept):
-                        continue
+                        continue  # nothing below it, however reached
                     self.visits += 1
                 else:
                     self.visits += 1
@@ -270,15 +260,7 @@ class SchemaComparer:
                 if below:
                     queue.append((below, chain, flipped, pair))
             if silenced:
-                # a quiet child stays quiet: the kept pair forgets it, unless the list is no longer
-                # the one kept (a pair being compared keeps nothing; another search may have
-                # forgotten its quiet children first)
-                expansion = expansions.get(parent_pair)  # type: ignore[arg-type]
-                if expansion is not None and expansion[1] is children:
-                    expansions[parent_pair] = (  # type: ignore[index]
-                        expansion[0],
-                        [child for child in children if child[0] not in quiet],
-                    )
+                _forget(expansions, parent_pair, children, quiet)
 
     def _splice(self, found: list[_Found], b: Schema, chain: _Chain, flipped: bool) -> Iterator[_Met]:
         """A component's facts below the path that reached it, sharing the component's paths
@@ -403,7 +385,7 @@ class SchemaComparer:
         return result
 
     def _pair(self, a: Schema, b: Schema, side: Side) -> tuple[list[LocalFact], list[Edge]]:
-        kept = self._kept(side)
+        kept = self._response if side is _RESPONSE else self._request  # `_kept`, without a call
         key = (id(a), id(b))
         cached = kept.local.get(key)
         if cached is not None:
@@ -551,6 +533,19 @@ def _own(
         below = (*path, prop) if prop is not None else path
         found = SchemaFact(rule, fact.args, below, fact.where, fact.in_base, fact.former)
         yield pair, path, _flip(found) if flipped else found
+
+
+def _forget(
+    expansions: dict[tuple[int, int], _Expansion],
+    pair: tuple[int, int] | None,
+    children: list[_Child],
+    quiet: set[tuple[int, int]],
+) -> None:
+    """A quiet child stays quiet: the kept pair forgets it, unless `children` is no longer the
+    list kept (a pair being compared keeps nothing; another search may have forgotten first)."""
+    expansion = expansions.get(pair)  # type: ignore[arg-type]
+    if expansion is not None and expansion[1] is children:
+        expansions[pair] = (expansion[0], [child for child in children if child[0] not in quiet])  # type: ignore[index]
 
 
 def _tokens(chain: _Chain) -> tuple[Token, ...]:
