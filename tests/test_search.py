@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, corpus_pairs
-from oasguard.compare.schema import SchemaComparer
+from oasguard.compare.schema import SchemaComparer, _settle
 from oasguard.engine import diff, run_deep
 from oasguard.sources import file_spec
 
@@ -250,3 +250,134 @@ def test_of_equal_routes_inside_a_cycle_the_first_met_is_named(tmp_path: Path, f
         ("response-type-changed", f"GET /x › response 200 › application/json › y › {named} › q › v")
     ]
     assert comparer.visits > comparer.comparisons  # the pairs of Y walked again, `p` among them
+
+
+def _one_entry_per_pair(self, base, rev, side, skip_root_default):
+    """The search as it was before its queue held batches (compare/schema.py `_search`): one
+    queue entry per child, `quiet` and `seen` tested when it is queued and `seen` again when it
+    is taken out (the root's chain is (None, None), as the batched search spells it). Kept here
+    as the definition the batched search must match step for step."""
+    from collections import deque
+
+    from oasguard.compare.schema import _own
+
+    if self.same(base, rev):
+        return
+    seen = set()
+    kept = self._kept(side)
+    expansions, quiet, loud, searching = kept.expansions, kept.quiet, kept.loud, kept.searching
+    queue = deque([((id(base), id(rev)), base, rev, (None, None), False, False)])
+    while queue:
+        pair, a, b, chain, flipped, component = queue.popleft()
+        if pair in seen:
+            continue
+        seen.add(pair)
+        if component:
+            found = kept.components.get(pair)
+            if found is None and pair not in searching:
+                found = self._component(a, b, side)
+            if found is not None:
+                if found:
+                    yield from self._splice(found, b, chain, flipped)
+                continue
+        expansion = expansions.get(pair)
+        if expansion is None:
+            self.visits += 1
+            facts, edges = self._pair(a, b, side)
+            expansion = expansions.get(pair) or self._expand(facts, edges, side)
+        elif pair not in loud and self._silent(pair, kept):
+            continue
+        else:
+            self.visits += 1
+        facts, children = expansion
+        if facts:
+            yield from _own(pair, facts, chain, flipped, skip_root_default and chain[0] is None)
+        silenced = False
+        for child, child_a, child_b, token, swap, child_component in children:
+            if child in quiet:
+                silenced = True
+            elif child not in seen:
+                queue.append((child, child_a, child_b, (chain, token), flipped != swap, child_component))
+        if silenced and expansions.get(pair) is expansion:
+            expansions[pair] = (facts, [child for child in children if child[0] not in quiet])
+
+
+def _searched(base: Path, revision: Path, reference: bool) -> tuple[list, list, SchemaComparer]:
+    """The report's changes, and what every search yielded, in the order the searches started
+    and as far as each was taken (each fact's pair by its place, route and path as tokens, rule,
+    arguments and side)."""
+    from oasguard.compare.paths import materialise
+
+    comparer = SchemaComparer()
+    searches: list = []
+    search = comparer._search
+    if reference:
+        search = _one_entry_per_pair.__get__(comparer)  # type: ignore[attr-defined]
+
+    def recorded(*args):
+        items: list = []
+        searches.append(items)  # in the order the searches start; as far as each is taken
+        pairs: dict = {}  # a pair's ids differ between runs: its place of first appearance
+        for item in search(*args):
+            pair, route, fact = _settle(item)
+            items.append(
+                (
+                    pairs.setdefault(pair, len(pairs)),
+                    tuple((t.kind, t.label) for t in materialise(route)),
+                    tuple((t.kind, t.label) for t in materialise(fact.path)),
+                    fact.rule,
+                    repr(fact.args),
+                    fact.in_base,
+                )
+            )
+            yield item
+
+    comparer._search = recorded  # type: ignore[method-assign]
+    report = run_deep(lambda: diff(file_spec(str(base)), file_spec(str(revision)), schemas=comparer))
+    changes = [(c.id, c.location, c.message, c.pointer, c.fingerprint) for c in report.changes]
+    return changes, searches, comparer
+
+
+def _assert_batches_search_as_one_entry_per_pair(base: Path, revision: Path) -> None:
+    batched, batched_searches, comparer = _searched(base, revision, reference=False)
+    single, single_searches, plain = _searched(base, revision, reference=True)
+    assert batched == single
+    assert len(batched_searches) == len(single_searches)
+    for number, (mine, theirs) in enumerate(zip(batched_searches, single_searches, strict=True)):
+        assert mine == theirs, number  # the same facts, in the same order, by the same routes
+    assert comparer.comparisons == plain.comparisons
+    assert comparer.visits <= plain.visits
+
+
+@pytest.mark.parametrize(("first", "second"), [(_O, _P), (_P, _O)])
+def test_a_batched_queue_meets_equal_routes_in_the_same_order(tmp_path: Path, first, second):
+    """The search takes a visited pair's children out of its queue as one batch: the order in
+    which pairs are met, and so which of two equally short routes names a fact, is unchanged."""
+    base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"
+    base.write_text(EQUAL_ROUTES % (first + second, "string"))
+    revision.write_text(EQUAL_ROUTES % (first + second, "integer"))
+    _assert_batches_search_as_one_entry_per_pair(base, revision)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["stripe-json", "stripe-json-v126-v127", "elasticsearch-serverless-next"])
+def test_a_batched_queue_searches_the_corpus_as_one_entry_per_pair(name: str):
+    """Every search of the pairs whose components form long cycles (nested searches walking
+    through the components under way) yields the same facts in the same order as the search
+    with one queue entry per pair."""
+    _assert_batches_search_as_one_entry_per_pair(*_pair_paths(name))
+
+
+def test_a_remembered_description_keeps_sides_and_roots_apart():
+    """`describe` is remembered by value: the same path below each side and root is named for
+    that side and root, the first time and every time after."""
+    from oasguard.changes import Side, Step
+    from oasguard.compare.schema import describe
+
+    city = (Step("property", "address"), Step("property", "city"))
+    items = (Step("items", ""),)
+    for _ in range(2):
+        assert describe(city, Side.REQUEST, "body") == ("address.city", "request property 'address.city'")
+        assert describe(city, Side.RESPONSE, "body") == ("address.city", "response property 'address.city'")
+        assert describe(items, Side.REQUEST, "request body") == ("[]", "request body items")
+        assert describe(items, Side.RESPONSE, "parameter 'q'") == ("[]", "parameter 'q' items")

@@ -78,14 +78,25 @@ SPLICE_BUDGET = 1_000_000
 _DEFAULTS = frozenset({"request-default-changed", "response-default-changed"})
 #: a fact found by a search: (the node pair it is about, the route to that pair, the fact)
 _Found = tuple[tuple[int, int], Path, SchemaFact]
-#: a queued pair's path from the root: None, or (the parent's chain, the last token)
-_Chain = tuple["_Chain", Token] | None
+#: a fact as a search yields it: found, or spliced from a component and not yet put below the
+#: route that reached the component, (pair, route, the component's fact, that route's tokens,
+#: flipped): `_settle` makes it a `_Found`, for the few that `_shortest` keeps
+_Met = _Found | tuple[tuple[int, int], Path, SchemaFact, tuple[Token, ...], bool]
+#: a pair's path from the root: (the parent's chain, the last token), the root's (None, None)
+_Chain = tuple["_Chain", Token] | tuple[None, None]
 #: a compared pair as searches use it (`SchemaComparer._expand`): its facts, each with its rule
 #: on the side and its property's token; its children, each as (its pair of ids, base node,
 #: revision node, token, swapped, a pair of `$ref` targets)
-_Expansion = tuple[
-    list[tuple[str, Token | None, LocalFact]], list[tuple[tuple[int, int], Schema, Schema, Token, bool, bool]]
-]
+_Child = tuple[tuple[int, int], Schema, Schema, Token, bool, bool]
+_Expansion = tuple[list[tuple[str, Token | None, LocalFact]], list[_Child]]
+#: What a search queues: a visited pair's children as one batch (with its chain, `flipped` and
+#: its pair). Queued one by one they would be taken out one after another with nothing in
+#: between, so walking a batch meets them in the same order. `quiet` and `seen` are tested when
+#: the batch is walked, not when it is queued: both only grow, and a pair that became quiet
+#: meanwhile yields and compares nothing. A pair's path is a chain (parent chain, token), the
+#: root's (None, None), made a tuple only for the pairs that yield.
+_Batch = tuple[list[_Child], _Chain | None, bool, tuple[int, int] | None]
+_RESPONSE = Side.RESPONSE
 
 
 class _Kept:
@@ -144,7 +155,7 @@ class SchemaComparer:
         self.proved = 0
 
     def _kept(self, side: Side) -> _Kept:
-        return self._response if side is Side.RESPONSE else self._request
+        return self._response if side is _RESPONSE else self._request
 
     def same(self, a: Schema, b: Schema) -> bool:
         """The same node, or one unchanged component on both sides."""
@@ -163,7 +174,7 @@ class SchemaComparer:
         decided (a cycle back to the same pair)."""
         if self.same(old, new):
             return True
-        table = self._kept(side).fits
+        table = (self._response if side is _RESPONSE else self._request).fits  # `_kept`, no call
         key = (id(old), id(new))
         known = table.get(key)
         if known is not None:
@@ -180,7 +191,7 @@ class SchemaComparer:
 
         Remembered per root pair: the error schema shared by every operation is walked once.
         """
-        walks = self._kept(side).walks
+        walks = (self._response if side is _RESPONSE else self._request).walks  # `_kept`, no call
         key = (id(base), id(rev), skip_root_default)
         known = walks.get(key)
         if known is None:
@@ -189,70 +200,69 @@ class SchemaComparer:
         return known
 
     def _walk(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[SchemaFact]:
-        return (fact for _, _, fact in self._search(base, rev, side, skip_root_default))
+        """The facts of a search, spliced ones not yet below their route: their rules only."""
+        return (item[2] for item in self._search(base, rev, side, skip_root_default))
 
-    def _search(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[_Found]:
+    def _search(self, base: Schema, rev: Schema, side: Side, skip_root_default: bool) -> Iterator[_Met]:
         """Breadth-first from (base, rev): each pair once, with the facts of its own keywords.
 
         A pair of `$ref` targets met on the way is searched once for all walks (`_component`)
-        and its facts are spliced in below the path that reached it: a changed component used by
-        a thousand inline schemas is searched once, not a thousand times. A pair may then come
-        up more than once, by different paths; `_shortest` keeps one. The spliced paths share
-        the component's (`join`): a chain of 10,000 `$ref`s costs 10,000 short paths, not
-        10,000 paths of up to 10,000 tokens.
-
-        Below a `not` the pair is (revision, base): its facts point into the other document than
-        they say, so `in_base` is turned over for them (`flipped`).
-        """
+        and its facts are spliced in below the path that reached it (`_splice`, `_shortest`
+        keeping one route per pair). Below a `not` the pair is (revision, base): its facts point
+        into the other document than they say, so `in_base` is turned over (`flipped`). The
+        queue holds batches of children (`_Batch`)."""
         if self.same(base, rev):
             return
         seen: set[tuple[int, int]] = set()
         kept = self._kept(side)
         expansions, quiet, loud, searching = kept.expansions, kept.quiet, kept.loud, kept.searching
-        # a queued pair's path is a chain (parent chain, token), made a tuple only for the pairs
-        # that yield: a pair is visited by many searches, and most yield nothing
-        queue: deque[tuple[tuple[int, int], Schema, Schema, _Chain, bool, bool]] = deque(
-            [((id(base), id(rev)), base, rev, None, False, False)]
-        )
+        components, undecided, see = kept.components, kept.undecided, seen.add
+        root: _Child = ((id(base), id(rev)), base, rev, None, False, False)  # type: ignore[assignment]
+        queue: deque[_Batch] = deque([([root], None, False, None)])
         while queue:
-            pair, a, b, chain, flipped, component = queue.popleft()
-            if pair in seen:
-                continue
-            seen.add(pair)
-            if component:  # searched already, or being searched (walked through): no call
-                found = kept.components.get(pair)
-                if found is None and pair not in searching:
-                    found = self._component(a, b, side)
-                if found is not None:
-                    if found:  # a component that reaches nothing has nothing to splice
-                        yield from self._splice(found, b, chain, flipped)
-                    continue
-            expansion = expansions.get(pair)
-            if expansion is None:
-                self.visits += 1
-                facts, edges = self._pair(a, b, side)
-                # kept by `_pair` with its result; not when the pair's comparison is under way (a
-                # cycle back to it: nothing known yet, and nothing to keep)
-                expansion = expansions.get(pair) or self._expand(facts, edges, side)
-            elif pair not in loud and self._silent(pair, kept):
-                continue  # nothing below it, however reached (see `_silent`)
-            else:
-                self.visits += 1
-            facts, children = expansion
-            if facts:
-                yield from _own(pair, facts, chain, flipped, skip_root_default and chain is None)
+            children, parent, parent_flipped, parent_pair = queue.popleft()
             silenced = False
-            for child, child_a, child_b, token, swap, child_component in children:
-                if child in quiet:
+            for pair, a, b, token, swap, component in children:
+                if pair in quiet:
                     silenced = True
-                elif child not in seen:  # else skipped when taken from the queue: not queued at all
-                    queue.append((child, child_a, child_b, (chain, token), flipped != swap, child_component))
-            if silenced and expansions.get(pair) is expansion:
-                # a quiet child stays quiet: the kept pair forgets it (a pair being compared, whose
-                # expansion is not kept, keeps nothing)
-                expansions[pair] = (facts, [child for child in children if child[0] not in quiet])
+                    continue
+                if pair in seen:
+                    continue
+                see(pair)
+                chain = (parent, token)
+                flipped = parent_flipped != swap
+                if component:  # searched already, or being searched (walked through): no call
+                    found = components.get(pair)
+                    if found is None and pair not in searching:
+                        found = self._component(a, b, side)
+                    if found is not None:
+                        if found:  # a component that reaches nothing has nothing to splice
+                            yield from self._splice(found, b, chain, flipped)
+                        continue
+                expansion = expansions.get(pair)
+                if expansion is None:
+                    self.visits += 1
+                    facts, edges = self._pair(a, b, side)
+                    # kept by `_pair` with its result; not when the pair's comparison is under way
+                    # (a cycle back to it: nothing known yet, and nothing to keep)
+                    expansion = expansions.get(pair) or self._expand(facts, edges, side)
+                elif pair not in loud:
+                    # `_silent`'s test of a proof that waits, made here without a call
+                    waits = undecided.get(pair)
+                    if (waits is None or waits in expansions) and self._silent(pair, kept):
+                        continue  # nothing below it, however reached
+                    self.visits += 1
+                else:
+                    self.visits += 1
+                own, below = expansion
+                if own:
+                    yield from _own(pair, own, chain, flipped, skip_root_default and parent is None)
+                if below:
+                    queue.append((below, chain, flipped, pair))
+            if silenced:
+                _forget(expansions, parent_pair, children, quiet)
 
-    def _splice(self, found: list[_Found], b: Schema, chain: _Chain, flipped: bool) -> Iterator[_Found]:
+    def _splice(self, found: list[_Found], b: Schema, chain: _Chain, flipped: bool) -> Iterator[_Met]:
         """A component's facts below the path that reached it, sharing the component's paths
         (`join`); an error past `SPLICE_BUDGET`."""
         self.spliced += len(found)
@@ -266,11 +276,11 @@ class SchemaComparer:
         path = _tokens(chain)
         last = joined = None
         for inner, route, fact in found:
-            below = join(path, fact.path)
-            fact = SchemaFact(fact.rule, fact.args, below, fact.where, fact.in_base, fact.former)
             if route is not last:  # the facts of one pair share its route: joined once
                 last, joined = route, join(path, route)
-            yield inner, joined, _flip(fact) if flipped else fact
+            # the fact itself is put below `path` only if `_shortest` keeps it (`_settle`): most
+            # spliced facts come by a longer route than one already met, and are dropped
+            yield inner, joined, fact, path, flipped
 
     def _silent(self, pair: tuple[int, int], kept: _Kept) -> bool:
         """Whether no fact can be found from `pair`: neither it nor any pair below it, through
@@ -375,7 +385,7 @@ class SchemaComparer:
         return result
 
     def _pair(self, a: Schema, b: Schema, side: Side) -> tuple[list[LocalFact], list[Edge]]:
-        kept = self._kept(side)
+        kept = self._response if side is _RESPONSE else self._request  # `_kept`, without a call
         key = (id(a), id(b))
         cached = kept.local.get(key)
         if cached is not None:
@@ -447,7 +457,25 @@ class SchemaComparer:
 
 
 def describe(path: tuple[Step, ...], side: Side, root: str) -> tuple[str, str]:
-    """(name, subject) of a schema path: `address.city` and "request property 'address.city'"."""
+    """(name, subject) of a schema path: `address.city` and "request property 'address.city'".
+
+    Remembered by value (the side by a bool: `Side` hashes in Python), bounded: a walk's fact
+    is described below every operation that reaches it."""
+    key = (path, side is _RESPONSE, root)
+    known = _DESCRIBED.get(key)
+    if known is None:
+        if len(_DESCRIBED) >= _MOST_DESCRIBED:
+            _DESCRIBED.clear()
+        known = _DESCRIBED[key] = _describe(path, side, root)
+    return known
+
+
+#: `describe`'s results, by (path, response side, root)
+_DESCRIBED: dict[tuple[tuple[Step, ...], bool, str], tuple[str, str]] = {}
+_MOST_DESCRIBED = 100_000
+
+
+def _describe(path: tuple[Step, ...], side: Side, root: str) -> tuple[str, str]:
     name = ""
     for token in path:  # a top-level array keeps its `[]` (`[].email`), as the location does
         if token.kind == "property":
@@ -464,13 +492,27 @@ def describe(path: tuple[Step, ...], side: Side, root: str) -> tuple[str, str]:
     return name, f"{side.value} property '{name}'"
 
 
+#: the step of each token met, by the token's id (the token kept with it, so that its id is not
+#: another's while the entry lives): a token is a value, most of them one per property name, and
+#: a `Step` a named tuple, so one serves every fact below that token; bounded, like the tokens
+_STEPS: dict[int, tuple[Token, Step]] = {}
+_MOST_STEPS = 100_000
+
+
 def _fact(fact: SchemaFact, side: Side) -> Fact:
     """A fact of a walk as the walk hands it out: its path's tokens as the steps of its subject."""
-    steps = tuple(Step(token.kind, token.label) for token in materialise(fact.path))
+    steps = []
+    for token in materialise(fact.path):
+        known = _STEPS.get(id(token))
+        if known is None:
+            if len(_STEPS) >= _MOST_STEPS:
+                _STEPS.clear()
+            known = _STEPS[id(token)] = (token, Step(token.kind, token.label))
+        steps.append(known[1])
     return Fact(
         fact.rule,
         fact.args,
-        subject(None, None, side, steps, fact.former, False, False),
+        subject(None, None, side, tuple(steps), fact.former, False, False),
         fact.where,
         fact.in_base,
     )
@@ -493,11 +535,24 @@ def _own(
         yield pair, path, _flip(found) if flipped else found
 
 
+def _forget(
+    expansions: dict[tuple[int, int], _Expansion],
+    pair: tuple[int, int] | None,
+    children: list[_Child],
+    quiet: set[tuple[int, int]],
+) -> None:
+    """A quiet child stays quiet: the kept pair forgets it, unless `children` is no longer the
+    list kept (a pair being compared keeps nothing; another search may have forgotten first)."""
+    expansion = expansions.get(pair)  # type: ignore[arg-type]
+    if expansion is not None and expansion[1] is children:
+        expansions[pair] = (expansion[0], [child for child in children if child[0] not in quiet])  # type: ignore[index]
+
+
 def _tokens(chain: _Chain) -> tuple[Token, ...]:
     """The path a chain spells, root first."""
     tokens = []
-    while chain is not None:
-        chain, token = chain
+    while chain[0] is not None:
+        chain, token = chain  # type: ignore[assignment]
         tokens.append(token)
     tokens.reverse()
     return tuple(tokens)
@@ -512,9 +567,9 @@ def _flip(fact: SchemaFact) -> SchemaFact:
     return SchemaFact(fact.rule, args, fact.path, fact.where, not fact.in_base, fact.former)
 
 
-def _shortest(found: Iterator[_Found]) -> list[_Found]:
+def _shortest(found: Iterator[_Met]) -> list[_Found]:
     """The facts of each node pair once: those of the shortest route found to it (the first)."""
-    best: dict[tuple[int, int], tuple[Path, int, list[_Found]]] = {}
+    best: dict[tuple[int, int], tuple[Path, int, list[_Met]]] = {}
     for item in found:
         pair, route = item[0], item[1]
         known = best.get(pair)
@@ -528,4 +583,13 @@ def _shortest(found: Iterator[_Found]) -> list[_Found]:
                 best[pair] = (route, length, [item])
             elif length == known[1] and known[0] == route:  # token by token (paths.equal)
                 known[2].append(item)
-    return [item for _, _, items in best.values() for item in items]
+    return [_settle(item) for _, _, items in best.values() for item in items]
+
+
+def _settle(item: _Met) -> _Found:
+    """A fact as found: a spliced one put below the route that reached its component."""
+    if len(item) == 3:
+        return item  # type: ignore[return-value]
+    inner, joined, fact, path, flipped = item  # type: ignore[misc]
+    fact = SchemaFact(fact.rule, fact.args, join(path, fact.path), fact.where, fact.in_base, fact.former)
+    return inner, joined, _flip(fact) if flipped else fact
