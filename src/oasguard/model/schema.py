@@ -403,7 +403,7 @@ class SchemaBuilder:
     def _relative(self, file: PurePosixPath) -> str:
         """A file as keys name it: "" for the entry document, else its path from the entry's
         folder, so the same component has the same key in both revisions wherever they live."""
-        if file == self._entry:
+        if file is self._entry or file == self._entry:
             return ""
         return posixpath.relpath(file.as_posix(), self._entry.parent.as_posix())
 
