@@ -593,11 +593,12 @@ class _Normaliser:
         body_params = [p for p in parameters.values() if p.location == "body"]
         if body_params:
             param = body_params[0]
-            return Body(
-                required=param.required,
-                content={str(c): MediaType(str(c), param.schema, param.where) for c in consumes},
-                where=param.where,
-            )
+            content = {}
+            for name in consumes:  # `MediaType(name, param.schema, param.where)`, as in `_response`
+                media = _new(MediaType)
+                media.name, media.schema, media.where = str(name), param.schema, param.where
+                content[str(name)] = media
+            return Body(required=param.required, content=content, where=param.where)
         form = [p for p in parameters.values() if p.location == "formData"]
         if not form:
             return None
@@ -629,7 +630,9 @@ class _Normaliser:
             mwhere = where.child(str(media))
             entry, mwhere = self.mapping(item, mwhere, "a media type")
             schema = self.schema(entry["schema"], mwhere.child("schema")) if "schema" in entry else None
-            result[str(media).lower()] = MediaType(str(media), schema, mwhere)
+            made = _new(MediaType)  # `MediaType(str(media), schema, mwhere)`, as in `_response`
+            made.name, made.schema, made.where = str(media), schema, mwhere
+            result[str(media).lower()] = made
         return result
 
     # -- responses ----------------------------------------------------------------------------
