@@ -501,7 +501,8 @@ class _Normaliser:
         file = where.file
         # by spelling alone for the entry file (a key holding the file would hash its path in
         # Python on every use: Kubernetes' 16,000 parameter entries cost 2 % of normalising so)
-        referred = self._referred if file is self.entry else self._referred_elsewhere.setdefault(file, {})
+        entry = file is self.entry or file == self.entry  # the entry reached again through a `$ref`
+        referred = self._referred if entry else self._referred_elsewhere.setdefault(file, {})
         for index, item in enumerate(raw):
             ref = item.get("$ref") if item.__class__ is dict or is_mapping(item) else None
             if ref.__class__ is str:
