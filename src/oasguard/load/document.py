@@ -82,7 +82,13 @@ class RefResolver:
         self._dangling_as_empty = dangling_as_empty
         self._files: dict[PurePosixPath, object] = {spec.path: root}
         self._names: dict[PurePosixPath, str] = {}
-        self._cache: dict[tuple[PurePosixPath, str], tuple[object, PurePosixPath, str]] = {}
+        #: what each `$ref` spelling of a file leads to, by file: the entry's table is found by
+        #: identity (a key holding the file would hash its path in Python on every lookup)
+        self._entry = spec.path
+        self._entry_cache: dict[str, tuple[object, PurePosixPath, str]] = {}
+        self._caches: dict[PurePosixPath, dict[str, tuple[object, PurePosixPath, str]]] = {
+            spec.path: self._entry_cache
+        }
 
     def display(self, path: PurePosixPath) -> str:
         """How to name a file of this side to a user (remembered: it is asked for on every lookup)."""
@@ -110,10 +116,10 @@ class RefResolver:
         while True:
             if not isinstance(ref, str):
                 raise RefError(f"{self.display(file)}: $ref must be a string, not {brief(ref)}")
-            cached = self._cache.get((file, ref))
+            cache = self._entry_cache if file is self._entry else self._caches.setdefault(file, {})
+            cached = cache.get(ref)
             if cached is None:
-                cached = self._lookup(ref, file)
-                self._cache[(file, ref)] = cached
+                cached = cache[ref] = self._lookup(ref, file)
             target, file, pointer = cached
             if not (isinstance(target, dict) and "$ref" in target):
                 return cached
@@ -128,6 +134,15 @@ class RefResolver:
             ref = target["$ref"]
 
     def _lookup(self, ref: str, file: PurePosixPath) -> tuple[object, PurePosixPath, str]:
+        if ref[:2] == "#/" and "%" not in ref and ref.isprintable():
+            # a pointer into the same file, nothing to decode (almost every `$ref`): what
+            # `urlsplit` and `unquote` below make of it (no scheme, no path, the fragment after
+            # the first `#`; they remove tabs and line breaks only, which are not printable),
+            # without their cost (about 15,000 instructions a spelling)
+            pointer = ref[1:]
+            found = lookup(self._files[file], pointer)
+            if found is not NOWHERE:
+                return found, file, pointer
         where = self.display(file)
         if "\0" in ref:
             raise RefError(f"{where}: $ref {brief(ref)} holds a NUL character")

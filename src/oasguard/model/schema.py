@@ -186,7 +186,8 @@ def raw_refs(raw: object, pointer: object, name: str, schemas_only: bool = False
     while stack:
         node, at = pop()
         kind = type(node)
-        if kind is dict or (kind is not list and isinstance(node, Mapping)):
+        # a list's scalars (enum values, examples) are popped too: no ABC check of a plain value
+        if kind is dict or (kind not in _PLAIN and isinstance(node, Mapping)):
             if "$ref" in node:  # type: ignore[operator]
                 found.append((node["$ref"], "other" if at is None else "schema"))  # type: ignore[index]
             if "discriminator" in node:  # type: ignore[operator]
@@ -403,7 +404,7 @@ class SchemaBuilder:
     def _relative(self, file: PurePosixPath) -> str:
         """A file as keys name it: "" for the entry document, else its path from the entry's
         folder, so the same component has the same key in both revisions wherever they live."""
-        if file == self._entry:
+        if file is self._entry or file == self._entry:
             return ""
         return posixpath.relpath(file.as_posix(), self._entry.parent.as_posix())
 

@@ -60,10 +60,25 @@ def check_parameters(here: Here, old: Operation, new: Operation) -> Iterator[Fac
         pair = (id(old_p), id(new_p))
         if pair in quiet:
             continue
-        found = list(check_parameter(_at(here, new_p), old_p, new_p))
+        # written the same with one schema node for both sides (model/unchanged.py): what
+        # `check_parameter` tests first each, so it would find nothing (and no place is made)
+        found = [] if _alike(old_p, new_p) else list(check_parameter(_at(here, new_p), old_p, new_p))
         if not found:
             quiet[pair] = (old_p, new_p)  # held: their ids stay theirs
         yield from found
+
+
+def _alike(old: Parameter, new: Parameter) -> bool:
+    """Whether `check_parameter` finds nothing at its first test of each kind: the same schema
+    node, and the same requirement, deprecation, empty value, style and explode."""
+    return (
+        old.schema is new.schema
+        and old.required == new.required
+        and old.deprecated == new.deprecated
+        and old.allow_empty == new.allow_empty
+        and old.style == new.style
+        and old.explode == new.explode
+    )
 
 
 def check_moved(here: Here, removed: dict, added: dict) -> Iterator[Fact]:
@@ -148,6 +163,10 @@ def check_parameter(here: Here, old: Parameter, new: Parameter) -> Iterator[Fact
 
 def check_style(here: Here, old: Parameter, new: Parameter, args: dict[str, object]) -> Iterator[Fact]:
     """Style and explode, where they change how the value is written."""
+    if old.style == new.style and old.explode == new.explode:
+        # nothing changed (most parameters): the schemas are not read, and a schema both sides
+        # share (model/unchanged.py) is not built for it
+        return
     shaped = _shaped(old.schema) or _shaped(new.schema)
     # a primitive is written the same way in every style but label and matrix
     prefixed = bool({"label", "matrix"} & {old.style, new.style})
@@ -161,6 +180,8 @@ def check_style(here: Here, old: Parameter, new: Parameter, args: dict[str, obje
 
 def check_default(here: Here, old: Parameter, new: Parameter, args: dict[str, object]) -> Iterator[Fact]:
     """The default of the parameter's schema (the schema walk skips the root's)."""
+    if old.schema is new.schema:  # one node for both sides: the same default (and not built for it)
+        return
     old_default = old.schema.default if old.schema is not None else MISSING
     new_default = new.schema.default if new.schema is not None else MISSING
     if (old_default is MISSING) != (new_default is MISSING) or (
