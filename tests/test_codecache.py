@@ -170,9 +170,12 @@ def code(value):
     if not isinstance(value, types.CodeType):
         return text(value)
     return [
-        value.co_name, value.co_qualname, value.co_filename, value.co_code.hex(), value.co_names,
-        value.co_varnames, value.co_freevars, value.co_cellvars, value.co_argcount,
-        value.co_kwonlyargcount, value.co_flags, [code(constant) for constant in value.co_consts],
+        value.co_name, getattr(value, "co_qualname", None), value.co_filename, value.co_code.hex(),
+        value.co_names, value.co_varnames, value.co_freevars, value.co_cellvars, value.co_argcount,
+        value.co_kwonlyargcount, value.co_flags,
+        # a set's order is its strings' hashes' (another in each process): sorted
+        [sorted(map(text, constant)) if isinstance(constant, frozenset) else code(constant)
+         for constant in value.co_consts],
     ]
 
 def function(value, wrapped=True):

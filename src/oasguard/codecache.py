@@ -382,6 +382,13 @@ def _known(cls: type, before: dict, slots: dict[str, list]) -> dict[tuple, objec
     import builtins
 
     known: dict[tuple, object] = {}
+    # the globals of functions not written for the class (the `__repr__` wrapper: `dataclasses`'
+    # own, from Python 3.13 `reprlib`'s; 3.13's `__replace__`)
+    known.update(
+        (("module", name), vars(module))
+        for name, module in list(sys.modules.items())
+        if isinstance(module, ModuleType)
+    )
     known.update((("builtins", name), value) for name, value in vars(builtins).items())
     known.update((("dataclasses", name), value) for name, value in vars(dataclasses).items())
     for index, base in enumerate(cls.__mro__[1:], 1):
@@ -398,7 +405,6 @@ def _known(cls: type, before: dict, slots: dict[str, list]) -> dict[tuple, objec
     module = sys.modules.get(cls.__module__)
     if module is not None:
         known[("globals",)] = vars(module)
-    known[("dataclasses",)] = vars(dataclasses)  # the globals of its `__repr__` wrapper
     known[("class",)] = cls
     return known
 
@@ -544,7 +550,7 @@ def _replay(cls: type, recipe: tuple) -> None:
             "M": cls.__mro__,
             "G": vars(module) if module is not None else None,
             "D": dataclasses,
-            "DG": vars(dataclasses),
+            "S": sys.modules,
         },
     )
 
@@ -556,7 +562,9 @@ def _named(name: tuple) -> str:
     if where == "held":
         return f"H[{name[1]!r}]" if len(name) == 2 else f"H[{name[1]!r}].{name[2]}"
     if where == "dataclasses":
-        return f"D.{name[1]}" if len(name) == 2 else "DG"
+        return f"D.{name[1]}"
+    if where == "module":
+        return f"S[{name[1]!r}].__dict__"
     if where == "builtins":
         return f"B.{name[1]}"
     if where == "class":
