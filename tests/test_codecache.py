@@ -584,3 +584,41 @@ def test_uuid_is_imported_without_platform_and_says_what_it_would(tmp_path: Path
     )
     linux = sys.platform == "linux"
     assert done.stdout == f"{not linux} {linux} False 4 True\n"
+
+
+#: `datetime` as the standard library imports it and as `codecache.datetime_from_c` makes it
+DATETIME = """
+import sys
+from oasguard import codecache
+real = __import__("datetime")
+del sys.modules["datetime"]
+ran = []  # whether `datetime.py` runs
+sys.addaudithook(lambda event, args: event == "exec" and ran.append(args[0].co_filename == real.__file__))
+codecache.datetime_from_c()
+made = __import__("datetime")
+names = sorted(vars(real)) == sorted(vars(made))
+differ = [name for name, value in vars(real).items() if value is not made.__dict__[name] != value]
+import orjson
+written = orjson.dumps(made.datetime(2026, 12, 7, 22, 30, tzinfo=made.timezone.utc)).decode()
+print(any(ran), made is not real, names, differ, made.datetime is real.datetime, written)
+"""
+
+
+def test_datetime_is_the_c_module_with_every_name_the_standard_library_gives(tmp_path: Path):
+    """Before Python 3.12, `datetime.py` runs its pure-Python implementation and then replaces every
+    class with `_datetime`'s; the command line makes that module without the first part: the same
+    names, the same objects, the same spec, and orjson writes its dates."""
+    done = subprocess.run(
+        [sys.executable, "-c", DATETIME], capture_output=True, text=True, check=True, timeout=60, cwd=tmp_path
+    )
+    ran = sys.version_info >= (3, 12)  # where `datetime.py` is only `from _datetime import *`
+    assert done.stdout == f'{ran} True True [] True "2026-12-07T22:30:00+00:00"\n'
+    (tmp_path / "datetime.py").write_text("raise SystemExit('shadowed')\n")  # not the standard library's
+    shadowed = subprocess.run(
+        [sys.executable, "-c", "from oasguard import codecache; codecache.datetime_from_c()"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
+    )
+    assert (shadowed.returncode, shadowed.stderr) == (0, "")  # not imported by it at all
