@@ -513,7 +513,10 @@ def _record(cls: type, before: dict, slots: dict[str, list]) -> tuple | None:
         return None
     lines.extend(f"delattr(cls, {name!r})" for name in before if name not in cls.__dict__)
     lines.extend(f"setattr(cls, {name!r}, {expression})" for name, expression in values)
-    code = compile("\n".join(lines), f"<dataclass {cls.__qualname__}>", "exec", dont_inherit=True)
+    # a function's body, whose names are its arguments: read without a lookup in a dict
+    source = f"def replay({', '.join(_REPLAY_NAMES)}):\n" + "".join(f" {line}\n" for line in lines)
+    module = compile(source, f"<dataclass {cls.__qualname__}>", "exec", dont_inherit=True)
+    code = next(constant for constant in module.co_consts if type(constant) is CodeType)
     return code, tuple(constants)
 
 
@@ -567,19 +570,15 @@ def _replay(cls: type, recipe: tuple) -> None:
     (the recipe's code makes them all, then sets them)."""
     code, constants = recipe
     module = sys.modules.get(cls.__module__)
-    dataclasses = sys.modules["dataclasses"]
-    exec(
-        code,
-        {
-            "__builtins__": _REPLAY_BUILTINS,
-            "cls": cls,
-            "K": constants,
-            "H": cls.__dict__,
-            "M": cls.__mro__,
-            "G": vars(module) if module is not None else None,
-            "D": dataclasses,
-            "S": sys.modules,
-        },
+    FunctionType(code, _REPLAY_GLOBALS)(
+        cls,
+        constants,
+        cls.__dict__,
+        cls.__mro__,
+        vars(module) if module is not None else None,
+        sys.modules["dataclasses"],
+        sys.modules,
+        *_REPLAY_TOOLS,
     )
 
 
@@ -606,18 +605,36 @@ def _named(name: tuple) -> str:
     raise ValueError(f"no name {name}")
 
 
-#: all the names a recipe's code reads besides those `_replay` gives it
-_REPLAY_BUILTINS = {
-    "Function": FunctionType,
-    "Cell": CellType,
-    "new": object.__new__,
-    "put": object.__setattr__,
-    "setattr": setattr,
-    "delattr": delattr,
-    "set": set,
-    "frozenset": frozenset,
-    "B": __import__("builtins"),
-}
+#: what a recipe's code is given, by the names it reads them by: the class, the recipe's constants,
+#: the class's attributes, its bases, its module's globals, `dataclasses`, every module, then
+#: `_REPLAY_TOOLS`
+_REPLAY_NAMES = (
+    "cls",
+    "K",
+    "H",
+    "M",
+    "G",
+    "D",
+    "S",
+    "B",
+    "Function",
+    "Cell",
+    "new",
+    "put",
+    "setattr",
+    "delattr",
+)
+_REPLAY_TOOLS = (
+    __import__("builtins"),
+    FunctionType,
+    CellType,
+    object.__new__,
+    object.__setattr__,
+    setattr,
+    delattr,
+)
+#: a recipe's globals: none but the builtins (`set`, `frozenset`)
+_REPLAY_GLOBALS: dict[str, object] = {"__builtins__": {"set": set, "frozenset": frozenset}}
 
 
 #: `re`'s compiler module (`sre_compile` before Python 3.11) and its own `compile`
