@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import marshal
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -109,7 +110,8 @@ def test_the_command_line_runs_with_it(tmp_path: Path):
         "import sys, pathlib; from oasguard import __main__, codecache; "
         "codecache._PATH = pathlib.Path(sys.argv.pop(1)); "
         "codecache._PATTERNS_PATH = f'{codecache._PATH}.re'; "
-        "codecache._MODULES_PATH = f'{codecache._PATH}.py'; __main__.main()"
+        "codecache._MODULES_PATH = f'{codecache._PATH}.py'; "
+        "codecache._CLASSES_PATH = f'{codecache._PATH}.classes'; __main__.main()"
     )
     args = ["diff", base, revision, "--format", "json"]
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
@@ -131,6 +133,12 @@ def test_the_command_line_runs_with_it(tmp_path: Path):
     assert runs[0] == runs[1] == (without.returncode, without.stdout, without.stderr)
     assert runs[0][0] == 1 and json.loads(runs[0][1])["changes"]
     assert len(marshal.loads(cache.read_bytes())) > 100  # every dataclass's methods of a diff
+    form, classes = marshal.loads(Path(f"{cache}.classes").read_bytes())
+    assert form == codecache._CLASS_FORM and len(classes) > 40  # and what @dataclass set on each
+    assert {key[:2] for key in classes} >= {
+        ("oasguard.changes", "Change"),
+        ("oasguard.model.nodes", "Schema"),
+    }
     form, patterns = marshal.loads(Path(f"{cache}.re").read_bytes())
     assert form == codecache._FORM and len(patterns) > 20  # json's, dataclasses', oasguard's own …
     form, modules = marshal.loads(Path(f"{cache}.py").read_bytes())
@@ -162,19 +170,25 @@ def code(value):
     if not isinstance(value, types.CodeType):
         return text(value)
     return [
-        value.co_name, value.co_qualname, value.co_filename, value.co_code.hex(), value.co_names,
-        value.co_varnames, value.co_freevars, value.co_cellvars, value.co_argcount,
-        value.co_kwonlyargcount, value.co_flags, [code(constant) for constant in value.co_consts],
+        value.co_name, getattr(value, "co_qualname", None), value.co_filename, value.co_code.hex(),
+        value.co_names, value.co_varnames, value.co_freevars, value.co_cellvars, value.co_argcount,
+        value.co_kwonlyargcount, value.co_flags,
+        # a set's order is its strings' hashes' (another in each process): sorted
+        [sorted(map(text, constant)) if isinstance(constant, frozenset) else code(constant)
+         for constant in value.co_consts],
     ]
 
-def function(value):
-    value = getattr(value, "__wrapped__", value)  # __repr__ inside dataclasses' recursion guard
+def function(value, wrapped=True):
     if not isinstance(value, types.FunctionType):
         return text(value)
     return {
         "code": code(value.__code__), "defaults": text(value.__defaults__),
         "kwdefaults": text(value.__kwdefaults__), "qualname": value.__qualname__,
         "closure": [text(cell.cell_contents) for cell in value.__closure__ or ()],
+        "module": value.__module__, "doc": value.__doc__, "annotations": text(value.__annotations__),
+        "globals": value.__globals__.get("__name__"), "dict": sorted(vars(value)),
+        # __repr__ inside dataclasses' recursion guard
+        "wrapped": function(value.__wrapped__, False) if wrapped and hasattr(value, "__wrapped__") else None,
     }
 
 def behaviour(cls):
@@ -195,16 +209,17 @@ def behaviour(cls):
     return done
 
 described = {}
-for info in pkgutil.walk_packages(oasguard.__path__, "oasguard."):
-    module = importlib.import_module(info.name)
+names = sys.argv[2:] or [info.name for info in pkgutil.walk_packages(oasguard.__path__, "oasguard.")]
+for name in names:
+    module = importlib.import_module(name)
     for cls in vars(module).values():
-        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == info.name):
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == name):
             continue
         described[f"{cls.__module__}.{cls.__qualname__}"] = {
             "params": text(cls.__dataclass_params__),
             "fields": [
                 [f.name, text(f.type), text(f.default), text(f.default_factory), f.init, f.repr, f.hash,
-                 f.compare, text(f.metadata), f.kw_only, text(f._field_type)]
+                 f.compare, text(f.metadata), text(f.kw_only), text(f._field_type)]
                 for f in cls.__dataclass_fields__.values()
             ],
             "names": [f.name for f in dataclasses.fields(cls)],
@@ -216,24 +231,31 @@ for info in pkgutil.walk_packages(oasguard.__path__, "oasguard."):
             "behaviour": behaviour(cls),
         }
 missed = codecache._missed if sys.argv[1] != "-" else None
-print(json.dumps({"classes": described, "missed": missed}))
+replayed = classes_missed = None
+if sys.argv[1] != "-":
+    replayed = sorted(f"{key[0]}.{key[1]}" for key in codecache._classes_used)
+    classes_missed = codecache._classes_missed
+print(json.dumps(
+    {"classes": described, "missed": missed, "replayed": replayed, "classes-missed": classes_missed}
+))
 """
 
 
-def _describe(cache: str) -> dict:
+def _describe(cache: str, *modules: str, where: Path | None = None) -> dict:
+    """DESCRIBE's answer for the package's modules (or `modules`, imported from `where`) with the
+    caches at `cache` (or without: "-"), after which the caches are saved as a run would."""
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    if where is not None:
+        environment["PYTHONPATH"] = os.pathsep.join([str(where), *sys.path])
+    saving = f"{DESCRIBE}\ncodecache.save()" if cache != "-" else DESCRIBE
     done = subprocess.run(
-        [sys.executable, "-c", DESCRIBE, cache], capture_output=True, text=True, env=environment, timeout=120
+        [sys.executable, "-c", saving, cache, *modules],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    if cache != "-":  # as the command line does after its run
-        subprocess.run(
-            [sys.executable, "-c", f"{DESCRIBE}\ncodecache.save()", cache],
-            env=environment,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
     return json.loads(done.stdout)
 
 
@@ -246,6 +268,8 @@ def test_every_dataclass_of_the_package_is_what_plain_dataclasses_make_of_it(tmp
     filling = _describe(cache)
     reading = _describe(cache)
     assert filling["missed"] and not reading["missed"]  # the second run built every class from the cache
+    assert filling["classes-missed"] and not reading["classes-missed"]  # … replaying what was recorded
+    assert len(reading["replayed"]) > 60 and reading["replayed"] == filling["replayed"]
     assert len(plain["classes"]) > 60  # every module's, not only a diff's
     assert plain["classes"] == filling["classes"] == reading["classes"]
     # the check sees what it compares: generated methods, a docstring written by dataclasses, behaviour
@@ -258,6 +282,94 @@ def test_every_dataclass_of_the_package_is_what_plain_dataclasses_make_of_it(tmp
     ]
     assert written  # classes without a docstring: `inspect` (imported late) wrote theirs
     assert any(isinstance(described["behaviour"], dict) for described in plain["classes"].values())
+
+
+#: dataclasses of every shape `@dataclass` treats apart, in a module of their own (`{}`: a default
+#: the second version changes)
+SHAPES = """
+from __future__ import annotations
+import dataclasses, typing
+from dataclasses import InitVar, field
+from typing import ClassVar
+
+
+@dataclasses.dataclass(order=True, unsafe_hash=True)
+class Ordered:
+    \"""Ordered, hashed although mutable.\"""
+    a: int = {}
+    b: tuple = ()
+    tags: list = field(default_factory=list, compare=False, metadata={{"why": "test"}})
+    counted: ClassVar[int] = 0
+    seen: typing.ClassVar[int] = 0
+    extra: InitVar[int] = 0
+
+    def __post_init__(self, extra):
+        self.tags.append(extra)
+
+
+@dataclasses.dataclass(frozen=True)
+class Base:
+    \"""A frozen base.\"""
+    x: int = 1
+    y: object = field(default=None, repr=False)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Derived(Base):
+    \"""Inherits two fields, adds keyword-only ones.\"""
+    z: str = "z"
+    _: dataclasses.KW_ONLY
+    w: int = 0
+
+    def __eq__(self, other):  # its own: not replaced
+        return self is other
+
+
+@dataclasses.dataclass(slots=True)
+class Slotted:
+    \"""A new class is made: decorated on every run.\"""
+    a: int = 0
+
+
+@dataclasses.dataclass(eq=False, repr=False, init=False, match_args=False)
+class Bare:
+    \"""Next to nothing generated: its own `__init__`.\"""
+    a: int = 0
+
+    def __init__(self, a=0):
+        self.a = a
+
+
+@dataclasses.dataclass
+class Undocumented:
+    a: int = 0
+"""
+
+
+def test_classes_of_every_shape_are_replayed_as_dataclasses_makes_them(tmp_path: Path):
+    """Ordering, unsafe hashing, factories, metadata, ClassVar and InitVar (written in both ways),
+    inheritance, keyword-only fields and a method of the class's own are replayed as `@dataclass`
+    makes them; a class `dataclasses` replaces (`slots=True`) or describes (no docstring) is
+    decorated on every run; and a class whose default changed is decorated anew, not replayed."""
+    (tmp_path / "shapes.py").write_text(SHAPES.format(2))
+    cache = str(tmp_path / "cache.marshal")
+    plain = _describe("-", "shapes", where=tmp_path)
+    filling = _describe(cache, "shapes", where=tmp_path)
+    reading = _describe(cache, "shapes", where=tmp_path)
+    assert plain["classes"] == filling["classes"] == reading["classes"]
+    shapes = ["shapes.Bare", "shapes.Base", "shapes.Derived", "shapes.Ordered"]
+    assert filling["classes-missed"] and not reading["classes-missed"]
+    assert reading["replayed"] == filling["replayed"] == shapes
+    ordered = plain["classes"]["shapes.Ordered"]
+    assert ordered["behaviour"]["repr"] == "Ordered(a=2, b=(), tags=[0])"  # __post_init__ ran
+    assert [name for name, *_ in ordered["fields"]] == ["a", "b", "tags", "counted", "seen", "extra"]
+
+    (tmp_path / "shapes.py").write_text(SHAPES.format(30))  # the default of Ordered.a
+    shutil.rmtree(tmp_path / "__pycache__", ignore_errors=True)  # its .pyc may look as recent
+    changed = _describe(cache, "shapes", where=tmp_path)
+    assert changed["classes-missed"] and changed["replayed"] == shapes
+    assert changed["classes"]["shapes.Ordered"]["behaviour"]["repr"] == "Ordered(a=30, b=(), tags=[0])"
+    assert changed["classes"] == _describe("-", "shapes", where=tmp_path)["classes"]
 
 
 #: a module imported without a dependency it seldom uses, then made to use it
@@ -472,3 +584,41 @@ def test_uuid_is_imported_without_platform_and_says_what_it_would(tmp_path: Path
     )
     linux = sys.platform == "linux"
     assert done.stdout == f"{not linux} {linux} False 4 True\n"
+
+
+#: `datetime` as the standard library imports it and as `codecache.datetime_from_c` makes it
+DATETIME = """
+import sys
+from oasguard import codecache
+real = __import__("datetime")
+del sys.modules["datetime"]
+ran = []  # whether `datetime.py` runs
+sys.addaudithook(lambda event, args: event == "exec" and ran.append(args[0].co_filename == real.__file__))
+codecache.datetime_from_c()
+made = __import__("datetime")
+names = sorted(vars(real)) == sorted(vars(made))
+differ = [name for name, value in vars(real).items() if value is not made.__dict__[name] != value]
+import orjson
+written = orjson.dumps(made.datetime(2026, 12, 7, 22, 30, tzinfo=made.timezone.utc)).decode()
+print(any(ran), made is not real, names, differ, made.datetime is real.datetime, written)
+"""
+
+
+def test_datetime_is_the_c_module_with_every_name_the_standard_library_gives(tmp_path: Path):
+    """Before Python 3.12, `datetime.py` runs its pure-Python implementation and then replaces every
+    class with `_datetime`'s; the command line makes that module without the first part: the same
+    names, the same objects, the same spec, and orjson writes its dates."""
+    done = subprocess.run(
+        [sys.executable, "-c", DATETIME], capture_output=True, text=True, check=True, timeout=60, cwd=tmp_path
+    )
+    ran = sys.version_info >= (3, 12)  # where `datetime.py` is only `from _datetime import *`
+    assert done.stdout == f'{ran} True True [] True "2026-12-07T22:30:00+00:00"\n'
+    (tmp_path / "datetime.py").write_text("raise SystemExit('shadowed')\n")  # not the standard library's
+    shadowed = subprocess.run(
+        [sys.executable, "-c", "from oasguard import codecache; codecache.datetime_from_c()"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
+    )
+    assert (shadowed.returncode, shadowed.stderr) == (0, "")  # not imported by it at all

@@ -35,6 +35,7 @@ def main() -> None:
     # a URL's bracketed host, which no diff reads
     codecache.without("urllib.parse", "ipaddress")
     codecache.uuid_without_platform()  # orjson imports `uuid`
+    codecache.datetime_from_c()  # and `datetime`
     from oasguard.cli import main as run
 
     try:

@@ -1,7 +1,8 @@
 """The classified change: what rules produce and every reporter consumes."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: `typing.NamedTuple` compiles each field's
+# annotation when it is a string (a `ForwardRef` each), 9 M instructions of every run's start for
+# `Step` and `ShapeLine`; the few names used before they are defined are quoted instead.
 import enum
 import functools
 import json
@@ -39,7 +40,7 @@ class Side(enum.Enum):
     RESPONSE = "response"
 
     @property
-    def flipped(self) -> Side:
+    def flipped(self) -> "Side":
         return Side.RESPONSE if self is Side.REQUEST else Side.REQUEST
 
 
@@ -161,7 +162,7 @@ class Subject:
     twin: bool = False
     webhook: bool = False
 
-    def below(self, *steps: Step, side: Side | None = None, former: str | None = None) -> Subject:
+    def below(self, *steps: Step, side: Side | None = None, former: str | None = None) -> "Subject":
         """This subject `steps` further down (read by `side`, when it says)."""
         return Subject(
             self.method,
@@ -390,7 +391,7 @@ _PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")
 _PATH_PARAMETER_NAME = re.compile(r"path parameter ('?)([^\s›']+)\1")
 
 
-def _values(args: Mapping[str, object], erase: _ParameterNames, twin: bool, occurrence: int) -> str:
+def _values(args: Mapping[str, object], erase: "_ParameterNames", twin: bool, occurrence: int) -> str:
     """The fact's own values as a fingerprint hashes them (JSON, keys sorted, path parameter
     names erased). A shared component's change has the same arguments in every operation that
     reaches it (compare/operations/bodies.py): unless a value names a path parameter, the text

@@ -34,6 +34,10 @@ each module's code as its `.pyc` does, with its source's size and modification t
 whose source has changed since is imported as before, and the file written anew after the run.
 The spec, the loader (a `SourceFileLoader`) and the module's attributes are the ones the path
 finder makes.
+
+What `@dataclass` sets on each class is recorded once and replayed (`classes-1.*`, "the classes
+`@dataclass` makes, replayed" below): the methods' code above is then read only for a class
+decorated anew. And `datetime_from_c` makes `datetime` from its C module before Python 3.12.
 """
 
 from __future__ import annotations
@@ -45,7 +49,8 @@ import marshal
 import os
 import re
 import sys
-from types import CodeType, ModuleType
+from collections.abc import Callable
+from types import CellType, CodeType, FunctionType, ModuleType
 
 #: more entries than this (classes changed many times over) and the cache keeps only this run's
 _MOST = 4000
@@ -67,6 +72,8 @@ _MODULES_PATH: os.PathLike[str] | str = os.path.join(
 )
 
 _compiled: dict[str, CodeType] = {}
+#: whether the methods' cache was read (only when a class is decorated rather than replayed)
+_loaded = False
 _used: set[str] = set()
 _missed = False
 
@@ -88,26 +95,37 @@ def install(
     path: os.PathLike[str] | str | None = None,
     patterns_path: os.PathLike[str] | str | None = None,
     modules_path: os.PathLike[str] | str | None = None,
+    classes_path: os.PathLike[str] | str | None = None,
 ) -> None:
     """Read the caches (at `path`, `patterns_path` and `modules_path`, else the package's) and make
     `@dataclass` take its compiled methods, `re` its compiled patterns and `import` the package's
     modules from them."""
-    global _PATH, _PATTERNS_PATH, _MODULES_PATH
+    global _PATH, _PATTERNS_PATH, _MODULES_PATH, _CLASSES_PATH
+    if path and not classes_path:  # beside the methods' cache named
+        classes_path = f"{os.fspath(path)}.classes"
     _PATH = path or _PATH
+    _CLASSES_PATH = classes_path or _CLASSES_PATH
     _PATTERNS_PATH = patterns_path or _PATTERNS_PATH
     _MODULES_PATH = modules_path or _MODULES_PATH
     _install_modules()
+    _install_patterns()  # before `dataclasses`, which compiles one
+    # `copy` (with `weakref`, 3 M instructions): only `asdict` and `astuple` use it
+    without("dataclasses", "inspect", "copy").exec = _exec  # type: ignore[attr-defined]
+    _install_classes()
+
+
+def _load_compiled() -> None:
+    """Read the methods' cache, the first time a class is decorated rather than replayed."""
+    global _loaded
+    _loaded = True
     with contextlib.suppress(Exception):  # no cache, or one we cannot read: compile as before
         with open(_PATH, "rb") as cache:
             loaded = marshal.loads(cache.read())
         _compiled.update(
             (source, code)
             for source, code in loaded.items()
-            if isinstance(source, str) and type(code) is CodeType
+            if isinstance(source, str) and type(code) is CodeType and source not in _compiled
         )
-    _install_patterns()  # before `dataclasses`, which compiles one
-    # `copy` (with `weakref`, 3 M instructions): only `asdict` and `astuple` use it
-    without("dataclasses", "inspect", "copy").exec = _exec  # type: ignore[attr-defined]
 
 
 def without(name: str, *dependencies: str, answers: dict[str, dict[str, object]] | None = None) -> ModuleType:
@@ -143,6 +161,34 @@ def uuid_without_platform() -> None:
         without("uuid", "platform", answers={"platform": {"system": _uname_system}})
 
 
+def datetime_from_c() -> None:
+    """Import `datetime` as Python 3.12 does: the C module's classes without running the pure-Python
+    implementation first. Python 3.10 and 3.11 run all of `datetime.py` (3.7 M instructions, a
+    fortieth of a diff's start), then replace every class with `_datetime`'s; `orjson` imports it.
+    The module made here holds what theirs holds at the end (its names, `__all__`, `sys`, the spec
+    the path finder gives it); when `datetime` is not the standard library's own file (a
+    `datetime.py` in the folder the command runs in shadows it), it is imported as before."""
+    if sys.version_info >= (3, 12) or "datetime" in sys.modules:
+        return
+    try:
+        import _datetime
+    except ImportError:  # not CPython's: imported as before
+        return
+    spec = _frozen_importlib_external.PathFinder.find_spec("datetime")
+    if spec is None or os.path.dirname(spec.origin or "") != os.path.dirname(os.__file__):
+        return
+    module = sys.modules["_frozen_importlib"].module_from_spec(spec)
+    held = vars(module)
+    held["__builtins__"] = vars(__import__("builtins"))
+    held["sys"] = sys
+    held.update((name, value) for name, value in vars(_datetime).items() if not name.startswith("_"))
+    held["__doc__"] = _datetime.__doc__
+    held["__all__"] = ("date", "datetime", "time", "timedelta", "timezone", "tzinfo", "MINYEAR", "MAXYEAR")
+    if hasattr(_datetime, "UTC"):
+        held["__all__"] += ("UTC",)
+    sys.modules["datetime"] = module
+
+
 def _uname_system() -> str:
     """`platform.system()` on Linux."""
     return os.uname().sysname
@@ -170,6 +216,8 @@ class _Later(ModuleType):
 def _exec(source: str, globals: dict | None = None, locals: dict | None = None) -> None:
     """`exec(source, globals, locals)` with the code compiled from `source` once."""
     global _missed
+    if not _loaded:
+        _load_compiled()
     code = _compiled.get(source)
     if code is None:
         # without this module's `from __future__ import annotations`, as `exec` in `dataclasses`
@@ -178,6 +226,419 @@ def _exec(source: str, globals: dict | None = None, locals: dict | None = None) 
         _missed = True
     _used.add(source)
     exec(code, globals, locals)
+
+
+# -- the classes `@dataclass` makes, replayed ---------------------------------------------------------
+#
+# Even with its methods' code kept, `@dataclass` does most of its work on every run: it reads every
+# field's annotation for `ClassVar`, `InitVar` and `KW_ONLY`, makes a `Field` per field, writes the
+# source of each method (the key of the code kept above), runs it to make the function, wraps
+# `__repr__` and sets each on the class: ~0.1 ms a class, ~5 ms of a diff's start for its 47 classes.
+# What it sets on a class is decided by what the class holds when it is decorated, its bases and
+# the decorator's arguments. So the first run records what `_process_class` set on the class, as
+# a recipe that names every object it did not make ("the default of field x", `dataclasses.MISSING`,
+# the class itself) and spells out those it made (functions from their code, closures, `Field`s);
+# a later run whose class holds the same (`_class_key`) replays the recipe without `dataclasses`.
+# A class whose result the recipe cannot spell (or that `dataclasses` replaces: `slots=True`) is
+# decorated as before, on every run.
+
+#: the form of the recipes: another Python (even another patch release) records its own
+_CLASS_FORM = ("classes-1", sys.version)
+
+#: where the recipes are kept ("1": the form of a recipe)
+_CLASSES_PATH: os.PathLike[str] | str = os.path.join(
+    os.path.dirname(__file__), "__pycache__", f"classes-1.{sys.implementation.cache_tag}.marshal"
+)
+
+#: what a class holds when decorated (`_class_key`) → its recipe (`_record`)
+_classes: dict[tuple, tuple] = {}
+_classes_used: set[tuple] = set()
+_classes_missed = False
+#: the real `dataclasses._process_class`, and the types whose objects a recipe may make
+_process_class = None
+_LITERALS = (str, int, float, bool, type(None), bytes)
+
+
+def _install_classes() -> None:
+    """Read the recipes and put `_decorate` in the place of `dataclasses._process_class`."""
+    global _process_class
+    dataclasses = sys.modules["dataclasses"]
+    if _process_class is None:
+        _process_class = dataclasses._process_class
+    _classes.update(
+        (key, recipe)
+        for key, recipe in _read(_CLASSES_PATH, _CLASS_FORM).items()
+        if type(key) is tuple and type(recipe) is tuple and len(recipe) == 2 and type(recipe[0]) is CodeType
+    )
+    dataclasses._process_class = _decorate
+
+
+def _decorate(cls: type, *arguments: object) -> type:
+    """`dataclasses._process_class(cls, *arguments)`, replayed from its recipe when one is kept for
+    what `cls` holds, else done and recorded."""
+    global _classes_missed
+    key = _class_key(cls, arguments)
+    recipe = _classes.get(key) if key is not None else None
+    if recipe is not None:
+        with contextlib.suppress(Exception):  # a recipe that cannot be made: decorated as before
+            _replay(cls, recipe)
+            _classes_used.add(key)
+            return cls
+    before = dict(cls.__dict__)
+    field = sys.modules["dataclasses"].Field
+    # what each `Field` the class holds held before `dataclasses` filled it in
+    slots = {
+        name: [getattr(value, slot, None) for slot in _slots(field)]
+        for name, value in before.items()
+        if type(value) is field
+    }
+    done = _process_class(cls, *arguments)  # type: ignore[misc]
+    if key is not None and done is cls:
+        recipe = _record(cls, before, slots)
+        if recipe is not None:
+            _classes[key] = recipe
+            _classes_used.add(key)
+            _classes_missed = True
+    return done
+
+
+def _class_key(cls: type, arguments: tuple) -> tuple | None:
+    """Everything `@dataclass` reads of `cls` to decide what it sets on it, as marshal writes it;
+    None for a class not to be replayed (no docstring: `dataclasses` writes one from the
+    signature, in which a default's text may change from run to run)."""
+    held = cls.__dict__
+    if held.get("__doc__") is None:
+        return None
+    for argument in arguments:
+        if type(argument) not in _LITERALS:
+            return None
+    dataclasses = sys.modules["dataclasses"]
+    module = sys.modules.get(cls.__module__)
+    names = vars(module) if module is not None else {}
+    special = _special()
+    described: list[object] = []
+    for name, value in held.items():
+        kind = type(value)
+        if kind in _LITERALS:
+            described.append((name, value))
+        elif name == "__annotations__" and kind is dict:
+            match = dataclasses._MODULE_IDENTIFIER_RE.match
+            annotations = []
+            for field, annotation in value.items():
+                if type(annotation) is not str:
+                    annotations.append((field, None, repr(annotation)))
+                    continue
+                # what `dataclasses._is_type` reads: the annotation's first names in the module
+                found = match(annotation)
+                if found:
+                    found = (special.get(id(names.get(found[1]))), special.get(id(names.get(found[2]))))
+                annotations.append((field, annotation, found))
+            described.append((name, tuple(annotations)))
+        elif kind is dataclasses.Field:
+            described.append((name, _state(value)))
+        else:
+            described.append((name, kind.__module__, kind.__qualname__))
+    bases = []
+    for base in cls.__mro__[1:]:
+        fields = base.__dict__.get("__dataclass_fields__")
+        if fields is None:
+            bases.append((base.__module__, base.__qualname__))
+        else:
+            params = _state(base.__dict__.get("__dataclass_params__"))
+            bases.append((base.__module__, base.__qualname__, params, tuple(map(_state, fields.values()))))
+    return (
+        cls.__module__,
+        cls.__qualname__,
+        module is not None,
+        arguments,
+        tuple(described),
+        tuple(bases),
+        hasattr(cls, "__post_init__"),
+        "typing" in sys.modules,
+    )
+
+
+def _state(value: object) -> tuple:
+    """What an object of `dataclasses` (a `Field`, the parameters) holds: literals as they are,
+    other values by their type, a field's kind (field, ClassVar, InitVar) by its name."""
+    state: list[object] = []
+    for slot in _slots(type(value)):
+        held = getattr(value, slot, None)
+        kind = type(held)
+        if kind in _LITERALS:
+            state.append(held)
+        elif kind.__name__ == "_FIELD_BASE":
+            state.append(("_FIELD_BASE", held.name))  # type: ignore[attr-defined]
+        else:
+            state.append((kind.__module__, kind.__qualname__))
+    return tuple(state) if state else (repr(value),)
+
+
+#: `_special`'s answer, and whether `typing` was imported when it was made
+_specials: tuple[bool, dict[int, str]] | None = None
+
+
+def _special() -> dict[int, str]:
+    """The objects `dataclasses` looks for among an annotation's names, by id."""
+    global _specials
+    typing = sys.modules.get("typing")
+    if _specials is not None and _specials[0] == (typing is not None):
+        return _specials[1]
+    dataclasses = sys.modules["dataclasses"]
+    found = {id(dataclasses): "dataclasses"}
+    for name in ("InitVar", "KW_ONLY"):
+        if hasattr(dataclasses, name):
+            found[id(getattr(dataclasses, name))] = name
+    if typing is not None:
+        found[id(typing)] = "typing"
+        found[id(typing.ClassVar)] = "ClassVar"
+    _specials = (typing is not None, found)
+    return found
+
+
+#: the slots of a type and its bases, by type
+_SLOTS: dict[type, list[str]] = {}
+
+
+def _slots(kind: type) -> list[str]:
+    """The slots of `kind` and its bases."""
+    slots = _SLOTS.get(kind)
+    if slots is None:
+        slots = _SLOTS[kind] = [slot for klass in kind.__mro__ for slot in vars(klass).get("__slots__", ())]
+    return slots
+
+
+def _known(cls: type, before: dict, slots: dict[str, list]) -> dict[tuple, object]:
+    """The objects a recipe names rather than makes, by name; the later ones win."""
+    dataclasses = sys.modules["dataclasses"]
+    import builtins
+
+    known: dict[tuple, object] = {}
+    # the globals of functions not written for the class (the `__repr__` wrapper: `dataclasses`'
+    # own, from Python 3.13 `reprlib`'s; 3.13's `__replace__`)
+    known.update(
+        (("module", name), vars(module))
+        for name, module in list(sys.modules.items())
+        if isinstance(module, ModuleType)
+    )
+    known.update((("builtins", name), value) for name, value in vars(builtins).items())
+    known.update((("dataclasses", name), value) for name, value in vars(dataclasses).items())
+    for index, base in enumerate(cls.__mro__[1:], 1):
+        fields = base.__dict__.get("__dataclass_fields__") or {}
+        known.update((("base", index, name), field) for name, field in fields.items())
+    for field, annotation in before.get("__annotations__", {}).items():
+        known[("annotation", field)] = annotation
+    for name, value in before.items():
+        if name in slots:  # a `Field`'s slots that `dataclasses` left as they were: read at any time
+            for slot, held in zip(_slots(type(value)), slots[name], strict=True):
+                if getattr(value, slot, None) is held:
+                    known[("held", name, slot)] = held
+        known[("held", name)] = value
+    module = sys.modules.get(cls.__module__)
+    if module is not None:
+        known[("globals",)] = vars(module)
+    known[("class",)] = cls
+    return known
+
+
+def _record(cls: type, before: dict, slots: dict[str, list]) -> tuple | None:
+    """What `@dataclass` set on `cls` (whose attributes were `before`, and the slots of whose
+    `Field`s were `slots`) as a recipe: the code that makes every value and sets it (and deletes
+    what it deleted), and the constants that code reads (the methods' code); None when a value
+    cannot be spelt."""
+    known = {
+        id(value): name for name, value in _known(cls, before, slots).items() if type(value) not in _LITERALS
+    }
+    dataclasses = sys.modules["dataclasses"]
+    lines: list[str] = []
+    constants: list[object] = []
+    made: dict[int, str] = {}  # id of an object made → the variable holding it
+    kept: list[object] = []  # what was spelt stays alive while recording: ids are not reused
+
+    def constant(value: object) -> str:
+        constants.append(value)
+        return f"K[{len(constants) - 1}]"
+
+    def spell(value: object, depth: int = 0) -> str:
+        """An expression for `value`; lines before it make what it needs."""
+        if depth > 20:
+            raise ValueError("too deep")
+        kind = type(value)
+        if value is None or kind in (bool, int, str) or (kind in (tuple, frozenset) and not value):
+            # literals, and the empty tuple and set: one object each, which any name may hold
+            return repr(value)
+        if kind in (float, bytes):
+            return constant(value)
+        variable = made.get(id(value))
+        if variable is not None:
+            return variable
+        name = known.get(id(value))
+        if name is not None and kind is not dataclasses.Field:
+            expression = _named(name)
+        elif kind is tuple:
+            expression = "(" + "".join(f"{spell(item, depth + 1)}, " for item in value) + ")"
+        elif kind is dict:
+            items = [f"{spell(key, depth + 1)}: {spell(item, depth + 1)}" for key, item in value.items()]
+            expression = "{" + ", ".join(items) + "}"
+        elif kind in (set, frozenset):
+            items = [f"{spell(item, depth + 1)}, " for item in value]
+            expression = f"{kind.__name__}((" + "".join(items) + "))"
+        elif kind is CellType:
+            expression = f"Cell({spell(value.cell_contents, depth + 1)})"
+        elif kind is FunctionType:
+            expression = _spell_function(value, spell, constant, depth)
+        elif getattr(kind, "__module__", None) == "dataclasses" and not hasattr(value, "__dict__"):
+            # a `Field` or the parameters: made (a held `Field` is the class's own), then filled
+            made_by = _named(name) if name is not None else f"new({spell(kind, depth + 1)})"
+            state = [(slot, spell(getattr(value, slot), depth + 1)) for slot in _slots(kind)]
+            variable = f"v{len(made)}"
+            lines.append(f"{variable} = {made_by}")
+            lines.extend(f"put({variable}, {slot!r}, {expression})" for slot, expression in state)
+            made[id(value)] = variable
+            kept.append(value)
+            return variable
+        else:
+            raise ValueError(f"cannot spell {kind}")
+        variable = f"v{len(made)}"
+        lines.append(f"{variable} = {expression}")
+        made[id(value)] = variable
+        kept.append(value)
+        if kind is FunctionType:
+            lines.extend(_function_attributes(value, variable, spell, depth))
+        return variable
+
+    try:
+        values = [
+            (name, spell(value))
+            for name, value in cls.__dict__.items()
+            if name not in before or before[name] is not value
+        ]
+    except (ValueError, AttributeError):
+        return None
+    lines.extend(f"delattr(cls, {name!r})" for name in before if name not in cls.__dict__)
+    lines.extend(f"setattr(cls, {name!r}, {expression})" for name, expression in values)
+    # a function's body, whose names are its arguments: read without a lookup in a dict
+    source = f"def replay({', '.join(_REPLAY_NAMES)}):\n" + "".join(f" {line}\n" for line in lines)
+    module = compile(source, f"<dataclass {cls.__qualname__}>", "exec", dont_inherit=True)
+    code = next(constant for constant in module.co_consts if type(constant) is CodeType)
+    return code, tuple(constants)
+
+
+def _spell_function(function: FunctionType, spell: Callable, constant: Callable, depth: int) -> str:
+    """An expression making a function with `function`'s code, globals, name, defaults and closure."""
+    return (
+        f"Function({constant(function.__code__)}, {spell(function.__globals__, depth + 1)}, "
+        f"{function.__name__!r}, {spell(function.__defaults__, depth + 1)}, "
+        f"{spell(function.__closure__, depth + 1)})"
+    )
+
+
+def _function_attributes(function: FunctionType, variable: str, spell: Callable, depth: int) -> list[str]:
+    """The lines giving the function made in `variable` what `function` holds and a function made
+    of the same code, globals, name, defaults and closure does not."""
+    plain = FunctionType(
+        function.__code__,
+        function.__globals__,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    lines = []
+    for attribute in _FUNCTION_ATTRIBUTES:
+        if not hasattr(function, attribute):
+            continue
+        value, made = getattr(function, attribute), getattr(plain, attribute)
+        if value is made or (type(value) in _LITERALS and value == made):
+            continue
+        if attribute in ("__annotations__", "__type_params__") and not value and not made:
+            continue
+        lines.append(f"{variable}.{attribute} = {spell(value, depth + 1)}")
+    if function.__dict__:
+        lines.append(f"{variable}.__dict__.update({spell(dict(function.__dict__), depth + 1)})")
+    return lines
+
+
+#: what a function holds besides its code, globals, name, defaults, closure and `__dict__`
+_FUNCTION_ATTRIBUTES = (
+    "__qualname__",
+    "__kwdefaults__",
+    "__doc__",
+    "__module__",
+    "__annotations__",
+    "__type_params__",
+)
+
+
+def _replay(cls: type, recipe: tuple) -> None:
+    """Set on `cls` what its recipe says `@dataclass` set: every value is made before any is set
+    (the recipe's code makes them all, then sets them)."""
+    code, constants = recipe
+    module = sys.modules.get(cls.__module__)
+    FunctionType(code, _REPLAY_GLOBALS)(
+        cls,
+        constants,
+        cls.__dict__,
+        cls.__mro__,
+        vars(module) if module is not None else None,
+        sys.modules["dataclasses"],
+        sys.modules,
+        *_REPLAY_TOOLS,
+    )
+
+
+def _named(name: tuple) -> str:
+    """The expression a recipe's code reads a named object with (`_known`'s names; `_replay` gives
+    the code its variables)."""
+    where = name[0]
+    if where == "held":
+        return f"H[{name[1]!r}]" if len(name) == 2 else f"H[{name[1]!r}].{name[2]}"
+    if where == "dataclasses":
+        return f"D.{name[1]}"
+    if where == "module":
+        return f"S[{name[1]!r}].__dict__"
+    if where == "builtins":
+        return f"B.{name[1]}"
+    if where == "class":
+        return "cls"
+    if where == "globals":
+        return "G"
+    if where == "annotation":
+        return f"H['__annotations__'][{name[1]!r}]"
+    if where == "base":
+        return f"M[{name[1]}].__dict__['__dataclass_fields__'][{name[2]!r}]"
+    raise ValueError(f"no name {name}")
+
+
+#: what a recipe's code is given, by the names it reads them by: the class, the recipe's constants,
+#: the class's attributes, its bases, its module's globals, `dataclasses`, every module, then
+#: `_REPLAY_TOOLS`
+_REPLAY_NAMES = (
+    "cls",
+    "K",
+    "H",
+    "M",
+    "G",
+    "D",
+    "S",
+    "B",
+    "Function",
+    "Cell",
+    "new",
+    "put",
+    "setattr",
+    "delattr",
+)
+_REPLAY_TOOLS = (
+    __import__("builtins"),
+    FunctionType,
+    CellType,
+    object.__new__,
+    object.__setattr__,
+    setattr,
+    delattr,
+)
+#: a recipe's globals: none but the builtins (`set`, `frozenset`)
+_REPLAY_GLOBALS: dict[str, object] = {"__builtins__": {"set": set, "frozenset": frozenset}}
 
 
 #: `re`'s compiler module (`sre_compile` before Python 3.11) and its own `compile`
@@ -394,8 +855,15 @@ def save(modules: bool = True) -> None:
         if len(patterns) > _MOST:
             patterns = {key: entry for key, entry in _patterns.items() if key in _patterns_used}
         _write(_PATTERNS_PATH, (_FORM, patterns))
+    if _classes_missed:
+        classes = _classes
+        if len(classes) > _MOST:
+            classes = {key: recipe for key, recipe in _classes.items() if key in _classes_used}
+        _write(_CLASSES_PATH, (_CLASS_FORM, classes))
     if not _missed:
         return
+    if not _loaded:  # keep what earlier runs compiled too
+        _load_compiled()
     kept = _compiled
     if len(kept) > _MOST:
         kept = {source: code for source, code in _compiled.items() if source in _used}
