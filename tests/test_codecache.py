@@ -622,3 +622,60 @@ def test_datetime_is_the_c_module_with_every_name_the_standard_library_gives(tmp
         env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
     )
     assert (shadowed.returncode, shadowed.stderr) == (0, "")  # not imported by it at all
+
+
+#: a class whose default, or whose plain base's attribute, is chosen by the environment
+CHOSEN = """
+import dataclasses, os, sys
+from oasguard import codecache
+codecache.install(sys.argv[1], sys.argv[1] + ".re", sys.argv[1] + ".py")
+DEFAULT = {"int": 0, "bool": False, "float": 0.0, "negative-zero": -0.0, "one": 1, "one-float": 1.0}
+
+class Mixin:
+    limit = int(os.environ["LIMIT"])
+
+@dataclasses.dataclass
+class Options:
+    \"\"\"Options.\"\"\"
+    verbose: object = DEFAULT[os.environ["KIND"]]
+    level: object = dataclasses.field(default=DEFAULT[os.environ["KIND"]])
+
+@dataclasses.dataclass
+class Limited(Mixin):
+    \"\"\"A dataclass below a plain class.\"\"\"
+    limit: int
+
+print(repr(Options()), repr(Limited()))
+codecache.save()
+"""
+
+
+def test_a_replayed_class_keeps_the_type_of_its_defaults_and_its_plain_bases_attributes(tmp_path: Path):
+    """Defaults that are equal but not the same (`0`, `False`, `0.0`, `-0.0`; `1`, `1.0`) are not
+    one recipe, and a class below a plain class (whose attributes `@dataclass` reads as defaults)
+    is decorated on every run: each run prints what plain `dataclasses` makes."""
+    cache = str(tmp_path / "cache.marshal")
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+    def run(kind: str, limit: int) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", CHOSEN, cache],
+            capture_output=True,
+            text=True,
+            env={**environment, "KIND": kind, "LIMIT": str(limit)},
+            check=True,
+            timeout=60,
+        )
+        return done.stdout
+
+    for kind, shown, limit in (
+        ("int", "0", 1),
+        ("bool", "False", 2),
+        ("float", "0.0", 3),
+        ("negative-zero", "-0.0", 4),
+        ("int", "0", 5),
+        ("one", "1", 6),
+        ("one-float", "1.0", 7),
+    ):
+        assert run(kind, limit) == f"Options(verbose={shown}, level={shown}) Limited(limit={limit})\n"
+    assert Path(cache + ".classes").exists()  # recipes were kept, and read by the later runs

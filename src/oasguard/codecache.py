@@ -257,12 +257,19 @@ _classes_missed = False
 #: the real `dataclasses._process_class`, and the types whose objects a recipe may make
 _process_class = None
 _LITERALS = (str, int, float, bool, type(None), bytes)
+#: Python 3.14 evaluates annotations lazily (`__annotate__`): what a class holds is no longer
+#: read from its `__annotations__`, so its classes are decorated as before
+_REPLAYABLE = sys.version_info < (3, 14)
+#: the private names of `dataclasses` the recipes read
+_READS = ("_process_class", "_MODULE_IDENTIFIER_RE")
 
 
 def _install_classes() -> None:
     """Read the recipes and put `_decorate` in the place of `dataclasses._process_class`."""
     global _process_class
     dataclasses = sys.modules["dataclasses"]
+    if not _REPLAYABLE or not all(hasattr(dataclasses, name) for name in _READS):
+        return  # a Python whose `dataclasses` is not the one the recipes were written for
     if _process_class is None:
         _process_class = dataclasses._process_class
     _classes.update(
@@ -320,7 +327,7 @@ def _class_key(cls: type, arguments: tuple) -> tuple | None:
     for name, value in held.items():
         kind = type(value)
         if kind in _LITERALS:
-            described.append((name, value))
+            described.append((name, _literal(value)))
         elif name == "__annotations__" and kind is dict:
             match = dataclasses._MODULE_IDENTIFIER_RE.match
             annotations = []
@@ -342,6 +349,10 @@ def _class_key(cls: type, arguments: tuple) -> tuple | None:
     for base in cls.__mro__[1:]:
         fields = base.__dict__.get("__dataclass_fields__")
         if fields is None:
+            if base is not object:
+                # a default inherited from a plain base, or its abstract methods, are read by
+                # `dataclasses` and not in this key: such a class is decorated on every run
+                return None
             bases.append((base.__module__, base.__qualname__))
         else:
             params = _state(base.__dict__.get("__dataclass_params__"))
@@ -366,12 +377,19 @@ def _state(value: object) -> tuple:
         held = getattr(value, slot, None)
         kind = type(held)
         if kind in _LITERALS:
-            state.append(held)
+            state.append(_literal(held))
         elif kind.__name__ == "_FIELD_BASE":
             state.append(("_FIELD_BASE", held.name))  # type: ignore[attr-defined]
         else:
             state.append((kind.__module__, kind.__qualname__))
     return tuple(state) if state else (repr(value),)
+
+
+def _literal(value: object) -> tuple:
+    """A literal as a key holds it, with its type: `0`, `False` and `0.0` are equal keys but
+    different defaults, and `-0.0` equals `0.0` (a float by its `repr`)."""
+    kind = type(value)
+    return (kind.__name__, repr(value) if kind is float else value)
 
 
 #: `_special`'s answer, and whether `typing` was imported when it was made
