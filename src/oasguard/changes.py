@@ -118,14 +118,15 @@ def located(operation: str, place: str) -> str:
 class Texts(dict):  # type: ignore[type-arg]
     """Text made from a key once (`make`), then looked up: a shared component's change is the same
     steps below every operation that reaches it (Stripe: 23,780 steps in 2,001 changes, 86
-    distinct). Bounded by `kept` where it outlives a run (a long-lived process diffs many times)."""
+    distinct). Bounded by `kept` where it outlives a run (a long-lived process diffs many times).
+    A text may be a tuple of texts (a schema path's name and subject: compare/schema.describe)."""
 
-    def __init__(self, make: Callable[[Any], str], kept: int | None = None) -> None:
+    def __init__(self, make: Callable[[Any], Any], kept: int | None = None) -> None:
         super().__init__()
         self.make = make
         self.kept = kept
 
-    def __missing__(self, key: Any) -> str:
+    def __missing__(self, key: Any) -> Any:
         if self.kept is not None and len(self) >= self.kept:
             self.clear()
         text = self[key] = self.make(key)

@@ -16,7 +16,7 @@ from dataclasses import fields
 from itertools import compress
 from operator import attrgetter, ne, or_
 
-from oasguard.changes import Side, Step
+from oasguard.changes import Side, Step, Texts
 from oasguard.compare import keywords
 from oasguard.compare.facts import Fact, subject
 from oasguard.compare.keywords import Edge, LocalFact, Token, compare_types, compositions
@@ -461,21 +461,12 @@ def describe(path: tuple[Step, ...], side: Side, root: str) -> tuple[str, str]:
 
     Remembered by value (the side by a bool: `Side` hashes in Python), bounded: a walk's fact
     is described below every operation that reaches it."""
-    key = (path, side is _RESPONSE, root)
-    known = _DESCRIBED.get(key)
-    if known is None:
-        if len(_DESCRIBED) >= _MOST_DESCRIBED:
-            _DESCRIBED.clear()
-        known = _DESCRIBED[key] = _describe(path, side, root)
-    return known
+    return _DESCRIBED[(path, side is _RESPONSE, root)]
 
 
-#: `describe`'s results, by (path, response side, root)
-_DESCRIBED: dict[tuple[tuple[Step, ...], bool, str], tuple[str, str]] = {}
-_MOST_DESCRIBED = 100_000
-
-
-def _describe(path: tuple[Step, ...], side: Side, root: str) -> tuple[str, str]:
+def _describe(key: tuple[tuple[Step, ...], bool, str]) -> tuple[str, str]:
+    path, response, root = key
+    side = _RESPONSE if response else Side.REQUEST
     name = ""
     for token in path:  # a top-level array keeps its `[]` (`[].email`), as the location does
         if token.kind == "property":
@@ -490,6 +481,10 @@ def _describe(path: tuple[Step, ...], side: Side, root: str) -> tuple[str, str]:
             suffix.get(t.kind, f" {t.label}" if t.kind == "keyword" else "") for t in path
         )
     return name, f"{side.value} property '{name}'"
+
+
+#: `describe`'s results, by (path, response side, root)
+_DESCRIBED = Texts(_describe, 100_000)
 
 
 #: the step of each token met, by the token's id (the token kept with it, so that its id is not
