@@ -77,11 +77,14 @@ class _Normaliser:
         self.entry = document.spec.path
         self.unchanged = unchanged
         self.side = side
-        #: parameters written once and referred to (`$ref`) by many operations, by the `$ref`'s
-        #: spelling in the entry file (`_referred_elsewhere`: by file, then spelling), with their
-        #: `match_key` and whether the `$ref` leads to a part equal in both (`_clean`)
+        #: parameters written once and referred to (`$ref`) by many operations, by file, then the
+        #: `$ref`'s spelling, with their `match_key` and whether the `$ref` leads to a part equal
+        #: in both (`_clean`); the entry file's table also found by identity (`_parameters`), as
+        #: the resolver finds its own (load/document.py)
         self._referred: dict[str, tuple[Parameter, tuple[str, str], bool]] = {}
-        self._referred_elsewhere: dict[object, dict[str, tuple[Parameter, tuple[str, str], bool]]] = {}
+        self._referred_by_file: dict[object, dict[str, tuple[Parameter, tuple[str, str], bool]]] = {
+            self.entry: self._referred
+        }
         #: the ids of the parameter lists read (`_parameters`) that hold a parameter of another
         #: location than a request's own (a Swagger 2.0 body or form field): an operation takes
         #: those out of its parameters (an id of a list gone may be reused: then it only costs a
@@ -500,9 +503,9 @@ class _Normaliser:
         result: dict[tuple[str, str], Parameter] = {}
         file = where.file
         # by spelling alone for the entry file (a key holding the file would hash its path in
-        # Python on every use: Kubernetes' 16,000 parameter entries cost 2 % of normalising so)
-        entry = file is self.entry or file == self.entry  # the entry reached again through a `$ref`
-        referred = self._referred if entry else self._referred_elsewhere.setdefault(file, {})
+        # Python on every use: Kubernetes' 16,000 parameter entries cost 2 % of normalising so);
+        # the entry reached again through a `$ref` (another path object) finds its table by file
+        referred = self._referred if file is self.entry else self._referred_by_file.setdefault(file, {})
         for index, item in enumerate(raw):
             ref = item.get("$ref") if item.__class__ is dict or is_mapping(item) else None
             if ref.__class__ is str:
