@@ -869,23 +869,19 @@ def save(modules: bool = True) -> None:
     if _modules_missed and modules:
         _write(_MODULES_PATH, (_CODE_FORM, _kept_modules()))
     if _patterns_missed:
-        patterns = _patterns
-        if len(patterns) > _MOST:
-            patterns = {key: entry for key, entry in _patterns.items() if key in _patterns_used}
-        _write(_PATTERNS_PATH, (_FORM, patterns))
+        _write(_PATTERNS_PATH, (_FORM, _bounded(_patterns, _patterns_used)))
     if _classes_missed:
-        classes = _classes
-        if len(classes) > _MOST:
-            classes = {key: recipe for key, recipe in _classes.items() if key in _classes_used}
-        _write(_CLASSES_PATH, (_CLASS_FORM, classes))
+        _write(_CLASSES_PATH, (_CLASS_FORM, _bounded(_classes, _classes_used)))
     if not _missed:
         return
     if not _loaded:  # keep what earlier runs compiled too
         _load_compiled()
-    kept = _compiled
-    if len(kept) > _MOST:
-        kept = {source: code for source, code in _compiled.items() if source in _used}
-    _write(_PATH, kept)
+    _write(_PATH, _bounded(_compiled, _used))
+
+
+def _bounded(table: dict, used: set) -> dict:
+    """`table` as it is kept: all of it, or past `_MOST` entries only those this run used."""
+    return table if len(table) <= _MOST else {key: entry for key, entry in table.items() if key in used}
 
 
 def _write(path: os.PathLike[str] | str, value: object) -> None:
