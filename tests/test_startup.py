@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import run_in_process
-from oasguard import __version__, cli, commands, digest
+from oasguard import __version__, changes, cli, commands, digest, static
 from oasguard.errors import LoadError
 from oasguard.load.parse import parse
 
@@ -59,6 +61,7 @@ NOT_FOR_A_JSON_DIFF = (
     "pickle",  # model.nodes.same_value: only for what orjson cannot write
     "hashlib",  # fingerprints are digested by CPython's own SHA-256 (oasguard.digest), not OpenSSL's
     "_hashlib",
+    "typing",  # only the type checker reads it (oasguard.static)
 )
 
 
@@ -240,3 +243,54 @@ def test_a_document_nested_deeper_than_orjson_writes_is_read_by_the_standard_par
         nested = {"a": nested}
     data = _indented({"openapi": "3.0.3", "x-deep": nested})
     assert parse(data, "doc.json") == json.loads(data)
+
+
+# -- typing's bases without typing (oasguard.static) -----------------------------------------------
+
+
+def _line_class(base: type) -> type:
+    """`changes.ShapeLine`'s statement (fields, defaults, a docstring, a method) on `base`."""
+
+    class Line(base):  # type: ignore[misc, valid-type]
+        """One line of a shape diff."""
+
+        mark: str
+        depth: int
+        text: str
+        note: str = ""
+
+        def __str__(self) -> str:
+            return f"{self.mark}{' ' * self.depth}{self.text}"
+
+    return Line
+
+
+def test_a_named_tuple_is_made_as_typings():
+    ours, typings = _line_class(static.NamedTuple), _line_class(typing.NamedTuple)
+    assert ours is not typings and ours.__bases__ == typings.__bases__ == (tuple,)
+    names = ("__name__", "__qualname__", "__module__", "__doc__", "_fields", "_field_defaults", "__slots__")
+    for name in names:
+        assert getattr(ours, name) == getattr(typings, name), name
+    # but typing's record of the statement's `NamedTuple` base, read only by its own introspection
+    assert set(vars(ours)) == set(vars(typings)) - {"__orig_bases__"}
+    assert list(ours.__annotations__) == list(typings.__annotations__) == ["mark", "depth", "text", "note"]
+    line, twin = ours("+", 1, "x"), typings("+", 1, "x")
+    assert (repr(line), str(line), line, hash(line)) == (repr(twin), str(twin), twin, hash(twin))
+    assert line._replace(note="n") == ("+", 1, "x", "n") and line._asdict() == twin._asdict()
+    assert pickle.loads(pickle.dumps(changes.ShapeLine("-", 0, "a"))) == changes.ShapeLine("-", 0, "a")
+    assert changes.Step._fields == ("kind", "label", "at") and str(changes.Step("items")) == "[]"
+
+
+def test_a_named_tuple_field_without_a_default_after_one_with_is_refused_as_by_typing():
+    for base in (static.NamedTuple, typing.NamedTuple):
+        with pytest.raises(TypeError):
+
+            class Bad(base):  # type: ignore[misc, valid-type]
+                a: int = 0
+                b: int
+
+
+def test_assert_never_raises_as_typings():
+    for assert_never in (static.assert_never, typing.assert_never):
+        with pytest.raises(AssertionError, match=r"^Expected code to be unreachable, but got: 'x'$"):
+            assert_never("x")  # type: ignore[arg-type]

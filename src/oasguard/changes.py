@@ -1,17 +1,22 @@
 """The classified change: what rules produce and every reporter consumes."""
 
-# No `from __future__ import annotations` here: `typing.NamedTuple` compiles each field's
-# annotation when it is a string (a `ForwardRef` each), 9 M instructions of every run's start for
-# `Step` and `ShapeLine`; the few names used before they are defined are quoted instead.
+from __future__ import annotations
+
 import enum
 import functools
 import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, NamedTuple, TypeVar
 
-T = TypeVar("T")
+# `NamedTuple` from `oasguard.static`, not `typing`: `typing` is 2 ms of every start, and its
+# NamedTuple also compiled each field's annotation written as a string (a `ForwardRef` each)
+from oasguard.static import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 
 class Level(enum.Enum):
@@ -40,7 +45,7 @@ class Side(enum.Enum):
     RESPONSE = "response"
 
     @property
-    def flipped(self) -> "Side":
+    def flipped(self) -> Side:
         return Side.RESPONSE if self is Side.REQUEST else Side.REQUEST
 
 
@@ -55,20 +60,26 @@ class Source:
     side: str = "revision"
 
 
-class _once(Generic[T]):
-    """`functools.cached_property` without its lock (Python 3.11 takes one on every first read):
-    the value is computed on the first read and then found in the instance's `__dict__`."""
+if TYPE_CHECKING:
+    # what it stands for, generic in the value's type (`_once` cannot be: `typing.Generic`)
+    _once = functools.cached_property
+else:
 
-    def __init__(self, compute: Callable[[Any], T]) -> None:
-        self.compute = compute
-        self.name = compute.__name__
-        self.__doc__ = compute.__doc__
+    class _once:
+        """`functools.cached_property` without its lock (Python 3.11 takes one on every first
+        read): the value is computed on the first read and then found in the instance's
+        `__dict__`."""
 
-    def __get__(self, instance: object, owner: type | None = None) -> T:
-        if instance is None:  # read on the class (help(), inspect): the descriptor itself
-            return self  # type: ignore[return-value]
-        value = instance.__dict__[self.name] = self.compute(instance)
-        return value
+        def __init__(self, compute: Callable[[Any], object]) -> None:
+            self.compute = compute
+            self.name = compute.__name__
+            self.__doc__ = compute.__doc__
+
+        def __get__(self, instance: object, owner: type | None = None) -> object:
+            if instance is None:  # read on the class (help(), inspect): the descriptor itself
+                return self
+            value = instance.__dict__[self.name] = self.compute(instance)
+            return value
 
 
 #: how each kind of step reads in a location; a kind not listed reads as its label (a property,
@@ -163,7 +174,7 @@ class Subject:
     twin: bool = False
     webhook: bool = False
 
-    def below(self, *steps: Step, side: Side | None = None, former: str | None = None) -> "Subject":
+    def below(self, *steps: Step, side: Side | None = None, former: str | None = None) -> Subject:
         """This subject `steps` further down (read by `side`, when it says)."""
         return Subject(
             self.method,
@@ -392,7 +403,7 @@ _PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")
 _PATH_PARAMETER_NAME = re.compile(r"path parameter ('?)([^\s›']+)\1")
 
 
-def _values(args: Mapping[str, object], erase: "_ParameterNames", twin: bool, occurrence: int) -> str:
+def _values(args: Mapping[str, object], erase: _ParameterNames, twin: bool, occurrence: int) -> str:
     """The fact's own values as a fingerprint hashes them (JSON, keys sorted, path parameter
     names erased). A shared component's change has the same arguments in every operation that
     reaches it (compare/operations/bodies.py): unless a value names a path parameter, the text

@@ -12,14 +12,16 @@ import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from oasguard.changes import Level, Report
 from oasguard.errors import OasguardError, UsageError, brief_path
 from oasguard.report import Annotations, Format, RenderOptions, render
 from oasguard.report.escape import terminal
+from oasguard.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from oasguard.config import Settings
     from oasguard.engine import Pair, RunOptions
     from oasguard.generate.plan import Options as GenerateOptions

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol, TypeVar
 
 from oasguard import policy
 from oasguard.changes import Change, Report
@@ -26,8 +25,12 @@ from oasguard.model.unchanged import Unchanged
 from oasguard.rules.classify import classify
 from oasguard.rules.versioning import info_version
 from oasguard.sources import Spec, file_spec, git_spec, parse_spec
+from oasguard.static import TYPE_CHECKING, Protocol
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 #: Deep documents recurse deeply; the work runs on a thread with room for it.
 _STACK_BYTES = 256 * 1024 * 1024

@@ -6,7 +6,11 @@ import os
 import sys
 import threading
 from types import TracebackType
-from typing import Any
+
+from oasguard.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Seconds before the spinner appears: quick runs never show one.
 DELAY = 1.0

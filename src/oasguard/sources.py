@@ -8,9 +8,9 @@ import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Protocol
 
 from oasguard.errors import MissingFileError, RefError, SourceError, brief, brief_path
+from oasguard.static import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import subprocess

@@ -15,12 +15,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Protocol
 
 from oasguard.changes import Step, Subject
 from oasguard.compare.keywords.types import implied_types
 from oasguard.model.nodes import Schema
 from oasguard.rules.schema import TYPE_CHANGED
+from oasguard.static import Protocol
 
 #: the fact this module reads (the walk states it; the id is spelled where it is made)
 _REQUEST_TYPE_CHANGED = f"request-{TYPE_CHANGED}"

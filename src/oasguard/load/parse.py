@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import ClassVar
 
 import orjson
 
 from oasguard.errors import LoadError, brief
+from oasguard.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 #: At most this many nodes once YAML aliases are expanded (a "billion laughs" stops here).
 MAX_EXPANDED_NODES = 5_000_000

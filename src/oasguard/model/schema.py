@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from itertools import count, repeat
 from pathlib import PurePosixPath
-from typing import Protocol
 
 from oasguard.errors import LoadError
 from oasguard.load.document import Document, escape
 from oasguard.model.nodes import MISSING, Condition, Keywords, LazySchema, Schema, Where
+from oasguard.static import Protocol
 
 #: Schemas nested deeper than this (inline levels plus `$ref` hops on one path) are refused.
 MAX_NESTING = 3000

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import enum
-import sys
 from dataclasses import dataclass
-from typing import Protocol, TextIO
-
-if sys.version_info >= (3, 11):
-    from typing import assert_never
-else:  # pragma: no cover - Python 3.10
-    from typing_extensions import assert_never
 
 from oasguard.changes import Report
+from oasguard.static import TYPE_CHECKING, Protocol, assert_never
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 class Format(str, enum.Enum):

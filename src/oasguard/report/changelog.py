@@ -8,12 +8,15 @@ as the Markdown report (document text cannot format, link, open HTML or mention 
 from __future__ import annotations
 
 from itertools import groupby
-from typing import TextIO
 
 from oasguard.changes import Change, Level, Report
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.escape import markdown
 from oasguard.rules import versioning
+from oasguard.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 SECTIONS = ("Breaking", "Deprecated", "Changed", "Added")
 #: the versioning rules: said under a release's heading, not listed as changes

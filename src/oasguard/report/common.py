@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from oasguard.changes import Change, Level, Report, Shape
+from oasguard.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oasguard.report.groups import Fact

@@ -8,13 +8,16 @@ another one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TextIO
 
 from oasguard.changes import Change, Level, Report
 from oasguard.report import Annotations, Needs, RenderOptions
 from oasguard.report.common import place, side
 from oasguard.report.escape import workflow_data, workflow_property
 from oasguard.report.groups import Fact, facts
+from oasguard.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _COMMAND = {Level.BREAKING: "error", Level.WARNING: "warning", Level.SAFE: "notice"}
 #: what the last annotation of a kind counts: (a fact, anything else) in singular and plural

@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import TextIO
 
 from oasguard.changes import Change, Level, Report
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import place, side
 from oasguard.report.escape import visible
+from oasguard.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _SEVERITY = {Level.BREAKING: "major", Level.WARNING: "minor", Level.SAFE: "info"}
 #: rules whose breaking change takes a whole operation away from its clients: GitLab's

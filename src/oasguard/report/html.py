@@ -19,13 +19,16 @@ import json
 from collections.abc import Iterable, Sequence
 from html import escape
 from itertools import zip_longest
-from typing import TextIO
 
 from oasguard.changes import Change, Level, Report, Shape, ShapeLine
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import count, counted, place, shapes_by_operation, side, spread, verdict
 from oasguard.report.escape import url, url_path, visible
 from oasguard.report.groups import Fact, entries
+from oasguard.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 #: shape diffs are open when at most this many operations have them; past it each operation's
 #: shapes are folded (a fact's operation links to them and the script opens the one linked)

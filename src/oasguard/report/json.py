@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import TextIO
 
 from oasguard.changes import Change, Level, Report, Shape, Texts, located
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.groups import fact_id
+from oasguard.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def change_dict(change: Change) -> dict[str, object]:

@@ -5,12 +5,15 @@ operation, a failure per breaking change; warnings, safe and ignored changes in 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import TextIO
 
 from oasguard.changes import Change, Level, Report
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import place_text, side
 from oasguard.report.escape import xml
+from oasguard.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _DOCUMENT = "document"
 

@@ -9,13 +9,16 @@ end a table row, open HTML, format, link or mention anyone."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TextIO
 
 from oasguard.changes import Change, Level, Report, Shape
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import count, counted, place, shapes_by_operation, side, spread, verdict
 from oasguard.report.escape import markdown, url, url_path, visible
 from oasguard.report.groups import Fact, entries
+from oasguard.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 #: GitHub refuses a comment longer than this (characters); the tests hold the report under it
 GITHUB_LIMIT = 65_536

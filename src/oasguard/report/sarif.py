@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import TextIO
 
 from oasguard import __version__
 from oasguard.changes import Change, Level, Report
@@ -14,6 +13,10 @@ from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import place, side
 from oasguard.report.escape import url_path, visible
 from oasguard.rules.registry import RULES
+from oasguard.static import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {Level.BREAKING: "error", Level.WARNING: "warning", Level.SAFE: "note"}

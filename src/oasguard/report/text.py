@@ -15,13 +15,16 @@ from __future__ import annotations
 import os
 import sys
 from itertools import groupby
-from typing import Any, Protocol, TextIO
 
 from oasguard.changes import Change, Level, Report, Shape
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import shapes_by_operation
 from oasguard.report.escape import terminal
 from oasguard.report.groups import Fact, entries
+from oasguard.static import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 _STYLE = {Level.BREAKING: "bold red", Level.WARNING: "yellow", Level.SAFE: "green"}
 _MARK = {Level.BREAKING: "✗", Level.WARNING: "!", Level.SAFE: "✓"}

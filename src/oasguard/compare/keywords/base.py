@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from oasguard.changes import Side
 from oasguard.model.nodes import Keywords, Schema, Where
+from oasguard.static import Protocol
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,15 @@ rest; what is left over on either side was added or removed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
 
 from oasguard.compare.keywords.base import Comparer, Edge, LocalFact, presence
 from oasguard.model.nodes import Applied, Schema
+from oasguard.static import TYPE_CHECKING
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 
 def pair(
