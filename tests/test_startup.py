@@ -62,6 +62,11 @@ NOT_FOR_A_JSON_DIFF = (
     "hashlib",  # fingerprints are digested by CPython's own SHA-256 (oasguard.digest), not OpenSSL's
     "_hashlib",
     "typing",  # only the type checker reads it (oasguard.static)
+    # pathlib's (oasguard.codecache.without): Windows paths, `glob`, what is deprecated
+    *(("ntpath", "nt", "_winapi") if sys.platform != "win32" else ()),
+    "fnmatch",  # and a configuration's ignore entries' (oasguard.policy); not `warnings`: `-m` imports it
+    "_sha2" if sys.version_info < (3, 12) else "_sha256",  # only the name of its version is tried
+    "oasguard.rules.checkers",  # only `explain` and docs/rules.md name the checkers
 )
 
 

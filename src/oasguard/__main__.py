@@ -32,8 +32,11 @@ def main() -> None:
 
     codecache.install()  # before any dataclass is built: their methods compiled in an earlier run
     # `pathlib` imports `urllib.parse`, which imports `ipaddress` (6 M instructions) only to check
-    # a URL's bracketed host, which no diff reads
-    codecache.without("urllib.parse", "ipaddress")
+    # a URL's bracketed host, which no diff reads, and `warnings` only for what is deprecated
+    codecache.without("urllib.parse", "ipaddress", "warnings")
+    # and `pathlib` imports `ntpath` (3 M, with its failing imports of Windows' modules) for
+    # Windows paths, `fnmatch` for `glob`: a diff's paths are this system's, and it globs nothing
+    codecache.without("pathlib", "ntpath", "fnmatch", "warnings")
     codecache.uuid_without_platform()  # orjson imports `uuid`
     codecache.datetime_from_c()  # and `datetime`
     from oasguard.cli import main as run

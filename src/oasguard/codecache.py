@@ -329,17 +329,19 @@ def _class_key(cls: type, arguments: tuple) -> tuple | None:
         if kind in _LITERALS:
             described.append((name, _literal(value)))
         elif name == "__annotations__" and kind is dict:
-            match = dataclasses._MODULE_IDENTIFIER_RE.match
             annotations = []
             for field, annotation in value.items():
                 if type(annotation) is not str:
                     annotations.append((field, None, repr(annotation)))
                     continue
                 # what `dataclasses._is_type` reads: the annotation's first names in the module
-                found = match(annotation)
-                if found:
-                    found = (special.get(id(names.get(found[1]))), special.get(id(names.get(found[2]))))
-                annotations.append((field, annotation, found))
+                first = _first_names.get(annotation, False)
+                if first is False:
+                    found = dataclasses._MODULE_IDENTIFIER_RE.match(annotation)
+                    first = _first_names[annotation] = (found[1], found[2]) if found else None
+                if first is not None:
+                    first = (special.get(id(names.get(first[0]))), special.get(id(names.get(first[1]))))
+                annotations.append((field, annotation, first))
             described.append((name, tuple(annotations)))
         elif kind is dataclasses.Field:
             described.append((name, _state(value)))
@@ -391,6 +393,10 @@ def _literal(value: object) -> tuple:
     kind = type(value)
     return (kind.__name__, repr(value) if kind is float else value)
 
+
+#: an annotation's text → its first two names as `dataclasses._MODULE_IDENTIFIER_RE` reads them
+#: (None: no match): the same few texts (`str`, `int | None`) annotate most fields
+_first_names: dict[str, tuple[str | None, str] | None] = {}
 
 #: `_special`'s answer, and whether `typing` was imported when it was made
 _specials: tuple[bool, dict[int, str]] | None = None

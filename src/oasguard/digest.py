@@ -8,12 +8,16 @@ Python 3.11 (about 1 ms for Stripe's 2,013 fingerprints), so it pays on every di
 
 from __future__ import annotations
 
+import sys
+
+# each module asked for by its version's name: an import that fails has searched every folder of
+# `sys.path` first (0.4 M instructions)
 try:
-    from _sha2 import sha256  # Python 3.12 and later
-except ImportError:
-    try:
-        from _sha256 import sha256  # Python 3.10 and 3.11
-    except ImportError:  # an interpreter built without it: OpenSSL's
-        from hashlib import sha256
+    if sys.version_info >= (3, 12):
+        from _sha2 import sha256
+    else:
+        from _sha256 import sha256
+except ImportError:  # an interpreter built without it: OpenSSL's
+    from hashlib import sha256
 
 __all__ = ["sha256"]

@@ -31,7 +31,6 @@ classification, decides in this order:
 from __future__ import annotations
 
 import datetime
-import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -256,6 +255,8 @@ def _matches(entry: IgnoreEntry, change: Change) -> bool:
 def operation_matches(pattern: str, method: str, path: str) -> bool:
     """Whether `pattern`, "METHOD /path-glob" (METHOD may be `*`) or a path glob alone, matches
     the operation `method` `path`."""
+    import fnmatch  # here: only a configuration's ignore entries name operations (0.5 M at start)
+
     if pattern.startswith("/"):
         return fnmatch.fnmatchcase(path, pattern)
     want_method, _, want_path = pattern.partition(" ")

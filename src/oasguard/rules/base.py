@@ -6,7 +6,6 @@ import enum
 from dataclasses import dataclass
 
 from oasguard.changes import Level
-from oasguard.rules.checkers import CHECKERS
 
 
 class Area(enum.Enum):
@@ -44,7 +43,9 @@ class Rule:
     def checkers(self) -> tuple[str, ...]:
         """The code that finds it, `module:function` (rules/checkers.py: one table by id, read
         where asked for rather than copied into each rule at start, which cost every run half a
-        millisecond of `dataclasses.replace`)."""
+        millisecond of `dataclasses.replace`; imported here, as a diff never asks)."""
+        from oasguard.rules.checkers import CHECKERS
+
         return CHECKERS.get(self.id, ())
 
     @property
