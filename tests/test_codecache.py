@@ -679,3 +679,74 @@ def test_a_replayed_class_keeps_the_type_of_its_defaults_and_its_plain_bases_att
     ):
         assert run(kind, limit) == f"Options(verbose={shown}, level={shown}) Limited(limit={limit})\n"
     assert Path(cache + ".classes").exists()  # recipes were kept, and read by the later runs
+
+
+#: makes named tuples with the kept `__new__`, and compares each with what `collections` makes
+#: without the cache (`eval` of the same text)
+NAMED_TUPLES = """
+import collections, json, sys
+from oasguard import codecache
+codecache.install(sys.argv[1], sys.argv[1] + ".re", sys.argv[1] + ".py")
+Kept = collections.namedtuple("Kept", "kind label at", defaults=("", ""))
+del collections.eval
+Plain = collections.namedtuple("Kept", "kind label at", defaults=("", ""))
+new, plain = Kept.__new__, Plain.__new__
+code = lambda f: (f.__code__.co_code, f.__code__.co_consts, f.__code__.co_varnames, f.__code__.co_filename)
+print(json.dumps({
+    "missed": codecache._evals_missed,
+    "kept": sorted(codecache._evals),
+    "same": code(new) == code(plain) and new.__defaults__ == plain.__defaults__,
+    "made": [repr(Kept("a")), Kept("a", at="b") == Plain("a", at="b"), new.__name__, new.__qualname__],
+}))
+codecache.save()
+"""
+
+
+def test_named_tuples_take_their_new_from_the_cache_as_eval_compiles_it(tmp_path: Path):
+    """`collections.namedtuple` `eval`s a `lambda` for each named tuple's `__new__`: compiled on the
+    first run, read on the next; the function is the one `eval` makes of the same text."""
+    cache = tmp_path / "cache.marshal"
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+    def run() -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", NAMED_TUPLES, str(cache)],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    text = "lambda _cls, kind, label, at: _tuple_new(_cls, (kind, label, at))"
+    made = ["Kept(kind='a', label='', at='')", True, "__new__", "Kept.__new__"]
+    assert run() == {"missed": True, "kept": [text], "same": True, "made": made}
+    assert Path(f"{cache}.eval").exists()
+    assert run() == {"missed": False, "kept": [text], "same": True, "made": made}
+
+
+#: imports `pathlib` as the command line does, then uses what it left out
+PATHLIB = """
+import sys
+already = set(sys.modules)  # by the interpreter's start, not by us
+from oasguard import codecache
+codecache.without("urllib.parse", "ipaddress", "warnings")
+pathlib = codecache.without("pathlib", "ntpath", "fnmatch", "warnings")
+new = sys.modules.keys() - already
+deferred = [name for name in ("ntpath", "fnmatch", "warnings") if name in new]
+windows = pathlib.PureWindowsPath("C:/a/b")
+matched = pathlib.PurePath("a/b.py").match("*.py")  # with `fnmatch`
+separator = pathlib.ntpath.sep  # pathlib's own Windows paths never ask `ntpath`: asked here
+print(deferred, windows.parts, windows.as_posix(), matched, separator,
+      pathlib.ntpath is sys.modules["ntpath"], pathlib.fnmatch is sys.modules["fnmatch"])
+"""
+
+
+def test_pathlib_imports_windows_paths_and_globbing_when_first_used():
+    """`pathlib` is imported without `ntpath` (Windows paths) and `fnmatch` (`glob`, `match`):
+    using either imports it, with what it always gave."""
+    done = subprocess.run(
+        [sys.executable, "-c", PATHLIB], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout == "[] ('C:\\\\', 'a', 'b') C:/a/b True \\ True True\n"

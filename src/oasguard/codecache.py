@@ -96,19 +96,24 @@ def install(
     patterns_path: os.PathLike[str] | str | None = None,
     modules_path: os.PathLike[str] | str | None = None,
     classes_path: os.PathLike[str] | str | None = None,
+    evals_path: os.PathLike[str] | str | None = None,
 ) -> None:
     """Read the caches (at `path`, `patterns_path` and `modules_path`, else the package's) and make
-    `@dataclass` take its compiled methods, `re` its compiled patterns and `import` the package's
-    modules from them."""
-    global _PATH, _PATTERNS_PATH, _MODULES_PATH, _CLASSES_PATH
+    `@dataclass` take its compiled methods, `re` its compiled patterns, `collections.namedtuple`
+    its compiled `__new__` and `import` the package's modules from them."""
+    global _PATH, _PATTERNS_PATH, _MODULES_PATH, _CLASSES_PATH, _EVALS_PATH
     if path and not classes_path:  # beside the methods' cache named
         classes_path = f"{os.fspath(path)}.classes"
+    if path and not evals_path:
+        evals_path = f"{os.fspath(path)}.eval"
     _PATH = path or _PATH
     _CLASSES_PATH = classes_path or _CLASSES_PATH
+    _EVALS_PATH = evals_path or _EVALS_PATH
     _PATTERNS_PATH = patterns_path or _PATTERNS_PATH
     _MODULES_PATH = modules_path or _MODULES_PATH
     _install_modules()
     _install_patterns()  # before `dataclasses`, which compiles one
+    _install_evals()  # before `urllib.parse`, which makes three named tuples
     # `copy` (with `weakref`, 3 M instructions): only `asdict` and `astuple` use it
     without("dataclasses", "inspect", "copy").exec = _exec  # type: ignore[attr-defined]
     _install_classes()
@@ -674,6 +679,47 @@ _FORM = ("sre", getattr(_sre, "MAGIC", None), sys.version_info[:2])
 _RE_FILES = frozenset(getattr(module, "__file__", None) for module in (re, _COMPILER))
 
 
+# -- the `__new__` of each named tuple ---------------------------------------------------------------
+#
+# `collections.namedtuple` writes its `__new__` as the text of a `lambda` over the field names and
+# `eval`s it: about 0.2 M instructions of compiling for each named tuple made (the package's `Step`
+# and `ShapeLine`, `urllib.parse`'s three). The code compiled from a text is kept, keyed by it.
+
+#: where the code is kept ("1": the form of an entry: the text → its code)
+_EVALS_PATH: os.PathLike[str] | str = os.path.join(
+    os.path.dirname(__file__), "__pycache__", f"eval-1.{sys.implementation.cache_tag}.marshal"
+)
+_evals: dict[str, CodeType] = {}
+_evals_used: set[str] = set()
+_evals_missed = False
+
+
+def _install_evals() -> None:
+    """Read the kept code and make the name `eval` in `collections` (its only use: `namedtuple`'s
+    `__new__`) `_eval`."""
+    import collections
+
+    _evals.update(
+        (source, code) for source, code in _read(_EVALS_PATH, _CODE_FORM).items() if type(code) is CodeType
+    )
+    collections.eval = _eval  # type: ignore[attr-defined]
+
+
+def _eval(source: object, globals: dict | None = None, locals: dict | None = None) -> object:
+    """`eval(source, globals, locals)` with the code compiled from the text `source` once: what
+    `eval` compiles of a text (`"<string>"`, the caller's future features: `collections` has none),
+    but for one starting with blanks, which `eval` strips first."""
+    global _evals_missed
+    if type(source) is not str or source[:1] in (" ", "\t"):
+        return eval(source, globals, locals)  # type: ignore[arg-type]
+    code = _evals.get(source)
+    if code is None:
+        code = _evals[source] = compile(source, "<string>", "eval", dont_inherit=True)
+        _evals_missed = True
+    _evals_used.add(source)
+    return eval(code, globals, locals)
+
+
 def _install_patterns() -> None:
     """Read the patterns' cache and put `_pattern` in the place of `re`'s compiler."""
     if _compile_pattern is None or _FORM[1] is None:  # not CPython's `re`: compile as before
@@ -878,6 +924,8 @@ def save(modules: bool = True) -> None:
         _write(_PATTERNS_PATH, (_FORM, _bounded(_patterns, _patterns_used)))
     if _classes_missed:
         _write(_CLASSES_PATH, (_CLASS_FORM, _bounded(_classes, _classes_used)))
+    if _evals_missed:
+        _write(_EVALS_PATH, (_CODE_FORM, _bounded(_evals, _evals_used)))
     if not _missed:
         return
     if not _loaded:  # keep what earlier runs compiled too
