@@ -35,7 +35,7 @@ whose source has changed since is imported as before, and the file written anew 
 The spec, the loader (a `SourceFileLoader`) and the module's attributes are the ones the path
 finder makes.
 
-What `@dataclass` sets on each class is recorded once and replayed (`classes-1.*`, "the classes
+What `@dataclass` sets on each class is recorded once and replayed (`classes-2.*`, "the classes
 `@dataclass` makes, replayed" below): the methods' code above is then read only for a class
 decorated anew. And `datetime_from_c` makes `datetime` from its C module before Python 3.12.
 """
@@ -248,11 +248,11 @@ def _exec(source: str, globals: dict | None = None, locals: dict | None = None) 
 # decorated as before, on every run.
 
 #: the form of the recipes: another Python (even another patch release) records its own
-_CLASS_FORM = ("classes-1", sys.version)
+_CLASS_FORM = ("classes-2", sys.version)
 
-#: where the recipes are kept ("1": the form of a recipe)
+#: where the recipes are kept ("2": the form of a recipe; "1" filled `Field`s with a call a slot)
 _CLASSES_PATH: os.PathLike[str] | str = os.path.join(
-    os.path.dirname(__file__), "__pycache__", f"classes-1.{sys.implementation.cache_tag}.marshal"
+    os.path.dirname(__file__), "__pycache__", f"classes-2.{sys.implementation.cache_tag}.marshal"
 )
 
 #: what a class holds when decorated (`_class_key`) → its recipe (`_record`)
@@ -522,7 +522,13 @@ def _record(cls: type, before: dict, slots: dict[str, list]) -> tuple | None:
             state = [(slot, spell(getattr(value, slot), depth + 1)) for slot in _slots(kind)]
             variable = f"v{len(made)}"
             lines.append(f"{variable} = {made_by}")
-            lines.extend(f"put({variable}, {slot!r}, {expression})" for slot, expression in state)
+            plain = kind.__setattr__ is object.__setattr__  # then a store each, not a call
+            lines.extend(
+                f"{variable}.{slot} = {expression}"
+                if plain and _plain_name(slot)
+                else f"put({variable}, {slot!r}, {expression})"
+                for slot, expression in state
+            )
             made[id(value)] = variable
             kept.append(value)
             return variable
@@ -545,12 +551,22 @@ def _record(cls: type, before: dict, slots: dict[str, list]) -> tuple | None:
     except (ValueError, AttributeError):
         return None
     lines.extend(f"delattr(cls, {name!r})" for name in before if name not in cls.__dict__)
-    lines.extend(f"setattr(cls, {name!r}, {expression})" for name, expression in values)
+    lines.extend(
+        f"cls.{name} = {expression}" if _plain_name(name) else f"setattr(cls, {name!r}, {expression})"
+        for name, expression in values
+    )
     # a function's body, whose names are its arguments: read without a lookup in a dict
     source = f"def replay({', '.join(_REPLAY_NAMES)}):\n" + "".join(f" {line}\n" for line in lines)
     module = compile(source, f"<dataclass {cls.__qualname__}>", "exec", dont_inherit=True)
     code = next(constant for constant in module.co_consts if type(constant) is CodeType)
     return code, tuple(constants)
+
+
+def _plain_name(name: str) -> bool:
+    """Whether a recipe's code may store attribute `name` as `v.name = …`."""
+    import keyword
+
+    return name.isidentifier() and not keyword.iskeyword(name)
 
 
 def _spell_function(function: FunctionType, spell: Callable, constant: Callable, depth: int) -> str:
