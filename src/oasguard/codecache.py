@@ -340,13 +340,17 @@ def _class_key(cls: type, arguments: tuple) -> tuple | None:
                     annotations.append((field, None, repr(annotation)))
                     continue
                 # what `dataclasses._is_type` reads: the annotation's first names in the module
-                first = _first_names.get(annotation, False)
-                if first is False:
+                if annotation in _first_names:
+                    first = _first_names[annotation]
+                else:
                     found = dataclasses._MODULE_IDENTIFIER_RE.match(annotation)
                     first = _first_names[annotation] = (found[1], found[2]) if found else None
+                read = None
                 if first is not None:
-                    first = (special.get(id(names.get(first[0]))), special.get(id(names.get(first[1]))))
-                annotations.append((field, annotation, first))
+                    module_name, name_read = first
+                    held_as = names.get(module_name) if module_name is not None else None
+                    read = (special.get(id(held_as)), special.get(id(names.get(name_read))))
+                annotations.append((field, annotation, read))
             described.append((name, tuple(annotations)))
         elif kind is dataclasses.Field:
             described.append((name, _state(value)))
