@@ -261,7 +261,7 @@ _classes_used: set[tuple] = set()
 _classes_missed = False
 #: the real `dataclasses._process_class`, and the types whose objects a recipe may make
 _process_class = None
-_LITERALS = (str, int, float, bool, type(None), bytes)
+_LITERALS = frozenset((str, int, float, bool, type(None), bytes))  # a set: `type(x) in` hashes once
 #: Python 3.14 evaluates annotations lazily (`__annotate__`): what a class holds is no longer
 #: read from its `__annotations__`, so its classes are decorated as before
 _REPLAYABLE = sys.version_info < (3, 14)
