@@ -37,8 +37,8 @@ finder makes.
 
 What `@dataclass` sets on each class is recorded once and replayed (`classes-2.*`, "the classes
 `@dataclass` makes, replayed" below): the methods' code above is then read only for a class
-decorated anew. So is the `__new__` that `collections.namedtuple` compiles for each named tuple
-(`eval-1.*`). And `datetime_from_c` makes `datetime` from its C module before Python 3.12.
+decorated anew. The `__new__` that `collections.namedtuple` compiles for each named tuple is kept
+too (`eval-1.*`). And `datetime_from_c` makes `datetime` from its C module before Python 3.12.
 """
 
 from __future__ import annotations
