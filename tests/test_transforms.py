@@ -23,10 +23,8 @@ that oasguard parses that text once per worker for both modules (2 s of YAML for
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
-import gc
 import itertools
 import json
 import math
@@ -40,7 +38,7 @@ import orjson
 import pytest
 import yaml
 
-from conftest import CORPUS, FIXTURES, parsed_document, yaml_parsed_once
+from conftest import CORPUS, FIXTURES, no_cyclic_collection, parsed_document, yaml_parsed_once
 from oasguard.engine import RunOptions, diff, run_deep
 from oasguard.sources import file_spec
 
@@ -116,21 +114,6 @@ def _has_odd_float(source: Path) -> bool:
         elif isinstance(node, float) and not math.isfinite(node):
             return True
     return False
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """The cyclic collector off for a block that makes a copy of a megabyte tree and rewrites it
-    (as run_deep keeps it off for a diff): the copy's million containers would make it scan the
-    trees the worker keeps (the pristine one, the corpus reports) again and again, 15 % of the
-    corpus transforms' time (issue 17). A tree has no cycles: what is dropped is freed at once."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _is_json(path: Path) -> bool:
@@ -697,7 +680,7 @@ def _transformed(source: Path, name: str, stem: Path) -> Path | None:
         target = stem.with_name(f"{stem.name}.{'yaml' if _is_json(source) else 'json'}")
         target.write_text(refactored(source), encoding="utf-8")
         return target
-    with _no_collection():
+    with no_cyclic_collection():
         doc = _parsed(source)
         if name == "json-yaml":
             as_json = not _is_json(source)
@@ -718,7 +701,7 @@ def refactored(source: Path) -> str:
     document, and test_fingerprints' refactored revision when `source` is a pair's revision (its
     corpus test runs on the same worker, see conftest). Made once for the test process: YAML
     writing is PyYAML's slowest part (3.4 s for the GitHub document)."""
-    with _no_collection():
+    with no_cyclic_collection():
         return _refactored_text(source)
 
 
