@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import io
 import json
@@ -361,20 +362,39 @@ def engine_report(base: Spec, revision: Spec) -> Report:
     return run_deep(lambda: diff(base, revision, RunOptions(dangling_as_empty=True, sources=True)))
 
 
+@contextlib.contextmanager
+def no_cyclic_collection() -> Iterator[None]:
+    """The cyclic collector off for a block that makes, rewrites or writes a large tree (a copy
+    of a parsed document, PyYAML's nodes while it writes one), as run_deep keeps it off for a
+    diff: its million new containers would make the collector scan all the worker keeps (parsed
+    documents, the corpus reports) again and again (issue 17). Parsed trees have no cycles: what
+    the block drops is freed at once; a cycle it makes is collected after it."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def parsed_document(path: Path) -> object:
     """A fresh copy of the document at `path` as `json` or PyYAML's C loader reads it (not
     oasguard: the tests check oasguard against it), parsed once per test process: the modules
     that read a corpus document (test_transforms, test_fingerprints, test_lines) run on one
     worker (see `_units`), and a Stripe YAML document takes 1.2 s to parse."""
-    return pickle.loads(_pickled_document(path.resolve()))
+    data = _pickled_document(path.resolve())
+    with no_cyclic_collection():
+        return pickle.loads(data)
 
 
 @functools.cache
 def _pickled_document(path: Path) -> bytes:
     text = path.read_text(encoding="utf-8-sig")
     as_json = text.lstrip()[:1] in ("{", "[")
-    tree = json.loads(text) if as_json else yaml.load(text, Loader=yaml.CSafeLoader)
-    return pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
+    with no_cyclic_collection():
+        tree = json.loads(text) if as_json else yaml.load(text, Loader=yaml.CSafeLoader)
+        return pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 #: transforms (test_transforms) whose corpus tests are a unit of their own, not one with the
@@ -394,6 +414,20 @@ def _units() -> tuple[dict[str, str], dict[Path, str]]:
         revision = CORPUS / pair["revision"]
         pairs[pair["name"]] = documents.setdefault(revision, f"corpus-{pair['name']}")
     return pairs, documents
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto`: one worker more than there are cores. A fifth of a worker's time is spent
+    waiting on processes (gitlab-ci-local, act, pre-commit, the browser, the hostile runs):
+    a third worker computes meanwhile (issue 17). PYTEST_XDIST_AUTO_NUM_WORKERS still decides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return cores + 1
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups

@@ -49,7 +49,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, FIXTURES, run_process
+from conftest import CORPUS, FIXTURES, no_cyclic_collection, run_process
 from oasguard.cli import main
 
 DEFAULT_EXAMPLES = 200
@@ -1096,11 +1096,12 @@ def mutate(data: st.DataObject, seed: Seed, name: str, other: str) -> tuple[byte
     if not count or (count < 4 and draft.uniform(0, 3) == 0):
         text_mutations = [draft.choose(TEXT_MUTATIONS) for _ in range(draft.uniform(1, min(2, 4 - count)))]
     text = seed.raw
-    if tree_mutations:
-        draft.tree = seed.fresh()
-        for mutation in tree_mutations:
-            mutation(draft)
-        text = _dump(draft)
+    if tree_mutations:  # a copy of a megabyte tree, and PyYAML's nodes: see no_cyclic_collection
+        with no_cyclic_collection():
+            draft.tree = seed.fresh()
+            for mutation in tree_mutations:
+                mutation(draft)
+            text = _dump(draft)
         for token, snippet in draft.snippets.items():
             text = text.replace(b'"' + token.encode() + b'"', snippet).replace(token.encode(), snippet)
     for mutation in text_mutations:

@@ -169,6 +169,10 @@ def _alive(pid: int) -> bool:
     return not (status.exists() and status.read_text().split(") ")[-1].startswith("Z"))
 
 
+def _ctrl_c_default() -> None:  # runs in the child, before exec
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(("side_by_side", "commands"), [("1", 2), ("0", 1)])
 def test_ctrl_c_kills_the_commands_and_removes_the_trees(repo, tmp_path, side_by_side, commands):
     """SIGINT to oasguard (a terminal's Ctrl-C) while the commands run (both side by side, or
@@ -184,6 +188,10 @@ def test_ctrl_c_kills_the_commands_and_removes_the_trees(repo, tmp_path, side_by
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # as a terminal's foreground command: Ctrl-C not ignored, also when this run was started
+        # in the background of a shell without job control (`cmd &` in a script), whose
+        # children inherit SIGINT ignored
+        preexec_fn=_ctrl_c_default,
     )
     deadline = time.monotonic() + 60
     while (not pids.exists() or len(pids.read_text().split()) < commands) and time.monotonic() < deadline:
