@@ -18,6 +18,7 @@ import json
 import os
 import re
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -31,8 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "fixtures" / "bad"
 VALID = "fixtures/bad/valid.yaml"  # relative to ROOT, where every command runs
 
-#: Hostile inputs must finish within this many seconds ...
-HOSTILE_TIMEOUT = 20
+#: Hostile inputs must finish within this many seconds of CPU (RLIMIT_CPU: what the process
+#: itself spends, whatever else the machine runs) ...
+HOSTILE_CPU = 20
+#: ... and of wall time (a process that waits on nothing it will ever get: generous, since a
+#: loaded machine, three test workers on two cores, stretches a 5 s run to 25 s) ...
+HOSTILE_TIMEOUT = 120
 #: ... under this address-space limit.
 ADDRESS_SPACE = 1 << 30
 
@@ -49,8 +54,9 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return result
 
 
-def _limit_memory() -> None:  # runs in the child, before exec
+def _limits() -> None:  # runs in the child, before exec
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+    resource.setrlimit(resource.RLIMIT_CPU, (HOSTILE_CPU, HOSTILE_CPU + 1))
 
 
 class Run:
@@ -77,8 +83,8 @@ def run(
 ) -> Run:
     """Run `oasguard ARGS` in `cwd`; check that no file below `watch` (and fixtures/bad) changed.
     `hostile` runs the real command (`python -m oasguard`) in a new process under the 1 GB
-    address-space limit and the 20 s deadline; the other runs are in this process (run_in_process:
-    its own streams, environment and exit status, as a new process has)."""
+    address-space limit, the CPU limit and the wall deadline; the other runs are in this process
+    (run_in_process: its own streams, environment and exit status, as a new process has)."""
     watched = (BAD, *watch)
     before = [_snapshot(folder) for folder in watched]
     env = {k: v for k, v in os.environ.items() if k not in ("OASGUARD_DEBUG", "NO_COLOR")}
@@ -94,7 +100,7 @@ def run(
                 cwd=cwd,
                 env=env,
                 timeout=HOSTILE_TIMEOUT if hostile else timeout,
-                preexec_fn=_limit_memory if hostile else None,
+                preexec_fn=_limits if hostile else None,
             )
         else:
             done = run_in_process(*args, cwd=cwd, timeout=timeout, without=("OASGUARD_DEBUG", "NO_COLOR"))
@@ -103,6 +109,8 @@ def run(
             f"oasguard {' '.join(args)} did not finish within "
             f"{HOSTILE_TIMEOUT if hostile else timeout}s (SPEC 3.4/4: never a hang)"
         )
+    if hostile and done.returncode == -signal.SIGXCPU:
+        pytest.fail(f"oasguard {' '.join(args)} spent over {HOSTILE_CPU}s of CPU (SPEC 3.4/4: never a hang)")
     result = Run(args, done, time.monotonic() - started)
     after = [_snapshot(folder) for folder in watched]
     for folder, old, new in zip(watched, before, after, strict=True):
@@ -421,7 +429,7 @@ def _check_hostile(tmp_path: Path, document: Path, base: Path | None = None) -> 
 def test_the_address_space_limit_is_real():
     """The hostile tests mean something only if 1 GB really is the ceiling of their processes."""
     grab = "import sys\ntry:\n    bytearray(1536 << 20)\nexcept MemoryError:\n    sys.exit(3)"
-    done = subprocess.run([sys.executable, "-c", grab], preexec_fn=_limit_memory, timeout=60)
+    done = subprocess.run([sys.executable, "-c", grab], preexec_fn=_limits, timeout=60)
     assert done.returncode == 3
 
 
