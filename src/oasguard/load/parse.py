@@ -263,15 +263,30 @@ def _starts_escape(text: bytes, at: int) -> bool:
 
 def _colon_escaped(data: bytes) -> bool:
     """Whether `data` writes a colon as an escape (`\\u003a`), the one way a colon of the text is
-    not a `:` byte; found from the rare `\\u003` (`bytes.find`: 1.9 instructions a byte, where a
-    compiled pattern takes 5, and a loop over the backslashes by `memchr` 2,500 instructions a
-    backslash, more than the search on Kubernetes' documents)."""
-    at = data.find(b"\\u003")
+    not a `:` byte. Found from its backslashes, each by `memchr` (a one-byte needle), while they
+    are few (Stripe: 1,463 in 4 MB, about 1,000 instructions each); past one per
+    `_BYTES_A_BACKSLASH` bytes, from the rare `\\u003` searched for (`bytes.find`: 1.9
+    instructions a byte, where a compiled pattern takes 5)."""
+    find = data.find
+    at = find(b"\\")
+    for _ in range(len(data) // _BYTES_A_BACKSLASH + 1):
+        if at == -1:
+            return False
+        if data[at + 1 : at + 5] == b"u003" and data[at + 5 : at + 6] in (b"a", b"A"):
+            return True
+        at = find(b"\\", at + 1)
+    if at == -1:
+        return False
+    at = find(b"\\u003", at)  # from the backslash not looked at yet
     while at != -1:
         if data[at + 5 : at + 6] in (b"a", b"A"):
             return True
-        at = data.find(b"\\u003", at + 5)
+        at = find(b"\\u003", at + 5)
     return False
+
+
+#: the backslashes looked at one by one: one per this many bytes of the text, then a search
+_BYTES_A_BACKSLASH = 2048
 
 
 def _large_number(written: bytes) -> bool:
