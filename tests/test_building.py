@@ -113,6 +113,38 @@ def test_a_large_number_is_found_from_the_plus_signs_as_by_a_search(written: byt
         parse._BYTES_A_PLUS = saved
 
 
+def _colon_escaped_by_search(data: bytes) -> bool:
+    at = data.find(b"\\u003")
+    while at != -1:
+        if data[at + 5 : at + 6] in (b"a", b"A"):
+            return True
+        at = data.find(b"\\u003", at + 5)
+    return False
+
+
+@given(
+    st.lists(
+        st.sampled_from([b"\\", b"u003", b"a", b"A", b"\\u003a", b"\\u003A", b"x", b"\\u0030"]), max_size=12
+    ).map(b"".join),
+    st.integers(1, 4),
+)
+@settings(max_examples=3000, deadline=None)
+def test_an_escaped_colon_is_found_from_the_backslashes_as_by_a_search(data: bytes, every: int):
+    """The JSON read leaves to the standard parser a text whose colon is written `\\u003a`
+    (the colons would not count keys): found from each backslash while they are few, then by a
+    search of the rest, as the search alone finds it."""
+    from oasguard.load import parse
+
+    saved = parse._BYTES_A_BACKSLASH
+    try:
+        parse._BYTES_A_BACKSLASH = every
+        assert parse._colon_escaped(data) == _colon_escaped_by_search(data)
+        parse._BYTES_A_BACKSLASH = saved
+        assert parse._colon_escaped(data) == _colon_escaped_by_search(data)
+    finally:
+        parse._BYTES_A_BACKSLASH = saved
+
+
 _TOKENS = st.lists(st.text(alphabet="a/~01", max_size=4), max_size=4)
 
 

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS
 from oasguard.errors import LoadError
-from oasguard.load.parse import _read_fast, parse
+from oasguard.load import parse as parse_module
+from oasguard.load.parse import _read_fast, _respelled, parse
 
 #: keys that collide often, with the characters the fast read's proof is about
 KEYS = st.sampled_from(["a", "b", "a:", ":", "e+", "x\u2028", "é", "9.2e+18"])
@@ -34,22 +35,28 @@ def _objects(children):
 VALUES = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=4), _objects(children)))
 
 
-def _text(value: object, ascii_only: bool, indent: bool, escape_colons: bool, depth: int = 0) -> str:
-    """`value` as JSON text in one of the forms documents are written in."""
+def _text(
+    value: object, ascii_only: bool, indent: bool, escape_colons: bool, depth: int = 0, spread: bool = False
+) -> str:
+    """`value` as JSON text in one of the forms documents are written in (`spread`: an empty
+    list or mapping across lines, as Stripe writes them)."""
     space = ("\n" + "  " * (depth + 1)) if indent else ""
     end = ("\n" + "  " * depth) if indent else ""
+    empty = ("\n" + end) if indent and spread else ""
     if isinstance(value, tuple):
         items = []
         for key, child in value[1]:
             name = json.dumps(key, ensure_ascii=ascii_only)
             if escape_colons:
                 name = name.replace(":", "\\u003a")
-            inner = _text(child, ascii_only, indent, escape_colons, depth + 1)
+            inner = _text(child, ascii_only, indent, escape_colons, depth + 1, spread)
             items.append(f"{space}{name}{': ' if indent else ':'}{inner}")
-        return "{" + ",".join(items) + (end if items else "") + "}"
+        return "{" + ",".join(items) + (end if items else empty) + "}"
     if isinstance(value, list):
-        items = [space + _text(child, ascii_only, indent, escape_colons, depth + 1) for child in value]
-        return "[" + ",".join(items) + (end if items else "") + "]"
+        items = [
+            space + _text(child, ascii_only, indent, escape_colons, depth + 1, spread) for child in value
+        ]
+        return "[" + ",".join(items) + (end if items else empty) + "]"
     return json.dumps(value, ensure_ascii=ascii_only)
 
 
@@ -92,6 +99,42 @@ def test_any_text_reads_as_the_standard_parser_reads_it(value, ascii_only, inden
     assert json.dumps(got) == json.dumps(expected)  # types too: 1 is not 1.0, nor True
 
 
+#: what escapes are made of: a backslash before a quote, a `u`, a `b`; quotes and commas
+TRICKY = ["\\", '"', "u0062", "b", "\b", ",", "/", "\n", " ", "é"]
+#: values that both parsers read alike and orjson writes as `json.dumps` does: then a text laid
+#: out as orjson's differs from orjson's own only in blanks and escapes, unless a key repeats
+ALIKE = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**62), 2**62),
+        st.text(max_size=8),
+        KEYS,
+        st.lists(st.sampled_from(TRICKY), max_size=6).map("".join),
+    ),
+    lambda children: st.one_of(st.lists(children, max_size=4), _objects(children)),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(value=_objects(ALIKE), ascii_only=st.booleans(), escape_colons=st.booleans(), spread=st.booleans())
+def test_a_text_laid_out_as_orjson_writes_is_proved_exactly_when_no_key_repeats(
+    value, ascii_only, escape_colons, spread
+):
+    data = _text(value, ascii_only, True, escape_colons, spread=spread).encode("utf-8")
+    expected = _standard(data)
+    document = orjson.loads(data)
+    saved = parse_module._BYTES_A_DIFFERENCE
+    parse_module._BYTES_A_DIFFERENCE = 1  # as many differences as bytes (escapes, here)
+    try:
+        proved = _respelled(data, orjson.dumps(document, option=orjson.OPT_INDENT_2))
+    finally:
+        parse_module._BYTES_A_DIFFERENCE = saved
+    assert proved is (expected != "refused")  # a repeated key is found, and nothing else is
+    if proved:
+        assert json.dumps(document) == json.dumps(expected)
+
+
 @pytest.mark.parametrize(
     "text, fast",
     [
@@ -103,7 +146,17 @@ def test_any_text_reads_as_the_standard_parser_reads_it(value, ascii_only, inden
         (b'{"a":-9223372036854775809}', False),
         (b'{"a":1e400}', False),  # infinity: orjson refuses it
         (b'{"a":"9.2e+18"}', True),  # looks like a number, but inside a string
-        (b'{"a":[1e+20]}', False),  # a float that large: the standard parser decides
+        (b'{"a": [1e+20]}', False),  # a float that large: the standard parser decides
+        (b'{"a":[1e+20]}', True),  # unless the text is what orjson writes, byte for byte
+        # laid out as orjson's OPT_INDENT_2: compared with that, blanks and escapes aside
+        (b'{\n  "a": [\n\n  ],\n  "b": {\n  }\n}\n', True),  # empty, and written across lines
+        (b'{\n  "a": "\\u00e9\\/\\ud83d\\ude00",\n  "b": "\\\\\\u0041"\n}', True),
+        (b'{\n  "a\\u003a": 1,\n  "a\\u003a": 2\n}', False),
+        (b'{\n  "a": [\n\n  ],\n  "a": []\n}', False),  # the same member twice, spelled two ways
+        (b'{\n  "a": {\n    "b": 1\n  },\n  "a": {\n    "b": 1\n  }\n}', False),
+        (b'{\n  "a": 18446744073709551616\n}', False),
+        (b'{\n  "a": 1E5,\n  "b": -0\n}', True),  # spelled otherwise: the colons decide
+        (b'{\n  "a": "x\\u000a"\n}', True),  # orjson writes \n: the colons decide
     ],
 )
 def test_the_fast_read_is_taken_only_where_it_is_proved(text: bytes, fast: bool):
@@ -125,5 +178,9 @@ def test_every_json_document_of_the_corpus_takes_the_fast_read_and_reads_the_sam
         data = path.read_bytes()
         document = _read_fast(data)  # what `parse` returns for them
         assert document is not None, path  # Stripe, Kubernetes, GitHub ...: all of them
+        # each is laid out as orjson's indented text, and proved by comparison with it (Stripe's,
+        # with a blank line in each empty list, has its colons counted instead: cheaper there)
+        assert data.startswith(b'{\n  "'), path
+        assert _respelled(data, orjson.dumps(document, option=orjson.OPT_INDENT_2)), path
         # orjson writes what tells values apart (`true` and `1`, `1` and `1.0`, key order), in C
         assert orjson.dumps(document) == orjson.dumps(_standard(data)), path
