@@ -416,20 +416,6 @@ def _units() -> tuple[dict[str, str], dict[Path, str]]:
     return pairs, documents
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """`-n auto`: one worker more than there are cores. A fifth of a worker's time is spent
-    waiting on processes (gitlab-ci-local, act, pre-commit, the browser, the hostile runs):
-    a third worker computes meanwhile (issue 17). PYTEST_XDIST_AUTO_NUM_WORKERS still decides."""
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None  # xdist's own hook reads it
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return cores + 1
-
-
 @pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the corpus tests of one pair run on one worker, so that its report
