@@ -63,8 +63,10 @@ NOT_FOR_A_JSON_DIFF = (
     "_hashlib",
     "typing",  # only the type checker reads it (oasguard.static)
     # pathlib's (oasguard.codecache.without): Windows paths, `glob`, what is deprecated
-    *(("ntpath", "nt", "_winapi") if sys.platform != "win32" else ()),
-    "fnmatch",  # and a configuration's ignore entries' (oasguard.policy); not `warnings`: `-m` imports it
+    # (before Python 3.12: oasguard.__main__), and a configuration's ignore entries' `fnmatch`
+    # (oasguard.policy); not `warnings`: `-m` imports it
+    *(("ntpath", "nt", "_winapi") if sys.platform != "win32" and sys.version_info < (3, 12) else ()),
+    *(("fnmatch",) if sys.version_info < (3, 12) else ()),
     "_sha2" if sys.version_info < (3, 12) else "_sha256",  # only the name of its version is tried
     "oasguard.rules.checkers",  # only `explain` and docs/rules.md name the checkers
 )
@@ -296,6 +298,10 @@ def test_a_named_tuple_field_without_a_default_after_one_with_is_refused_as_by_t
 
 
 def test_assert_never_raises_as_typings():
-    for assert_never in (static.assert_never, typing.assert_never):
+    if sys.version_info >= (3, 11):
+        theirs = typing.assert_never
+    else:  # typing has it from 3.11; typing_extensions is what a 3.10 type checker reads
+        theirs = pytest.importorskip("typing_extensions").assert_never
+    for assert_never in (static.assert_never, theirs):
         with pytest.raises(AssertionError, match=r"^Expected code to be unreachable, but got: 'x'$"):
             assert_never("x")  # type: ignore[arg-type]

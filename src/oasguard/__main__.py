@@ -36,7 +36,10 @@ def main() -> None:
     codecache.without("urllib.parse", "ipaddress", "warnings")
     # and `pathlib` imports `ntpath` (3 M, with its failing imports of Windows' modules) for
     # Windows paths, `fnmatch` for `glob`: a diff's paths are this system's, and it globs nothing
-    codecache.without("pathlib", "ntpath", "fnmatch", "warnings")
+    # (from 3.12 pathlib calls `fnmatch` as it is imported, and from 3.13 it is a package whose
+    # modules would keep the stand-ins: left as it is there)
+    if sys.version_info < (3, 12):
+        codecache.without("pathlib", "ntpath", "fnmatch", "warnings")
     codecache.uuid_without_platform()  # orjson imports `uuid`
     codecache.datetime_from_c()  # and `datetime`
     from oasguard.cli import main as run

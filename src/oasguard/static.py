@@ -34,7 +34,7 @@ else:
     Protocol = object
 
     #: what `typing` copies from a NamedTuple's class statement, beside the fields
-    _SPECIAL = frozenset({"__module__", "__name__", "__annotations__"})
+    _SPECIAL = frozenset({"__module__", "__name__", "__annotations__", "__annotate__", "__annotate_func__"})
 
     class _NamedTupleMeta(type):
         """Makes the class of a `class Name(NamedTuple):` statement as `typing.NamedTupleMeta`
@@ -42,7 +42,12 @@ else:
         defaults), then the statement's methods, docstring and other attributes set on it."""
 
         def __new__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, object]) -> type:
-            fields = dict(namespace.get("__annotations__", {}))
+            annotations = namespace.get("__annotations__")
+            if annotations is None and callable(namespace.get("__annotate__")):
+                # Python 3.14 evaluates a class's annotations when asked (PEP 649), unless its
+                # module says `from __future__ import annotations`: asked here, as values (1)
+                annotations = namespace["__annotate__"](1)  # type: ignore[operator]
+            fields = dict(annotations or {})
             defaults = [namespace[field] for field in fields if field in namespace]
             if any(field not in namespace for field in list(fields)[len(fields) - len(defaults) :]):
                 raise TypeError(f"{name}: a field without a default follows one with a default")
