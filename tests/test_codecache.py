@@ -753,3 +753,10 @@ def test_pathlib_imports_windows_paths_and_globbing_when_first_used():
         [sys.executable, "-c", PATHLIB], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout == "[] ('C:\\\\', 'a', 'b') C:/a/b True \\ True True\n"
+
+
+def test_a_recipe_stores_by_plain_code_only_names_python_reads_as_written():
+    """`v.ﬁeld = 1` stores `field` (identifiers are NFKC-normalised): such a name, built in code
+    (`dataclasses.make_dataclass`), is stored with `setattr`, as a keyword is."""
+    assert codecache._plain_name("field")
+    assert not codecache._plain_name("\ufb01eld") and not codecache._plain_name("class")

@@ -568,10 +568,11 @@ def _record(cls: type, before: dict, slots: dict[str, list]) -> tuple | None:
 
 
 def _plain_name(name: str) -> bool:
-    """Whether a recipe's code may store attribute `name` as `v.name = …`."""
+    """Whether a recipe's code may store attribute `name` as `v.name = …` (ASCII only: the parser
+    NFKC-normalises any other identifier, and would store `ﬁeld` as `field`)."""
     import keyword
 
-    return name.isidentifier() and not keyword.iskeyword(name)
+    return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
 
 
 def _spell_function(function: FunctionType, spell: Callable, constant: Callable, depth: int) -> str:
