@@ -101,16 +101,22 @@ def test_a_large_number_is_found_from_the_plus_signs_as_by_a_search(written: byt
     """The JSON read leaves to the standard parser a document whose compact form writes a number
     with `e+` (an integer beyond 64 bits that orjson made a float): found from each `+` while
     they are few, then by a search of the rest, as the search alone finds it."""
+    _as_by_a_search("_BYTES_A_PLUS", every, "_large_number", _exponent_by_search, written)
+
+
+def _as_by_a_search(threshold: str, every: int, name: str, search, text: bytes) -> None:
+    """load/parse's `name` on `text` finds what `search` finds, with its `threshold` (bytes a
+    character it steps through, before it searches the rest) set to `every`, then as shipped."""
     from oasguard.load import parse
 
-    saved = parse._BYTES_A_PLUS
+    saved = getattr(parse, threshold)
     try:
-        parse._BYTES_A_PLUS = every
-        assert parse._large_number(written) == _exponent_by_search(written)
-        parse._BYTES_A_PLUS = saved
-        assert parse._large_number(written) == _exponent_by_search(written)
+        setattr(parse, threshold, every)
+        assert getattr(parse, name)(text) == search(text)
+        setattr(parse, threshold, saved)
+        assert getattr(parse, name)(text) == search(text)
     finally:
-        parse._BYTES_A_PLUS = saved
+        setattr(parse, threshold, saved)
 
 
 def _colon_escaped_by_search(data: bytes) -> bool:
@@ -133,16 +139,7 @@ def test_an_escaped_colon_is_found_from_the_backslashes_as_by_a_search(data: byt
     """The JSON read leaves to the standard parser a text whose colon is written `\\u003a`
     (the colons would not count keys): found from each backslash while they are few, then by a
     search of the rest, as the search alone finds it."""
-    from oasguard.load import parse
-
-    saved = parse._BYTES_A_BACKSLASH
-    try:
-        parse._BYTES_A_BACKSLASH = every
-        assert parse._colon_escaped(data) == _colon_escaped_by_search(data)
-        parse._BYTES_A_BACKSLASH = saved
-        assert parse._colon_escaped(data) == _colon_escaped_by_search(data)
-    finally:
-        parse._BYTES_A_BACKSLASH = saved
+    _as_by_a_search("_BYTES_A_BACKSLASH", every, "_colon_escaped", _colon_escaped_by_search, data)
 
 
 _TOKENS = st.lists(st.text(alphabet="a/~01", max_size=4), max_size=4)
