@@ -37,7 +37,7 @@ NOT_FOR_A_JSON_DIFF = (
     "yaml",
     "tomllib",
     "tomli",
-    "glob",
+    *(("glob",) if sys.version_info < (3, 13) else ()),  # 3.13's `pathlib` imports it
     "oasguard.report.text",
     "oasguard.report.markdown",
     "oasguard.report.github",
@@ -57,7 +57,8 @@ NOT_FOR_A_JSON_DIFF = (
     "ipaddress",
     *(("platform",) if sys.platform == "linux" else ()),  # uuid's (codecache.uuid_without_platform)
     "copy",  # dataclasses' (oasguard.codecache.without): only asdict and astuple use it
-    "weakref",
+    # (3.13's `inspect` imports it: what `dataclasses` imports on a first run, caches cold)
+    *(("weakref",) if sys.version_info < (3, 13) else ()),
     "pickle",  # model.nodes.same_value: only for what orjson cannot write
     "hashlib",  # fingerprints are digested by CPython's own SHA-256 (oasguard.digest), not OpenSSL's
     "_hashlib",
