@@ -12,6 +12,7 @@ from oasguard.errors import LoadError, brief
 from oasguard.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import ClassVar
 
 #: At most this many nodes once YAML aliases are expanded (a "billion laughs" stops here).
@@ -266,26 +267,15 @@ def _starts_escape(text: bytes, at: int) -> bool:
 
 def _colon_escaped(data: bytes) -> bool:
     """Whether `data` writes a colon as an escape (`\\u003a`), the one way a colon of the text is
-    not a `:` byte. Found from its backslashes, each by `memchr` (a one-byte needle), while they
-    are few (Stripe: 1,463 in 4 MB, about 3,000 instructions each); past one per
-    `_BYTES_A_BACKSLASH` bytes, from the rare `\\u003` searched for (`bytes.find`: 1.9
-    instructions a byte, where a compiled pattern takes 5)."""
-    find = data.find
-    at = find(b"\\")
-    for _ in range(len(data) // _BYTES_A_BACKSLASH + 1):
-        if at == -1:
-            return False
-        if data[at + 1 : at + 5] == b"u003" and data[at + 5 : at + 6] in (b"a", b"A"):
-            return True
-        at = find(b"\\", at + 1)
-    if at == -1:
-        return False
-    at = find(b"\\u003", at)  # from the backslash not looked at yet
-    while at != -1:
-        if data[at + 5 : at + 6] in (b"a", b"A"):
-            return True
-        at = find(b"\\u003", at + 5)
-    return False
+    not a `:` byte: found from its backslashes while they are few (Stripe: 1,463 in 4 MB, about
+    3,000 instructions each), then from the rare `\\u003` (`bytes.find`: 1.9 instructions a byte,
+    where a compiled pattern takes 5)."""
+    return _found(data, b"\\u003", 0, _escapes_a_colon, _BYTES_A_BACKSLASH)
+
+
+def _escapes_a_colon(data: bytes, at: int) -> bool:
+    """Whether the `\\u003` at `at` is `\\u003a` (or `A`)."""
+    return data[at + 5 : at + 6] in (b"a", b"A")
 
 
 #: the backslashes looked at one by one: one per this many bytes of the text, then a search
@@ -294,26 +284,36 @@ _BYTES_A_BACKSLASH = 2048
 
 def _large_number(written: bytes) -> bool:
     """Whether compact JSON `written` holds a number written with a positive exponent (or text
-    that looks like one: `:9.2e+18` in a string). Found from the `+` bytes, each by `memchr` (a
-    one-byte needle), kept when an `e` is before it, while they are few: `bytes.find(b"e+")` (a
-    two-byte needle, searched without `memchr`) costs about 4 instructions a byte, 10.9 M for a
-    Kubernetes document written back, the `+` 2.8 M for its 991 (about 2,800 each: one per 700
-    bytes is where the search is as cheap, so past one per 2,048 bytes the rest is searched)."""
-    find = written.find
-    at = find(b"+")
-    for _ in range(len(written) // _BYTES_A_PLUS + 1):
+    that looks like one: `:9.2e+18` in a string). Found from the `+` bytes while they are few:
+    `bytes.find(b"e+")` (a two-byte needle, searched without `memchr`) costs about 4 instructions
+    a byte, 10.9 M for a Kubernetes document written back, the `+` 2.8 M for its 991 (about 2,800
+    each: one per 700 bytes is where the search is as cheap, so past one per 2,048 bytes the rest
+    is searched)."""
+    return _found(written, b"e+", 1, _exponent_at, _BYTES_A_PLUS)
+
+
+def _found(text: bytes, needle: bytes, offset: int, holds: Callable[[bytes, int], bool], every: int) -> bool:
+    """Whether `needle` is in `text` somewhere `holds(text, at)` (`at` where it starts). Found from
+    the bytes `needle[offset]`, each by `memchr` (a one-byte needle), while they are no more than
+    one per `every` bytes of the text; past that, from `needle` searched (`bytes.find` of a longer
+    needle runs without `memchr`, 2 to 4 instructions a byte) from the byte not looked at yet."""
+    byte = needle[offset : offset + 1]
+    find = text.find
+    at = find(byte)
+    for _ in range(len(text) // every + 1):
         if at == -1:
             return False
-        if at and written[at - 1] == _E and _exponent_at(written, at - 1):
+        start = at - offset
+        if start >= 0 and text.startswith(needle, start) and holds(text, start):
             return True
-        at = find(b"+", at + 1)
+        at = find(byte, at + 1)
     if at == -1:
         return False
-    at = find(b"e+", max(at - 1, 0))  # from the `+` not looked at yet
+    at = find(needle, max(at - offset, 0))
     while at != -1:
-        if _exponent_at(written, at):
+        if holds(text, at):
             return True
-        at = find(b"e+", at + 2)
+        at = find(needle, at + len(needle))
     return False
 
 
@@ -326,7 +326,6 @@ def _exponent_at(written: bytes, at: int) -> bool:
     return not start or written[start - 1] in b":,["
 
 
-_E = ord("e")
 #: the `+` bytes looked at one by one: one per this many bytes of the text, then a search
 _BYTES_A_PLUS = 2048
 
