@@ -372,3 +372,66 @@ def test_parameters_found_alike_are_those_the_full_check_finds_nothing_in(name: 
         assert differing > 0
     else:
         assert alike > 1000
+
+
+def _with_body(pet_name_type: str, body_schema: dict) -> dict:
+    """A document whose one operation takes `body_schema` inline, and whose `Pet` names its
+    `name` property's type `pet_name_type`."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "pets", "version": "1"},
+        "paths": {
+            "/pets": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": body_schema}}},
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": pet_name_type}}}}
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "shared"),
+    [
+        # a `$ref` in an example is data: the builder never follows it, so the schema means the
+        # same on both sides although `Pet` changed
+        (
+            {
+                "type": "object",
+                "properties": {"id": {"type": "string"}},
+                "example": {"$ref": "#/components/schemas/Pet"},
+            },
+            True,
+        ),
+        ({"type": "object", "x-sample": [{"$ref": "#/components/schemas/Pet"}]}, True),
+        # a `$ref` the builder follows leads to the changed `Pet`: each side has its own node
+        ({"type": "object", "properties": {"pet": {"$ref": "#/components/schemas/Pet"}}}, False),
+        ({"type": "array", "items": {"not": {"$ref": "#/components/schemas/Pet"}}}, False),
+    ],
+)
+def test_an_inline_schema_equal_in_both_is_one_node_unless_a_schema_it_refers_to_changed(
+    body: dict, shared: bool, tmp_path
+):
+    """An inline schema equal in both documents is one node for both sides (the comparison skips
+    it) when every `$ref` the builder follows from it leads to an unchanged part; a `$ref`
+    written in an example or an extension's value does not count."""
+    paths = []
+    for side, pet_name_type in (("base", "string"), ("revision", "integer")):
+        path = tmp_path / f"{side}.json"
+        path.write_text(json.dumps(_with_body(pet_name_type, body)))
+        paths.append(str(path))
+    base, revision = (load(file_spec(path)) for path in paths)
+
+    def both():
+        unchanged = Unchanged(base, revision)
+        return normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1)
+
+    old, new = (
+        api.operations[next(iter(api.operations))].body.content["application/json"].schema
+        for api in run_deep(both)
+    )
+    assert (old is new) is shared

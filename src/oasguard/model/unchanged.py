@@ -312,7 +312,7 @@ class Unchanged:
             base, revision = (lookup_tokens(root, tokens) for root in self._roots)
             clean = is_mapping(base) and "$ref" not in base and same_value(base, revision)
             # raw, as the builder gets it (a Swagger 2.0 parameter without its own keys), is checked
-            clean = clean and self._all_clean(raw_refs(raw, _Spelled(where), self._name))
+            clean = clean and self._all_clean(raw_refs(raw, _Spelled(where), self._name, schemas_only=True))
             node = self._slots[tokens] = (
                 LazySchema(where, None, None, lambda node: builder.fill(node, raw, where)) if clean else None
             )
