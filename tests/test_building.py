@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -435,3 +436,81 @@ def test_an_inline_schema_equal_in_both_is_one_node_unless_a_schema_it_refers_to
         for api in run_deep(both)
     )
     assert (old is new) is shared
+
+
+@functools.cache
+def _petstore_base():
+    return load(file_spec(_pair("petstore")[0]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=3)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_an_enum_implies_the_types_of_its_values_each_told_by_json_type(values: list):
+    """An enum's values imply its type (`{enum: [a, b]}` is a string, SPEC 3.3); an enum of
+    strings only is told so without asking `json_type` of each value, and gives what it would.
+    A null among them makes the schema nullable and is not one of its values."""
+    from oasguard.model.nodes import Where
+    from oasguard.model.schema import SchemaBuilder, json_type
+
+    document = _petstore_base()
+    node = SchemaBuilder(document).build({"enum": values}, Where(document.spec.path, "/x"))
+    kept = [value for value in values if value is not None]
+    assert node.nullable is (None in values)
+    assert node.enum == tuple(kept)
+    if kept:
+        expected = frozenset(json_type(value) for value in kept)
+        if "number" in expected:
+            expected -= {"integer"}
+        assert node.types == expected
+    else:
+        assert node.types is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shared"),
+    [
+        ({"type": "number", "default": 1}, {"type": "number", "default": 1}, True),
+        # `==` in Python, not in JSON: the path items are `==`, the schema is still two nodes
+        ({"type": "number", "default": 1}, {"type": "number", "default": 1.0}, False),
+        ({"type": "number", "enum": [1, True]}, {"type": "number", "enum": [True, 1]}, False),
+        (
+            {"type": "object", "properties": {"a": {}, "b": {}}},
+            {"type": "object", "properties": {"b": {}, "a": {}}},
+            False,
+        ),
+    ],
+)
+def test_a_schema_inside_a_path_item_equal_by_python_is_shared_only_if_json_says_so(
+    old: dict, new: dict, shared: bool, tmp_path
+):
+    """Inside a path item that Python's `==` finds equal in both documents (while a component it
+    refers to changed), an inline schema is one node for both sides only when JSON tells no
+    difference either: `1` and `1.0`, `true` and `1`, key order."""
+    paths = []
+    for side, body, pet_name_type in (("base", old, "string"), ("revision", new, "integer")):
+        document = _with_body(pet_name_type, body)
+        # the path item also refers to the changed `Pet`: it is not left out whole
+        document["paths"]["/pets"]["post"]["responses"]["200"]["content"] = {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+        }
+        path = tmp_path / f"{side}.json"
+        path.write_text(json.dumps(document))
+        paths.append(str(path))
+    base, revision = (load(file_spec(path)) for path in paths)
+    assert base.root["paths"] == revision.root["paths"]
+
+    def both():
+        unchanged = Unchanged(base, revision)
+        return normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1)
+
+    old_node, new_node = (
+        api.operations[next(iter(api.operations))].body.content["application/json"].schema
+        for api in run_deep(both)
+    )
+    assert (old_node is new_node) is shared

@@ -487,7 +487,9 @@ class SchemaBuilder:
         if enum is not None:  # a list (`_check_shapes`)
             if None in enum:  # type: ignore[operator]
                 node.nullable = True
-            node.enum = tuple(value for value in enum if value is not None)  # type: ignore[attr-defined]
+                node.enum = tuple(value for value in enum if value is not None)  # type: ignore[attr-defined]
+            else:
+                node.enum = tuple(enum)  # type: ignore[arg-type]
 
         found = _BOUND_KEYS.intersection(keys)
         if found:
@@ -945,13 +947,18 @@ def json_type(value: object) -> str:
     return "array" if isinstance(value, (list, tuple)) else "object"
 
 
+_STR_ONLY = {str}
+_STRING = frozenset({"string"})
+
+
 def _imply_types(node: Schema) -> None:
     """`const` and `enum` values imply their type: `{enum: [a, b]}` is a string, as `{type:
     string, enum: [a, b]}` says (SPEC 3.3, 3.3.1). So an enum's type is never left open, and
     `number` whose every value is integral is `integer` (what the values are either way)."""
     if not node.enum:
         return
-    found = frozenset(json_type(value) for value in node.enum)
+    # most enums are strings only: each value's type then told in C, not by `json_type`
+    found = _STRING if {*map(type, node.enum)} == _STR_ONLY else frozenset(map(json_type, node.enum))
     if "number" in found:
         found -= {"integer"}
     if node.types is None:
