@@ -470,6 +470,12 @@ def same_value(a: object, b: object) -> bool:
         return True
     if a != b:
         return False
+    return written_alike(a, b)
+
+
+def written_alike(a: object, b: object) -> bool:
+    """`same_value` of two values already known equal by `==` (parts at one place of two
+    equal wholes): whether JSON tells them apart where `==` does not."""
     try:
         return orjson.dumps(a) == orjson.dumps(b)
     except TypeError:  # orjson.JSONEncodeError is one

@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from urllib.parse import unquote
 
 from oasguard.load.document import Document, escape, lookup, lookup_tokens
-from oasguard.model.nodes import METHODS, Api, LazySchema, Operation, Schema, Where, same_value
+from oasguard.model.nodes import METHODS, Api, LazySchema, Operation, Schema, Where, same_value, written_alike
 from oasguard.model.schema import SchemaBuilder, is_mapping, raw_refs
 
 
@@ -89,6 +89,9 @@ class Unchanged:
         self._whole_paths = self.enabled and self._same_context()
         self._clean_refs: dict[tuple[str, bool], bool] = {}
         self._paths: dict[object, bool] = {}
+        #: the paths whose path items are equal by `==` in both documents (whatever they refer
+        #: to): every part inside is then `==` its counterpart at the same place
+        self._equal_items: set[str] = set()
         self._nodes: dict[str, Schema] = {}
         self._slots: dict[tuple[str, ...], Schema | None] = {}
         #: whether the path item's own keys (all but its operations) are equal, by path
@@ -176,11 +179,11 @@ class Unchanged:
             # `==` (C, it stops at the first difference), then the walk of its references (it
             # stops at the first to a changed part: on Stripe, every path item's), and only then
             # the two items written out by `same_value` to tell apart what `==` equates
+            equal = isinstance(items[0], dict) and items[0] == items[1]
+            if equal and path.__class__ is str:
+                self._equal_items.add(path)
             known = self._paths[path] = (
-                isinstance(items[0], dict)
-                and items[0] == items[1]
-                and self._clean_inside(items[0])
-                and same_value(items[0], items[1])
+                equal and self._clean_inside(items[0]) and same_value(items[0], items[1])
             )
         return known
 
@@ -310,7 +313,17 @@ class Unchanged:
         node = self._slots.get(tokens, _UNKNOWN)
         if node is _UNKNOWN:
             base, revision = (lookup_tokens(root, tokens) for root in self._roots)
-            clean = is_mapping(base) and "$ref" not in base and same_value(base, revision)
+            clean = (
+                is_mapping(base)
+                and "$ref" not in base
+                and (
+                    # inside a path item `==` in both (Stripe: all but the changed ones), the
+                    # place's two parts are `==` too: not compared again
+                    written_alike(base, revision)
+                    if tokens[0] == "paths" and len(tokens) > 2 and tokens[1] in self._equal_items
+                    else same_value(base, revision)
+                )
+            )
             # raw, as the builder gets it (a Swagger 2.0 parameter without its own keys), is checked
             clean = clean and self._all_clean(raw_refs(raw, _Spelled(where), self._name, schemas_only=True))
             node = self._slots[tokens] = (
