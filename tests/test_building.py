@@ -514,3 +514,36 @@ def test_a_schema_inside_a_path_item_equal_by_python_is_shared_only_if_json_says
         for api in run_deep(both)
     )
     assert (old_node is new_node) is shared
+
+
+@pytest.mark.parametrize(
+    "name", ["petstore", "twilio-messaging-yaml", "discord-3.1", "kubernetes-swagger2", "github"]
+)
+def test_a_schema_said_to_be_at_its_place_is_the_value_found_there(name: str, monkeypatch):
+    """The normaliser hands `Unchanged.slot` a schema "placed" (its side's own value at its
+    place, so that only the other side's is looked up) exactly when it is the value its place
+    leads to; a Swagger 2.0 parameter's or header's schema made of its mapping is not."""
+    from oasguard.load.document import lookup_tokens
+
+    asked = []
+    original = Unchanged.slot
+
+    def slot(self, side, where, raw, builder, placed=False):
+        found = lookup_tokens(self._roots[side], where.tokens())
+        asked.append((placed, found is raw))
+        return original(self, side, where, raw, builder, placed)
+
+    monkeypatch.setattr(Unchanged, "slot", slot)
+    base, revision = (load(file_spec(path)) for path in _pair(name))
+
+    def both():
+        unchanged = Unchanged(base, revision)
+        return normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1)
+
+    run_deep(both)
+    placed = [same for was_placed, same in asked if was_placed]
+    assert all(placed)
+    if name == "kubernetes-swagger2":  # its parameters' schemas are made of their mappings
+        assert any(not same for was_placed, same in asked if not was_placed)
+    else:
+        assert placed

@@ -166,8 +166,11 @@ class _Normaliser:
             raise self.fail(where, f"{what} must be a mapping")
         return raw, where  # type: ignore[return-value]
 
-    def schema(self, raw: object, where: Where) -> Schema:
-        """The schema of a parameter, body, response or header: shared when unchanged."""
+    def schema(self, raw: object, where: Where, placed: bool = True) -> Schema:
+        """The schema of a parameter, body, response or header: shared when unchanged.
+
+        `placed`: `raw` is this side's document's own value at `where` (not a Swagger 2.0
+        parameter's or header's schema made of its mapping, nor a default)."""
         if raw.__class__ is dict and len(raw) == 1 and "$ref" in raw:
             # what `slot` and `build` make of `{$ref: X}` (most response schemas): X's node,
             # asked of the builder without the three calls between
@@ -175,7 +178,7 @@ class _Normaliser:
         elif self.unchanged is None:
             return self.schemas.build(raw, where)
         else:
-            node = self.unchanged.slot(self.side, where, raw, self.schemas)
+            node = self.unchanged.slot(self.side, where, raw, self.schemas, placed)
         if self._sharing and not self.unchanged.shared(node):
             self._sharing = False
         return node
@@ -544,9 +547,9 @@ class _Normaliser:
         schema: Schema | None = None
         if self.v2:
             if location == "body":
-                schema = self.schema(param.get("schema", {}), where.child("schema"))
+                schema = self.schema(param.get("schema", {}), where.child("schema"), "schema" in param)
             else:
-                schema = self.schema(_v2_schema(param), where)
+                schema = self.schema(_v2_schema(param), where, placed=False)
             style, explode = _V2_COLLECTION.get(str(param.get("collectionFormat", "csv")), ("form", False))
             if location in ("path", "header"):
                 style = "simple" if style == "form" else style
@@ -657,7 +660,7 @@ class _Normaliser:
                 hwhere = where.child("headers", str(name))
                 header, hwhere = self.mapping(item, hwhere, "a header")
                 if self.v2:
-                    schema = self.schema(_v2_schema(header), hwhere)
+                    schema = self.schema(_v2_schema(header), hwhere, placed=False)
                 elif "schema" in header:
                     schema = self.schema(header["schema"], hwhere.child("schema"))
                 else:

@@ -295,10 +295,13 @@ class Unchanged:
             self._shared.add(id(node))
         return node
 
-    def slot(self, side: int, where: Where, raw: object, builder: SchemaBuilder) -> Schema:
+    def slot(
+        self, side: int, where: Where, raw: object, builder: SchemaBuilder, placed: bool = False
+    ) -> Schema:
         """The schema `raw` at `where` in the entry file of side 0 (base) or 1 (revision): one
         node for both sides, filled only if opened, when it is equal in both documents and
-        refers only to unchanged components; else its own node."""
+        refers only to unchanged components; else its own node. `placed`: `raw` is the side's
+        own value at `where` (else the value there is looked up, as the other side's is)."""
         entry = self._entries[side]
         if (
             not self.enabled
@@ -312,7 +315,11 @@ class Unchanged:
         tokens = where.tokens()
         node = self._slots.get(tokens, _UNKNOWN)
         if node is _UNKNOWN:
-            base, revision = (lookup_tokens(root, tokens) for root in self._roots)
+            if placed:  # this side's value is `raw`: only the other side's is looked up
+                other = lookup_tokens(self._roots[1 - side], tokens)
+                base, revision = (raw, other) if side == 0 else (other, raw)
+            else:
+                base, revision = (lookup_tokens(root, tokens) for root in self._roots)
             clean = (
                 is_mapping(base)
                 and "$ref" not in base
