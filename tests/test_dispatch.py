@@ -13,6 +13,8 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CORPUS, FIXTURES, corpus_pairs
 from oasguard.changes import Side, Step
@@ -198,3 +200,50 @@ def test_a_status_gaining_or_losing_headers_or_content_is_still_compared(
     revision.write_text(document % new)
     report = run_deep(lambda: diff(file_spec(str(base)), file_spec(str(revision))))
     assert rule in [c.id for c in report.changes], [c.id for c in report.changes]
+
+
+def _twins_every_identity(homeless, homes):
+    """`identity.twins` as written before it stopped early: every identity asked, every time."""
+    from oasguard.compare.keywords import identity
+
+    found, taken = {}, set()
+    mine_all, theirs_all = identity._names(homeless, {}), identity._names(homes, {})
+    for position in range(len(identity.IDENTITIES)):
+        mine, theirs = identity._by_name(mine_all, position), identity._by_name(theirs_all, position)
+        for name, indexes in mine.items():
+            matches = theirs.get(name, [])
+            if (
+                len(indexes) == 1
+                and len(matches) == 1
+                and indexes[0] not in found
+                and matches[0] not in taken
+            ):
+                found[indexes[0]] = matches[0]
+                taken.add(matches[0])
+    return found
+
+
+def _variant(names: tuple) -> Schema:
+    key, title, required = names
+    node = Schema(None, key=None if key is None else f"#/components/schemas/{key}")  # type: ignore[arg-type]
+    node.title = title
+    node.required = frozenset(required)
+    return node
+
+
+_NAMES = st.tuples(
+    st.one_of(st.none(), st.sampled_from("ABC")),
+    st.one_of(st.none(), st.sampled_from(["a", "b"])),
+    st.sets(st.sampled_from(["x", "y"]), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NAMES, max_size=4), st.lists(_NAMES, max_size=4))
+def test_variants_are_matched_as_when_every_identity_is_asked(old: list, new: list):
+    """`twins` stops asking weaker identities once every variant of one side has its twin (or
+    none of a side's variants has a name): what it matches is what asking all of them matches."""
+    from oasguard.compare.keywords.identity import twins
+
+    homeless, homes = [_variant(n) for n in old], [_variant(n) for n in new]
+    assert twins(homeless, homes) == _twins_every_identity(homeless, homes)

@@ -58,7 +58,12 @@ def twins(homeless: Sequence[Schema], homes: Sequence[Schema], names: dict | Non
     named = {} if names is None else names
     mine_all, theirs_all = _names(homeless, named), _names(homes, named)
     for position in range(len(IDENTITIES)):
-        mine, theirs = _by_name(mine_all, position), _by_name(theirs_all, position)
+        if len(found) == len(homeless) or len(taken) == len(homes):
+            break  # every variant of one side has its twin: a weaker identity adds none
+        mine = _by_name(mine_all, position)
+        if not mine:
+            continue
+        theirs = _by_name(theirs_all, position)
         for name, indexes in mine.items():
             matches = theirs.get(name, [])
             if len(indexes) != 1 or len(matches) != 1:
