@@ -520,18 +520,18 @@ def test_a_schema_inside_a_path_item_equal_by_python_is_shared_only_if_json_says
     "name", ["petstore", "twilio-messaging-yaml", "discord-3.1", "kubernetes-swagger2", "github"]
 )
 def test_a_schema_said_to_be_at_its_place_is_the_value_found_there(name: str, monkeypatch):
-    """The normaliser hands `Unchanged.slot` a schema "placed" (its side's own value at its
-    place, so that only the other side's is looked up) exactly when it is the value its place
-    leads to; a Swagger 2.0 parameter's or header's schema made of its mapping is not."""
+    """The normaliser hands `Unchanged.slot` the value its side's document holds at a schema's
+    place (so that only the other side's is looked up): the schema itself, or for a Swagger 2.0
+    parameter the mapping its schema is made of; it is what the place leads to."""
     from oasguard.load.document import lookup_tokens
 
     asked = []
     original = Unchanged.slot
 
-    def slot(self, side, where, raw, builder, placed=False):
+    def slot(self, side, where, raw, builder, own=None):
         found = lookup_tokens(self._roots[side], where.tokens())
-        asked.append((placed, found is raw))
-        return original(self, side, where, raw, builder, placed)
+        asked.append((own is not None, found is own, found is raw))
+        return original(self, side, where, raw, builder, own)
 
     monkeypatch.setattr(Unchanged, "slot", slot)
     base, revision = (load(file_spec(path)) for path in _pair(name))
@@ -541,9 +541,9 @@ def test_a_schema_said_to_be_at_its_place_is_the_value_found_there(name: str, mo
         return normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1)
 
     run_deep(both)
-    placed = [same for was_placed, same in asked if was_placed]
-    assert all(placed)
+    given = [(same, itself) for known, same, itself in asked if known]
+    assert given and all(same for same, _ in given)
     if name == "kubernetes-swagger2":  # its parameters' schemas are made of their mappings
-        assert any(not same for was_placed, same in asked if not was_placed)
+        assert any(not itself for _, itself in given)
     else:
-        assert placed
+        assert any(itself for _, itself in given)

@@ -55,6 +55,10 @@ def normalise(document: Document, unchanged: Unchanged | None = None, side: int 
     return _Normaliser(document, unchanged, side).run()
 
 
+#: `_Normaliser.schema`'s schema is the document's own value at its place
+_ITSELF = object()
+
+
 class PathItems:
     """The operations of single path items of `document`, as `normalise` reads them, built on
     demand: attribution and verify reach path items that a diff left out as unchanged."""
@@ -166,11 +170,12 @@ class _Normaliser:
             raise self.fail(where, f"{what} must be a mapping")
         return raw, where  # type: ignore[return-value]
 
-    def schema(self, raw: object, where: Where, placed: bool = True) -> Schema:
+    def schema(self, raw: object, where: Where, own: object = _ITSELF) -> Schema:
         """The schema of a parameter, body, response or header: shared when unchanged.
 
-        `placed`: `raw` is this side's document's own value at `where` (not a Swagger 2.0
-        parameter's or header's schema made of its mapping, nor a default)."""
+        `own`: this side's document's value at `where`, which the caller holds: `raw` itself
+        (by default), the Swagger 2.0 parameter or header whose mapping `raw` is made of; None
+        when `raw` is not in the document (a default)."""
         if raw.__class__ is dict and len(raw) == 1 and "$ref" in raw:
             # what `slot` and `build` make of `{$ref: X}` (most response schemas): X's node,
             # asked of the builder without the three calls between
@@ -178,7 +183,7 @@ class _Normaliser:
         elif self.unchanged is None:
             return self.schemas.build(raw, where)
         else:
-            node = self.unchanged.slot(self.side, where, raw, self.schemas, placed)
+            node = self.unchanged.slot(self.side, where, raw, self.schemas, raw if own is _ITSELF else own)
         if self._sharing and not self.unchanged.shared(node):
             self._sharing = False
         return node
@@ -547,9 +552,11 @@ class _Normaliser:
         schema: Schema | None = None
         if self.v2:
             if location == "body":
-                schema = self.schema(param.get("schema", {}), where.child("schema"), "schema" in param)
+                schema = self.schema(
+                    param.get("schema", {}), where.child("schema"), _ITSELF if "schema" in param else None
+                )
             else:
-                schema = self.schema(_v2_schema(param), where, placed=False)
+                schema = self.schema(_v2_schema(param), where, param)
             style, explode = _V2_COLLECTION.get(str(param.get("collectionFormat", "csv")), ("form", False))
             if location in ("path", "header"):
                 style = "simple" if style == "form" else style
@@ -660,7 +667,7 @@ class _Normaliser:
                 hwhere = where.child("headers", str(name))
                 header, hwhere = self.mapping(item, hwhere, "a header")
                 if self.v2:
-                    schema = self.schema(_v2_schema(header), hwhere, placed=False)
+                    schema = self.schema(_v2_schema(header), hwhere, header)
                 elif "schema" in header:
                     schema = self.schema(header["schema"], hwhere.child("schema"))
                 else:

@@ -296,12 +296,13 @@ class Unchanged:
         return node
 
     def slot(
-        self, side: int, where: Where, raw: object, builder: SchemaBuilder, placed: bool = False
+        self, side: int, where: Where, raw: object, builder: SchemaBuilder, own: object = None
     ) -> Schema:
         """The schema `raw` at `where` in the entry file of side 0 (base) or 1 (revision): one
         node for both sides, filled only if opened, when it is equal in both documents and
-        refers only to unchanged components; else its own node. `placed`: `raw` is the side's
-        own value at `where` (else the value there is looked up, as the other side's is)."""
+        refers only to unchanged components; else its own node. `own`: the side's value at
+        `where` when the caller holds it (`raw` itself, or the Swagger 2.0 parameter whose
+        mapping `raw` is made of); None: it is looked up, as the other side's is."""
         entry = self._entries[side]
         if (
             not self.enabled
@@ -315,9 +316,9 @@ class Unchanged:
         tokens = where.tokens()
         node = self._slots.get(tokens, _UNKNOWN)
         if node is _UNKNOWN:
-            if placed:  # this side's value is `raw`: only the other side's is looked up
+            if own is not None:  # this side's value is known: only the other side's is looked up
                 other = lookup_tokens(self._roots[1 - side], tokens)
-                base, revision = (raw, other) if side == 0 else (other, raw)
+                base, revision = (own, other) if side == 0 else (other, own)
             else:
                 base, revision = (lookup_tokens(root, tokens) for root in self._roots)
             clean = (
