@@ -147,6 +147,8 @@ class Texts(dict):  # type: ignore[type-arg]
 #: each step's text (`str(step)`), and each tuple of steps' (`Subject.place`)
 _STEPS = Texts(Step.__str__, 20_000)
 _PLACES = Texts(lambda steps: encodable(" › ".join(map(_STEPS.__getitem__, steps))), 20_000)
+#: each operation's text, by (method, path) (`Subject.operation`)
+_OPERATIONS = Texts(lambda operation: encodable(f"{operation[0]} {operation[1]}"), 20_000)
 
 
 #: the steps of a schema below its root, as compare/keywords names them
@@ -188,8 +190,9 @@ class Subject:
 
     @_once
     def operation(self) -> str | None:
-        """ "METHOD /path" as reports show it, or None."""
-        return encodable(f"{self.method} {self.path}") if self.method is not None else None
+        """ "METHOD /path" as reports show it, or None: one text for every subject of an
+        operation (an operation has many changes)."""
+        return _OPERATIONS[self.method, self.path] if self.method is not None else None
 
     @_once
     def place(self) -> str:
@@ -348,28 +351,40 @@ class Change:
         always hashed: an ignore entry written against an older version keeps matching.
         """
         subject = self.subject
+        operation = subject.operation or ""
         # a twin is told apart from its twins by its parameter names: they are kept
-        erase = _parameter_names("" if subject.twin else self.operation or "")
-        key = "\x1f".join(
-            (
-                self.stated or self.id,
-                erase.operation(self.operation or ""),
-                erase.location(subject),
-                _values(self.args, erase, subject.twin, self.occurrence),
+        erase = _parameter_names("" if subject.twin else operation)
+        # the key "rule \x1f operation \x1f location \x1f values", as UTF-8 from pieces each
+        # encoded once (a shared component's change repeats its rule, place and values in every
+        # operation, and an operation has many changes): UTF-8 encodes character by character,
+        # so the pieces joined are the text joined, encoded
+        return _sha256()(
+            b"".join(
+                (
+                    _BYTES[self.stated or self.id],
+                    b"\x1f",
+                    *erase.location(subject, erase.operation(operation)),
+                    b"\x1f",
+                    _values(self.args, erase, subject.twin, self.occurrence),
+                )
             )
-        )
-        return _sha256()(key.encode("utf-8", "replace")).hexdigest()[:16]
+        ).hexdigest()[:16]
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
-        """The report's order: by operation, most severe first, then by place, rule and message
-        (made once a change: classification, policy and the combined report sort by it)."""
+        """The report's order: by operation, most severe first, then by location, rule and message
+        (made once a change: classification, policy and the combined report sort by it).
+
+        The location is its place once the operations are equal: an operation's location is the
+        operation alone or the operation, " › " and the place, and a location without operation
+        is its place, so places order as locations do (the empty place first), without the
+        location's text made, and a place is one text shared by the changes below it."""
         key = self.__dict__.get("_sort_key")
         if key is None:
             subject = self.subject
             key = self.__dict__["_sort_key"] = (
                 subject.operation or "",
                 -_RANK[self.level],
-                subject.location,
+                subject.place,
                 self.id,
                 self.message,
             )
@@ -403,11 +418,11 @@ _PATH_PARAMETER = re.compile(r"\{([^{}/]*)\}")
 _PATH_PARAMETER_NAME = re.compile(r"path parameter ('?)([^\s›']+)\1")
 
 
-def _values(args: Mapping[str, object], erase: _ParameterNames, twin: bool, occurrence: int) -> str:
+def _values(args: Mapping[str, object], erase: _ParameterNames, twin: bool, occurrence: int) -> bytes:
     """The fact's own values as a fingerprint hashes them (JSON, keys sorted, path parameter
-    names erased). A shared component's change has the same arguments in every operation that
-    reaches it (compare/operations/bodies.py): unless a value names a path parameter, the text
-    is the same for all of them and is made once."""
+    names erased; UTF-8). A shared component's change has the same arguments in every operation
+    that reaches it (compare/operations/bodies.py): unless a value names a path parameter, the
+    text is the same for all of them and is made once."""
     plain = not twin and occurrence == 1
     if plain:
         known = _VALUES.get(id(args))
@@ -424,7 +439,7 @@ def _values(args: Mapping[str, object], erase: _ParameterNames, twin: bool, occu
         values["twin"] = True
     if occurrence > 1:
         values["occurrence"] = occurrence
-    text = _VALUES_ENCODER.encode(values)
+    text = _VALUES_ENCODER.encode(values).encode("utf-8", "replace")
     if plain and not touched:
         if len(_VALUES) >= _VALUES_KEPT:
             _VALUES.clear()
@@ -437,7 +452,7 @@ _VALUES_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 #: `_values` of the arguments of recent changes, by their id (bounded: a long-lived process
 #: diffs many times)
-_VALUES: dict[int, tuple[Mapping[str, object], str]] = {}
+_VALUES: dict[int, tuple[Mapping[str, object], bytes]] = {}
 _VALUES_KEPT = 50_000
 
 
@@ -448,25 +463,26 @@ class _ParameterNames:
     def __init__(self, operation: str) -> None:
         names = _PATH_PARAMETER.findall(operation)
         self.position = {name: index for index, name in enumerate(names)}
-        self._operations: dict[str, str] = {}
+        self._operations: dict[str, bytes] = {}
 
-    def operation(self, text: str) -> str:
-        """An operation's text erased: made once per operation (it has many changes)."""
+    def operation(self, text: str) -> bytes:
+        """An operation's text erased, as UTF-8: made once per operation (it has many changes)."""
         erased = self._operations.get(text)
         if erased is None:
-            erased = self._operations[text] = self(text)
+            erased = self._operations[text] = self(text).encode("utf-8", "replace")
         return erased
 
-    def location(self, subject: Subject) -> str:
-        """`subject.location` erased: its operation's part erased once (`operation`), and its
-        steps' part as it is when nothing in it can be erased nor close a `{` of the operation's
-        (the erasers' patterns stop at the `›` between them)."""
+    def location(self, subject: Subject, operation: bytes) -> tuple[bytes, ...]:
+        """ "operation \x1f location", erased and as UTF-8, in pieces to join: `operation` is the
+        subject's operation erased (`operation`), and the steps' part is as it is when nothing in
+        it can be erased nor close a `{` of the operation's (the erasers' patterns stop at the
+        `›` between them), encoded once per place."""
         if subject.method is None or not subject.steps:
-            return self(subject.location)
+            return operation, b"\x1f", self(subject.location).encode("utf-8", "replace")
         place = subject.place
-        if self.touches(place) or "}" in place:
-            return self(subject.location)
-        return f"{self.operation(subject.operation)} › {place}"  # type: ignore[arg-type]
+        if _UNTOUCHED[place]:
+            return operation, b"\x1f", operation, _BEFORE_PLACE, _BYTES[place]
+        return operation, b"\x1f", self(subject.location).encode("utf-8", "replace")
 
     @staticmethod
     def touches(text: str) -> bool:
@@ -482,6 +498,14 @@ class _ParameterNames:
     def _numbered(self, match: re.Match[str]) -> str:
         name = match[2]
         return f"path parameter #{self.position[name]}" if name in self.position else match[0]
+
+
+#: a text as UTF-8 ('?' for a lone surrogate), made once per text (rules, places)
+_BYTES = Texts(lambda text: text.encode("utf-8", "replace"), 20_000)
+#: whether a place is the same erased whatever its operation, and closes no `{` of it
+_UNTOUCHED = Texts(lambda place: not _ParameterNames.touches(place) and "}" not in place, 20_000)
+#: what joins an operation and its place in a location (`located`), as UTF-8
+_BEFORE_PLACE = " › ".encode()
 
 
 @functools.lru_cache(maxsize=4096)
