@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,10 +28,14 @@ class Level(enum.Enum):
     @property
     def rank(self) -> int:
         """Higher is more severe."""
-        return _RANK[self]
+        return _RANK[self._value_]
 
 
-_RANK = {Level.BREAKING: 2, Level.WARNING: 1, Level.SAFE: 0}
+#: each level's rank, by its value: an enum member's hash is a call of Python (`Enum.__hash__`),
+#: a string's is kept in the string
+_RANK = {"breaking": 2, "warning": 1, "safe": 0}
+#: the levels, most severe first
+_SEVERE_FIRST = (Level.BREAKING, Level.WARNING, Level.SAFE)
 
 
 class Side(enum.Enum):
@@ -370,25 +375,26 @@ class Change:
             )
         ).hexdigest()[:16]
 
-    def sort_key(self) -> tuple[str, int, str, str, str]:
+    @_once
+    def order(self) -> tuple[str, int, str, str, str]:
         """The report's order: by operation, most severe first, then by location, rule and message
-        (made once a change: classification, policy and the combined report sort by it).
+        (made once a change: classification, policy and the combined report sort by it, through
+        `ORDER`, which finds it made without a call of Python).
 
         The location is its place once the operations are equal: an operation's location is the
         operation alone or the operation, " › " and the place, and a location without operation
         is its place, so places order as locations do (the empty place first), without the
         location's text made, and a place is one text shared by the changes below it."""
-        key = self.__dict__.get("_sort_key")
-        if key is None:
-            subject = self.subject
-            key = self.__dict__["_sort_key"] = (
-                subject.operation or "",
-                -_RANK[self.level],
-                subject.place,
-                self.id,
-                self.message,
-            )
-        return key
+        subject = self.subject
+        return (subject.operation or "", -_RANK[self.level._value_], subject.place, self.id, self.message)
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        """`order` (a key function)."""
+        return self.order
+
+
+#: the sort key of the report's order (`Change.order`)
+ORDER = operator.attrgetter("order")
 
 
 def _sha256() -> Callable[[bytes], Any]:
@@ -586,14 +592,14 @@ class Report:
         counts = {name: {level.value: 0 for level in Level} for name in self.known_consumers}
         for change in self.changes:
             for name in change.consumers:
-                counts.setdefault(name, {level.value: 0 for level in Level})[change.level.value] += 1
+                counts.setdefault(name, {level.value: 0 for level in Level})[change.level._value_] += 1
         return counts
 
     @property
     def summary(self) -> dict[str, int]:
         counts = {level.value: 0 for level in Level}
         for change in self.changes:
-            counts[change.level.value] += 1
+            counts[change.level._value_] += 1  # `.value` is a call of Python
         return counts
 
     def _approved(self, change: Change) -> bool:
@@ -607,7 +613,7 @@ class Report:
         return "; ".join(dict.fromkeys(self.approved[document] for document in sorted(documents)))
 
     def worst(self) -> Level | None:
-        return max((c.level for c in self.changes), key=lambda level: level.rank, default=None)
+        return _worst(self.changes)
 
     def fails(self, threshold: Level | None, consumers_only: bool = False) -> bool:
         """Whether a change is at or above `threshold` (`--fail-on`; None: nothing fails); with
@@ -615,5 +621,12 @@ class Report:
         counted = [c for c in self.changes if c.consumers] if consumers_only else self.changes
         if self.approved:
             counted = [c for c in counted if not self._approved(c)]
-        worst = max((c.level for c in counted), key=lambda level: level.rank, default=None)
+        worst = _worst(counted)
         return threshold is not None and worst is not None and worst.rank >= threshold.rank
+
+
+def _worst(changes: list[Change]) -> Level | None:
+    """The most severe level of `changes` (None for none), by their levels' values: each level's
+    rank is a call of Python."""
+    present = {change.level._value_ for change in changes}
+    return next((level for level in _SEVERE_FIRST if level._value_ in present), None)

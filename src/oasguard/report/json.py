@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 
-from oasguard.changes import Change, Level, Report, Shape, Texts, located
+from oasguard.changes import Change, Report, Shape, Texts, located
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.groups import fact_id
 from oasguard.static import TYPE_CHECKING
@@ -153,7 +153,7 @@ def _changes(changes: Iterable[Change], encoded: Callable[[str], Any] | None = N
     closed = Texts(lambda place: written[place][1:])
     between = piece(located("", ""))
     # the lines a fact's changes share, made once: its rule, level and message; its pointer
-    heads: dict[tuple[str, Level, str], Any] = {}
+    heads: dict[tuple[str, str, str], Any] = {}
     pointers: dict[str, Any] = {}
     first, then, where = piece("[\n    {\n"), piece(",\n    {\n"), piece(',\n      "location": ')
     null = piece("null")
@@ -161,7 +161,7 @@ def _changes(changes: Iterable[Change], encoded: Callable[[str], Any] | None = N
     for change in changes:
         subject = change.subject
         operation = subject.operation
-        said = (change.id, change.level, change.message)
+        said = (change.id, change.level._value_, change.message)  # an enum's hash is a call of Python
         head = heads.get(said)
         if head is None:
             head = heads[said] = piece(

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import replace
 
-from oasguard.changes import Change, encodable
+from oasguard.changes import ORDER, Change, encodable
 from oasguard.compare.facts import Fact
 from oasguard.model.nodes import Where
 from oasguard.rules.base import Rule
@@ -92,7 +92,7 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
                 deprecated=fact.deprecated,
             )
         )
-    changes.sort(key=Change.sort_key)
+    changes.sort(key=ORDER)
     _number_repeats(changes)
     return changes
 
@@ -105,7 +105,7 @@ def _number_repeats(changes: list[Change]) -> None:
     previous: tuple[object, ...] = ()
     count = 1
     for index, change in enumerate(changes):
-        key = change.sort_key()
+        key = change.order
         if key == previous:
             count += 1
             changes[index] = replace(change, occurrence=count)
