@@ -357,23 +357,34 @@ class Change:
         """
         subject = self.subject
         operation = subject.operation or ""
+        twin = subject.twin
         # a twin is told apart from its twins by its parameter names: they are kept
-        erase = _parameter_names("" if subject.twin else operation)
+        erase = _parameter_names("" if twin else operation)
+        erased = erase.operations.get(operation)
+        if erased is None:
+            erased = erase.operation(operation)
+        args = self.args
+        values = None
+        if not twin and self.occurrence == 1:  # `_values`' own table, read without calling it
+            known = _VALUES.get(id(args))
+            if known is not None and known[0] is args:
+                values = known[1]
+        if values is None:
+            values = _values(args, erase, twin, self.occurrence)
         # the key "rule \x1f operation \x1f location \x1f values", as UTF-8 from pieces each
         # encoded once (a shared component's change repeats its rule, place and values in every
         # operation, and an operation has many changes): UTF-8 encodes character by character,
-        # so the pieces joined are the text joined, encoded
-        return _sha256()(
-            b"".join(
-                (
-                    _BYTES[self.stated or self.id],
-                    b"\x1f",
-                    *erase.location(subject, erase.operation(operation)),
-                    b"\x1f",
-                    _values(self.args, erase, subject.twin, self.occurrence),
-                )
-            )
-        ).hexdigest()[:16]
+        # so the pieces joined are the text joined, encoded. The location is the operation's
+        # erased text, " › " and the place as it is, when nothing in the place can be erased nor
+        # close a `{` of the operation's (the erasers' patterns stop at the `›` between them);
+        # otherwise it is erased whole.
+        place = subject.place
+        if subject.method is not None and subject.steps and _UNTOUCHED[place]:
+            location = (erased, _BEFORE_PLACE, _BYTES[place])
+        else:
+            location = (erase(subject.location).encode("utf-8", "replace"),)
+        key = b"".join((_BYTES[self.stated or self.id], b"\x1f", erased, b"\x1f", *location, b"\x1f", values))
+        return (_SHA256 or _sha256())(key).hexdigest()[:16]
 
     @_once
     def order(self) -> tuple[str, int, str, str, str]:
@@ -469,26 +480,15 @@ class _ParameterNames:
     def __init__(self, operation: str) -> None:
         names = _PATH_PARAMETER.findall(operation)
         self.position = {name: index for index, name in enumerate(names)}
-        self._operations: dict[str, bytes] = {}
+        #: `operation`'s answers
+        self.operations: dict[str, bytes] = {}
 
     def operation(self, text: str) -> bytes:
         """An operation's text erased, as UTF-8: made once per operation (it has many changes)."""
-        erased = self._operations.get(text)
+        erased = self.operations.get(text)
         if erased is None:
-            erased = self._operations[text] = self(text).encode("utf-8", "replace")
+            erased = self.operations[text] = self(text).encode("utf-8", "replace")
         return erased
-
-    def location(self, subject: Subject, operation: bytes) -> tuple[bytes, ...]:
-        """ "operation \x1f location", erased and as UTF-8, in pieces to join: `operation` is the
-        subject's operation erased (`operation`), and the steps' part is as it is when nothing in
-        it can be erased nor close a `{` of the operation's (the erasers' patterns stop at the
-        `›` between them), encoded once per place."""
-        if subject.method is None or not subject.steps:
-            return operation, b"\x1f", self(subject.location).encode("utf-8", "replace")
-        place = subject.place
-        if _UNTOUCHED[place]:
-            return operation, b"\x1f", operation, _BEFORE_PLACE, _BYTES[place]
-        return operation, b"\x1f", self(subject.location).encode("utf-8", "replace")
 
     @staticmethod
     def touches(text: str) -> bool:
