@@ -12,14 +12,15 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from conftest import CORPUS, corpus_report
-from oasguard.changes import Change, Level, Step, Subject
+from oasguard.changes import Change, Level, Step, Subject, first_order
 from oasguard.engine import diff_paths
-from oasguard.report import Format, RenderOptions, render
+from oasguard.report import Format, RenderOptions, groups, render
 from oasguard.report.json import _raw, render_json
 
 #: names a JSON report must escape or encode: a quote, a backslash, a control character, `›`
@@ -171,3 +172,53 @@ def test_a_fingerprint_key_joined_as_bytes_is_the_text_key_encoded():
                 )
             )
             assert change.fingerprint == hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def test_classifications_first_order_is_what_each_first_read_makes():
+    """`first_order` (classification's sort key) keeps a change's `order` and its subject's
+    `operation` and `place` as reading each of them first would: on real changes, a change with
+    no operation and one with no step."""
+    report, _, _ = corpus_report("github")
+    made = [
+        *report.changes,
+        Change("r", Level.SAFE, "m", Subject(steps=(Step("servers"),)), "/p"),
+        Change("r", Level.WARNING, "m", Subject("GET", "/a"), "/p"),
+    ]
+    for change in made:
+        plain, first = (
+            replace(change, subject=replace(change.subject)),
+            replace(change, subject=replace(change.subject)),
+        )
+        assert first_order(first) == plain.order
+        assert (first.order, first.subject.operation, first.subject.place) == (
+            plain.order,
+            plain.subject.operation,
+            plain.subject.place,
+        )
+        assert first.subject.location == plain.subject.location
+
+
+def test_a_facts_id_looked_up_is_the_id_made_from_its_key():
+    """`fact_id` looks a fact's id up by what it depends on unless the message names the method:
+    the same as its key's digest, for real changes, for messages that name their method, and for
+    two changes whose messages differ only in the property path their arguments name."""
+    report, _, _ = corpus_report("github")
+    named = [
+        Change("r", Level.SAFE, f"{method} /a was removed", Subject(method, "/a"), "/p")
+        for method in ("GET", "POST")
+    ]
+    paths = [
+        Change(
+            "r",
+            Level.SAFE,
+            "response property 'x.y' changed",
+            Subject("GET", path),
+            "/p",
+            args={"name": name, "subject": f"response property '{name}'"},
+        )
+        for path, name in (("/a", "x.y"), ("/b", "y"), ("/c", "x.y"))
+    ]
+    for change in [*report.changes, *named, *paths]:
+        assert groups.fact_id(change) == groups._digest(groups._key(change)), change
+    assert groups.fact_id(named[0]) == groups.fact_id(named[1])
+    assert len({groups.fact_id(change) for change in paths}) == 2

@@ -408,6 +408,33 @@ class Change:
 ORDER = operator.attrgetter("order")
 
 
+def first_order(change: Change) -> tuple[str, int, str, str, str]:
+    """`change.order` for a change just made (classification's sort), in one call: it, its
+    subject's `operation` and its `place` are kept as their own first reads would keep them
+    (one call of Python instead of six: three descriptors, three computations)."""
+    subject = change.subject
+    texts = subject.__dict__
+    operation = texts.get("operation", _UNREAD)
+    if operation is _UNREAD:
+        operation = texts["operation"] = (
+            _OPERATIONS[subject.method, subject.path] if subject.method is not None else None
+        )
+    place = texts.get("place")
+    if place is None:
+        place = texts["place"] = _PLACES[subject.steps]
+    order = change.__dict__["order"] = (
+        operation or "",
+        -_RANK[change.level._value_],
+        place,
+        change.id,
+        change.message,
+    )
+    return order
+
+
+_UNREAD = object()
+
+
 def _sha256() -> Callable[[bytes], Any]:
     """`digest.sha256`, imported when the first fingerprint is computed (an import statement
     in `fingerprint` itself cost 3.5 µs a change: a third of its time)."""

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import replace
 
-from oasguard.changes import ORDER, Change, encodable
+from oasguard.changes import Change, encodable, first_order
 from oasguard.compare.facts import Fact
 from oasguard.model.nodes import Where
 from oasguard.rules.base import Rule
@@ -97,7 +97,7 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
                 fact.deprecated,
             )
         )
-    changes.sort(key=ORDER)
+    changes.sort(key=first_order)
     _number_repeats(changes)
     return changes
 
