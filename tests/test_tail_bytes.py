@@ -222,3 +222,28 @@ def test_a_facts_id_looked_up_is_the_id_made_from_its_key():
         assert groups.fact_id(change) == groups._digest(groups._key(change)), change
     assert groups.fact_id(named[0]) == groups.fact_id(named[1])
     assert len({groups.fact_id(change) for change in paths}) == 2
+
+
+@pytest.mark.parametrize(
+    "sides",
+    [
+        ("stripe/v124/spec3.json", "stripe/v125/spec3.json"),
+        ("github/22.0.0/api.github.com.json", "github/23.0.0/api.github.com.json"),
+    ],
+)
+def test_a_shape_drawn_once_is_the_shape_each_operation_would_draw(
+    monkeypatch: pytest.MonkeyPatch, sides: tuple[str, str]
+):
+    """A body's lines are drawn once per distinct drawing (report/shapes.py `drawn`): the shapes
+    of Stripe, where one shared component's changes are drawn for hundreds of operations, and of
+    GitHub are the ones drawn again for every operation."""
+    from oasguard.engine import File, Pair, RunOptions, judge, run_deep
+    from oasguard.report import shapes
+
+    pair = Pair(File(str(CORPUS / sides[0])), File(str(CORPUS / sides[1])))
+    once = run_deep(lambda: judge(pair, RunOptions(shapes=True))).shapes
+    drawing = shapes._operation_shapes
+    monkeypatch.setattr(shapes, "_operation_shapes", lambda *args: drawing(*args[:-1], {}))
+    each = run_deep(lambda: judge(pair, RunOptions(shapes=True))).shapes
+    assert len(once) > 100 and sum(len(shape.lines) for shape in once) > 1000
+    assert once == each
