@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from oasguard import policy
-from oasguard.changes import Change, Report
+from oasguard.changes import ORDER, Change, Report
 from oasguard.compare import compare
 from oasguard.compare.pointers import settle
 from oasguard.compare.schema import SchemaComparer
@@ -254,7 +254,8 @@ def _judge(
     if document is not None:
         changes = [replace(change, document=document) for change in changes]
     facts_of = policy.operation_facts(base_api, revision_api)
-    outcome = policy.apply(changes, options.settings, facts_of, options.today)
+    # classification's order: with_sources and `document` keep it
+    outcome = policy.apply(changes, options.settings, facts_of, options.today, ordered=True)
 
     def placed(changes: list[Change]) -> list[Change]:  # the versioning changes, given the same
         return _placed(changes, base_document, revision_document, options, document)
@@ -318,9 +319,10 @@ def combine(pairs: list[Pair], outcomes: list[policy.Outcome], options: RunOptio
     used it. The report of a run's only, unnamed pair names its two sides."""
     changes = [change for outcome in outcomes for change in outcome.changes]
     if len({change.document for change in changes}) > 1:
-        changes.sort(key=lambda change: (change.document or "", *change.sort_key()))
-    else:  # one document (a run's only pair): its order alone, each change's key made once
-        changes.sort(key=Change.sort_key)
+        changes.sort(key=lambda change: (change.document or "", *change.order))
+    elif len(outcomes) > 1:  # one document in several outcomes: its order alone
+        changes.sort(key=ORDER)
+    # (an outcome's changes are in the report's order: policy.apply and policy.versioned)
     used = frozenset().union(*(outcome.used for outcome in outcomes))
     notes = [
         *(w for outcome in outcomes for w in outcome.warnings),

@@ -34,7 +34,7 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from oasguard.changes import Change, Ignored
+from oasguard.changes import ORDER, Change, Ignored
 from oasguard.config import IgnoreEntry, Settings
 from oasguard.model.nodes import Api, Operation
 from oasguard.rules import parameters as P
@@ -62,6 +62,7 @@ class OperationFacts:
 class Outcome:
     """Policy applied to one document's changes."""
 
+    #: in the report's order (`Change.order`)
     changes: list[Change]
     ignored: list[Ignored]
     #: indexes of the ignore entries that matched something
@@ -99,8 +100,11 @@ def apply(
     settings: Settings,
     operations: Mapping[OperationKey, OperationFacts],
     today: datetime.date,
+    ordered: bool = False,
 ) -> Outcome:
-    """`changes` as `settings` judges them (see the module docstring for the order)."""
+    """`changes` as `settings` judges them (see the module docstring for the order), in the
+    report's order; `ordered` when they are in it already (classification's), so that they are
+    sorted again only when a change's rule or level was changed."""
     kept: list[Change] = []
     ignored: list[Ignored] = []
     used: set[int] = set()
@@ -114,7 +118,9 @@ def apply(
         if excluding and _excluded(change, facts, settings):
             continue
         if change.deprecated is not None:
-            change = _deprecation(change, settings, today)
+            judged = _deprecation(change, settings, today)
+            ordered = ordered and judged is change
+            change = judged
         level = levels.get(change.id, change.level) if levels else change.level
         if level is None:  # "off"
             continue
@@ -126,13 +132,15 @@ def apply(
                 level = cap
         if level is not change.level:
             change = replace(change, level=level)
+            ordered = False
         entry = next((entry for entry in active if _matches(entry, change)), None) if active else None
         if entry is not None:
             used.add(entry.index)
             ignored.append(Ignored(change, entry.reason))
         else:
             kept.append(change)
-    kept.sort(key=Change.sort_key)
+    if not ordered:
+        kept.sort(key=ORDER)
     return Outcome(kept, ignored, frozenset(used))
 
 
@@ -155,7 +163,7 @@ def versioned(
         approved = versioning.approval(move, outcome.changes)
     return replace(
         outcome,
-        changes=sorted([*outcome.changes, *added.changes], key=Change.sort_key),
+        changes=sorted([*outcome.changes, *added.changes], key=ORDER) if added.changes else outcome.changes,
         ignored=[*outcome.ignored, *added.ignored],
         used=outcome.used | added.used,
         approved=approved,

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable, Iterator
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
 
-from oasguard.changes import Change, Level, Report, Shape, Texts, located
+from oasguard.changes import Change, Report, Shape, Texts, located
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.groups import fact_id
 from oasguard.static import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import TextIO
+    from typing import Any, TextIO
 
 
 def change_dict(change: Change) -> dict[str, object]:
@@ -78,22 +81,34 @@ def json_chunks(report: Report, shapes: bool = False) -> Iterator[str]:
     byte for byte, in pieces, with each value written by the C string encoder: the generic
     indenting encoder is pure Python and took 0.5 s for the 60,000 changes of a 4.5-year Stripe
     diff."""
+    return _chunks(report, shapes, None)
+
+
+def _chunks(report: Report, shapes: bool, encoded: Callable[[str], Any] | None) -> Iterator[Any]:
+    """`json_chunks`, or with `encoded` its text encoded (`JsonReporter` writing bytes)."""
+    final = _same if encoded is None else encoded
     summary = json.dumps(report.summary, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-    yield f'{{\n  "summary": {summary},\n  "changes": '
-    yield from _changes(report.changes)
+    yield final(f'{{\n  "summary": {summary},\n  "changes": ')
+    yield from _changes(report.changes, encoded)
+    tail = []
     if report.ignored:
-        yield ',\n  "ignored": '
-        yield from _objects({**change_dict(i.change), "reason": i.reason} for i in report.ignored)
+        tail.append(',\n  "ignored": ')
+        tail.extend(_objects({**change_dict(i.change), "reason": i.reason} for i in report.ignored))
     if report.notes:
-        yield ',\n  "notes": ' + _nested(list(report.notes), "  ")
+        tail.append(',\n  "notes": ' + _nested(list(report.notes), "  "))
     if report.approved:
-        yield ',\n  "approved": ' + _encode_string("; ".join(report.approved.values()))
+        tail.append(',\n  "approved": ' + _encode_string("; ".join(report.approved.values())))
     if report.attributed:
-        yield ',\n  "unmatched": ' + _nested(list(report.unmatched), "  ")
-        yield ',\n  "consumers": ' + _nested(report.per_consumer(), "  ")
+        tail.append(',\n  "unmatched": ' + _nested(list(report.unmatched), "  "))
+        tail.append(',\n  "consumers": ' + _nested(report.per_consumer(), "  "))
     if shapes:  # with `--shapes` only: every other key stays as it was
-        yield ',\n  "shapes": ' + _nested([shape_dict(shape) for shape in report.shapes], "  ")
-    yield "\n}\n"
+        tail.append(',\n  "shapes": ' + _nested([shape_dict(shape) for shape in report.shapes], "  "))
+    tail.append("\n}\n")
+    yield from map(final, tail)
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _objects(objects: Iterable[dict[str, object]]) -> Iterator[str]:
@@ -117,30 +132,39 @@ def _objects(objects: Iterable[dict[str, object]]) -> Iterator[str]:
     yield "[]" if empty else "\n  ]"
 
 
-def _changes(changes: Iterable[Change]) -> Iterator[str]:
+def _changes(changes: Iterable[Change], encoded: Callable[[str], Any] | None = None) -> Iterator[Any]:
     """`_objects(change_dict(change) for change in changes)`, written straight from each change:
     the report's 2,000 changes are its largest part. A shared component's change repeats its
     rule, message and pointer in every operation that reaches it, and an operation or a place
     below it is in many changes: each such text is escaped once (`Texts`). A location is
     its operation's and its place's escaped texts joined (escaping is per character); the
-    fingerprint and the group are hexadecimal digits, which JSON writes as they are."""
+    fingerprint and the group are hexadecimal digits, which JSON writes as they are.
+
+    With `encoded`, each change is written as bytes from pieces each encoded once (the texts,
+    the lines a fact's changes share) and the change's own digits: a location holds `›`, and a
+    text holding it costs about ten instructions a character to encode (UTF-8 encodes
+    character by character, so the pieces encoded and joined are the text encoded)."""
+    piece = _same if encoded is None else encoded
+    join = "".join if encoded is None else b"".join
     text = Texts(_encode_string)  # each text as JSON writes it, escaped on its first use
+    written = text if encoded is None else Texts(lambda value: piece(text[value]))
+    # an operation's string without its closing quote, a place's without its opening quote
+    opened = Texts(lambda operation: written[operation][:-1])
+    closed = Texts(lambda place: written[place][1:])
+    between = piece(located("", ""))
     # the lines a fact's changes share, made once: its rule, level and message; its pointer
-    heads: dict[tuple[str, Level, str], str] = {}
-    pointers: dict[str, str] = {}
-    empty = True
+    heads: dict[tuple[str, str, str], Any] = {}
+    pointers: dict[str, Any] = {}
+    first, then, where = piece("[\n    {\n"), piece(",\n    {\n"), piece(',\n      "location": ')
+    null = piece("null")
+    start = first
     for change in changes:
         subject = change.subject
         operation = subject.operation
-        if operation is None:
-            quoted, location = "null", text[subject.location]
-        else:
-            quoted = text[operation]
-            location = located(quoted[:-1], text[subject.place][1:]) if subject.steps else quoted
-        said = (change.id, change.level, change.message)
+        said = (change.id, change.level._value_, change.message)  # an enum's hash is a call of Python
         head = heads.get(said)
         if head is None:
-            head = heads[said] = (
+            head = heads[said] = piece(
                 f'      "id": {text[change.id]},\n'
                 f'      "level": {text[change.level.value]},\n'
                 f'      "message": {text[change.message]},\n'
@@ -148,18 +172,25 @@ def _changes(changes: Iterable[Change]) -> Iterator[str]:
             )
         pointer = pointers.get(change.pointer)
         if pointer is None:
-            written = text[change.pointer]
-            pointer = pointers[change.pointer] = f',\n      "pointer": {written},\n      "fingerprint": "'
-        body = (
-            f'{head}{quoted},\n      "location": {location}{pointer}'
-            f'{change.fingerprint}",\n      "group": "{fact_id(change)}"'
-        )
+            pointer = pointers[change.pointer] = piece(
+                f',\n      "pointer": {text[change.pointer]},\n      "fingerprint": "'
+            )
+        own = f'{change.fingerprint}",\n      "group": "{fact_id(change)}"'
         if change.source is not None or change.document is not None or change.consumers:
             extra = {key: value for key, value in change_dict(change).items() if key not in _FIRST}
-            body += "".join(f",\n      {text[key]}: " + _value(value) for key, value in extra.items())
-        yield ("[\n    {\n" if empty else ",\n    {\n") + body + "\n    }"
-        empty = False
-    yield "[]" if empty else "\n  ]"
+            own += "".join(f",\n      {text[key]}: " + _value(value) for key, value in extra.items())
+        own = piece(own + "\n    }")
+        if operation is None:
+            yield join((start, head, null, where, written[subject.location], pointer, own))
+        elif subject.steps:
+            place = subject.place
+            quoted = written[operation]
+            yield join((start, head, quoted, where, opened[operation], between, closed[place], pointer, own))
+        else:
+            quoted = written[operation]
+            yield join((start, head, quoted, where, quoted, pointer, own))
+        start = then
+    yield piece("[]" if start is first else "\n  ]")
 
 
 #: the keys `change_dict` always writes, in its order (`_changes` writes them itself)
@@ -192,4 +223,25 @@ class JsonReporter:
     needs = Needs()
 
     def render_diff(self, report: Report, out: TextIO, options: RenderOptions) -> None:
-        out.writelines(json_chunks(report, options.shapes))
+        raw = _raw(out)
+        if raw is None:
+            out.writelines(json_chunks(report, options.shapes))
+            return
+        encoding, errors = out.encoding, out.errors
+
+        def encoded(text: str) -> bytes:
+            return text.encode(encoding, errors)
+
+        out.flush()  # what was written before, then the report's bytes after it
+        raw.writelines(_chunks(report, options.shapes, encoded))
+
+
+def _raw(out: TextIO) -> io.BufferedIOBase | None:
+    """The byte stream under `out` when the report may be written to it as bytes, the same bytes
+    as `out` would write: the interpreter's own standard output (which translates no newline
+    but on Windows, and has no other setting that would change a byte) in UTF-8."""
+    if out is not sys.__stdout__ or type(out) is not io.TextIOWrapper or os.linesep != "\n":
+        return None
+    if out.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return None
+    return out.buffer  # type: ignore[return-value]

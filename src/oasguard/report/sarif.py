@@ -8,7 +8,7 @@ import json
 import textwrap
 
 from oasguard import __version__
-from oasguard.changes import Change, Level, Report
+from oasguard.changes import Change, Level, Report, Texts, located
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.common import place, side
 from oasguard.report.escape import url_path, visible
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {Level.BREAKING: "error", Level.WARNING: "warning", Level.SAFE: "note"}
+#: the same, by the level's value (an enum member's hash is a call of Python)
+_LEVEL_OF = {level._value_: name for level, name in _LEVEL.items()}
 #: the key of oasguard's own fingerprint in `partialFingerprints` (versioned, as SARIF advises)
 FINGERPRINT_KEY = "oasguard/v1"
 
@@ -35,9 +37,13 @@ def sarif_log(report: Report) -> dict[str, object]:
     used = [c.id for c in report.changes] + [i.change.id for i in report.ignored]
     rule_ids = list(dict.fromkeys(used))
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
-    results = [_result(change, index) for change in report.changes]
+    # each text made visible once: an operation, a place, a pointer and a message are in many
+    # changes, and `visible` escapes character by character, so a location is its operation's
+    # and its place's visible texts joined
+    shown = Texts(visible)
+    results = [_result(change, index, shown) for change in report.changes]
     for entry in report.ignored:
-        result = _result(entry.change, index)
+        result = _result(entry.change, index, shown)
         result["suppressions"] = [{"kind": "external", "justification": visible(entry.reason)}]
         results.append(result)
     run: dict[str, object] = {
@@ -85,13 +91,21 @@ def _name(rule_id: str) -> str:
     return "".join(part.capitalize() for part in rule_id.split("-"))
 
 
-def _result(change: Change, index: dict[str, int]) -> dict[str, object]:
+def _result(change: Change, index: dict[str, int], shown: Texts) -> dict[str, object]:
     file, line = place(change)
+    subject = change.subject
+    operation = subject.operation
+    if operation is None:
+        where = shown[subject.location]
+    elif subject.steps:
+        where = located(shown[operation], shown[subject.place])
+    else:
+        where = shown[operation]
     location: dict[str, object] = {
         "logicalLocations": [
             {
-                "name": visible(change.operation or "document"),
-                "fullyQualifiedName": visible(change.location),
+                "name": shown[operation or "document"],
+                "fullyQualifiedName": where,
                 "kind": "member",
             }
         ]
@@ -101,24 +115,26 @@ def _result(change: Change, index: dict[str, int]) -> dict[str, object]:
         if line is not None:
             physical["region"] = {"startLine": max(int(line), 1)}
         location["physicalLocation"] = physical
+    level = change.level._value_
+    found_in = side(change)
     properties: dict[str, object] = {
-        "level": change.level.value,
-        "operation": change.operation and visible(change.operation),
-        "location": visible(change.location),
-        "pointer": visible(change.pointer),
-        "side": side(change),
+        "level": level,
+        "operation": operation and shown[operation],
+        "location": where,
+        "pointer": shown[change.pointer],
+        "side": found_in,
     }
     if change.document is not None:
-        properties["document"] = visible(change.document)
+        properties["document"] = shown[change.document]
     if change.consumers:
-        properties["consumers"] = [visible(name) for name in change.consumers]
-    text = visible(change.message)
-    if side(change) == "base":
+        properties["consumers"] = [shown[name] for name in change.consumers]
+    text = shown[change.message]
+    if found_in == "base":
         text += " (removed: the place is in the base)"
     return {
         "ruleId": change.id,
         "ruleIndex": index[change.id],
-        "level": _LEVEL[change.level],
+        "level": _LEVEL_OF[level],
         "message": {"text": text},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: change.fingerprint},

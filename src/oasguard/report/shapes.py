@@ -66,6 +66,7 @@ def build(changes: Iterable[Change], base: Api, revision: Api, document: str | N
             continue  # callbacks' and headers' shapes are not drawn (the change's row says it)
         by_operation.setdefault((subject.method, subject.path, subject.webhook), []).append(change)
     shapes: list[Shape] = []
+    drawn: dict[tuple[object, ...], tuple[tuple[ShapeLine, ...], object, object]] = {}
     for (method, path, webhook), found in by_operation.items():
         if not any(c.level in (Level.BREAKING, Level.WARNING) for c in found):
             continue
@@ -73,7 +74,7 @@ def build(changes: Iterable[Change], base: Api, revision: Api, document: str | N
         new = _operation(revision, method, path, webhook)
         if old is None or new is None:
             continue
-        shapes.extend(_operation_shapes(found, old, new, found[0].operation or "", document))
+        shapes.extend(_operation_shapes(found, old, new, found[0].operation or "", document, drawn))
     return shapes
 
 
@@ -87,9 +88,20 @@ def _operation(api: Api, method: str, path: str, webhook: bool) -> Operation | N
 
 
 def _operation_shapes(
-    changes: list[Change], old: Operation, new: Operation, operation: str, document: str | None
+    changes: list[Change],
+    old: Operation,
+    new: Operation,
+    operation: str,
+    document: str | None,
+    drawn: dict[tuple[object, ...], tuple[tuple[ShapeLine, ...], object, object]],
 ) -> list[Shape]:
-    """One operation's shapes: the parameters, the request body, the responses (by status)."""
+    """One operation's shapes: the parameters, the request body, the responses (by status).
+
+    A body's drawing depends only on its two schema nodes and, for each of its changes, what the
+    drawing reads of it (its steps below the media type, its former name, rule, message and
+    arguments): a shared component's changes draw the same lines in every operation that
+    reaches it, so they are drawn once (`drawn`, for one `build`: keyed by the ids of the nodes,
+    which it keeps, and of the arguments, which the changes keep)."""
     containers: dict[tuple[int, str, str], tuple[list[Change], bool]] = {}
     for change in changes:
         steps = change.subject.steps
@@ -116,19 +128,30 @@ def _operation_shapes(
         kind, status, media = key
         if kind == 0:
             lines = _parameters(listed, old, new)
-            title = "parameters"
-        else:
-            old_schema = _media(_content(old, kind == 1, status), media)
-            new_schema = _media(_content(new, kind == 1, status), media)
-            if old_schema is None or new_schema is None:
-                continue  # a media type added or removed: its row says so, there is no before/after
+            if lines:
+                shapes.append(Shape(operation, "parameters", _capped(lines), document))
+            continue
+        old_schema = _media(_content(old, kind == 1, status), media)
+        new_schema = _media(_content(new, kind == 1, status), media)
+        if old_schema is None or new_schema is None:
+            continue  # a media type added or removed: its row says so, there is no before/after
+        seen = (
+            id(old_schema),
+            id(new_schema),
+            *((c.subject.steps[2:], c.subject.former, c.id, c.message, id(c.args)) for c in listed),
+        )
+        known = drawn.get(seen)
+        if known is None:
             branch = _Branch()
             for change in listed:
                 branch.add(change.subject.steps[2:], change)
-            lines = _Drawing().root(old_schema, new_schema, branch)
+            drawing = _Drawing().root(old_schema, new_schema, branch)
+            # the nodes kept with their lines: their ids are not reused while listed
+            known = drawn[seen] = (_capped(drawing) if drawing else (), old_schema, new_schema)
+        capped = known[0]
+        if capped:
             title = f"request body {media}" if kind == 1 else f"response {status} {media}"
-        if lines:
-            shapes.append(Shape(operation, title, _capped(lines), document))
+            shapes.append(Shape(operation, title, capped, document))
     return shapes
 
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import replace
 
-from oasguard.changes import Change, encodable
+from oasguard.changes import Change, encodable, first_order
 from oasguard.compare.facts import Fact
 from oasguard.model.nodes import Where
 from oasguard.rules.base import Rule
@@ -75,24 +75,29 @@ def classify(facts: Iterable[Fact]) -> list[Change]:
         if place is None:
             file = where.file.as_posix()
             place = places[id(where)] = (where, encodable(where.pointer), file, (file, where.pointer))
-        key = (subject.method, subject.path, rule.id, message, place[3])  # place[3]: `where` as text
-        if key in seen:
+        count = len(seen)  # the key hashed once: added, and kept if that made the set larger
+        seen.add((subject.method, subject.path, rule.id, message, place[3]))  # place[3]: `where` as text
+        if len(seen) == count:
             continue
-        seen.add(key)
+        # Change(id, level, message, subject, pointer, file, in_base, source, document,
+        # consumers, args, deprecated), its arguments in order (a call by keywords costs more)
         changes.append(
             Change(
-                id=rule.id,
-                level=rule.level,
-                message=message,
-                subject=subject,
-                pointer=place[1],
-                file=place[2],
-                in_base=fact.in_base,
-                args=args,
-                deprecated=fact.deprecated,
+                rule.id,
+                rule.level,
+                message,
+                subject,
+                place[1],
+                place[2],
+                fact.in_base,
+                None,
+                None,
+                (),
+                args,
+                fact.deprecated,
             )
         )
-    changes.sort(key=Change.sort_key)
+    changes.sort(key=first_order)
     _number_repeats(changes)
     return changes
 
@@ -105,7 +110,7 @@ def _number_repeats(changes: list[Change]) -> None:
     previous: tuple[object, ...] = ()
     count = 1
     for index, change in enumerate(changes):
-        key = change.sort_key()
+        key = change.order
         if key == previous:
             count += 1
             changes[index] = replace(change, occurrence=count)
