@@ -23,6 +23,7 @@ that oasguard parses that text once per worker for both modules (2 s of YAML for
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import itertools
@@ -38,9 +39,11 @@ import orjson
 import pytest
 import yaml
 
+import oasguard.engine
 from conftest import CORPUS, FIXTURES, no_cyclic_collection, parsed_document, yaml_parsed_once
 from oasguard.engine import RunOptions, diff, run_deep
-from oasguard.sources import file_spec
+from oasguard.load import Document, load
+from oasguard.sources import Spec, file_spec
 
 Tree = Any
 Slot = tuple[Any, Any]  # (container, key): container[key] is the thing
@@ -768,11 +771,11 @@ def _diff_transformed(source: Path, name: str, stem: Path) -> None:
         return
     # a $ref to nothing (the 2017 Stripe document has 195) is read as an empty schema: the
     # transforms keep such refs as they are, so the document is still compared as a whole
-    # the source parsed once for its transforms, BOTH's document once for it and test_fingerprints
-    with yaml_parsed_once(source, *([refactored(source)] if name == BOTH else [])):
-        report = run_deep(
-            lambda: diff(file_spec(str(source)), file_spec(str(target)), RunOptions(dangling_as_empty=True))
-        )
+    # BOTH's document parsed once for it and test_fingerprints; the source loaded once for all
+    # its transforms (`_source_side`)
+    spec, document = _source_side(source)
+    with yaml_parsed_once(*([refactored(source)] if name == BOTH else [])), _loaded_once(spec, document):
+        report = run_deep(lambda: diff(spec, file_spec(str(target)), RunOptions(dangling_as_empty=True)))
     changes = report.changes
     if name == BOTH:  # the probe's operation is added, as the one change it makes
         probe = [change.id for change in changes if PROBE_PATH in change.location]
@@ -780,6 +783,37 @@ def _diff_transformed(source: Path, name: str, stem: Path) -> None:
         changes = [change for change in changes if PROBE_PATH not in change.location]
     shown = [f"{change.id} {change.operation} {change.message} @ {change.location}" for change in changes]
     assert shown == [], f"{name} of {source}: {len(shown)} changes, first: {shown[:5]}"
+
+
+@functools.lru_cache(maxsize=1)
+def _source_side(source: Path) -> tuple[Spec, Document]:
+    """The source's spec and its document as the engine loads it (`$ref`s to nothing read as
+    empty schemas), loaded once for all its transforms and handed to each diff as its base
+    (`_loaded_once`): the reading of a text is what `json-yaml` and test_json_read prove, a
+    transform is about the model, and the base side is the same document each time (its load
+    was an eighth of a corpus transform's CPU, issue 17). A YAML source is parsed once per test
+    process for this, test_corpus and test_fingerprints (`yaml_parsed_once`)."""
+    spec = file_spec(str(source))
+    with yaml_parsed_once(source):
+        return spec, run_deep(lambda: load(spec, dangling_as_empty=True))
+
+
+@contextlib.contextmanager
+def _loaded_once(spec: Spec, document: Document) -> Iterator[None]:
+    """In the block, the engine's load of `spec` (that object) is `document`; any other spec is
+    loaded as usual. The engine reads a loaded document and never changes it: a transform's diff
+    after another reports what it reported alone (`test_a_loaded_base_is_read_not_changed`)."""
+    loading = oasguard.engine.load
+
+    def loaded(side: Spec, dangling_as_empty: bool = False) -> Document:
+        if side is spec:
+            assert dangling_as_empty, "the source is loaded with `$ref`s to nothing as empty schemas"
+            return document
+        return loading(side, dangling_as_empty)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(oasguard.engine, "load", loaded)
+        yield
 
 
 @pytest.mark.parametrize("source", _fixture_documents(), ids=lambda path: str(path.relative_to(FIXTURES)))
@@ -857,3 +891,25 @@ def test_a_transform_skipped_by_its_text_would_rewrite_nothing() -> None:
                 assert TRANSFORMS[name](copy.deepcopy(doc)) == doc, f"{name} skips {source}"
     for text in ("openapi: 3.1.0\n", "openapi: '3.1.1'\n", '{"openapi": "3.1.0"}', '{"openapi" : "3.1"}'):
         assert _WRITTEN["enum-as-const"].search(text), text
+
+
+def test_a_loaded_base_is_read_not_changed() -> None:
+    """What `_loaded_once` relies on: the engine reads a loaded document and changes nothing in
+    it, so a document loaded once is each later diff's base as a fresh load would be. Diffed
+    twice as the base of a pair with changes (the petstore's, the Twilio pair's when the corpus
+    is here), the report is a fresh load's each time, and the document is still as parsed."""
+    pairs = [(FIXTURES / "petstore" / "base.yaml", FIXTURES / "petstore" / "revision.yaml")]
+    twilio = CORPUS / "twilio" / "2.6.3" / "twilio_messaging_v1.json"
+    if twilio.is_file():
+        pairs.append((twilio, CORPUS / "twilio" / "2.6.5" / "twilio_messaging_v1.json"))
+    options = RunOptions(dangling_as_empty=True)
+    for base, revision in pairs:
+        fresh = run_deep(functools.partial(diff, file_spec(str(base)), file_spec(str(revision)), options))
+        assert fresh.changes, f"{base}: a pair with changes"
+        spec = file_spec(str(base))
+        document = load(spec, dangling_as_empty=True)
+        for _ in range(2):
+            with _loaded_once(spec, document):
+                again = run_deep(functools.partial(diff, spec, file_spec(str(revision)), options))
+            assert again == fresh, base
+        assert json.dumps(document.root) == json.dumps(_read(base)), f"{base} was changed"
