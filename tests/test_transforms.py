@@ -19,6 +19,11 @@ rewrites what the other does), and each alone only when that diff reports someth
 it. That document also has one unrelated operation added (PROBE_PATH), whose `path-added` is
 the one change it may report: it is test_fingerprints' refactored revision, byte for byte, so
 that oasguard parses that text once per worker for both modules (2 s of YAML for GitHub's).
+
+The source side of every diff is loaded once for all its transforms and handed to the engine
+(`_source_side`, `_loaded_once`): a transform is about the model, and the reading of text is
+proved by `json-yaml`/`reorder-keys` (whose document is read as any revision is) and by
+test_json_read; the transformed side is written and read as a user's file would be.
 """
 
 from __future__ import annotations
