@@ -383,9 +383,16 @@ def parsed_document(path: Path) -> object:
     oasguard: the tests check oasguard against it), parsed once per test process: the modules
     that read a corpus document (test_transforms, test_fingerprints, test_lines) run on one
     worker (see `_units`), and a Stripe YAML document takes 1.2 s to parse."""
-    data = _pickled_document(path.resolve())
+    data = _pickled_document(_resolved(path))
     with no_cyclic_collection():
         return pickle.loads(data)
+
+
+@functools.cache
+def _resolved(path: Path) -> Path:
+    """`path.resolve()`, once a path: it asks the disk about every folder on the way (0.5 s of
+    the fixture transforms' 8, each of 800 documents copied eleven times)."""
+    return path.resolve()
 
 
 @functools.cache

@@ -125,7 +125,14 @@ def _has_odd_float(source: Path) -> bool:
 
 
 def _is_json(path: Path) -> bool:
-    return path.read_text(encoding="utf-8").lstrip()[:1] in ("{", "[")
+    return _source_text(path).lstrip()[:1] in ("{", "[")
+
+
+@functools.lru_cache(maxsize=2)
+def _source_text(source: Path) -> str:
+    """The text of a source document, read once for its transforms (whether it is JSON, whether
+    a transform finds anything to rewrite in it), not three times a transform."""
+    return source.read_text(encoding="utf-8")
 
 
 # --- where schemas and refs are -----------------------------------------------------------------
@@ -688,7 +695,7 @@ def _transformed(source: Path, name: str, stem: Path) -> Path | None:
     """The transformed document, written to `stem` with the suffix of its format; None when the
     transform found nothing to rewrite (the diff of a document with itself proves nothing and
     costs a whole run)."""
-    if name in _WRITTEN and not _WRITTEN[name].search(source.read_text(encoding="utf-8")):
+    if name in _WRITTEN and not _WRITTEN[name].search(_source_text(source)):
         return None
     if name == BOTH:
         target = stem.with_name(f"{stem.name}.{'yaml' if _is_json(source) else 'json'}")
