@@ -19,10 +19,16 @@ rewrites what the other does), and each alone only when that diff reports someth
 it. That document also has one unrelated operation added (PROBE_PATH), whose `path-added` is
 the one change it may report: it is test_fingerprints' refactored revision, byte for byte, so
 that oasguard parses that text once per worker for both modules (2 s of YAML for GitHub's).
+
+The source side of every diff is loaded once for all its transforms and handed to the engine
+(`_source_side`, `_loaded_once`): a transform is about the model, and the reading of text is
+proved by `json-yaml`/`reorder-keys` (whose document is read as any revision is) and by
+test_json_read; the transformed side is written and read as a user's file would be.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import itertools
@@ -38,9 +44,11 @@ import orjson
 import pytest
 import yaml
 
+import oasguard.engine
 from conftest import CORPUS, FIXTURES, no_cyclic_collection, parsed_document, yaml_parsed_once
 from oasguard.engine import RunOptions, diff, run_deep
-from oasguard.sources import file_spec
+from oasguard.load import Document, load
+from oasguard.sources import Spec, file_spec
 
 Tree = Any
 Slot = tuple[Any, Any]  # (container, key): container[key] is the thing
@@ -117,58 +125,71 @@ def _has_odd_float(source: Path) -> bool:
 
 
 def _is_json(path: Path) -> bool:
-    return path.read_text(encoding="utf-8").lstrip()[:1] in ("{", "[")
+    return _source_text(path).lstrip()[:1] in ("{", "[")
+
+
+@functools.lru_cache(maxsize=2)
+def _source_text(source: Path) -> str:
+    """The text of a source document, read once for its transforms (whether it is JSON, whether
+    a transform finds anything to rewrite in it), not three times a transform."""
+    return source.read_text(encoding="utf-8")
 
 
 # --- where schemas and refs are -----------------------------------------------------------------
 
 
-def _schema_slots(doc: Tree) -> Iterator[Slot]:
-    """Every place in the document (outside schemas) that holds a schema object."""
+def _schema_slots(doc: Tree) -> list[Slot]:
+    """Every place in the document (outside schemas) that holds a schema object, in document
+    order (a list appended to by a plain recursion: nested generators passed each slot up
+    through every level, a third of a transform's own time on GitHub's document)."""
+    found: list[Slot] = []
     components = doc.get("components") if isinstance(doc.get("components"), dict) else {}
     for section in (components.get("schemas"), doc.get("definitions")):
         if isinstance(section, dict):
-            yield from ((section, name) for name in section)
+            found.extend((section, name) for name in section)
 
-    def walk(node: Tree) -> Iterator[Slot]:
+    def walk(node: Tree) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
                 if key in _DATA_KEYS or (isinstance(key, str) and key.startswith("x-")):
                     continue
                 if key == "schema" and isinstance(value, dict):
-                    yield node, key
+                    found.append((node, key))
                 elif key not in ("components", "definitions") or node is not doc:
-                    yield from walk(value)
+                    walk(value)
         elif isinstance(node, list):
             for item in node:
-                yield from walk(item)
+                walk(item)
 
-    yield from walk(doc)
+    walk(doc)
     for section, value in components.items():
         if section != "schemas":
-            yield from walk(value)
+            walk(value)
+    return found
 
 
-def _inner_slots(schema: Tree) -> Iterator[Slot]:
+def _inner_slots(schema: Tree) -> list[Slot]:
     """The slots of the schemas directly inside a schema."""
+    found: list[Slot] = []
     if not isinstance(schema, dict) or "$ref" in schema:
-        return
+        return found
     for key, value in schema.items():
         if key in _SUB_SCHEMA and isinstance(value, dict):
-            yield schema, key
+            found.append((schema, key))
         elif (key == "items" and isinstance(value, list)) or (
             key in _SCHEMA_LISTS and isinstance(value, list)
         ):
-            yield from ((value, index) for index, item in enumerate(value) if isinstance(item, dict))
+            found.extend((value, index) for index, item in enumerate(value) if isinstance(item, dict))
         elif key in _SCHEMA_MAPS and isinstance(value, dict):
-            yield from ((value, name) for name, item in value.items() if isinstance(item, dict))
+            found.extend((value, name) for name, item in value.items() if isinstance(item, dict))
+    return found
 
 
 def _all_schema_slots(doc: Tree) -> list[Slot]:
     """Every schema slot at every depth, outermost first."""
     found: list[Slot] = []
     seen: set[int] = set()
-    pending = list(_schema_slots(doc))
+    pending = _schema_slots(doc)
     while pending:
         slot = pending.pop()
         schema = slot[0][slot[1]]
@@ -613,12 +634,13 @@ def _corpus_documents() -> list[Path]:
         return []
     pairs = json.loads(manifest.read_text())["pairs"]
     every = sorted({CORPUS / pair[side] for pair in pairs for side in ("base", "revision")})
-    every = [path for path in every if _single_file(path)]
     if os.environ.get("OASGUARD_ALL_DOCUMENTS"):
-        return every
+        return [path for path in every if _single_file(path)]
     newest: dict[tuple[str, str], Path] = {}
-    for path in every:  # sorted, so the last of each API and suffix is its newest version
-        newest[(path.relative_to(CORPUS).parts[0], path.suffix)] = path
+    for path in reversed(every):  # sorted: the first of each API and suffix is its newest version
+        key = (path.relative_to(CORPUS).parts[0], path.suffix)
+        if key not in newest and _single_file(path):  # (only those read: 100 MB in each process)
+            newest[key] = path
     return sorted(newest.values())
 
 
@@ -674,7 +696,7 @@ def _transformed(source: Path, name: str, stem: Path) -> Path | None:
     """The transformed document, written to `stem` with the suffix of its format; None when the
     transform found nothing to rewrite (the diff of a document with itself proves nothing and
     costs a whole run)."""
-    if name in _WRITTEN and not _WRITTEN[name].search(source.read_text(encoding="utf-8")):
+    if name in _WRITTEN and not _WRITTEN[name].search(_source_text(source)):
         return None
     if name == BOTH:
         target = stem.with_name(f"{stem.name}.{'yaml' if _is_json(source) else 'json'}")
@@ -768,11 +790,11 @@ def _diff_transformed(source: Path, name: str, stem: Path) -> None:
         return
     # a $ref to nothing (the 2017 Stripe document has 195) is read as an empty schema: the
     # transforms keep such refs as they are, so the document is still compared as a whole
-    # the source parsed once for its transforms, BOTH's document once for it and test_fingerprints
-    with yaml_parsed_once(source, *([refactored(source)] if name == BOTH else [])):
-        report = run_deep(
-            lambda: diff(file_spec(str(source)), file_spec(str(target)), RunOptions(dangling_as_empty=True))
-        )
+    # BOTH's document parsed once for it and test_fingerprints; the source loaded once for all
+    # its transforms (`_source_side`)
+    spec, document = _source_side(source)
+    with yaml_parsed_once(*([refactored(source)] if name == BOTH else [])), _loaded_once(spec, document):
+        report = run_deep(lambda: diff(spec, file_spec(str(target)), RunOptions(dangling_as_empty=True)))
     changes = report.changes
     if name == BOTH:  # the probe's operation is added, as the one change it makes
         probe = [change.id for change in changes if PROBE_PATH in change.location]
@@ -780,6 +802,37 @@ def _diff_transformed(source: Path, name: str, stem: Path) -> None:
         changes = [change for change in changes if PROBE_PATH not in change.location]
     shown = [f"{change.id} {change.operation} {change.message} @ {change.location}" for change in changes]
     assert shown == [], f"{name} of {source}: {len(shown)} changes, first: {shown[:5]}"
+
+
+@functools.lru_cache(maxsize=1)
+def _source_side(source: Path) -> tuple[Spec, Document]:
+    """The source's spec and its document as the engine loads it (`$ref`s to nothing read as
+    empty schemas), loaded once for all its transforms and handed to each diff as its base
+    (`_loaded_once`): the reading of a text is what `json-yaml` and test_json_read prove, a
+    transform is about the model, and the base side is the same document each time (its load
+    was an eighth of a corpus transform's CPU, issue 17). A YAML source is parsed once per test
+    process for this, test_corpus and test_fingerprints (`yaml_parsed_once`)."""
+    spec = file_spec(str(source))
+    with yaml_parsed_once(source):
+        return spec, run_deep(lambda: load(spec, dangling_as_empty=True))
+
+
+@contextlib.contextmanager
+def _loaded_once(spec: Spec, document: Document) -> Iterator[None]:
+    """In the block, the engine's load of `spec` (that object) is `document`; any other spec is
+    loaded as usual. The engine reads a loaded document and never changes it: a transform's diff
+    after another reports what it reported alone (`test_a_loaded_base_is_read_not_changed`)."""
+    loading = oasguard.engine.load
+
+    def loaded(side: Spec, dangling_as_empty: bool = False) -> Document:
+        if side is spec:
+            assert dangling_as_empty, "the source is loaded with `$ref`s to nothing as empty schemas"
+            return document
+        return loading(side, dangling_as_empty)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(oasguard.engine, "load", loaded)
+        yield
 
 
 @pytest.mark.parametrize("source", _fixture_documents(), ids=lambda path: str(path.relative_to(FIXTURES)))
@@ -857,3 +910,25 @@ def test_a_transform_skipped_by_its_text_would_rewrite_nothing() -> None:
                 assert TRANSFORMS[name](copy.deepcopy(doc)) == doc, f"{name} skips {source}"
     for text in ("openapi: 3.1.0\n", "openapi: '3.1.1'\n", '{"openapi": "3.1.0"}', '{"openapi" : "3.1"}'):
         assert _WRITTEN["enum-as-const"].search(text), text
+
+
+def test_a_loaded_base_is_read_not_changed() -> None:
+    """What `_loaded_once` relies on: the engine reads a loaded document and changes nothing in
+    it, so a document loaded once is each later diff's base as a fresh load would be. Diffed
+    twice as the base of a pair with changes (the petstore's, the Twilio pair's when the corpus
+    is here), the report is a fresh load's each time, and the document is still as parsed."""
+    pairs = [(FIXTURES / "petstore" / "base.yaml", FIXTURES / "petstore" / "revision.yaml")]
+    twilio = CORPUS / "twilio" / "2.6.3" / "twilio_messaging_v1.json"
+    if twilio.is_file():
+        pairs.append((twilio, CORPUS / "twilio" / "2.6.5" / "twilio_messaging_v1.json"))
+    options = RunOptions(dangling_as_empty=True)
+    for base, revision in pairs:
+        fresh = run_deep(functools.partial(diff, file_spec(str(base)), file_spec(str(revision)), options))
+        assert fresh.changes, f"{base}: a pair with changes"
+        spec = file_spec(str(base))
+        document = load(spec, dangling_as_empty=True)
+        for _ in range(2):
+            with _loaded_once(spec, document):
+                again = run_deep(functools.partial(diff, spec, file_spec(str(revision)), options))
+            assert again == fresh, base
+        assert json.dumps(document.root) == json.dumps(_read(base)), f"{base} was changed"
