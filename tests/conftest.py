@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import gc
@@ -482,44 +481,6 @@ def _long_first(item: pytest.Item, weights: dict[str, int]) -> tuple[int, int]:
     if item.get_closest_marker("corpus") is not None:
         return 0, -weights.get(group.args[0], 0) if group else 0
     return (1 if group is not None else 2), 0
-
-
-# --- leaving a pytest-xdist worker -----------------------------------------------------------
-
-#: set when a worker's session has ended as a session does (passed, failed or found nothing)
-_LEAVING: list[bool] = []
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """A worker leaves through `_leave_worker`: registered first, it runs after every exit
-    handler registered later (pytest's, the test modules')."""
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        atexit.register(_leave_worker)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """A worker's report is sent: what it still does is free what it holds, and the controller
-    waits for that before the summary (4 s of the suite's time idle, 6 s under load, issue 17):
-    pytest's cleanup collects all the worker keeps (the parsed documents of `_pristine`, the
-    loaded sources: 1.6 s), then the interpreter frees it (3 s). Everything is frozen for the
-    collector, and `_leave_worker` ends the process as the command line does (`__main__._leave`)
-    once the exit handlers have run. Not under coverage, which writes its data at exit."""
-    ended = exitstatus in (
-        pytest.ExitCode.OK,
-        pytest.ExitCode.TESTS_FAILED,
-        pytest.ExitCode.NO_TESTS_COLLECTED,
-    )
-    if os.environ.get("PYTEST_XDIST_WORKER") and ended and "coverage" not in sys.modules:
-        gc.freeze()
-        _LEAVING.append(True)
-
-
-def _leave_worker() -> None:
-    if _LEAVING:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
 
 
 @pytest.fixture(scope="session")
