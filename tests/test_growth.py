@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CORPUS, FIXTURES
+from conftest import CORPUS, FIXTURES, run_process
 from oasguard.compare.schema import SchemaComparer
 from oasguard.engine import diff, run_deep
 from oasguard.sources import file_spec
@@ -238,3 +238,29 @@ def test_changed_components_are_not_walked_again_where_nothing_can_be_found(name
     compared, visited, proved = run_deep(run)
     assert visited <= ratio * compared, (compared, visited)
     assert proved <= 3 * compared, (compared, proved)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("keyword", ["default", "enum"])
+def test_an_alias_bomb_in_a_shown_value_makes_a_short_report(tmp_path: Path, keyword: str):
+    """SPEC 4: a YAML alias bomb the loader accepts (10**4 shared copies of a 1,000-character
+    string, 10 MB once expanded, in a 400 KB document) set as a `default` or an `enum` of a
+    property four operations return: each message shows its beginning, cut with `…`, instead of
+    writing the 10 MB out in each of them (a 40 MB report; the fuzz test's mutants of this
+    document went to 400 MB and a minute)."""
+    revision = _read(_corpus("twilio/2.6.5/twilio_messaging_v1.yaml"))
+    bomb: object = "x" * 1000
+    for _ in range(4):
+        bomb = [bomb] * 10
+    validity = revision["components"]["schemas"]["messaging.v1.service"]["properties"]["validity_period"]
+    validity[keyword] = bomb if keyword == "default" else [bomb]
+    path = tmp_path / "revision.yaml"
+    path.write_text(yaml.dump(revision, Dumper=yaml.CSafeDumper, sort_keys=False))
+    assert "&id" in path.read_text()[:1_000_000]  # written as anchors and aliases: an alias bomb
+    done = run_process(
+        "diff", str(_corpus("twilio/2.6.5/twilio_messaging_v1.yaml")), str(path), "--format", "json"
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert len(done.stdout) < 50_000, f"a report of {len(done.stdout):,} characters"
+    shown = [c["message"] for c in json.loads(done.stdout)["changes"] if "[[[[" in c["message"]]
+    assert len(shown) == 4 and all(message.endswith("xxx…") for message in shown), shown

@@ -79,14 +79,61 @@ def subject(
 _ENCODER = json.JSONEncoder(sort_keys=True, default=str)
 
 
+#: A message shows at most this many characters of a value, then `…` (SPEC 4: hostile input is
+#: bounded). A YAML alias bomb within the loader's expansion budget holds hundreds of megabytes of
+#: text: written out whole in a `default` or an `enum` message, once per operation reaching the
+#: schema, it made a report of gigabytes (a 412 KB Twilio document: 402 MB of JSON, 8.6 s). The
+#: longest value the corpus and the fixtures show is 330 characters.
+SHOWN_CHARACTERS = 1_000
+
+
 def show(value: object) -> str:
-    """A value as a message shows it: strings quoted, the rest as JSON."""
+    """A value as a message shows it: strings quoted, the rest as JSON; cut after
+    SHOWN_CHARACTERS characters."""
     if isinstance(value, str):
-        return f"'{value}'"
+        return f"'{value}'" if len(value) <= SHOWN_CHARACTERS else f"'{value[:SHOWN_CHARACTERS]}…'"
+    if isinstance(value, list | dict):
+        budget = [SHOWN_CHARACTERS + 1]
+        trimmed = _trimmed(value, budget)
+        if budget[0] <= 0:  # longer than shown: only what is shown is written
+            value = trimmed
     try:
-        return _ENCODER.encode(value)
+        text = _ENCODER.encode(value)
     except (TypeError, ValueError):
-        return repr(value)
+        text = repr(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+
+
+def _trimmed(value: object, budget: list[int]) -> object:
+    """`value`, or once it would write more than `budget[0]` characters (counted from below: a
+    string its length, anything else one), a copy holding its beginning (the keys in the order the
+    encoder sorts them), and `budget[0]` at 0 or less. Each level spends at least one character,
+    so the walk goes no deeper than the budget."""
+    if isinstance(value, str):
+        budget[0] -= len(value) + 2
+        return value
+    if not isinstance(value, list | dict):
+        budget[0] -= 1
+        return value
+    budget[0] -= 2
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if budget[0] <= 0:
+                return items
+            items.append(_trimmed(item, budget))
+        return value if budget[0] > 0 else items
+    try:
+        keys = sorted(value)
+    except TypeError:  # keys of mixed types: the encoder fails and repr writes them as they are
+        keys = list(value)
+    members = {}
+    for key in keys:
+        if budget[0] <= 0:
+            return members
+        budget[0] -= len(key) + 3 if isinstance(key, str) else 2
+        members[key] = _trimmed(value[key], budget)
+    return value if budget[0] > 0 else members
 
 
 def canonical(value: object) -> str:
