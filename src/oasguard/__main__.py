@@ -22,6 +22,7 @@ import sys
 
 def main() -> None:
     """Print the version for exactly `oasguard --version`, else run the command line."""
+    _standard_output()
     if sys.argv[1:] == ["--version"]:
         from oasguard import __version__
 
@@ -51,6 +52,21 @@ def main() -> None:
     else:
         code = 0
     _leave(code)
+
+
+def _standard_output() -> None:
+    """A report needs a standard output that can carry it. Closed (`oasguard diff A B >&-`): a
+    one-line error, exit 2. In an encoding other than UTF's (`PYTHONIOENCODING=latin-1`, the C
+    locale without UTF-8 mode), a character it lacks (a location's `›`, a name from a document) is
+    written as a backslash escape, which JSON reads back as that character."""
+    if sys.stdout is None:
+        if sys.stderr is not None:
+            sys.stderr.write("oasguard: standard output is closed\n")
+            sys.stderr.flush()
+        os._exit(2)
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("_", "-")
+    if not encoding.startswith("utf") and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")
 
 
 def _leave(code: object) -> None:

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 
-from oasguard.changes import Change, Report, Shape, Texts, located
+from oasguard.changes import Change, Report, Shape, Texts, encodable, located
 from oasguard.report import Needs, RenderOptions
 from oasguard.report.groups import fact_id
 from oasguard.static import TYPE_CHECKING
@@ -202,15 +202,28 @@ def _value(value: object) -> str:
     return (
         "null"
         if value is None
-        else _encode_string(value)
+        else _encode_string(encodable(value))
         if isinstance(value, str)
         else _nested(value, "      ")
     )
 
 
 def _nested(value: object, indent: str) -> str:
-    """A value other than a string at `indent`, by the standard encoder (rare: sources, lists)."""
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
+    """A value other than a string at `indent`, by the standard encoder (rare: sources, lists,
+    notes), its texts as UTF-8 can carry them: a note or a consumer's name may quote a lone
+    surrogate that a document or a contract spelled `\\ud800`."""
+    return json.dumps(_carried(value), indent=2, ensure_ascii=False).replace("\n", "\n" + indent)
+
+
+def _carried(value: object) -> object:
+    """`value` with each text in it (keys too) made `encodable`."""
+    if isinstance(value, str):
+        return encodable(value)
+    if isinstance(value, dict):
+        return {_carried(key): _carried(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_carried(item) for item in value]
+    return value
 
 
 #: the encoder `json.dumps(..., ensure_ascii=False)` uses for strings (C when available)
