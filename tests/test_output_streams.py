@@ -98,3 +98,22 @@ def test_an_output_in_latin_1_carries_every_character_as_an_escape():
         assert json.loads(latin.stdout.decode("latin-1")) == json.loads(utf8.stdout), env
         text = run_process("diff", *PETSTORE, env=env, cwd=ROOT)
         assert text.returncode == 1 and not text.stderr and "\\u2717 breaking" in text.stdout, (env, text)
+
+
+def test_a_file_name_not_in_utf_8_is_its_bytes_in_a_sarif_uri(tmp_path: Path):
+    """A file system's name is bytes: `caf\\xe9.yaml`, written in Latin-1, is read as a lone
+    surrogate; SARIF's URI says the bytes, percent-encoded, as a URL names such a file."""
+    name = os.fsdecode(b"caf\xe9.yaml")
+    (tmp_path / name).write_bytes((ROOT / PETSTORE[0]).read_bytes())
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(tmp_path)]
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "base"]):
+        subprocess.run([*git, *step], check=True, timeout=60)
+    (tmp_path / name).write_bytes((ROOT / PETSTORE[1]).read_bytes())
+    result = run_cli("diff", "--base", "HEAD", "--format", "sarif", name, cwd=tmp_path)
+    assert result.returncode == 1 and not result.stderr, result
+    uris = {
+        location["physicalLocation"]["artifactLocation"]["uri"]
+        for outcome in json.loads(result.stdout)["runs"][0]["results"]
+        for location in outcome["locations"]
+    }
+    assert uris == {"caf%E9.yaml"}

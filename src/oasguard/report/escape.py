@@ -3,6 +3,7 @@ data, and each reporter escapes them here, at output, never at input."""
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from urllib.parse import quote
@@ -83,8 +84,9 @@ def markdown(text: str) -> str:
 
 
 def url_path(path: str) -> str:
-    """A file path as the path part of a URL: percent-encoded but for `/`."""
-    return quote(path, safe="/")
+    """A file path as the path part of a URL: percent-encoded but for `/`, from the bytes the file
+    system names it by (a name not in UTF-8, `caf\\xe9.yaml`, is `caf%E9.yaml`)."""
+    return quote(os.fsencode(path), safe="/")
 
 
 def url(prefix: str) -> str:
