@@ -2,9 +2,10 @@
 
 Only the formats that show `file:line` pay for this (engine `diff(..., sources=True)`), and they
 pay only for the pointers they ask about: JSON is walked with the C scanner along a trie of the
-wanted pointers, skipping every other value without descending into it; YAML is read as libyaml's
-event stream (no composing, no constructing) and walked the same way. docs/decisions.md has the
-measurements.
+wanted pointers, skipping every other value without descending into it, and a pretty-printed
+object the loader read goes from wanted member to wanted member by searching for their key lines;
+YAML is read as libyaml's event stream (no composing, no constructing) and walked the same way.
+docs/decisions.md has the measurements.
 """
 
 from __future__ import annotations
