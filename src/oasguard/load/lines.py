@@ -2,9 +2,10 @@
 
 Only the formats that show `file:line` pay for this (engine `diff(..., sources=True)`), and they
 pay only for the pointers they ask about: JSON is walked with the C scanner along a trie of the
-wanted pointers, skipping every other value without descending into it; YAML is read as libyaml's
-event stream (no composing, no constructing) and walked the same way. docs/decisions.md has the
-measurements.
+wanted pointers, skipping every other value without descending into it, and a pretty-printed
+object the loader read goes from wanted member to wanted member by searching for their key lines;
+YAML is read as libyaml's event stream (no composing, no constructing) and walked the same way.
+docs/decisions.md has the measurements.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from itertools import accumulate
 from pathlib import PurePosixPath
 
@@ -22,6 +22,8 @@ from oasguard.load.document import Document
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SPACES = re.compile(r" *")
+#: per indentation, a line that closes an object or a list written at that indentation
+_CLOSINGS: dict[str, re.Pattern[str]] = {}
 
 
 class _Node:
@@ -174,11 +176,65 @@ def _json_lines(text: str, root: _Node, parsed: object = None) -> bool:
             return None
         return end
 
-    def walk(position: int, node: _Node, value: object = None) -> int:
+    def direct(start: int, node: _Node, value: dict[str, object]) -> int | None:
+        """Find the wanted members of the pretty-printed object at `start` (the loader read it
+        as `value`, which has no duplicate key) by searching for each one's key line, instead of
+        reading every member: JSON strings hold no raw newline, so in pretty-printed text a
+        member is the first line `"key":` indented one step deeper than the object's opening
+        line after where the previous wanted member's reading stopped, and no line indented as
+        the opening line closes a bracket on the way (a regex, as fast as `str.find` is slow on
+        such short, frequent needles). The line found is also checked where it is: the first
+        member right after the opening bracket; any other after a `,`, with the loader's
+        previous key as the nearest earlier line of its indentation that starts a key. Each
+        search starts where the previous member's reading stopped, so the text is searched
+        about once. Returns where the reading stopped (inside the object: its end is not
+        looked for, so only a walk that needs no end reads directly); None at the first check
+        that fails, and the object is then read member by member (lines already recorded are
+        recorded again, the same)."""
+        if text[start + 1 : start + 2] != "\n":
+            return None
+        line = text.rfind("\n", 0, start) + 1
+        outer = text[line : _SPACES.match(text, line).end()]  # type: ignore[union-attr]
+        inner = text[start + 2 : _SPACES.match(text, start + 2).end()]  # type: ignore[union-attr]
+        if len(inner) <= len(outer):
+            return None
+        closed = _CLOSINGS.get(outer) or _CLOSINGS.setdefault(outer, re.compile("\n" + outer + "[]}]"))
+        keys = list(value)
+        index = {key: at for at, key in enumerate(keys)}
+        cursor = start
+        for at, key, child in sorted((index[k], k, c) for k, c in node.children.items() if k in index):
+            written = _written(key)
+            needle = "\n" + inner + written + ":"
+            found = text.find(needle, cursor)
+            if found < 0 or closed.search(text, cursor, found) is not None:
+                return None
+            if at == 0:
+                if found != start + 1:
+                    return None
+            else:
+                previous = text.rfind("\n" + inner + '"', start, found)
+                if (
+                    text[found - 1] != ","
+                    or previous < 0
+                    or not text.startswith("\n" + inner + _written(keys[at - 1]) + ":", previous)
+                ):
+                    return None
+            unfound.found(child, line_at(found + 1))
+            cursor = found + len(needle)
+            if child.children:
+                cursor = max(cursor, walk(skip(text, cursor).end(), child, value[key], False))
+        return cursor
+
+    def walk(position: int, node: _Node, value: object = None, need_end: bool = True) -> int:
         """Walk the value at `position` (no whitespace before it), which the loader read as
-        `value` if known; return where it ends."""
+        `value` if known; return where it ends (or, for an object read directly when not
+        `need_end`, a position inside it after everything read)."""
         opening = text[position : position + 1]
         if opening == "{":
+            if not need_end and isinstance(value, dict) and value:
+                reached = direct(position, node, value)
+                if reached is not None:
+                    return reached
             keys = list(value) if isinstance(value, dict) else None
             index = 0
             position = skip(text, position + 1).end()
@@ -239,7 +295,7 @@ def _json_lines(text: str, root: _Node, parsed: object = None) -> bool:
     if not unfound.left:
         return True
     try:
-        walk(start, root, parsed)
+        walk(start, root, parsed, False)
     except _AllFound:
         pass
     except (ValueError, RecursionError):
@@ -249,6 +305,14 @@ def _json_lines(text: str, root: _Node, parsed: object = None) -> bool:
         # (which the engine turns off while it works)
         walk = None  # type: ignore[assignment]
     return True
+
+
+def _written(key: str) -> str:
+    """`key` as pretty-printed JSON writes it (quoted, UTF-8 read as Latin-1 like the text)."""
+    written = json.dumps(key, ensure_ascii=False)
+    if not written.isascii():
+        written = written.encode("utf-8").decode("latin-1")
+    return written
 
 
 def _utf8(key: str) -> str:
@@ -419,5 +483,16 @@ def with_sources(
         file = change.file or document.spec.path.as_posix()
         line = found[(change.in_base, change.file)].get(change.pointer)
         side = "base" if change.in_base else "revision"
-        out.append(replace(change, source=Source(file, line, side)))
+        out.append(_sourced(change, Source(file, line, side)))
     return out
+
+
+def _sourced(change: Change, source: Source) -> Change:
+    """`dataclasses.replace(change, source=source)` in a quarter of the time: the fields copied
+    as they are (with what `Change` made once and keeps, its order and fingerprint, which no
+    source changes) instead of passed through `__init__` by name (1,750 changes: ~8 ms)."""
+    sourced = object.__new__(type(change))
+    fields = sourced.__dict__
+    fields.update(change.__dict__)
+    fields["source"] = source
+    return sourced
