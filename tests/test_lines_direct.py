@@ -126,3 +126,20 @@ def test_text_formatted_otherwise_is_read_member_by_member(text, lines):
     # alone: no later wanted member whose search would fail and send the whole text back to
     # the member-by-member reading
     assert find_lines(text, ["/a/q"], parsed) == {"/a/q": lines["/a/q"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{\n  "a": {"x": 1,\n  "b": 2},\n  "b": 3\n}\n',
+        '{\n  "a": {"x": {"y": 1},\n  "b": 2},\n  "b": 3\n}\n',
+        '{\n  "a": {"x": 1, "y": [2],\n  "b": 2},\n  "b": 3\n}\n',
+    ],
+    ids=["scalar-first", "object-first", "two-first"],
+)
+def test_a_member_line_inside_the_previous_value_is_not_taken_for_the_member(text):
+    """The line found for `b` follows a `,` at the members' indentation, and the nearest key line
+    above it is `a`'s; but it is inside `a`'s value, which opened on `a`'s line: `b` is line 4."""
+    parsed = json.loads(text)
+    assert find_lines(text.encode(), ["/a", "/b"], parsed) == {"/a": 2, "/b": 4}
+    assert find_lines(text.encode(), ["/a", "/b"]) == {"/a": 2, "/b": 4}

@@ -213,11 +213,20 @@ def _json_lines(text: str, root: _Node, parsed: object = None) -> bool:
                     return None
             else:
                 previous = text.rfind("\n" + inner + '"', start, found)
-                if (
-                    text[found - 1] != ","
-                    or previous < 0
-                    or not text.startswith("\n" + inner + _written(keys[at - 1]) + ":", previous)
-                ):
+                heading = "\n" + inner + _written(keys[at - 1]) + ":"
+                if text[found - 1] != "," or previous < 0 or not text.startswith(heading, previous):
+                    return None
+                # the line above is the previous member's whole (its value a scalar or empty),
+                # or the closing line of its value: else the line found may be inside that value
+                # (`"a": {"x": 1,` then `"b": 2},` at the members' indentation)
+                above = text[text.rfind("\n", 0, found) + 1 : found]
+                if previous == found - len(above) - 1:
+                    if above[len(heading) - 1 :].lstrip()[:1] in ("{", "[") and above[-3:-1] not in (
+                        "{}",
+                        "[]",
+                    ):
+                        return None
+                elif above != inner + "}," and above != inner + "],":
                     return None
             unfound.found(child, line_at(found + 1))
             cursor = found + len(needle)
