@@ -516,3 +516,14 @@ def act_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     it is one for the session): its tool cache keeps the action's virtual environment, installed
     once instead of once a module."""
     return tmp_path_factory.mktemp("act-cache")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A worker's tests are done: what it keeps (parsed corpus documents, reports, graphs) is
+    frozen, so that the collections left (pytest's at its end, the interpreter's) do not trace
+    it again: 1.6 s of the suite's wait for its workers to leave (issue 17). The objects are
+    freed as before; only the cyclic collector no longer walks them. (A worker leaving with
+    `os._exit` saved 4 s, but the controller then waited 110 s in one run of eight.)"""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        gc.freeze()
