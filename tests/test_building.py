@@ -474,16 +474,7 @@ def test_an_inline_schema_equal_in_both_is_one_node_unless_a_schema_it_refers_to
         path = tmp_path / f"{side}.json"
         path.write_text(json.dumps(_with_body(pet_name_type, body)))
         paths.append(str(path))
-    base, revision = (load(file_spec(path)) for path in paths)
-
-    def both():
-        unchanged = Unchanged(base, revision)
-        return normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1)
-
-    old, new = (
-        api.operations[next(iter(api.operations))].body.content["application/json"].schema
-        for api in run_deep(both)
-    )
+    old, new = _first_body_schemas(*(load(file_spec(path)) for path in paths))
     assert (old is new) is shared
 
 
@@ -553,15 +544,7 @@ def test_a_schema_inside_a_path_item_equal_by_python_is_shared_only_if_json_says
         paths.append(str(path))
     base, revision = (load(file_spec(path)) for path in paths)
     assert base.root["paths"] == revision.root["paths"]
-
-    def both():
-        unchanged = Unchanged(base, revision)
-        return normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1)
-
-    old_node, new_node = (
-        api.operations[next(iter(api.operations))].body.content["application/json"].schema
-        for api in run_deep(both)
-    )
+    old_node, new_node = _first_body_schemas(base, revision)
     assert (old_node is new_node) is shared
 
 
@@ -596,3 +579,17 @@ def test_a_schema_said_to_be_at_its_place_is_the_value_found_there(name: str, mo
         assert any(not itself for _, itself in given)
     else:
         assert any(itself for _, itself in given)
+
+
+def _first_body_schemas(base, revision):
+    """Both sides normalised together, as a diff does: the JSON request body schema of each
+    side's first operation (the same node when the builder shared it)."""
+
+    def both():
+        unchanged = Unchanged(base, revision)
+        return normalise(base, unchanged, side=0), normalise(revision, unchanged, side=1)
+
+    return tuple(
+        api.operations[next(iter(api.operations))].body.content["application/json"].schema
+        for api in run_deep(both)
+    )
