@@ -102,7 +102,7 @@ def _fingerprint_as_specified(change: Change) -> str:
 
 def test_fingerprints_are_as_specified_for_real_and_hostile_locations():
     """The erased location is made from the operation's erased text and the steps' (changes.py:
-    `_ParameterNames.location`): the same as erasing it whole, also where a template leaves a
+    `Change.fingerprint`): the same as erasing it whole, also where a template leaves a
     `{` open that a step's name would close, or a step names a path parameter."""
     stripe, _, _ = corpus_report("stripe-json")
     github, _, _ = corpus_report("github")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, corpus_report
-from oasguard.changes import Change, Level, Step, Subject, first_order
+from oasguard.changes import ORDER, Change, Level, Step, Subject, first_order
 from oasguard.engine import diff_paths
 from oasguard.report import Format, RenderOptions, groups, render
 from oasguard.report.json import _raw, render_json
@@ -118,7 +118,7 @@ def _by_location(change: Change) -> tuple[str, int, str, str, str]:
 
 @pytest.mark.parametrize("name", ["stripe-json", "github"])
 def test_the_report_is_in_location_order(name: str):
-    """Changes are sorted by place once their operations are equal (`Change.sort_key`): the
+    """Changes are sorted by place once their operations are equal (`Change.order`): the
     order is the one the location's text gives, on real reports."""
     report, _, _ = corpus_report(name)
     assert len(report.changes) > 1000
@@ -127,7 +127,7 @@ def test_the_report_is_in_location_order(name: str):
 
 def test_places_order_as_locations_do_where_they_could_differ():
     """No step, a step whose text is a prefix of another's, a step that sorts before " › ", and
-    changes without operation: ordered by `sort_key`, they are in location order."""
+    changes without operation: ordered by `Change.order`, they are in location order."""
     steps = [
         (),
         (Step("property", "a"),),
@@ -145,7 +145,7 @@ def test_places_order_as_locations_do_where_they_could_differ():
         for s in steps
         for rule, level in (("r1", Level.SAFE), ("r2", Level.BREAKING), ("r0", Level.SAFE))
     ]
-    ordered = sorted(changes, key=Change.sort_key)
+    ordered = sorted(changes, key=ORDER)
     assert [_by_location(c) for c in ordered] == sorted(map(_by_location, changes))
 
 

@@ -360,17 +360,8 @@ class Change:
         twin = subject.twin
         # a twin is told apart from its twins by its parameter names: they are kept
         erase = _parameter_names("" if twin else operation)
-        erased = erase.operations.get(operation)
-        if erased is None:
-            erased = erase.operation(operation)
-        args = self.args
-        values = None
-        if not twin and self.occurrence == 1:  # `_values`' own table, read without calling it
-            known = _VALUES.get(id(args))
-            if known is not None and known[0] is args:
-                values = known[1]
-        if values is None:
-            values = _values(args, erase, twin, self.occurrence)
+        erased = erase.operation(operation)
+        values = _values(self.args, erase, twin, self.occurrence)
         # the key "rule \x1f operation \x1f location \x1f values", as UTF-8 from pieces each
         # encoded once (a shared component's change repeats its rule, place and values in every
         # operation, and an operation has many changes): UTF-8 encodes character by character,
@@ -398,10 +389,6 @@ class Change:
         location's text made, and a place is one text shared by the changes below it."""
         subject = self.subject
         return (subject.operation or "", -_RANK[self.level._value_], subject.place, self.id, self.message)
-
-    def sort_key(self) -> tuple[str, int, str, str, str]:
-        """`order` (a key function)."""
-        return self.order
 
 
 #: the sort key of the report's order (`Change.order`)
@@ -507,14 +494,13 @@ class _ParameterNames:
     def __init__(self, operation: str) -> None:
         names = _PATH_PARAMETER.findall(operation)
         self.position = {name: index for index, name in enumerate(names)}
-        #: `operation`'s answers
-        self.operations: dict[str, bytes] = {}
+        self._operations: dict[str, bytes] = {}
 
     def operation(self, text: str) -> bytes:
         """An operation's text erased, as UTF-8: made once per operation (it has many changes)."""
-        erased = self.operations.get(text)
+        erased = self._operations.get(text)
         if erased is None:
-            erased = self.operations[text] = self(text).encode("utf-8", "replace")
+            erased = self._operations[text] = self(text).encode("utf-8", "replace")
         return erased
 
     @staticmethod
