@@ -117,3 +117,19 @@ def test_a_file_name_not_in_utf_8_is_its_bytes_in_a_sarif_uri(tmp_path: Path):
         for location in outcome["locations"]
     }
     assert uris == {"caf%E9.yaml"}
+
+
+def test_a_lone_surrogate_in_an_ignore_reason_is_carried_by_every_format(tmp_path: Path):
+    for name in PETSTORE:
+        (tmp_path / Path(name).name).write_bytes((ROOT / name).read_bytes())
+    # YAML's double-quoted "\ud800" is a lone surrogate, as JSON's is
+    (tmp_path / ".oasguard.yaml").write_text(
+        'ignore:\n  - rule: operation-removed\n    reason: "bad \\ud800 reason"\n'
+    )
+    for format in DIFF_FORMATS:
+        result = run_cli("diff", "--format", format, "base.yaml", "revision.yaml", cwd=tmp_path)
+        assert result.returncode == 1 and "internal error" not in result.stderr, (format, result)
+    report = json.loads(
+        run_cli("diff", "--format", "json", "base.yaml", "revision.yaml", cwd=tmp_path).stdout
+    )
+    assert [entry["reason"] for entry in report["ignored"]] == ["bad ? reason"]

@@ -113,20 +113,9 @@ def _same(text: str) -> str:
 
 def _objects(objects: Iterable[dict[str, object]]) -> Iterator[str]:
     """A list of flat objects at the report's second level, as json.dumps(indent=2) writes it."""
-    text = _encode_string
     empty = True
     for fields in objects:
-        body = ",\n".join(
-            f"      {text(key)}: "
-            + (
-                "null"
-                if value is None
-                else text(value)
-                if isinstance(value, str)
-                else _nested(value, "      ")
-            )
-            for key, value in fields.items()
-        )
+        body = ",\n".join(f"      {_encode_string(key)}: " + _value(value) for key, value in fields.items())
         yield ("[\n    {\n" if empty else ",\n    {\n") + body + "\n    }"
         empty = False
     yield "[]" if empty else "\n  ]"
